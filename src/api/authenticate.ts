@@ -1,0 +1,59 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { AppContext } from '../app.js';
+import { HooklineError } from '../errors.js';
+import { TokenAuth, type Principal } from '../auth/TokenAuth.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    principal: Principal | null;
+  }
+  interface FastifyContextConfig {
+    /** false: the route is public (health, docs, the catalogue). */
+    auth?: boolean;
+    /** The route needs the admin (directory) token. */
+    adminOnly?: boolean;
+  }
+}
+
+const BEARER = /^Bearer\s+(\S+)\s*$/i;
+
+/**
+ * Every route needs a bearer token unless it says `auth: false`. A route under
+ * /businesses/{b} is answered only when the token reaches that business; anything else is a
+ * 404, so a business token cannot even learn which other businesses exist.
+ */
+export function registerAuth(app: FastifyInstance, ctx: AppContext): void {
+  const knownBusinesses = new Set<string>();
+  app.decorateRequest('principal', null);
+
+  app.addHook('onRequest', async (request) => {
+    const config = request.routeOptions.config;
+    if (config.auth === false || !request.routeOptions.url) return;
+    const header = request.headers.authorization;
+    const match = header ? BEARER.exec(header) : null;
+    if (!match) throw new HooklineError('UNAUTHORIZED', 'Send Authorization: Bearer <token> with an admin or business token.');
+    const principal = await ctx.auth.resolve(match[1]!);
+    if (!principal) throw new HooklineError('UNAUTHORIZED', 'The bearer token is not valid; check it was copied whole, or issue a new one.');
+    request.principal = principal;
+    if (config.adminOnly && principal.kind !== 'admin') {
+      const b = (request.params as { b?: string } | undefined)?.b;
+      // Reaching for another business stays a 404 even on admin-only routes.
+      if (b && !TokenAuth.reaches(principal, b)) throw notFound(b);
+      throw new HooklineError('FORBIDDEN', 'This needs the admin token; a business token cannot do it.');
+    }
+  });
+
+  app.addHook('preHandler', async (request: FastifyRequest) => {
+    const b = (request.params as { b?: string } | undefined)?.b;
+    if (b === undefined || !request.principal) return;
+    if (!TokenAuth.reaches(request.principal, b)) throw notFound(b);
+    if (knownBusinesses.has(b)) return;
+    // Businesses are never deleted, so once seen it need not be looked up again.
+    if (!(await ctx.store.getBusiness(b))) throw notFound(b);
+    knownBusinesses.add(b);
+  });
+}
+
+function notFound(b: string): HooklineError {
+  return new HooklineError('BUSINESS_NOT_FOUND', `No business "${b}" is reachable with this token.`);
+}

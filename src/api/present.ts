@@ -1,0 +1,81 @@
+import type { AttemptRow, BusinessRow, DeliveryRow, EventRow, WebhookRow } from '../store/Store.js';
+
+/** Store rows → API JSON. Times leave as ISO 8601 strings; ids and names as the contract spells them. */
+
+const iso = (ms: number): string => new Date(ms).toISOString();
+const isoOrNull = (ms: number | null): string | null => (ms === null ? null : iso(ms));
+
+export function presentBusiness(b: BusinessRow) {
+  return { id: b.id, name: b.name, created_at: iso(b.created_at) };
+}
+
+/** The secret is shown on single-webhook answers only, never in lists. */
+export function presentWebhook(w: WebhookRow, opts: { secret: boolean }) {
+  return {
+    id: w.id,
+    business: w.business_id,
+    name: w.name,
+    url: w.url,
+    events: w.events,
+    dialect: w.dialect,
+    enabled: w.enabled,
+    headers: w.headers,
+    timeout_ms: w.timeout_ms,
+    retry_schedule: w.retry_schedule,
+    rate_limit: w.rate_limit,
+    max_in_flight: w.max_in_flight,
+    ordering: w.ordering,
+    ...(opts.secret ? { secret: w.secret } : {}),
+    health: {
+      state: w.health_state,
+      consecutive_failures: w.consecutive_failures,
+      since: isoOrNull(w.health_since),
+      reason: w.health_reason,
+    },
+    created_at: iso(w.created_at),
+    updated_at: iso(w.updated_at),
+  };
+}
+
+export function presentEvent(e: EventRow) {
+  return {
+    id: e.id,
+    business: e.business_id,
+    type: e.type,
+    data: JSON.parse(e.data) as unknown,
+    occurred_at: iso(e.occurred_at),
+    created_at: iso(e.created_at),
+  };
+}
+
+export function presentAttempt(a: AttemptRow) {
+  return {
+    number: a.number,
+    started_at: iso(a.started_at),
+    duration_ms: a.duration_ms,
+    status_code: a.status_code,
+    error: a.error,
+    response_body: a.response_body,
+  };
+}
+
+/**
+ * While a process holds a delivery, `next_attempt_at` in the store is its lease expiry; the API
+ * shows null then, because the attempt is happening now, not at that time.
+ */
+export function presentDelivery(d: DeliveryRow & { attempts?: AttemptRow[] }) {
+  return {
+    id: d.id,
+    business: d.business_id,
+    event_id: d.event_id,
+    event_type: d.event_type,
+    webhook_id: d.webhook_id,
+    status: d.status,
+    attempt_count: d.attempt_count,
+    next_attempt_at: d.lease_owner ? null : isoOrNull(d.next_attempt_at),
+    last_status_code: d.last_status_code,
+    created_at: iso(d.created_at),
+    updated_at: iso(d.updated_at),
+    ...(d.attempts ? { attempts: d.attempts.map(presentAttempt) } : {}),
+  };
+}

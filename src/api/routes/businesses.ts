@@ -1,0 +1,53 @@
+import type { FastifyPluginAsync } from 'fastify';
+import { Type } from '@sinclair/typebox';
+import type { AppContext } from '../../app.js';
+import { hashToken } from '../../auth/hashToken.js';
+import { newToken } from '../../ids.js';
+import { presentBusiness } from '../present.js';
+import { Business, BusinessParams, CreateBusiness, problemResponses } from '../schemas.js';
+
+export const businessRoutes =
+  (ctx: AppContext): FastifyPluginAsync =>
+  async (app) => {
+    app.post<{ Body: CreateBusiness }>(
+      '/v1/businesses',
+      {
+        config: { adminOnly: true },
+        schema: { tags: ['businesses'], summary: 'Create a business (admin token)', body: CreateBusiness, response: { 201: Business, ...problemResponses } },
+      },
+      async (req, reply) => {
+        const row = await ctx.store.createBusiness({ id: req.body.id, name: req.body.name, created_at: Date.now() });
+        return reply.code(201).send(presentBusiness(row));
+      },
+    );
+
+    app.get(
+      '/v1/businesses',
+      { config: { adminOnly: true }, schema: { tags: ['businesses'], summary: 'List businesses (admin token)', response: { 200: Type.Object({ data: Type.Array(Business) }) } } },
+      async () => ({ data: (await ctx.store.listBusinesses()).map(presentBusiness) }),
+    );
+
+    app.get<{ Params: { b: string } }>(
+      '/v1/businesses/:b',
+      { schema: { tags: ['businesses'], summary: 'Read a business', params: BusinessParams, response: { 200: Business, ...problemResponses } } },
+      async (req) => presentBusiness((await ctx.store.getBusiness(req.params.b))!),
+    );
+
+    app.post<{ Params: { b: string } }>(
+      '/v1/businesses/:b/tokens',
+      {
+        config: { adminOnly: true },
+        schema: {
+          tags: ['businesses'],
+          summary: 'Issue a business (staff) token; shown once',
+          params: BusinessParams,
+          response: { 201: Type.Object({ token: Type.String(), business: Type.String() }), ...problemResponses },
+        },
+      },
+      async (req, reply) => {
+        const token = newToken('business');
+        await ctx.store.createToken(hashToken(token), req.params.b, Date.now());
+        return reply.code(201).send({ token, business: req.params.b });
+      },
+    );
+  };

@@ -1,0 +1,30 @@
+import type { FastifyPluginAsync } from 'fastify';
+import { Type } from '@sinclair/typebox';
+import type { AppContext } from '../../app.js';
+import { EventTypeOut, RegisterEventType, problemResponses } from '../schemas.js';
+
+export const catalogRoutes =
+  (ctx: AppContext): FastifyPluginAsync =>
+  async (app) => {
+    const tags = ['event types'];
+
+    // The catalogue is what a subscriber reads before holding any token, so it is public.
+    app.get(
+      '/v1/event-types',
+      { config: { auth: false }, schema: { tags, summary: 'The event catalogue', security: [], response: { 200: Type.Object({ data: Type.Array(EventTypeOut) }) } } },
+      async () => ({ data: ctx.catalog.list().map((t) => ({ type: t.type, description: t.description, schema: t.schema, example: t.example })) }),
+    );
+
+    app.post<{ Body: RegisterEventType }>(
+      '/v1/event-types',
+      {
+        config: { adminOnly: true },
+        schema: { tags, summary: 'Register a custom event type (admin token)', body: RegisterEventType, response: { 201: EventTypeOut, ...problemResponses } },
+      },
+      async (req, reply) => {
+        const def = ctx.catalog.register({ ...req.body, example: req.body.example ?? {} });
+        await ctx.store.upsertEventType({ ...def, schema: { ...def.schema }, created_at: Date.now() });
+        return reply.code(201).send(def);
+      },
+    );
+  };

@@ -1,0 +1,211 @@
+import { Type, type Static } from '@sinclair/typebox';
+
+/**
+ * The request and response schemas of the v1 API. Fastify validates requests with them and
+ * the OpenAPI document is generated from them, so the contract lives in one place.
+ */
+
+export const BusinessId = Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$', description: 'Caller-chosen slug.' });
+const IsoTime = Type.String({ format: 'date-time' });
+const NullableIsoTime = Type.Union([IsoTime, Type.Null()]);
+
+export const Problem = Type.Object(
+  {
+    type: Type.String(),
+    title: Type.String(),
+    status: Type.Integer(),
+    detail: Type.String(),
+    code: Type.String(),
+    instance: Type.Optional(Type.String()),
+    errors: Type.Optional(Type.Array(Type.Object({ pointer: Type.String(), message: Type.String() }))),
+  },
+  { $id: 'Problem', description: 'RFC 9457 problem details.' },
+);
+
+export const BusinessParams = Type.Object({ b: BusinessId });
+export const WebhookParams = Type.Object({ b: BusinessId, id: Type.String({ maxLength: 64 }) });
+export const ItemParams = WebhookParams;
+
+export const CreateBusiness = Type.Object(
+  { id: BusinessId, name: Type.String({ minLength: 1, maxLength: 200 }) },
+  { additionalProperties: false },
+);
+export type CreateBusiness = Static<typeof CreateBusiness>;
+
+export const Business = Type.Object({ id: Type.String(), name: Type.String(), created_at: IsoTime });
+
+const EventFilterList = Type.Array(Type.String({ minLength: 1, maxLength: 200 }), {
+  minItems: 1,
+  maxItems: 100,
+  description: 'Exact types, `entity/*`, or `*`.',
+});
+const Headers = Type.Record(Type.String({ maxLength: 100 }), Type.String({ maxLength: 2048 }), {
+  description: 'Sent with every request as given (e.g. an Authorization header).',
+});
+const RetrySchedule = Type.Union(
+  [Type.Array(Type.Integer({ minimum: 0, maximum: 259200 }), { maxItems: 50 }), Type.Null()],
+  { description: 'Seconds between attempts; null = the default three-day schedule; [] = one attempt only.' },
+);
+
+const webhookFields = {
+  name: Type.String({ minLength: 1, maxLength: 200 }),
+  url: Type.String({ minLength: 1, maxLength: 2048 }),
+  events: EventFilterList,
+  dialect: Type.String({ minLength: 1, maxLength: 40 }),
+  enabled: Type.Boolean(),
+  headers: Headers,
+  timeout_ms: Type.Integer({ minimum: 100, maximum: 60000 }),
+  retry_schedule: RetrySchedule,
+  rate_limit: Type.Union([Type.Number({ exclusiveMinimum: 0, maximum: 100000 }), Type.Null()]),
+  max_in_flight: Type.Integer({ minimum: 1, maximum: 1000 }),
+  ordering: Type.Union([Type.Literal('none'), Type.Literal('fifo')]),
+};
+
+export const CreateWebhook = Type.Object(
+  {
+    url: webhookFields.url,
+    events: webhookFields.events,
+    name: Type.Optional(webhookFields.name),
+    dialect: Type.Optional(webhookFields.dialect),
+    enabled: Type.Optional(webhookFields.enabled),
+    headers: Type.Optional(webhookFields.headers),
+    timeout_ms: Type.Optional(webhookFields.timeout_ms),
+    retry_schedule: Type.Optional(webhookFields.retry_schedule),
+    rate_limit: Type.Optional(webhookFields.rate_limit),
+    max_in_flight: Type.Optional(webhookFields.max_in_flight),
+    ordering: Type.Optional(webhookFields.ordering),
+    secret: Type.Optional(Type.String({ pattern: '^whsec_[A-Za-z0-9+/]{32,88}={0,2}$', description: 'whsec_ + base64 of 24–64 bytes.' })),
+  },
+  { additionalProperties: false },
+);
+export type CreateWebhook = Static<typeof CreateWebhook>;
+
+export const PatchWebhook = Type.Partial(Type.Object(webhookFields), { additionalProperties: false, minProperties: 1 });
+export type PatchWebhook = Static<typeof PatchWebhook>;
+
+export const Webhook = Type.Object({
+  id: Type.String(),
+  business: Type.String(),
+  ...webhookFields,
+  secret: Type.Optional(Type.String()),
+  health: Type.Object({
+    state: Type.String(),
+    consecutive_failures: Type.Integer(),
+    since: NullableIsoTime,
+    reason: Type.Union([Type.String(), Type.Null()]),
+  }),
+  created_at: IsoTime,
+  updated_at: IsoTime,
+});
+
+export const RotateSecret = Type.Union([
+  Type.Object({ secret: Type.Optional(CreateWebhook.properties.secret) }, { additionalProperties: false }),
+  Type.Null(),
+]);
+
+export const Replay = Type.Object({ since: IsoTime }, { additionalProperties: false });
+
+export const PublishEvent = Type.Object(
+  {
+    type: Type.String({ minLength: 1, maxLength: 200 }),
+    data: Type.Any({ description: 'The event payload; validated against the type\'s JSON Schema.' }),
+    id: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),
+    occurred_at: Type.Optional(Type.String({ maxLength: 64 })),
+  },
+  { additionalProperties: false },
+);
+export type PublishEvent = Static<typeof PublishEvent>;
+
+export const PublishBatch = Type.Object(
+  { events: Type.Array(PublishEvent, { minItems: 1, maxItems: 1000 }) },
+  { additionalProperties: false },
+);
+export type PublishBatch = Static<typeof PublishBatch>;
+
+export const Event = Type.Object({
+  id: Type.String(),
+  business: Type.String(),
+  type: Type.String(),
+  data: Type.Any(),
+  occurred_at: IsoTime,
+  created_at: IsoTime,
+});
+
+export const DeliveryStatus = Type.Union([
+  Type.Literal('pending'),
+  Type.Literal('succeeded'),
+  Type.Literal('retrying'),
+  Type.Literal('failed'),
+]);
+
+export const Attempt = Type.Object({
+  number: Type.Integer(),
+  started_at: IsoTime,
+  duration_ms: Type.Integer(),
+  status_code: Type.Union([Type.Integer(), Type.Null()]),
+  error: Type.Union([Type.String(), Type.Null()]),
+  response_body: Type.Union([Type.String(), Type.Null()]),
+});
+
+export const Delivery = Type.Object({
+  id: Type.String(),
+  business: Type.String(),
+  event_id: Type.String(),
+  event_type: Type.String(),
+  webhook_id: Type.String(),
+  status: DeliveryStatus,
+  attempt_count: Type.Integer(),
+  next_attempt_at: NullableIsoTime,
+  last_status_code: Type.Union([Type.Integer(), Type.Null()]),
+  created_at: IsoTime,
+  updated_at: IsoTime,
+  attempts: Type.Optional(Type.Array(Attempt)),
+});
+
+export const DeliveryQuery = Type.Object(
+  {
+    webhook_id: Type.Optional(Type.String({ maxLength: 64 })),
+    event_id: Type.Optional(Type.String({ maxLength: 128 })),
+    event_type: Type.Optional(Type.String({ maxLength: 200 })),
+    status: Type.Optional(DeliveryStatus),
+    cursor: Type.Optional(Type.String({ maxLength: 200 })),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 250, default: 50 })),
+  },
+  { additionalProperties: false },
+);
+export type DeliveryQuery = Static<typeof DeliveryQuery>;
+
+export const ListQuery = Type.Object(
+  {
+    cursor: Type.Optional(Type.String({ maxLength: 200 })),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 250, default: 50 })),
+  },
+  { additionalProperties: false },
+);
+export type ListQuery = Static<typeof ListQuery>;
+
+export const RegisterEventType = Type.Object(
+  {
+    type: Type.String({ minLength: 3, maxLength: 200 }),
+    description: Type.String({ minLength: 1, maxLength: 1000 }),
+    schema: Type.Record(Type.String(), Type.Any()),
+    example: Type.Optional(Type.Any()),
+  },
+  { additionalProperties: false },
+);
+export type RegisterEventType = Static<typeof RegisterEventType>;
+
+export const EventTypeOut = Type.Object({
+  type: Type.String(),
+  description: Type.String(),
+  schema: Type.Any(),
+  example: Type.Any(),
+});
+
+/** Standard error answers, for the OpenAPI document. */
+export const problemResponses = {
+  400: { $ref: 'Problem#' },
+  401: { $ref: 'Problem#' },
+  404: { $ref: 'Problem#' },
+  422: { $ref: 'Problem#' },
+};

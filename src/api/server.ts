@@ -1,0 +1,72 @@
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { AppContext } from '../app.js';
+import { HooklineError } from '../errors.js';
+import { sendProblem, toHooklineError } from './problem.js';
+import { Problem } from './schemas.js';
+import { registerAuth } from './authenticate.js';
+import { businessRoutes } from './routes/businesses.js';
+import { webhookRoutes } from './routes/webhooks.js';
+import { eventRoutes } from './routes/events.js';
+import { deliveryRoutes } from './routes/deliveries.js';
+import { catalogRoutes } from './routes/eventTypes.js';
+import { systemRoutes } from './routes/system.js';
+
+/** Default body limit; the batch route raises its own. */
+export const BODY_LIMIT = 1024 * 1024;
+
+export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: ctx.log.child({ component: 'api' }) as FastifyBaseLogger,
+    // A line per request would cost more than the request at publishing rates; errors are logged.
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: BODY_LIMIT,
+    ajv: {
+      customOptions: {
+        // Unknown fields are an error the caller should hear about, not something to drop silently.
+        removeAdditional: false,
+        allErrors: true,
+      },
+    },
+    // Header and URL sizes are bounded by Node's own parser (16 KiB of headers).
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+  });
+
+  app.addSchema(Problem);
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Hookline API',
+        version: ctx.version,
+        description: 'Outbound webhooks: businesses subscribe endpoints to events; Hookline delivers them signed, retried and logged.',
+      },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+
+  app.setErrorHandler((err, request, reply) => {
+    const error = toHooklineError(err as Error);
+    if (error.status >= 500) request.log.error({ err }, 'request failed');
+    return sendProblem(request, reply, error);
+  });
+  app.setNotFoundHandler((request, reply) =>
+    sendProblem(
+      request,
+      reply,
+      new HooklineError('NOT_FOUND', `There is no route ${request.method} ${request.url.split('?')[0]}; GET /openapi.json lists the routes.`),
+    ),
+  );
+
+  registerAuth(app, ctx);
+  await app.register(systemRoutes(ctx));
+  await app.register(catalogRoutes(ctx));
+  await app.register(businessRoutes(ctx));
+  await app.register(webhookRoutes(ctx));
+  await app.register(eventRoutes(ctx));
+  await app.register(deliveryRoutes(ctx));
+  return app;
+}

@@ -1,0 +1,78 @@
+import type { AppContext } from '../app.js';
+import { HooklineError } from '../errors.js';
+import { assertValidFilters } from '../catalog/eventFilter.js';
+import { dialectNames, findDialect } from '../dialects/index.js';
+import { checkTargetUrl } from '../dispatch/ssrfGuard.js';
+import { RESERVED_HEADERS } from '../dispatch/sendAttempt.js';
+
+/**
+ * Checks on webhook fields that a JSON Schema cannot express: the URL's target, the event
+ * filters against the catalogue (in the webhook's dialect), the dialect, custom headers.
+ */
+
+const HEADER_NAME = /^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,100}$/;
+const MAX_HEADERS = 20;
+/** Signature headers of every dialect are Hookline's to set. */
+const SIGNATURE_HEADER = /^(webhook-|x-hapana-|x-signature|x-topic$|x-generated-at$|x-sent-at$|x-payload-key$)/i;
+
+export function checkUrl(ctx: AppContext, url: string): string {
+  const check = checkTargetUrl(url, ctx.config.allowPrivateNetworks);
+  if (check.ok) return check.url.toString();
+  if (check.code === 'blocked_target') {
+    throw new HooklineError(
+      'BLOCKED_TARGET',
+      `url: ${check.reason}; Hookline delivers only to public addresses (set HOOKLINE_ALLOW_PRIVATE_NETWORKS=true for development).`,
+    );
+  }
+  throw new HooklineError('INVALID_URL', `url: ${check.reason}.`);
+}
+
+export function checkDialect(name: string): string {
+  if (!findDialect(name)) {
+    throw new HooklineError('UNKNOWN_DIALECT', `dialect "${name}" is not known; use one of: ${dialectNames().join(', ')}.`);
+  }
+  return name;
+}
+
+/**
+ * Filters may be given in the webhook's dialect (e.g. a trigger name); they are stored as
+ * catalogue filters. A filter that selects nothing is refused: it is almost always a typo.
+ */
+export function checkEvents(ctx: AppContext, events: string[], dialectName: string): string[] {
+  const dialect = findDialect(dialectName);
+  const normalized = [...new Set(events.map((e) => (e === '*' || e.endsWith('/*') ? e : (dialect?.catalogType(e) ?? e))))];
+  assertValidFilters(normalized);
+  const unknown = ctx.catalog.unknownFilters(normalized);
+  if (unknown.length > 0) {
+    throw new HooklineError(
+      'UNKNOWN_EVENT_TYPE',
+      `events: ${unknown.map((u) => `"${u}"`).join(', ')} match no event type; GET /v1/event-types lists them (filters may be exact types, "entity/*" or "*").`,
+    );
+  }
+  if (dialect) {
+    const inexpressible = normalized.filter((f) => !f.includes('*') && dialect.eventName(f) === null);
+    if (inexpressible.length > 0) {
+      throw new HooklineError(
+        'INVALID_EVENT_FILTER',
+        `events: the ${dialect.name} dialect cannot express ${inexpressible.map((u) => `"${u}"`).join(', ')}; choose another dialect or other events.`,
+      );
+    }
+  }
+  return normalized;
+}
+
+export function checkHeaders(headers: Record<string, string>): Record<string, string> {
+  const entries = Object.entries(headers);
+  if (entries.length > MAX_HEADERS) throw new HooklineError('INVALID_HEADER', `headers: at most ${MAX_HEADERS} custom headers.`);
+  const out: Record<string, string> = {};
+  for (const [name, value] of entries) {
+    if (!HEADER_NAME.test(name)) throw new HooklineError('INVALID_HEADER', `headers: "${name}" is not a valid HTTP header name.`);
+    const lower = name.toLowerCase();
+    if (RESERVED_HEADERS.has(lower) || SIGNATURE_HEADER.test(lower)) {
+      throw new HooklineError('INVALID_HEADER', `headers: "${name}" is set by Hookline itself and cannot be overridden.`);
+    }
+    if (/[\r\n\0]/.test(value)) throw new HooklineError('INVALID_HEADER', `headers: the value of "${name}" must not contain line breaks.`);
+    out[name] = value;
+  }
+  return out;
+}

@@ -1,0 +1,39 @@
+import type { Command } from 'commander';
+import { apiRequest } from '../apiRequest.js';
+import { printLine, type CliContext } from '../CliContext.js';
+import { addClientOptions, clientFromFlags } from '../clientOptions.js';
+import { parseDataOption } from '../parseDataOption.js';
+
+interface SendFlags {
+  business: string;
+  data: string;
+  id?: string;
+  occurredAt?: string;
+  url?: string;
+  token?: string;
+}
+
+export function registerSend(program: Command, ctx: CliContext): void {
+  const command = program
+    .command('send')
+    .description('publish one event to a running server and print its id')
+    .argument('<type>', 'event type, e.g. client/created')
+    .requiredOption('--business <id>', 'the business the event belongs to')
+    .requiredOption('--data <json>', 'the event data: inline JSON, or @file.json to read it from a file')
+    .option('--id <event-id>', 'idempotency id; sending the same id again is accepted once')
+    .option('--occurred-at <iso>', 'when it happened, ISO 8601 (default: now)')
+    .addHelpText('after', "\nExample:\n  hookline send client/created --business harbour-yoga --data @client.json\n  hookline send invoice/paid --business harbour-yoga --data '{\"id\": 42}' --id inv-42-paid");
+  addClientOptions(command).action(async (type: string, flags: SendFlags) => {
+    // Parsed before any network call so that a typo in the file fails fast and offline.
+    const data = parseDataOption(flags.data);
+    const client = clientFromFlags(ctx.env, flags);
+    const event = await apiRequest<{ id: string }>({
+      client,
+      method: 'POST',
+      path: `/v1/businesses/${encodeURIComponent(flags.business)}/events`,
+      body: { type, data, id: flags.id, occurred_at: flags.occurredAt },
+    });
+    // The id alone, so that scripts can capture it: EVT=$(hookline send …)
+    printLine(ctx.stdout, event.id);
+  });
+}

@@ -1,0 +1,32 @@
+import type { Command } from 'commander';
+import { printLine, type CliContext } from '../CliContext.js';
+import { addConfigOptions, allSettings, configFromFlags } from '../configOptions.js';
+import { stopOnSignal } from '../stopOnSignal.js';
+
+export function registerServe(program: Command, ctx: CliContext): void {
+  const command = program
+    .command('serve')
+    .description('run the HTTP API and the dispatcher')
+    .addHelpText('after', '\nFlags win over environment variables, which win over defaults.');
+  addConfigOptions(command, allSettings).action(async (flags: Record<string, unknown>) => {
+    const config = configFromFlags(ctx.env, flags, allSettings);
+    const { startHookline } = await import('../../app.js');
+    const handle = await startHookline(config, { mode: 'serve' });
+    printLine(ctx.stdout, `Hookline listening on ${handle.url}`);
+    if (handle.generatedAdminToken) printAdminToken(ctx, handle.generatedAdminToken);
+    await stopOnSignal(handle, ctx);
+    ctx.exit(0);
+  });
+}
+
+// Only a hash is stored, so this is the one chance to copy the token.
+function printAdminToken(ctx: CliContext, token: string): void {
+  const lines = [
+    '',
+    'A new admin token was generated. It is shown only this once; store it now.',
+    `Admin token (shown once, store it now): ${token}`,
+    'Pass it as HOOKLINE_ADMIN_TOKEN to later starts and as HOOKLINE_TOKEN to `hookline send`.',
+    '',
+  ];
+  for (const line of lines) printLine(ctx.stdout, line);
+}

@@ -1,0 +1,24 @@
+import type { Command } from 'commander';
+import type { Config } from '../../config.js';
+import { printLine, type CliContext } from '../CliContext.js';
+import { addConfigOptions, allSettings, configFromFlags } from '../configOptions.js';
+import { redactDatabaseUrl } from '../redactDatabaseUrl.js';
+import { stopOnSignal } from '../stopOnSignal.js';
+
+// A worker serves no HTTP, so the settings that only shape the API are not offered.
+const apiOnly: ReadonlySet<keyof Config> = new Set(['port', 'host', 'adminToken', 'publicUrl']);
+const workerSettings = allSettings.filter((key) => !apiOnly.has(key));
+
+export function registerWorker(program: Command, ctx: CliContext): void {
+  const command = program
+    .command('worker')
+    .description('run the dispatcher only, next to `hookline serve` processes sharing one PostgreSQL database');
+  addConfigOptions(command, workerSettings).action(async (flags: Record<string, unknown>) => {
+    const config = configFromFlags(ctx.env, flags, workerSettings);
+    const { startHookline } = await import('../../app.js');
+    const handle = await startHookline(config, { mode: 'worker' });
+    printLine(ctx.stdout, `Hookline worker started (database: ${redactDatabaseUrl(config.databaseUrl)})`);
+    await stopOnSignal(handle, ctx);
+    ctx.exit(0);
+  });
+}

@@ -1,0 +1,67 @@
+import { Option, type Command } from 'commander';
+import { defaults, envNames, loadConfig, type Config } from '../config.js';
+
+interface SettingHelp {
+  /** Placeholder of the flag's value; absent for on/off switches. */
+  readonly arg?: string;
+  readonly about: string;
+  /** For settings whose default is "none" and means something. */
+  readonly defaultText?: string;
+}
+
+// Typed over every key of Config so that a new setting cannot ship without its flag.
+const settingHelp: Readonly<Record<keyof Config, SettingHelp>> = {
+  port: { arg: '<port>', about: 'HTTP port; 0 picks any free port' },
+  host: { arg: '<address>', about: 'address to bind' },
+  databaseUrl: { arg: '<url>', about: 'file:<path> for SQLite, postgres://… for PostgreSQL' },
+  adminToken: {
+    arg: '<token>',
+    about: 'the directory (all-business) token, at least 16 characters',
+    defaultText: 'generated on first start and printed once',
+  },
+  allowPrivateNetworks: { about: 'allow webhook targets on loopback and private networks (development and tests only)' },
+  maxInFlight: { arg: '<n>', about: 'delivery attempts in flight at once in this process' },
+  maxHeld: { arg: '<n>', about: 'deliveries this process keeps queued in memory' },
+  leaseMs: { arg: '<ms>', about: 'how long a claimed delivery stays with this process before another may take it' },
+  pollMs: { arg: '<ms>', about: 'how often an idle dispatcher looks for due retries' },
+  claimBatch: { arg: '<n>', about: 'due deliveries claimed per database statement' },
+  shutdownGraceMs: { arg: '<ms>', about: 'how long a stop waits for attempts in flight' },
+  logLevel: { arg: '<level>', about: 'fatal, error, warn, info, debug, trace or silent' },
+  publicUrl: { arg: '<url>', about: 'the URL to print for this server', defaultText: 'derived from host and port' },
+};
+
+const kebab = (key: string): string => key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+
+function describe(key: keyof Config): string {
+  const help = settingHelp[key];
+  const fallback = help.defaultText ?? String(defaults[key]);
+  return `${help.about} (env: ${envNames[key]}, default: ${fallback})`;
+}
+
+/**
+ * Adds one flag per setting. No commander defaults: an absent flag must stay undefined so
+ * that `loadConfig` lets the environment variable, then the default, decide.
+ */
+export function addConfigOptions(command: Command, keys: readonly (keyof Config)[]): Command {
+  for (const key of keys) {
+    const arg = settingHelp[key].arg;
+    command.addOption(new Option(`--${kebab(key)}${arg ? ` ${arg}` : ''}`, describe(key)));
+  }
+  return command;
+}
+
+/** Commander names each flag's value after the camel-cased flag, which is the Config key. */
+export function configFromFlags(
+  env: Readonly<Record<string, string | undefined>>,
+  flags: Record<string, unknown>,
+  keys: readonly (keyof Config)[],
+): Config {
+  const overrides: Partial<Record<keyof Config, string | boolean>> = {};
+  for (const key of keys) {
+    const value = flags[key];
+    if (typeof value === 'string' || typeof value === 'boolean') overrides[key] = value;
+  }
+  return loadConfig(env, overrides);
+}
+
+export const allSettings = Object.keys(envNames) as (keyof Config)[];

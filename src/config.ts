@@ -1,0 +1,151 @@
+import { HooklineError } from './errors.js';
+
+/**
+ * Every setting Hookline reads, with its default beside it. Configuration enters the process
+ * here once: `loadConfig` merges environment variables and CLI flags, validates, freezes, and
+ * the result is passed down explicitly. Nothing else reads `process.env`.
+ */
+export interface Config {
+  /** HOOKLINE_PORT, default 8080; 0 picks any free port. */
+  readonly port: number;
+  /** HOOKLINE_HOST, default 127.0.0.1. */
+  readonly host: string;
+  /** HOOKLINE_DATABASE_URL, default file:./data/hookline.db; or postgres://… */
+  readonly databaseUrl: string;
+  /** HOOKLINE_ADMIN_TOKEN, default none: one is generated on first start and printed once. */
+  readonly adminToken: string | null;
+  /** HOOKLINE_ALLOW_PRIVATE_NETWORKS, default false: refuse loopback/private targets. */
+  readonly allowPrivateNetworks: boolean;
+  /** HOOKLINE_MAX_IN_FLIGHT, default 256: attempts in flight across all webhooks in one process. */
+  readonly maxInFlight: number;
+  /** HOOKLINE_MAX_HELD, default 50000: deliveries one process keeps queued in memory. */
+  readonly maxHeld: number;
+  /** HOOKLINE_LEASE_MS, default 120000: how long a claim lasts before another process may take it. */
+  readonly leaseMs: number;
+  /** HOOKLINE_POLL_MS, default 250: how often the dispatcher looks for due retries when idle. */
+  readonly pollMs: number;
+  /** HOOKLINE_CLAIM_BATCH, default 500: due deliveries claimed per statement. */
+  readonly claimBatch: number;
+  /** HOOKLINE_SHUTDOWN_GRACE_MS, default 10000: how long SIGTERM waits for attempts in flight. */
+  readonly shutdownGraceMs: number;
+  /** HOOKLINE_LOG_LEVEL, default info. */
+  readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** HOOKLINE_PUBLIC_URL, default derived from host and port: the URL the server prints. */
+  readonly publicUrl: string | null;
+}
+
+export const defaults: Config = Object.freeze({
+  port: 8080,
+  host: '127.0.0.1',
+  databaseUrl: 'file:./data/hookline.db',
+  adminToken: null,
+  allowPrivateNetworks: false,
+  maxInFlight: 256,
+  maxHeld: 50_000,
+  leaseMs: 120_000,
+  pollMs: 250,
+  claimBatch: 500,
+  shutdownGraceMs: 10_000,
+  logLevel: 'info',
+  publicUrl: null,
+});
+
+/** Environment variable for each setting; the `hookline serve` flag is the same name in kebab case. */
+export const envNames: Readonly<Record<keyof Config, string>> = Object.freeze({
+  port: 'HOOKLINE_PORT',
+  host: 'HOOKLINE_HOST',
+  databaseUrl: 'HOOKLINE_DATABASE_URL',
+  adminToken: 'HOOKLINE_ADMIN_TOKEN',
+  allowPrivateNetworks: 'HOOKLINE_ALLOW_PRIVATE_NETWORKS',
+  maxInFlight: 'HOOKLINE_MAX_IN_FLIGHT',
+  maxHeld: 'HOOKLINE_MAX_HELD',
+  leaseMs: 'HOOKLINE_LEASE_MS',
+  pollMs: 'HOOKLINE_POLL_MS',
+  claimBatch: 'HOOKLINE_CLAIM_BATCH',
+  shutdownGraceMs: 'HOOKLINE_SHUTDOWN_GRACE_MS',
+  logLevel: 'HOOKLINE_LOG_LEVEL',
+  publicUrl: 'HOOKLINE_PUBLIC_URL',
+});
+
+type Raw = Partial<Record<keyof Config, string | number | boolean | null | undefined>>;
+
+const logLevels = new Set(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
+
+function bad(name: string, value: unknown, expected: string): never {
+  throw new HooklineError('CONFIG_INVALID', `${name}=${JSON.stringify(value)} is not valid: expected ${expected}.`);
+}
+
+function int(name: string, value: unknown, min: number, max: number): number {
+  const n = typeof value === 'number' ? value : Number(String(value).trim());
+  if (!Number.isInteger(n) || n < min || n > max) bad(name, value, `an integer from ${min} to ${max}`);
+  return n;
+}
+
+function bool(name: string, value: unknown): boolean {
+  if (typeof value === 'boolean') return value;
+  const s = String(value).trim().toLowerCase();
+  if (['1', 'true', 'yes', 'on'].includes(s)) return true;
+  if (['0', 'false', 'no', 'off', ''].includes(s)) return false;
+  return bad(name, value, 'true or false');
+}
+
+/**
+ * Reads settings from the environment, then lets explicit overrides (CLI flags, or options
+ * passed by an embedding program) win. Returns a frozen object.
+ */
+export function loadConfig(env: Record<string, string | undefined> = {}, overrides: Raw = {}): Config {
+  const raw: Raw = {};
+  for (const key of Object.keys(envNames) as (keyof Config)[]) {
+    const fromEnv = env[envNames[key]];
+    if (fromEnv !== undefined && fromEnv !== '') raw[key] = fromEnv;
+    const fromFlag = overrides[key];
+    if (fromFlag !== undefined) raw[key] = fromFlag;
+  }
+  const pick = <K extends keyof Config>(k: K): unknown => (raw[k] === undefined ? defaults[k] : raw[k]);
+
+  const databaseUrl = String(pick('databaseUrl'));
+  if (!/^(file:|postgres:\/\/|postgresql:\/\/)/.test(databaseUrl) && databaseUrl !== ':memory:') {
+    bad(envNames.databaseUrl, databaseUrl, 'file:<path> for SQLite or postgres://… for PostgreSQL');
+  }
+  const logLevel = String(pick('logLevel'));
+  if (!logLevels.has(logLevel)) bad(envNames.logLevel, logLevel, [...logLevels].join(', '));
+  const adminToken = pick('adminToken');
+  if (adminToken !== null && String(adminToken).length < 16) {
+    bad(envNames.adminToken, '***', 'at least 16 characters');
+  }
+  const publicUrl = pick('publicUrl');
+
+  return Object.freeze({
+    port: int(envNames.port, pick('port'), 0, 65535),
+    host: String(pick('host')),
+    databaseUrl,
+    adminToken: adminToken === null ? null : String(adminToken),
+    allowPrivateNetworks: bool(envNames.allowPrivateNetworks, pick('allowPrivateNetworks')),
+    maxInFlight: int(envNames.maxInFlight, pick('maxInFlight'), 1, 100_000),
+    maxHeld: int(envNames.maxHeld, pick('maxHeld'), 100, 10_000_000),
+    leaseMs: int(envNames.leaseMs, pick('leaseMs'), 1_000, 3_600_000),
+    pollMs: int(envNames.pollMs, pick('pollMs'), 10, 60_000),
+    claimBatch: int(envNames.claimBatch, pick('claimBatch'), 1, 10_000),
+    shutdownGraceMs: int(envNames.shutdownGraceMs, pick('shutdownGraceMs'), 0, 600_000),
+    logLevel: logLevel as Config['logLevel'],
+    publicUrl: publicUrl === null ? null : String(publicUrl),
+  });
+}
+
+/** Settings of the CLI commands that talk to a running server (`send`, `deliveries`). */
+export interface ClientConfig {
+  /** HOOKLINE_URL, default http://127.0.0.1:8080: the server to talk to. */
+  readonly url: string;
+  /** HOOKLINE_TOKEN, default none: the bearer token (admin or business). */
+  readonly token: string | null;
+}
+
+export function loadClientConfig(
+  env: Record<string, string | undefined> = {},
+  overrides: { url?: string; token?: string } = {},
+): ClientConfig {
+  const url = overrides.url ?? env.HOOKLINE_URL ?? 'http://127.0.0.1:8080';
+  if (!/^https?:\/\/[^/]+/.test(url)) bad('HOOKLINE_URL', url, 'an http(s) URL such as http://127.0.0.1:8080');
+  const token = overrides.token ?? env.HOOKLINE_TOKEN ?? env.HOOKLINE_ADMIN_TOKEN ?? null;
+  return Object.freeze({ url: url.replace(/\/+$/, ''), token: token || null });
+}

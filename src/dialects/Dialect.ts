@@ -1,0 +1,47 @@
+import type { EventRow, WebhookRow } from '../store/Store.js';
+
+/** What a dialect needs to know about the webhook it renders for. */
+export type DialectWebhook = Pick<
+  WebhookRow,
+  'id' | 'business_id' | 'url' | 'secret' | 'previous_secret' | 'previous_secret_expires_at'
+>;
+
+export interface RenderInput {
+  event: EventRow;
+  webhook: DialectWebhook;
+  deliveryId: string;
+  /** 1 for the first attempt. */
+  attemptNumber: number;
+  /** The time of this attempt (ms). */
+  now: number;
+}
+
+export interface RenderedRequest {
+  body: string;
+  /** Dialect headers; the sender adds Content-Type, User-Agent and the webhook's own headers. */
+  headers: Record<string, string>;
+}
+
+/**
+ * One wire format. The dispatcher knows dialects only through this interface: how a body and
+ * its headers look, which status codes count as delivered, and how event names translate.
+ */
+export interface Dialect {
+  readonly name: string;
+  readonly description: string;
+  render(input: RenderInput): RenderedRequest;
+  isSuccess(statusCode: number): boolean;
+  /** This dialect's name for a catalogue event type, or null when it cannot express it. */
+  eventName(type: string): string | null;
+  /** The catalogue type for one of this dialect's own event names, or null. */
+  catalogType(name: string): string | null;
+}
+
+/** The secrets that sign right now: the current one, and the previous one until it expires. */
+export function signingSecrets(webhook: DialectWebhook, now: number): string[] {
+  const secrets = [webhook.secret];
+  if (webhook.previous_secret && (webhook.previous_secret_expires_at ?? 0) > now) {
+    secrets.push(webhook.previous_secret);
+  }
+  return secrets;
+}

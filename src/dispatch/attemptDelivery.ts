@@ -1,0 +1,80 @@
+import type { AttemptOutcome, DispatchItem, WebhookRow } from '../store/Store.js';
+import { findDialect } from '../dialects/index.js';
+import { nextAttemptAt } from './retryPolicy.js';
+import type { Sender } from './sendAttempt.js';
+
+/**
+ * One HTTP attempt of one delivery: render the webhook's dialect, send, decide what the
+ * delivery's state is afterwards. Never throws: a dialect that cannot render is a failed
+ * attempt with its own error code, so one bad payload cannot stall the queue.
+ */
+export async function attemptDelivery(
+  item: DispatchItem,
+  webhook: WebhookRow,
+  sender: Sender,
+  leaseOwner: string,
+): Promise<{ ok: boolean; outcome: AttemptOutcome }> {
+  const { delivery, event } = item;
+  const attemptNumber = delivery.attempt_count + 1;
+  const dialect = findDialect(webhook.dialect);
+  const started = Date.now();
+  let statusCode: number | null = null;
+  let error: string | null = null;
+  let responseBody: string | null = null;
+  let retryAfterMs: number | null = null;
+  let startedAt = started;
+  let durationMs = 0;
+  let ok = false;
+
+  if (!dialect) {
+    error = 'unknown_dialect';
+  } else {
+    let rendered: { body: string; headers: Record<string, string> } | null = null;
+    try {
+      rendered = dialect.render({ event, webhook, deliveryId: delivery.id, attemptNumber, now: started });
+    } catch {
+      error = 'render_failed';
+    }
+    if (rendered) {
+      // Dialect headers come last so a custom header can never overwrite a signature.
+      const result = await sender.send({
+        url: webhook.url,
+        body: rendered.body,
+        headers: { ...webhook.headers, ...rendered.headers },
+        timeoutMs: webhook.timeout_ms,
+      });
+      ({ statusCode, responseBody, retryAfterMs, startedAt, durationMs } = result);
+      ok = statusCode !== null && dialect.isSuccess(statusCode);
+      error = ok ? null : (result.error ?? 'http_status');
+    }
+  }
+
+  const now = Date.now();
+  const next = ok
+    ? null
+    : nextAttemptAt({
+        attemptNumber,
+        schedule: webhook.retry_schedule,
+        createdAt: delivery.created_at,
+        now,
+        retryAfterMs,
+        statusCode,
+      });
+  return {
+    ok,
+    outcome: {
+      attempt: {
+        delivery_id: delivery.id,
+        number: attemptNumber,
+        started_at: startedAt,
+        duration_ms: durationMs,
+        status_code: statusCode,
+        error,
+        response_body: responseBody,
+      },
+      status: ok ? 'succeeded' : next === null ? 'failed' : 'retrying',
+      next_attempt_at: next,
+      lease_owner: leaseOwner,
+    },
+  };
+}

@@ -1,0 +1,131 @@
+import { Agent } from 'undici';
+import { AttemptHandler, type SendResult } from './AttemptHandler.js';
+import { DeadlineTicker } from './DeadlineTicker.js';
+import type { SendErrorCode } from './mapSendError.js';
+import { guardedLookup, ipLiteralReason } from './ssrfGuard.js';
+
+export type { SendResult } from './AttemptHandler.js';
+export type { SendErrorCode } from './mapSendError.js';
+
+export interface SendRequest {
+  url: string;
+  body: string;
+  /** Added to the request; see `createSender` for the ones Hookline keeps for itself. */
+  headers: Record<string, string>;
+  /** Bounds the whole attempt: queueing for a connection, connect, TLS, headers and body. */
+  timeoutMs: number;
+}
+
+export interface Sender {
+  /** Never rejects: every failure is a SendResult with an `error` code. */
+  send(req: SendRequest): Promise<SendResult>;
+  /** Waits for attempts in flight (each bounded by its timeout), then closes every connection. Safe to call twice. */
+  close(): Promise<void>;
+}
+
+export interface SenderOptions {
+  /** HOOKLINE_ALLOW_PRIVATE_NETWORKS: skip the SSRF guard (development and tests only). */
+  allowPrivateNetworks: boolean;
+  /** Sent as User-Agent on every attempt, e.g. `Hookline/0.1.0`. */
+  userAgent: string;
+  /** Keep-alive connections per origin, default 256. */
+  connectionsPerOrigin?: number;
+  /** TCP+TLS connect timeout, default 10000 ms. Only frees a hung socket: results are bounded by `timeoutMs`. */
+  connectTimeoutMs?: number;
+}
+
+/** Used when a request carries no usable timeout; the webhook default (DESIGN: 5 s). */
+const FALLBACK_TIMEOUT_MS = 5000;
+
+/**
+ * Headers that describe the message framing or the connection, which the sender owns:
+ * letting a webhook's custom headers set them would corrupt the request or let a tenant aim
+ * the request at another virtual host. content-type and user-agent are Hookline's (DESIGN:
+ * every attempt is `application/json` from `Hookline/<version>`), so a caller's value is
+ * dropped rather than merged. The API should reject these names when a webhook is saved.
+ */
+export const RESERVED_HEADERS: ReadonlySet<string> = new Set([
+  'content-type', 'user-agent', 'content-length', 'transfer-encoding', 'host', 'connection',
+  'keep-alive', 'proxy-connection', 'upgrade', 'expect', 'te', 'trailer',
+]);
+
+type Target = { origin: string; path: string } | { error: SendErrorCode };
+
+/** Parsed URLs by string. Webhook URLs repeat endlessly, and `new URL` is ~1 µs a call. */
+const TARGET_CACHE_SIZE = 10_000;
+
+export function createSender(opts: SenderOptions): Sender {
+  const allowPrivate = opts.allowPrivateNetworks;
+  const agent = new Agent({
+    connections: opts.connectionsPerOrigin ?? 256,
+    pipelining: 1,
+    connect: { lookup: guardedLookup(allowPrivate), timeout: opts.connectTimeoutMs ?? 10_000 },
+  });
+  const ticker = new DeadlineTicker();
+  const targets = new Map<string, Target>();
+  const fixedHeaders = ['content-type', 'application/json', 'user-agent', opts.userAgent];
+  let closing: Promise<void> | null = null;
+
+  function targetFor(url: string): Target {
+    let target = targets.get(url);
+    if (target === undefined) {
+      target = parseTarget(url, allowPrivate);
+      if (targets.size >= TARGET_CACHE_SIZE) targets.delete(targets.keys().next().value!);
+      targets.set(url, target);
+    }
+    return target;
+  }
+
+  return {
+    send(req) {
+      const startedAt = Date.now();
+      const t0 = performance.now();
+      const target = closing ? { error: 'network' as const } : targetFor(req.url);
+      if ('error' in target) {
+        return Promise.resolve({ startedAt, durationMs: 0, statusCode: null, error: target.error, responseBody: null, retryAfterMs: null });
+      }
+      const timeoutMs = req.timeoutMs > 0 && Number.isFinite(req.timeoutMs) ? req.timeoutMs : FALLBACK_TIMEOUT_MS;
+      return new Promise<SendResult>((resolve) => {
+        const handler = new AttemptHandler(resolve, ticker, timeoutMs, startedAt, t0);
+        ticker.add(handler, timeoutMs);
+        // Redirects: undici 7's dispatch never follows them (that needs the redirect
+        // interceptor, which is not installed), so a 3xx comes back as its status.
+        agent.dispatch(
+          { origin: target.origin, path: target.path, method: 'POST', headers: buildHeaders(fixedHeaders, req.headers), body: req.body },
+          handler,
+        );
+      });
+    },
+
+    close() {
+      closing ??= ticker.idle().then(async () => {
+        ticker.stop();
+        // destroy, not close: attempts are settled, and close() would also wait for requests
+        // that timed out while still queued behind a hung connect.
+        await agent.destroy();
+      });
+      return closing;
+    },
+  };
+}
+
+function buildHeaders(fixed: readonly string[], custom: Record<string, string>): string[] {
+  const flat = fixed.slice();
+  for (const name of Object.keys(custom)) {
+    if (!RESERVED_HEADERS.has(name.toLowerCase())) flat.push(name, custom[name]!);
+  }
+  return flat;
+}
+
+function parseTarget(url: string, allowPrivate: boolean): Target {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return { error: 'invalid_request' };
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return { error: 'invalid_request' };
+  // Sockets skip `lookup` for IP literals, so the guard must see those here.
+  if (!allowPrivate && ipLiteralReason(parsed.hostname) !== null) return { error: 'blocked_target' };
+  return { origin: parsed.origin, path: parsed.pathname + parsed.search };
+}

@@ -1,0 +1,66 @@
+/**
+ * The one catalogue of errors Hookline can raise. Each has a stable code (part of the public
+ * contract: clients may branch on it), the HTTP status it maps to, and a title. The `detail`
+ * given at the throw site says what to fix. The API renders these as RFC 9457 problem+json;
+ * the CLI prints one line and exits with `exitCode`.
+ */
+export const errorCatalog = {
+  BAD_REQUEST: { status: 400, title: 'The request is not valid' },
+  VALIDATION_FAILED: { status: 400, title: 'The request body or parameters do not match the schema' },
+  INVALID_JSON: { status: 400, title: 'The request body is not valid JSON' },
+  UNKNOWN_EVENT_TYPE: { status: 422, title: 'Unknown event type' },
+  EVENT_DATA_INVALID: { status: 422, title: 'Event data does not match its event type schema' },
+  EVENT_ID_CONFLICT: { status: 409, title: 'An event with this id exists with different content' },
+  INVALID_EVENT_FILTER: { status: 422, title: 'Invalid event filter' },
+  INVALID_URL: { status: 422, title: 'Invalid webhook URL' },
+  BLOCKED_TARGET: { status: 422, title: 'Webhook URL points at a forbidden network' },
+  UNKNOWN_DIALECT: { status: 422, title: 'Unknown dialect' },
+  INVALID_HEADER: { status: 422, title: 'Invalid custom header' },
+  INVALID_CURSOR: { status: 400, title: 'Invalid pagination cursor' },
+  UNAUTHORIZED: { status: 401, title: 'Missing or invalid bearer token' },
+  FORBIDDEN: { status: 403, title: 'This token may not do that' },
+  NOT_FOUND: { status: 404, title: 'Not found' },
+  BUSINESS_NOT_FOUND: { status: 404, title: 'Business not found' },
+  WEBHOOK_NOT_FOUND: { status: 404, title: 'Webhook not found' },
+  EVENT_NOT_FOUND: { status: 404, title: 'Event not found' },
+  DELIVERY_NOT_FOUND: { status: 404, title: 'Delivery not found' },
+  METHOD_NOT_ALLOWED: { status: 405, title: 'Method not allowed' },
+  BUSINESS_EXISTS: { status: 409, title: 'A business with this id already exists' },
+  EVENT_TYPE_EXISTS: { status: 409, title: 'This event type is built in and cannot be replaced' },
+  BODY_TOO_LARGE: { status: 413, title: 'Request body too large' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'Unsupported media type' },
+  RATE_LIMITED: { status: 429, title: 'Too many requests' },
+  STORE_UNAVAILABLE: { status: 503, title: 'The database cannot store this right now' },
+  SHUTTING_DOWN: { status: 503, title: 'The server is shutting down' },
+  INTERNAL: { status: 500, title: 'Internal error' },
+  CONFIG_INVALID: { status: 500, title: 'Invalid configuration' },
+  MIGRATION_FAILED: { status: 500, title: 'Database migration failed' },
+} as const satisfies Record<string, { status: number; title: string }>;
+
+export type ErrorCode = keyof typeof errorCatalog;
+
+export class HooklineError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly title: string;
+  /** Extra members of the problem document, e.g. `errors` for schema violations. */
+  readonly extensions: Record<string, unknown>;
+
+  constructor(code: ErrorCode, detail: string, extensions: Record<string, unknown> = {}) {
+    super(detail);
+    this.name = 'HooklineError';
+    this.code = code;
+    this.status = errorCatalog[code].status;
+    this.title = errorCatalog[code].title;
+    this.extensions = extensions;
+  }
+
+  /** CLI exit codes: 2 for what the user got wrong, 1 for everything else. */
+  get exitCode(): number {
+    return this.status >= 400 && this.status < 500 ? 2 : 1;
+  }
+}
+
+export function isHooklineError(e: unknown): e is HooklineError {
+  return e instanceof HooklineError;
+}

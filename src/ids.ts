@@ -1,0 +1,16 @@
+import { randomBytes } from 'node:crypto';
+import { monotonicFactory } from 'ulidx';
+
+const ulid = monotonicFactory();
+
+export const newWebhookId = (): string => `wh_${ulid()}`;
+export const newEventId = (): string => `evt_${ulid()}`;
+export const newDeliveryId = (): string => `dlv_${ulid()}`;
+/** A random id for one dispatcher process; it owns the leases it takes. */
+export const newWorkerId = (): string => `wrk_${ulid()}`;
+
+/** `whsec_` + base64 of 32 random bytes, as Standard Webhooks expects. */
+export const newWebhookSecret = (): string => `whsec_${randomBytes(32).toString('base64')}`;
+/** Bearer tokens carry 256 bits; only their SHA-256 is stored. */
+export const newToken = (kind: 'admin' | 'business'): string =>
+  `hl_${kind === 'admin' ? 'adm' : 'biz'}_${randomBytes(32).toString('base64url')}`;

@@ -1,0 +1,103 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { HooklineEvents } from './events.js';
+import type { Dispatcher } from './dispatch/Dispatcher.js';
+import type { Store } from './store/Store.js';
+
+/**
+ * Prometheus metrics. Counters follow the typed events; gauges that cost a query (delivery
+ * counts by status) are read when scraped, at most once a second, so a busy scraper cannot
+ * turn into load on the store.
+ */
+export class Metrics {
+  readonly registry = new Registry();
+  private readonly listeners: (() => void)[] = [];
+
+  constructor(events: HooklineEvents, dispatcher: Dispatcher, store: Store) {
+    const r = this.registry;
+    collectDefaultMetrics({ register: r, prefix: 'hookline_process_' });
+
+    const published = new Counter({ name: 'hookline_events_published_total', help: 'Events accepted (202), by type.', labelNames: ['type'], registers: [r] });
+    const duplicates = new Counter({ name: 'hookline_events_duplicate_total', help: 'Publishes that repeated an existing event id.', registers: [r] });
+    const attempts = new Counter({ name: 'hookline_delivery_attempts_total', help: 'HTTP attempts, by outcome and error code.', labelNames: ['outcome', 'error'], registers: [r] });
+    const duration = new Histogram({
+      name: 'hookline_delivery_attempt_duration_seconds',
+      help: 'Time from sending a request to its end, per attempt.',
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers: [r],
+    });
+    const finished = new Counter({ name: 'hookline_deliveries_finished_total', help: 'Deliveries that reached a final state.', labelNames: ['status'], registers: [r] });
+
+    const onPublished = (e: { type: string; created: boolean }): void => {
+      if (e.created) published.inc({ type: e.type });
+      else duplicates.inc();
+    };
+    const onAttempt = (ok: boolean) => (e: { error: string | null; duration_ms: number; status: string }) => {
+      attempts.inc({ outcome: ok ? 'succeeded' : 'failed', error: e.error ?? '' });
+      duration.observe(e.duration_ms / 1000);
+      if (e.status === 'succeeded' || e.status === 'failed') finished.inc({ status: e.status });
+    };
+    const ok = onAttempt(true);
+    const failed = onAttempt(false);
+    events.on('event:published', onPublished);
+    events.on('delivery:attempt:succeeded', ok);
+    events.on('delivery:attempt:failed', failed);
+    this.listeners.push(
+      () => events.off('event:published', onPublished),
+      () => events.off('delivery:attempt:succeeded', ok),
+      () => events.off('delivery:attempt:failed', failed),
+    );
+
+    new Gauge({
+      name: 'hookline_dispatcher_held',
+      help: 'Deliveries this process holds (queued or in flight).',
+      registers: [r],
+      collect() {
+        this.set(dispatcher.stats().held);
+      },
+    });
+    new Gauge({
+      name: 'hookline_dispatcher_in_flight',
+      help: 'HTTP attempts in flight in this process.',
+      registers: [r],
+      collect() {
+        this.set(dispatcher.stats().inFlight);
+      },
+    });
+    let cached: { at: number; value: Awaited<ReturnType<Store['deliveryCounts']>> } | null = null;
+    const counts = async () => {
+      if (!cached || Date.now() - cached.at > 1000) cached = { at: Date.now(), value: await store.deliveryCounts() };
+      return cached.value;
+    };
+    new Gauge({
+      name: 'hookline_deliveries',
+      help: 'Deliveries in the store, by status.',
+      labelNames: ['status'],
+      registers: [r],
+      async collect() {
+        const c = await counts();
+        for (const s of ['pending', 'retrying', 'succeeded', 'failed'] as const) this.set({ status: s }, c[s]);
+      },
+    });
+    new Gauge({
+      name: 'hookline_oldest_due_delivery_age_seconds',
+      help: 'How long the oldest due, unclaimed delivery has waited (0 when none).',
+      registers: [r],
+      async collect() {
+        const c = await counts();
+        this.set(c.oldest_due_at === null ? 0 : Math.max(0, (Date.now() - c.oldest_due_at) / 1000));
+      },
+    });
+  }
+
+  async render(): Promise<string> {
+    return this.registry.metrics();
+  }
+
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+
+  close(): void {
+    for (const off of this.listeners.splice(0)) off();
+  }
+}

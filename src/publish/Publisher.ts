@@ -1,0 +1,146 @@
+import type { Config } from '../config.js';
+import type { HooklineEvents } from '../events.js';
+import type { Dispatcher } from '../dispatch/Dispatcher.js';
+import type { EventCatalog } from '../catalog/EventCatalog.js';
+import type { DispatchItem, NewDelivery, PublishItem, PublishResult, Store, WebhookRow } from '../store/Store.js';
+import { HooklineError } from '../errors.js';
+import { newDeliveryId, newEventId } from '../ids.js';
+import { WebhookMatcher } from './WebhookMatcher.js';
+
+/** What a caller publishes. */
+export interface EventInput {
+  type: string;
+  data: unknown;
+  /** The caller's id; repeating it is idempotent. */
+  id?: string;
+  /** ISO 8601; defaults to the time of publishing. */
+  occurred_at?: string;
+}
+
+export const EVENT_ID_PATTERN = /^[A-Za-z0-9_.:-]{1,128}$/;
+
+interface Problem {
+  pointer: string;
+  message: string;
+}
+
+/**
+ * The ingest path: validate, match webhooks, store the event and its deliveries in one
+ * transaction, then hand the deliveries this process leased to the dispatcher so they go out
+ * without waiting for the claim query.
+ */
+export class Publisher {
+  private readonly matcher: WebhookMatcher;
+
+  constructor(
+    private readonly deps: {
+      store: Store;
+      config: Config;
+      catalog: EventCatalog;
+      dispatcher: Dispatcher | null;
+      events: HooklineEvents;
+    },
+  ) {
+    this.matcher = new WebhookMatcher(deps.store);
+  }
+
+  /** Validates every input first, so a batch is stored whole or not at all. */
+  async publish(businessId: string, inputs: EventInput[], pointerPrefix = ''): Promise<PublishResult[]> {
+    const now = Date.now();
+    const problems: Problem[] = [];
+    const events = inputs.map((input, i) => this.validate(businessId, input, now, inputs.length > 1 || pointerPrefix ? `${pointerPrefix}/${i}` : '', problems));
+    if (problems.length > 0) {
+      const unknownType = problems.every((p) => p.message.startsWith('unknown event type'));
+      throw new HooklineError(
+        unknownType ? 'UNKNOWN_EVENT_TYPE' : 'EVENT_DATA_INVALID',
+        problems.map((p) => `${p.pointer || '/'}: ${p.message}`).join('; '),
+        { errors: problems },
+      );
+    }
+    await this.matcher.refresh();
+    const items: PublishItem[] = [];
+    const webhooks = new Map<string, WebhookRow>();
+    for (const event of events) {
+      const targets = await this.matcher.matching(businessId, event.type);
+      items.push({ event, deliveries: targets.map((w) => this.newDelivery(w, now, webhooks)) });
+    }
+    return this.store(items, webhooks);
+  }
+
+  /** Sends one event to one webhook only, whatever its filter says (the "send test event" button). */
+  async publishTo(webhook: WebhookRow, input: EventInput): Promise<PublishResult> {
+    const now = Date.now();
+    const problems: Problem[] = [];
+    const event = this.validate(webhook.business_id, input, now, '', problems);
+    if (problems.length > 0) throw new HooklineError('EVENT_DATA_INVALID', problems.map((p) => p.message).join('; '));
+    const webhooks = new Map<string, WebhookRow>();
+    const [result] = await this.store([{ event, deliveries: [this.newDelivery(webhook, now, webhooks)] }], webhooks);
+    return result!;
+  }
+
+  private newDelivery(webhook: WebhookRow, now: number, leased: Map<string, WebhookRow>): NewDelivery {
+    const d = this.deps.dispatcher;
+    if (d && d.canHold(webhook.id)) {
+      leased.set(webhook.id, webhook);
+      return { id: newDeliveryId(), webhook_id: webhook.id, lease_owner: d.workerId, next_attempt_at: now + this.deps.config.leaseMs };
+    }
+    return { id: newDeliveryId(), webhook_id: webhook.id, lease_owner: null, next_attempt_at: now };
+  }
+
+  private async store(items: PublishItem[], leased: Map<string, WebhookRow>): Promise<PublishResult[]> {
+    let results: PublishResult[];
+    try {
+      results = await this.deps.store.publish(items);
+    } catch (err) {
+      if (err instanceof HooklineError) throw err;
+      throw new HooklineError('STORE_UNAVAILABLE', `The event was not stored (${(err as Error).message}); nothing was accepted, publish it again.`);
+    }
+    const fresh: { item: DispatchItem; webhook: WebhookRow }[] = [];
+    for (const r of results) {
+      for (const delivery of r.deliveries) {
+        const webhook = leased.get(delivery.webhook_id);
+        if (webhook && delivery.lease_owner) fresh.push({ item: { delivery, event: r.event }, webhook });
+      }
+      this.deps.events.emit('event:published', {
+        business_id: r.event.business_id,
+        type: r.event.type,
+        deliveries: r.deliveries.length,
+        created: r.created,
+      });
+    }
+    if (fresh.length > 0) this.deps.dispatcher?.accept(fresh);
+    return results;
+  }
+
+  private validate(businessId: string, input: EventInput, now: number, pointer: string, problems: Problem[]) {
+    const { catalog } = this.deps;
+    if (!catalog.has(input.type)) {
+      problems.push({
+        pointer: `${pointer}/type`,
+        message: `unknown event type "${input.type}"; GET /v1/event-types lists the known types, or register it with POST /v1/event-types`,
+      });
+    } else {
+      const result = catalog.validate(input.type, input.data);
+      if (!result.ok) for (const e of result.errors) problems.push({ pointer: `${pointer}/data${e.pointer === '/' ? '' : e.pointer}`, message: e.message });
+    }
+    if (input.id !== undefined && !EVENT_ID_PATTERN.test(input.id)) {
+      problems.push({ pointer: `${pointer}/id`, message: 'an event id is 1–128 characters of letters, digits, "_", ".", ":" or "-"' });
+    }
+    let occurredAt = now;
+    if (input.occurred_at !== undefined) {
+      occurredAt = Date.parse(input.occurred_at);
+      if (Number.isNaN(occurredAt) || !/^\d{4}-\d{2}-\d{2}T/.test(input.occurred_at)) {
+        problems.push({ pointer: `${pointer}/occurred_at`, message: 'occurred_at must be an ISO 8601 date-time such as 2026-01-31T12:00:00Z' });
+        occurredAt = now;
+      }
+    }
+    return {
+      id: input.id ?? newEventId(),
+      business_id: businessId,
+      type: input.type,
+      data: JSON.stringify(input.data ?? {}),
+      occurred_at: occurredAt,
+      created_at: now,
+    };
+  }
+}

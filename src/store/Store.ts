@@ -1,0 +1,269 @@
+/**
+ * The narrow persistence interface. SQLite and PostgreSQL implement it; one contract suite
+ * runs against both. Times are milliseconds since the Unix epoch; JSON columns travel as text
+ * where the hot path only passes them through (event data), and parsed where code reads them.
+ */
+
+export type DeliveryStatus = 'pending' | 'succeeded' | 'retrying' | 'failed';
+export type HealthState = 'healthy' | 'unhealthy' | 'disabled';
+export type Ordering = 'none' | 'fifo';
+
+export interface BusinessRow {
+  id: string;
+  name: string;
+  created_at: number;
+}
+
+export interface WebhookRow {
+  id: string;
+  business_id: string;
+  name: string;
+  url: string;
+  events: string[];
+  dialect: string;
+  enabled: boolean;
+  headers: Record<string, string>;
+  timeout_ms: number;
+  /** Seconds between attempts; null = the default schedule; [] = one attempt only. */
+  retry_schedule: number[] | null;
+  rate_limit: number | null;
+  max_in_flight: number;
+  ordering: Ordering;
+  secret: string;
+  /** The secret before the last rotation; it keeps signing until `previous_secret_expires_at`. */
+  previous_secret: string | null;
+  previous_secret_expires_at: number | null;
+  health_state: HealthState;
+  consecutive_failures: number;
+  health_since: number | null;
+  health_reason: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+/** Fields a caller may change on a webhook. */
+export type WebhookPatch = Partial<
+  Pick<
+    WebhookRow,
+    | 'name'
+    | 'url'
+    | 'events'
+    | 'dialect'
+    | 'enabled'
+    | 'headers'
+    | 'timeout_ms'
+    | 'retry_schedule'
+    | 'rate_limit'
+    | 'max_in_flight'
+    | 'ordering'
+    | 'secret'
+    | 'previous_secret'
+    | 'previous_secret_expires_at'
+    | 'health_state'
+    | 'consecutive_failures'
+    | 'health_since'
+    | 'health_reason'
+  >
+>;
+
+export interface EventRow {
+  id: string;
+  business_id: string;
+  type: string;
+  /** The event's `data` as JSON text, exactly as stored. */
+  data: string;
+  occurred_at: number;
+  created_at: number;
+}
+
+export interface DeliveryRow {
+  id: string;
+  business_id: string;
+  event_id: string;
+  webhook_id: string;
+  event_type: string;
+  status: DeliveryStatus;
+  attempt_count: number;
+  /**
+   * When the dispatcher may next take this delivery: the scheduled retry time, or, while a
+   * process holds it, when that process's lease runs out. Null when parked (its webhook is
+   * disabled) or finished.
+   */
+  next_attempt_at: number | null;
+  last_status_code: number | null;
+  lease_owner: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface AttemptRow {
+  delivery_id: string;
+  number: number;
+  started_at: number;
+  duration_ms: number;
+  status_code: number | null;
+  /** Short code: timeout, connection_refused, dns, tls, blocked_target, http_status, … */
+  error: string | null;
+  response_body: string | null;
+}
+
+export interface EventTypeRow {
+  type: string;
+  description: string;
+  schema: Record<string, unknown>;
+  example: unknown;
+  created_at: number;
+}
+
+/** A delivery as the dispatcher needs it: the row plus its event. */
+export interface DispatchItem {
+  delivery: DeliveryRow;
+  event: EventRow;
+}
+
+export interface NewEvent {
+  id: string;
+  business_id: string;
+  type: string;
+  data: string;
+  occurred_at: number;
+  created_at: number;
+}
+
+export interface NewDelivery {
+  id: string;
+  webhook_id: string;
+  /** Set when the publishing process keeps the delivery in memory to send at once. */
+  lease_owner: string | null;
+  next_attempt_at: number;
+}
+
+export interface PublishItem {
+  event: NewEvent;
+  deliveries: NewDelivery[];
+}
+
+export interface PublishResult {
+  event: EventRow;
+  /** False when an event with this id already existed (an idempotent repeat). */
+  created: boolean;
+  /** The deliveries this call created (none for a repeat). */
+  deliveries: DeliveryRow[];
+}
+
+/** The outcome of one attempt, with the delivery's state after it. */
+export interface AttemptOutcome {
+  attempt: AttemptRow;
+  status: DeliveryStatus;
+  next_attempt_at: number | null;
+  /** The lease this outcome was recorded under; a stale owner's write is dropped. */
+  lease_owner: string;
+}
+
+export interface DeliveryFilter {
+  webhook_id?: string;
+  event_id?: string;
+  event_type?: string;
+  status?: DeliveryStatus;
+}
+
+export interface Page<T> {
+  data: T[];
+  next_cursor: string | null;
+}
+
+/** Health fields the dispatcher writes; `enabled` only when it disables the webhook itself. */
+export type WebhookHealth = Pick<WebhookRow, 'health_state' | 'consecutive_failures' | 'health_since' | 'health_reason'> & {
+  enabled?: boolean;
+};
+
+export interface StoreCapabilities {
+  /** Several processes may share this store (PostgreSQL); SQLite is one process. */
+  readonly multiProcess: boolean;
+  /** The store can wake idle dispatchers when deliveries become due (LISTEN/NOTIFY). */
+  readonly notify: boolean;
+}
+
+export interface DeliveryCounts {
+  pending: number;
+  retrying: number;
+  succeeded: number;
+  failed: number;
+  /** Oldest `next_attempt_at` among due, unleased deliveries; null when none. */
+  oldest_due_at: number | null;
+}
+
+export interface Store {
+  readonly kind: 'sqlite' | 'postgres';
+  readonly capabilities: StoreCapabilities;
+
+  migrate(): Promise<void>;
+  close(): Promise<void>;
+
+  getMeta(key: string): Promise<string | null>;
+  /** Sets `key` unless it has a value; returns the value that is stored afterwards. */
+  setMetaIfAbsent(key: string, value: string): Promise<string>;
+
+  createBusiness(row: BusinessRow): Promise<BusinessRow>;
+  getBusiness(id: string): Promise<BusinessRow | null>;
+  listBusinesses(): Promise<BusinessRow[]>;
+
+  createToken(tokenHash: string, businessId: string | null, createdAt: number): Promise<void>;
+  /** The business a token hash belongs to; `{business_id: null}` is an admin token. */
+  findToken(tokenHash: string): Promise<{ business_id: string | null } | null>;
+
+  listEventTypes(): Promise<EventTypeRow[]>;
+  upsertEventType(row: EventTypeRow): Promise<void>;
+
+  createWebhook(row: WebhookRow): Promise<WebhookRow>;
+  getWebhook(businessId: string, id: string): Promise<WebhookRow | null>;
+  getWebhookById(id: string): Promise<WebhookRow | null>;
+  listWebhooks(businessId: string, opts: { cursor?: string; limit: number }): Promise<Page<WebhookRow>>;
+  /** All of a business's webhooks (enabled or not), for matching events at publish time. */
+  webhooksOfBusiness(businessId: string): Promise<WebhookRow[]>;
+  updateWebhook(businessId: string, id: string, patch: WebhookPatch, now: number): Promise<WebhookRow | null>;
+  deleteWebhook(businessId: string, id: string): Promise<boolean>;
+  /** Bumped by every webhook change; lets publishers cache matching across processes. */
+  webhooksVersion(): Promise<number>;
+
+  /** Stores events and their deliveries in one transaction. Repeated event ids are no-ops. */
+  publish(items: PublishItem[]): Promise<PublishResult[]>;
+  getEvent(businessId: string, id: string): Promise<EventRow | null>;
+
+  /**
+   * Takes up to `limit` due deliveries for `owner` until `leaseUntil`, oldest due first,
+   * skipping webhooks listed in `excludeWebhooks` (those this process cannot take more of).
+   */
+  claimDue(opts: {
+    owner: string;
+    now: number;
+    leaseUntil: number;
+    limit: number;
+    excludeWebhooks: string[];
+  }): Promise<DispatchItem[]>;
+  renewLeases(owner: string, deliveryIds: string[], leaseUntil: number): Promise<void>;
+  /** Gives held deliveries back so that any process may take them at `availableAt`. */
+  releaseLeases(owner: string, deliveryIds: string[], availableAt: number): Promise<void>;
+  /** Takes no attempt: parks (webhook disabled) or fails (webhook gone) held deliveries. */
+  parkDeliveries(owner: string, deliveryIds: string[]): Promise<void>;
+  failDeliveries(owner: string, deliveryIds: string[], now: number): Promise<void>;
+  /** Makes a webhook's parked deliveries due again (it was re-enabled). */
+  unparkWebhook(webhookId: string, now: number): Promise<number>;
+  /** Records attempts and the deliveries' new state in one transaction. */
+  recordOutcomes(outcomes: AttemptOutcome[], now: number): Promise<void>;
+  /** Records a webhook's health after a batch of attempts. */
+  setWebhookHealth(
+    id: string,
+    health: WebhookHealth,
+    now: number,
+  ): Promise<void>;
+
+  listDeliveries(businessId: string, filter: DeliveryFilter, opts: { cursor?: string; limit: number }): Promise<Page<DeliveryRow>>;
+  getDelivery(businessId: string, id: string): Promise<(DeliveryRow & { attempts: AttemptRow[] }) | null>;
+  /** Makes one delivery due now (whatever its status); null when not found. */
+  retryDelivery(businessId: string, id: string, now: number): Promise<DeliveryRow | null>;
+  /** Makes a webhook's failed deliveries created at or after `since` due now; returns how many. */
+  replayFailed(webhookId: string, since: number, now: number): Promise<number>;
+
+  deliveryCounts(): Promise<DeliveryCounts>;
+}

@@ -1,0 +1,19 @@
+import type { Store } from './Store.js';
+import { SqliteStore } from './sqlite/SqliteStore.js';
+import { HooklineError } from '../errors.js';
+
+/** Picks the store from the database URL; PostgreSQL is loaded only when asked for. */
+export async function openStore(databaseUrl: string): Promise<Store> {
+  if (/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    let mod: { PostgresStore: { open(url: string): Promise<Store> } };
+    try {
+      // A variable specifier keeps the SQLite-only build from needing the PostgreSQL module.
+      const specifier = './postgres/PostgresStore.js';
+      mod = (await import(specifier)) as typeof mod;
+    } catch (err) {
+      throw new HooklineError('CONFIG_INVALID', `PostgreSQL support is not available in this build: ${(err as Error).message}`);
+    }
+    return mod.PostgresStore.open(databaseUrl);
+  }
+  return SqliteStore.open(databaseUrl);
+}

@@ -1,0 +1,231 @@
+import type Database from 'better-sqlite3';
+import type {
+  AttemptOutcome,
+  AttemptRow,
+  DeliveryFilter,
+  DeliveryRow,
+  DispatchItem,
+  EventRow,
+  Page,
+  PublishItem,
+  PublishResult,
+} from '../Store.js';
+import { decodeCursor, encodeCursor } from '../cursor.js';
+import { deliveryFromRow, type RawRow } from './rows.js';
+
+/**
+ * The delivery half of the SQLite store: the hot path (publish, claim, record) and the log.
+ * Statements are prepared once on first use and reused; each batch runs in one transaction.
+ */
+export class SqliteDeliveries {
+  private readonly statements = new Map<string, Database.Statement>();
+
+  protected constructor(protected readonly db: Database.Database) {}
+
+  protected stmt(sql: string): Database.Statement {
+    let s = this.statements.get(sql);
+    if (!s) {
+      s = this.db.prepare(sql);
+      this.statements.set(sql, s);
+    }
+    return s;
+  }
+
+  async publish(items: PublishItem[]): Promise<PublishResult[]> {
+    const insertEvent = this.stmt(
+      `INSERT INTO events (business_id, id, type, data, occurred_at, created_at)
+       VALUES (@business_id, @id, @type, @data, @occurred_at, @created_at) ON CONFLICT DO NOTHING`,
+    );
+    const selectEvent = this.stmt('SELECT * FROM events WHERE business_id = ? AND id = ?');
+    const insertDelivery = this.stmt(
+      `INSERT INTO deliveries (id, business_id, event_id, webhook_id, event_type, status, attempt_count,
+         next_attempt_at, last_status_code, lease_owner, created_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, 'pending', 0, ?, NULL, ?, ?, ?)`,
+    );
+    return this.db.transaction((): PublishResult[] => {
+      const results: PublishResult[] = [];
+      for (const { event, deliveries } of items) {
+        if (insertEvent.run(event).changes === 0) {
+          results.push({ event: selectEvent.get(event.business_id, event.id) as EventRow, created: false, deliveries: [] });
+          continue;
+        }
+        const rows: DeliveryRow[] = [];
+        for (const d of deliveries) {
+          insertDelivery.run(d.id, event.business_id, event.id, d.webhook_id, event.type, d.next_attempt_at, d.lease_owner, event.created_at, event.created_at);
+          rows.push({
+            id: d.id,
+            business_id: event.business_id,
+            event_id: event.id,
+            webhook_id: d.webhook_id,
+            event_type: event.type,
+            status: 'pending',
+            attempt_count: 0,
+            next_attempt_at: d.next_attempt_at,
+            last_status_code: null,
+            lease_owner: d.lease_owner,
+            created_at: event.created_at,
+            updated_at: event.created_at,
+          });
+        }
+        results.push({ event: { ...event }, created: true, deliveries: rows });
+      }
+      return results;
+    })();
+  }
+
+  async claimDue(opts: { owner: string; now: number; leaseUntil: number; limit: number; excludeWebhooks: string[] }): Promise<DispatchItem[]> {
+    const claim = this.stmt(
+      `UPDATE deliveries SET lease_owner = @owner, next_attempt_at = @leaseUntil, updated_at = @now
+       WHERE id IN (
+         SELECT id FROM deliveries
+         WHERE next_attempt_at IS NOT NULL AND next_attempt_at <= @now
+           AND webhook_id NOT IN (SELECT value FROM json_each(@exclude))
+         ORDER BY next_attempt_at LIMIT @limit)
+       RETURNING *`,
+    );
+    const selectEvent = this.stmt('SELECT * FROM events WHERE business_id = ? AND id = ?');
+    return this.db.transaction((): DispatchItem[] => {
+      const rows = claim.all({
+        owner: opts.owner,
+        leaseUntil: opts.leaseUntil,
+        now: opts.now,
+        limit: opts.limit,
+        exclude: JSON.stringify(opts.excludeWebhooks),
+      }) as RawRow[];
+      const items: DispatchItem[] = [];
+      for (const r of rows) {
+        const delivery = deliveryFromRow(r);
+        const event = selectEvent.get(delivery.business_id, delivery.event_id) as EventRow | undefined;
+        // An event purged by retention leaves nothing to send; the caller fails such rows.
+        if (event) items.push({ delivery, event });
+      }
+      return items;
+    })();
+  }
+
+  private forEachId(sql: string, ids: string[], params: Record<string, unknown>): void {
+    const s = this.stmt(sql);
+    this.db.transaction(() => {
+      for (const id of ids) s.run({ ...params, id });
+    })();
+  }
+
+  async renewLeases(owner: string, ids: string[], leaseUntil: number): Promise<void> {
+    this.forEachId('UPDATE deliveries SET next_attempt_at = @leaseUntil WHERE id = @id AND lease_owner = @owner', ids, { owner, leaseUntil });
+  }
+
+  async releaseLeases(owner: string, ids: string[], availableAt: number): Promise<void> {
+    this.forEachId(
+      'UPDATE deliveries SET next_attempt_at = @availableAt, lease_owner = NULL WHERE id = @id AND lease_owner = @owner',
+      ids,
+      { owner, availableAt },
+    );
+  }
+
+  async parkDeliveries(owner: string, ids: string[]): Promise<void> {
+    this.forEachId('UPDATE deliveries SET next_attempt_at = NULL, lease_owner = NULL WHERE id = @id AND lease_owner = @owner', ids, { owner });
+  }
+
+  async failDeliveries(owner: string, ids: string[], now: number): Promise<void> {
+    this.forEachId(
+      `UPDATE deliveries SET status = 'failed', next_attempt_at = NULL, lease_owner = NULL, updated_at = @now
+       WHERE id = @id AND lease_owner = @owner`,
+      ids,
+      { owner, now },
+    );
+  }
+
+  async unparkWebhook(webhookId: string, now: number): Promise<number> {
+    return this.stmt(
+      `UPDATE deliveries SET next_attempt_at = @now, updated_at = @now
+       WHERE webhook_id = @webhookId AND status IN ('pending', 'retrying') AND next_attempt_at IS NULL`,
+    ).run({ webhookId, now }).changes;
+  }
+
+  /**
+   * The attempt number is decided here, not by the sender: a process whose lease ran out may
+   * still finish an attempt, and its row must not collide with the new owner's.
+   */
+  async recordOutcomes(outcomes: AttemptOutcome[], now: number): Promise<void> {
+    const insertAttempt = this.stmt(
+      `INSERT INTO attempts (delivery_id, number, started_at, duration_ms, status_code, error, response_body)
+       VALUES (@delivery_id, (SELECT coalesce(max(number), 0) + 1 FROM attempts WHERE delivery_id = @delivery_id),
+               @started_at, @duration_ms, @status_code, @error, @response_body)`,
+    );
+    const update = this.stmt(
+      `UPDATE deliveries SET status = @status, next_attempt_at = @next_attempt_at, last_status_code = @status_code,
+         lease_owner = NULL, updated_at = @now,
+         attempt_count = (SELECT max(number) FROM attempts WHERE delivery_id = @delivery_id)
+       WHERE id = @delivery_id AND lease_owner = @lease_owner`,
+    );
+    this.db.transaction(() => {
+      for (const o of outcomes) {
+        const a = o.attempt;
+        insertAttempt.run({
+          delivery_id: a.delivery_id,
+          started_at: a.started_at,
+          duration_ms: a.duration_ms,
+          status_code: a.status_code,
+          error: a.error,
+          response_body: a.response_body,
+        });
+        update.run({
+          status: o.status,
+          next_attempt_at: o.next_attempt_at,
+          status_code: a.status_code,
+          now,
+          delivery_id: a.delivery_id,
+          lease_owner: o.lease_owner,
+        });
+      }
+    })();
+  }
+
+  async listDeliveries(businessId: string, filter: DeliveryFilter, opts: { cursor?: string; limit: number }): Promise<Page<DeliveryRow>> {
+    const where = ['business_id = @businessId'];
+    const before = decodeCursor(opts.cursor);
+    if (before) where.push('id < @before');
+    if (filter.webhook_id) where.push('webhook_id = @webhook_id');
+    if (filter.event_id) where.push('event_id = @event_id');
+    if (filter.event_type) where.push('event_type = @event_type');
+    if (filter.status) where.push('status = @status');
+    const rows = (this.stmt(`SELECT * FROM deliveries WHERE ${where.join(' AND ')} ORDER BY id DESC LIMIT @limit`).all({
+      businessId,
+      before,
+      webhook_id: filter.webhook_id,
+      event_id: filter.event_id,
+      event_type: filter.event_type,
+      status: filter.status,
+      limit: opts.limit + 1,
+    }) as RawRow[]).map(deliveryFromRow);
+    const more = rows.length > opts.limit;
+    if (more) rows.pop();
+    return { data: rows, next_cursor: more ? encodeCursor(rows[rows.length - 1]!.id) : null };
+  }
+
+  async getDelivery(businessId: string, id: string): Promise<(DeliveryRow & { attempts: AttemptRow[] }) | null> {
+    const r = this.stmt('SELECT * FROM deliveries WHERE id = ? AND business_id = ?').get(id, businessId) as RawRow | undefined;
+    if (!r) return null;
+    const attempts = this.stmt('SELECT * FROM attempts WHERE delivery_id = ? ORDER BY number').all(id) as AttemptRow[];
+    return { ...deliveryFromRow(r), attempts };
+  }
+
+  /** A delivery some process holds right now is left to that process: it is about to be sent. */
+  async retryDelivery(businessId: string, id: string, now: number): Promise<DeliveryRow | null> {
+    const r = this.stmt(
+      `UPDATE deliveries SET next_attempt_at = @now, updated_at = @now,
+         status = CASE WHEN attempt_count = 0 THEN 'pending' ELSE 'retrying' END
+       WHERE id = @id AND business_id = @businessId AND lease_owner IS NULL RETURNING *`,
+    ).get({ id, businessId, now }) as RawRow | undefined;
+    if (r) return deliveryFromRow(r);
+    const held = this.stmt('SELECT * FROM deliveries WHERE id = ? AND business_id = ?').get(id, businessId) as RawRow | undefined;
+    return held ? deliveryFromRow(held) : null;
+  }
+
+  async replayFailed(webhookId: string, since: number, now: number): Promise<number> {
+    return this.stmt(
+      `UPDATE deliveries SET status = 'retrying', next_attempt_at = @now, updated_at = @now
+       WHERE webhook_id = @webhookId AND status = 'failed' AND created_at >= @since`,
+    ).run({ webhookId, since, now }).changes;
+  }
+}

@@ -1,0 +1,209 @@
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type {
+  BusinessRow,
+  DeliveryCounts,
+  EventRow,
+  EventTypeRow,
+  Page,
+  Store,
+  WebhookHealth,
+  WebhookPatch,
+  WebhookRow,
+} from '../Store.js';
+import { decodeCursor, encodeCursor } from '../cursor.js';
+import { HooklineError } from '../../errors.js';
+import { migrateSqlite } from './migrate.js';
+import { eventTypeFromRow, webhookFromRow, webhookToColumns, type RawRow } from './rows.js';
+import { SqliteDeliveries } from './SqliteDeliveries.js';
+
+/** `file:./data/hookline.db` → `./data/hookline.db`; `:memory:` stays as it is. */
+export function sqlitePath(databaseUrl: string): string {
+  if (databaseUrl === ':memory:' || databaseUrl === 'file::memory:') return ':memory:';
+  return databaseUrl.replace(/^file:(\/\/)?/, '');
+}
+
+/**
+ * The embedded store. better-sqlite3 is synchronous, so every method does its work before it
+ * returns; the promises only satisfy the shared interface. WAL with synchronous=NORMAL keeps
+ * every committed transaction through a process crash (SIGKILL); only an OS crash or power
+ * loss can lose the last commits (docs/architecture.md).
+ */
+export class SqliteStore extends SqliteDeliveries implements Store {
+  readonly kind = 'sqlite' as const;
+  readonly capabilities = Object.freeze({ multiProcess: false, notify: false });
+
+  static open(databaseUrl: string): SqliteStore {
+    const path = sqlitePath(databaseUrl);
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    let db: Database.Database;
+    try {
+      db = new Database(path);
+    } catch (err) {
+      throw new HooklineError('STORE_UNAVAILABLE', `Cannot open SQLite database ${path}: ${(err as Error).message}`);
+    }
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    db.pragma('busy_timeout = 5000');
+    db.pragma('foreign_keys = ON');
+    return new SqliteStore(db);
+  }
+
+  async migrate(): Promise<void> {
+    migrateSqlite(this.db);
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+
+  async getMeta(key: string): Promise<string | null> {
+    const row = this.db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined;
+    return row?.value ?? null;
+  }
+
+  async setMetaIfAbsent(key: string, value: string): Promise<string> {
+    this.db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING').run(key, value);
+    return (await this.getMeta(key)) as string;
+  }
+
+  async createBusiness(row: BusinessRow): Promise<BusinessRow> {
+    const info = this.db
+      .prepare('INSERT INTO businesses (id, name, created_at) VALUES (@id, @name, @created_at) ON CONFLICT (id) DO NOTHING')
+      .run(row);
+    if (info.changes === 0) throw new HooklineError('BUSINESS_EXISTS', `A business with id "${row.id}" already exists; choose another id.`);
+    return row;
+  }
+
+  async getBusiness(id: string): Promise<BusinessRow | null> {
+    return (this.db.prepare('SELECT id, name, created_at FROM businesses WHERE id = ?').get(id) as BusinessRow | undefined) ?? null;
+  }
+
+  async listBusinesses(): Promise<BusinessRow[]> {
+    return this.db.prepare('SELECT id, name, created_at FROM businesses ORDER BY id').all() as BusinessRow[];
+  }
+
+  async createToken(tokenHash: string, businessId: string | null, createdAt: number): Promise<void> {
+    this.db.prepare('INSERT INTO tokens (token_hash, business_id, created_at) VALUES (?, ?, ?)').run(tokenHash, businessId, createdAt);
+  }
+
+  async findToken(tokenHash: string): Promise<{ business_id: string | null } | null> {
+    return (this.db.prepare('SELECT business_id FROM tokens WHERE token_hash = ?').get(tokenHash) as { business_id: string | null } | undefined) ?? null;
+  }
+
+  async listEventTypes(): Promise<EventTypeRow[]> {
+    return (this.db.prepare('SELECT * FROM event_types ORDER BY type').all() as RawRow[]).map(eventTypeFromRow);
+  }
+
+  async upsertEventType(row: EventTypeRow): Promise<void> {
+    this.db
+      .prepare(
+        `INSERT INTO event_types (type, description, schema, example, created_at) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (type) DO UPDATE SET description = excluded.description, schema = excluded.schema, example = excluded.example`,
+      )
+      .run(row.type, row.description, JSON.stringify(row.schema), JSON.stringify(row.example ?? null), row.created_at);
+  }
+
+  private bumpWebhooksVersion(): void {
+    this.db.prepare("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'webhooks_version'").run();
+  }
+
+  async webhooksVersion(): Promise<number> {
+    return Number(await this.getMeta('webhooks_version'));
+  }
+
+  async createWebhook(row: WebhookRow): Promise<WebhookRow> {
+    const cols = webhookToColumns(row);
+    const names = Object.keys(cols);
+    this.db.transaction(() => {
+      this.db.prepare(`INSERT INTO webhooks (${names.join(', ')}) VALUES (${names.map((n) => '@' + n).join(', ')})`).run(cols);
+      this.bumpWebhooksVersion();
+    })();
+    return row;
+  }
+
+  async getWebhook(businessId: string, id: string): Promise<WebhookRow | null> {
+    const r = this.db.prepare('SELECT * FROM webhooks WHERE id = ? AND business_id = ? AND deleted_at IS NULL').get(id, businessId) as RawRow | undefined;
+    return r ? webhookFromRow(r) : null;
+  }
+
+  async getWebhookById(id: string): Promise<WebhookRow | null> {
+    const r = this.db.prepare('SELECT * FROM webhooks WHERE id = ? AND deleted_at IS NULL').get(id) as RawRow | undefined;
+    return r ? webhookFromRow(r) : null;
+  }
+
+  async listWebhooks(businessId: string, opts: { cursor?: string; limit: number }): Promise<Page<WebhookRow>> {
+    const after = decodeCursor(opts.cursor) ?? '';
+    const rows = (this.db
+      .prepare('SELECT * FROM webhooks WHERE business_id = ? AND deleted_at IS NULL AND id > ? ORDER BY id LIMIT ?')
+      .all(businessId, after, opts.limit + 1) as RawRow[]).map(webhookFromRow);
+    const more = rows.length > opts.limit;
+    if (more) rows.pop();
+    return { data: rows, next_cursor: more ? encodeCursor(rows[rows.length - 1]!.id) : null };
+  }
+
+  async webhooksOfBusiness(businessId: string): Promise<WebhookRow[]> {
+    return (this.db.prepare('SELECT * FROM webhooks WHERE business_id = ? AND deleted_at IS NULL ORDER BY id').all(businessId) as RawRow[]).map(webhookFromRow);
+  }
+
+  async updateWebhook(businessId: string, id: string, patch: WebhookPatch, now: number): Promise<WebhookRow | null> {
+    const cols = webhookToColumns({ ...patch, updated_at: now });
+    const sets = Object.keys(cols).map((n) => `${n} = @${n}`).join(', ');
+    const changed = this.db.transaction(() => {
+      const info = this.db
+        .prepare(`UPDATE webhooks SET ${sets} WHERE id = @__id AND business_id = @__business AND deleted_at IS NULL`)
+        .run({ ...cols, __id: id, __business: businessId });
+      if (info.changes > 0) this.bumpWebhooksVersion();
+      return info.changes > 0;
+    })();
+    return changed ? this.getWebhook(businessId, id) : null;
+  }
+
+  /**
+   * Soft delete: the row stays so the delivery log keeps naming it; its queued deliveries are
+   * failed lazily when the dispatcher next claims them, not in one long transaction here.
+   */
+  async deleteWebhook(businessId: string, id: string): Promise<boolean> {
+    return this.db.transaction(() => {
+      const now = Date.now();
+      const info = this.db
+        .prepare('UPDATE webhooks SET deleted_at = ?, enabled = 0, updated_at = ? WHERE id = ? AND business_id = ? AND deleted_at IS NULL')
+        .run(now, now, id, businessId);
+      if (info.changes > 0) this.bumpWebhooksVersion();
+      return info.changes > 0;
+    })();
+  }
+
+  async setWebhookHealth(
+    id: string,
+    h: WebhookHealth,
+    now: number,
+  ): Promise<void> {
+    const enabled = h.enabled === undefined ? null : h.enabled ? 1 : 0;
+    this.db.transaction(() => {
+      this.stmt(
+        `UPDATE webhooks SET health_state = ?, consecutive_failures = ?, health_since = ?, health_reason = ?,
+         enabled = coalesce(?, enabled) WHERE id = ?`,
+      ).run(h.health_state, h.consecutive_failures, h.health_since, h.health_reason, enabled, id);
+      // Matching at publish time skips disabled webhooks, so publishers must reload theirs.
+      if (enabled !== null) this.bumpWebhooksVersion();
+    })();
+  }
+
+  async getEvent(businessId: string, id: string): Promise<EventRow | null> {
+    return (this.db.prepare('SELECT * FROM events WHERE business_id = ? AND id = ?').get(businessId, id) as EventRow | undefined) ?? null;
+  }
+
+  async deliveryCounts(): Promise<DeliveryCounts> {
+    const counts: DeliveryCounts = { pending: 0, retrying: 0, succeeded: 0, failed: 0, oldest_due_at: null };
+    for (const r of this.db.prepare('SELECT status, count(*) AS n FROM deliveries GROUP BY status').all() as { status: keyof DeliveryCounts; n: number }[]) {
+      (counts as unknown as Record<string, number>)[r.status] = r.n;
+    }
+    const oldest = this.db
+      .prepare('SELECT min(next_attempt_at) AS t FROM deliveries WHERE next_attempt_at <= ? AND lease_owner IS NULL')
+      .get(Date.now()) as { t: number | null };
+    counts.oldest_due_at = oldest.t;
+    return counts;
+  }
+}

@@ -1,0 +1,33 @@
+import type Database from 'better-sqlite3';
+import { readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { HooklineError } from '../../errors.js';
+
+const migrationsDir = fileURLToPath(new URL('../../../migrations/sqlite/', import.meta.url));
+
+/**
+ * Applies numbered, forward-only migrations. BEGIN IMMEDIATE takes SQLite's write lock before
+ * reading what is applied, so two processes opening the same file migrate once between them,
+ * and each migration's bookkeeping row commits with its body.
+ */
+export function migrateSqlite(db: Database.Database): void {
+  const files = readdirSync(migrationsDir).filter((f) => /^\d{4}_.+\.sql$/.test(f)).sort();
+  db.exec('BEGIN IMMEDIATE');
+  try {
+    db.exec(`CREATE TABLE IF NOT EXISTS migrations (
+      id INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL) STRICT`);
+    const applied = new Set(
+      (db.prepare('SELECT id FROM migrations').all() as { id: number }[]).map((r) => r.id),
+    );
+    for (const file of files) {
+      const id = Number(file.slice(0, 4));
+      if (applied.has(id)) continue;
+      db.exec(readFileSync(migrationsDir + file, 'utf8'));
+      db.prepare('INSERT INTO migrations (id, name, applied_at) VALUES (?, ?, ?)').run(id, file, Date.now());
+    }
+    db.exec('COMMIT');
+  } catch (err) {
+    db.exec('ROLLBACK');
+    throw new HooklineError('MIGRATION_FAILED', `SQLite migration failed: ${(err as Error).message}`);
+  }
+}

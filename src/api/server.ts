@@ -33,6 +33,8 @@ export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
   });
 
+  // JSON in and out: a text/plain body is refused with 415 rather than failing validation later.
+  app.removeContentTypeParser('text/plain');
   app.addSchema(Problem);
   await app.register(swagger, {
     openapi: {

@@ -59,6 +59,7 @@ export async function attemptDelivery(
         now,
         retryAfterMs,
         statusCode,
+        error,
       });
   return {
     ok,

@@ -52,17 +52,17 @@ export interface NextAttemptOptions {
 export function nextAttemptAt(opts: NextAttemptOptions): number | null {
   const { schedule, createdAt, now, statusCode } = opts;
   const random = opts.random ?? Math.random;
-  // 410 Gone is the receiver saying the endpoint will not come back (the health tracker
-  // disables the webhook); retrying the delivery would only fail again.
-  if (statusCode === 410) return null;
+  // A 410 Gone disables the webhook (HealthTracker) but the delivery keeps its next attempt:
+  // it waits, parked with the webhook's other deliveries, until someone re-enables it.
   const n = Math.max(1, Math.floor(opts.attemptNumber));
-  const floorMs = minimumDelayMs(opts);
+  const floorMs = minimumDelayMs(opts, schedule === null);
 
   if (schedule !== null) {
     const seconds = schedule[n - 1];
     if (seconds === undefined) return null;
-    // A custom schedule is taken literally (no jitter, no window): the business chose those
-    // numbers, often to match the platform Hookline replaces.
+    // A custom schedule is taken literally (no jitter, no window, no overload floor): the
+    // business chose those numbers, often to match the platform Hookline replaces. Only the
+    // receiver's own Retry-After can push an attempt later.
     return now + Math.max(seconds * 1000, floorMs);
   }
 
@@ -79,9 +79,9 @@ export function nextAttemptAt(opts: NextAttemptOptions): number | null {
   return last >= now + floorMs ? last : null;
 }
 
-function minimumDelayMs({ statusCode, retryAfterMs, error }: NextAttemptOptions): number {
+function minimumDelayMs({ statusCode, retryAfterMs, error }: NextAttemptOptions, defaultSchedule: boolean): number {
   let floor = 0;
-  if (error === 'timeout' || statusCode === 429) floor = OVERLOAD_MIN_DELAY_MS;
+  if (defaultSchedule && (error === 'timeout' || statusCode === 429)) floor = OVERLOAD_MIN_DELAY_MS;
   // Retry-After is "not before" (RFC 9110 §10.2.3): it can lengthen a delay, never shorten it.
   if (retryAfterMs !== null && (statusCode === 429 || statusCode === 503)) {
     floor = Math.max(floor, Math.min(Math.max(retryAfterMs, RETRY_AFTER_MIN_MS), RETRY_AFTER_MAX_MS));

@@ -1,0 +1,74 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startReceiver } from './helpers/receiver.js';
+import { spawnServer, type ServerProcess } from './helpers/serverProcess.js';
+import { apiClient } from './helpers/hookline.js';
+import { until, sleep } from './helpers/wait.js';
+
+const ADMIN = 'crash-test-admin-token-0123456789';
+
+test('every event that got 202 is delivered after the server is killed with SIGKILL under load, three times over', { timeout: 120_000 }, async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'hookline-crash-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  // A receiver with a little latency keeps attempts in flight when the kill lands.
+  const rx = await startReceiver((_r, res) => setTimeout(() => res.end('ok'), 5));
+  t.after(() => rx.close());
+  const env = {
+    HOOKLINE_DATABASE_URL: `file:${join(dir, 'hookline.db')}`,
+    HOOKLINE_ADMIN_TOKEN: ADMIN,
+    HOOKLINE_ALLOW_PRIVATE_NETWORKS: 'true',
+    // Short leases so deliveries held by the killed process come back within the test.
+    HOOKLINE_LEASE_MS: '1500',
+    HOOKLINE_POLL_MS: '50',
+  };
+  let server: ServerProcess = await spawnServer(env);
+  t.after(() => server.child.kill('SIGKILL'));
+  let api = apiClient(server.url, ADMIN);
+  assert.equal((await api('POST', '/v1/businesses', { id: 'crash', name: 'Crash' })).status, 201);
+  assert.equal((await api('POST', '/v1/businesses/crash/webhooks', { url: rx.url, events: ['*'], retry_schedule: [0, 0, 0, 0, 0] })).status, 201);
+
+  const accepted = new Set<string>();
+  let seq = 0;
+  for (let round = 0; round < 3; round++) {
+    let stop = false;
+    const publishers = Array.from({ length: 4 }, async () => {
+      while (!stop) {
+        const events = Array.from({ length: 20 }, () => ({ id: `e-${round}-${seq++}`, type: 'invoice/paid', data: { n: seq } }));
+        try {
+          const r = await api('POST', '/v1/businesses/crash/events/batch', { events });
+          if (r.status === 202) for (const e of r.body.data) accepted.add(e.id);
+        } catch {
+          return; // the server died mid-request: that batch got no 202, so nothing is owed
+        }
+      }
+    });
+    await sleep(400 + round * 150);
+    server.child.kill('SIGKILL');
+    stop = true;
+    await Promise.all(publishers);
+    assert.equal(await server.exited, 'SIGKILL');
+    server = await spawnServer(env);
+    api = apiClient(server.url, ADMIN);
+  }
+  assert.ok(accepted.size > 100, `enough events were accepted to mean something (${accepted.size})`);
+
+  const received = (): Set<string> => new Set(rx.received.map((r) => String(r.headers['webhook-id'])));
+  await until(`all ${accepted.size} accepted events delivered`, async () => [...accepted].every((id) => received().has(id)), 60_000);
+  const ids = rx.received.map((r) => String(r.headers['webhook-id']));
+  const duplicates = ids.length - new Set(ids).size;
+  t.diagnostic(`accepted ${accepted.size}, requests ${ids.length}, duplicates ${duplicates}`);
+  // A duplicate is the same event again: body and id match the first copy.
+  const firstBody = new Map<string, string>();
+  for (const r of rx.received) {
+    const id = String(r.headers['webhook-id']);
+    const body = JSON.parse(r.body) as { id: string };
+    assert.equal(body.id, id);
+    if (firstBody.has(id)) assert.equal(r.body, firstBody.get(id));
+    else firstBody.set(id, r.body);
+  }
+  server.child.kill('SIGTERM');
+  assert.equal(await server.exited, 0, 'SIGTERM stops the server cleanly');
+});

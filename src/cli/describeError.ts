@@ -15,7 +15,7 @@ const helpCodes = new Set(['commander.helpDisplayed', 'commander.version', 'comm
 export function describeError(err: unknown): ErrorReport {
   if (err instanceof CommanderError) {
     if (helpCodes.has(err.code)) return { line: null, exitCode: err.exitCode === 0 ? 0 : 2 };
-    return { line: `${oneLine(err.message.replace(/^error:\s*/, ''))}; see --help`, exitCode: 2 };
+    return { line: `${oneLine(err.message.replace(/^error:\s*/, '')).replace(/\.$/, '')}; see --help`, exitCode: 2 };
   }
   if (err instanceof CliError) return { line: oneLine(err.message), exitCode: err.exitCode };
   if (isHooklineError(err)) {

@@ -20,9 +20,9 @@ export function registerSend(program: Command, ctx: CliContext): void {
     .argument('<type>', 'event type, e.g. client/created')
     .requiredOption('--business <id>', 'the business the event belongs to')
     .requiredOption('--data <json>', 'the event data: inline JSON, or @file.json to read it from a file')
-    .option('--id <event-id>', 'idempotency id; sending the same id again is accepted once')
+    .option('--id <event-id>', 'your idempotency id: sending it again does not publish twice')
     .option('--occurred-at <iso>', 'when it happened, ISO 8601 (default: now)')
-    .addHelpText('after', "\nExample:\n  hookline send client/created --business harbour-yoga --data @client.json\n  hookline send invoice/paid --business harbour-yoga --data '{\"id\": 42}' --id inv-42-paid");
+    .addHelpText('after', "\nExamples:\n  hookline send client/created --business harbour-yoga --data @client.json\n  hookline send invoice/paid --business harbour-yoga --data '{\"id\": 42}' --id inv-42-paid");
   addClientOptions(command).action(async (type: string, flags: SendFlags) => {
     // Parsed before any network call so that a typo in the file fails fast and offline.
     const data = parseDataOption(flags.data);

@@ -23,9 +23,9 @@ export function registerServe(program: Command, ctx: CliContext): void {
 function printAdminToken(ctx: CliContext, token: string): void {
   const lines = [
     '',
-    'A new admin token was generated. It is shown only this once; store it now.',
+    'A new admin token was generated. Only its hash is kept, so this is the only time it is shown.',
     `Admin token (shown once, store it now): ${token}`,
-    'Pass it as HOOKLINE_ADMIN_TOKEN to later starts and as HOOKLINE_TOKEN to `hookline send`.',
+    'Use it as HOOKLINE_TOKEN for `hookline send` and `hookline deliveries`.',
     '',
   ];
   for (const line of lines) printLine(ctx.stdout, line);

@@ -1,0 +1,89 @@
+import pg from 'pg';
+import { isRetryableConflict, toStoreError } from './storeErrors.js';
+
+/**
+ * The pool every store method goes through. Each call either resolves or rejects with a
+ * catalogued error; a dead connection never surfaces as an `error` event nobody listens to.
+ *
+ * Statements are sent unnamed (no server-side prepared statements) so that Hookline also
+ * works behind PgBouncer in transaction mode; the hot statements are few and batched, so the
+ * parse cost is shared by hundreds of rows.
+ */
+export class PgDatabase {
+  readonly pool: pg.Pool;
+  private ended: Promise<void> | null = null;
+
+  constructor(
+    readonly config: pg.PoolConfig,
+    private readonly onBackgroundError: (err: Error) => void,
+  ) {
+    this.pool = new pg.Pool(config);
+    // An idle client's connection can die (server restart, failover, a firewall timing it
+    // out). pg-pool drops that client and emits here; without a listener it would crash us.
+    this.pool.on('error', (err) => this.onBackgroundError(err));
+  }
+
+  async query<R extends pg.QueryResultRow = pg.QueryResultRow>(sql: string, params?: unknown[]): Promise<pg.QueryResult<R>> {
+    try {
+      return await this.pool.query<R>(sql, params);
+    } catch (err) {
+      throw toStoreError(err);
+    }
+  }
+
+  /**
+   * For single statements that can lose a race with a concurrent writer (a duplicate key
+   * from two processes numbering the same attempt, a deadlock between overlapping batches):
+   * the statement is atomic, so running it again is safe and sees the other's commit.
+   */
+  async queryRetrying<R extends pg.QueryResultRow = pg.QueryResultRow>(sql: string, params: unknown[], tries = 3): Promise<pg.QueryResult<R>> {
+    for (let i = 1; ; i++) {
+      try {
+        return await this.pool.query<R>(sql, params);
+      } catch (err) {
+        if (i >= tries || !isRetryableConflict(err)) throw toStoreError(err);
+      }
+    }
+  }
+
+  async transaction<T>(fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    let client: pg.PoolClient;
+    try {
+      client = await this.pool.connect();
+    } catch (err) {
+      throw toStoreError(err);
+    }
+    // While checked out the pool's own listener is detached; a connection dying between two
+    // statements of this transaction would otherwise be an unhandled `error` event.
+    let broken: Error | undefined;
+    const onError = (err: Error): void => {
+      broken = err;
+    };
+    client.on('error', onError);
+    try {
+      await client.query('BEGIN');
+      const result = await fn(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (err) {
+      if (!broken) {
+        try {
+          await client.query('ROLLBACK');
+        } catch (rollbackErr) {
+          broken = rollbackErr as Error;
+        }
+      }
+      throw toStoreError(err);
+    } finally {
+      client.off('error', onError);
+      // Releasing with an error destroys the connection instead of pooling a broken one.
+      client.release(broken);
+    }
+  }
+
+  /** Safe to call twice; later calls wait for the first. */
+  close(): Promise<void> {
+    this.ended ??= this.pool.end();
+    return this.ended;
+  }
+}

@@ -1,0 +1,52 @@
+import type { DispatchItem } from '../Store.js';
+import type { PgDatabase } from './PgDatabase.js';
+import { columnList, DELIVERY_COLUMNS, deliveryFromRow, type RawRow } from './rows.js';
+
+/**
+ * The claim: pick due rows in due order, skipping rows another process is claiming this very
+ * moment (SKIP LOCKED: claimers never wait for each other and never get the same row), move
+ * their next_attempt_at to the lease expiry and stamp the owner, and return them with their
+ * events, all in one round trip.
+ *
+ * MATERIALIZED keeps the locking subquery from being inlined into the UPDATE, where the
+ * planner could run it more than once. Rows are returned in the order they were due; the old
+ * next_attempt_at is carried through because the UPDATE has replaced it.
+ *
+ * A row whose event is gone (purged by retention) is still leased but not returned, as in
+ * the SQLite store: there is nothing to send.
+ */
+const CLAIM_SQL = `
+WITH due AS MATERIALIZED (
+  SELECT id, next_attempt_at FROM deliveries
+  WHERE next_attempt_at IS NOT NULL AND next_attempt_at <= $3 AND webhook_id <> ALL ($5::text[])
+  ORDER BY next_attempt_at
+  LIMIT $4
+  FOR UPDATE SKIP LOCKED
+), claimed AS (
+  UPDATE deliveries d SET lease_owner = $1, next_attempt_at = $2, updated_at = $3
+  FROM due WHERE d.id = due.id
+  RETURNING ${columnList(DELIVERY_COLUMNS, 'd')}, due.next_attempt_at AS due_at
+)
+SELECT ${columnList(DELIVERY_COLUMNS, 'c')},
+  e.type AS event_type_name, e.data AS event_data, e.occurred_at AS event_occurred_at, e.created_at AS event_created_at
+FROM claimed c JOIN events e ON e.business_id = c.business_id AND e.id = c.event_id
+ORDER BY c.due_at, c.id`;
+
+export async function claimDueDeliveries(
+  db: PgDatabase,
+  opts: { owner: string; now: number; leaseUntil: number; limit: number; excludeWebhooks: string[] },
+): Promise<DispatchItem[]> {
+  if (opts.limit <= 0) return [];
+  const { rows } = await db.query(CLAIM_SQL, [opts.owner, opts.leaseUntil, opts.now, opts.limit, opts.excludeWebhooks]);
+  return (rows as RawRow[]).map((r) => ({
+    delivery: deliveryFromRow(r),
+    event: {
+      business_id: r.business_id as string,
+      id: r.event_id as string,
+      type: r.event_type_name as string,
+      data: r.event_data as string,
+      occurred_at: r.event_occurred_at as number,
+      created_at: r.event_created_at as number,
+    },
+  }));
+}

@@ -1,0 +1,41 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { HooklineError } from '../../errors.js';
+import type { PgDatabase } from './PgDatabase.js';
+
+const migrationsDir = fileURLToPath(new URL('../../../migrations/postgres/', import.meta.url));
+
+/** The ASCII bytes of "hookline" as a bigint: an advisory lock key no other application picks by accident. */
+export const MIGRATION_LOCK_KEY = '7525493354826214757';
+
+/**
+ * Applies numbered, forward-only migrations in one transaction. The advisory lock comes
+ * first, before reading what is applied, so that of ten processes starting together one
+ * migrates and the other nine wait, then find nothing left to do. Each bookkeeping row
+ * commits with its migration's body, so a crash leaves either both or neither.
+ */
+export async function migratePostgres(db: PgDatabase): Promise<void> {
+  const files = readdirSync(migrationsDir).filter((f) => /^\d{4}_.+\.sql$/.test(f)).sort();
+  let current = '';
+  try {
+    await db.transaction(async (c) => {
+      // A migration that rewrites a large table takes as long as it takes, and the processes
+      // queued on the lock must wait for it rather than give up after the usual 30 s.
+      await c.query('SET LOCAL statement_timeout = 0');
+      await c.query('SELECT pg_advisory_xact_lock($1::bigint)', [MIGRATION_LOCK_KEY]);
+      await c.query(`CREATE TABLE IF NOT EXISTS migrations (
+        id integer PRIMARY KEY, name text NOT NULL, applied_at bigint NOT NULL)`);
+      const applied = new Set((await c.query<{ id: number }>('SELECT id FROM migrations')).rows.map((r) => r.id));
+      for (const file of files) {
+        const id = Number(file.slice(0, 4));
+        if (applied.has(id)) continue;
+        current = file;
+        await c.query(readFileSync(migrationsDir + file, 'utf8'));
+        await c.query('INSERT INTO migrations (id, name, applied_at) VALUES ($1, $2, $3)', [id, file, Date.now()]);
+      }
+    });
+  } catch (err) {
+    if (err instanceof HooklineError && err.code === 'STORE_UNAVAILABLE') throw err;
+    throw new HooklineError('MIGRATION_FAILED', `PostgreSQL migration ${current || '(bookkeeping)'} failed: ${(err as Error).message}`);
+  }
+}

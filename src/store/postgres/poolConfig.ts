@@ -1,0 +1,66 @@
+import pg from 'pg';
+import { HooklineError } from '../../errors.js';
+
+/** Connection settings Hookline applies unless the database URL says otherwise. */
+export const POOL_DEFAULTS = Object.freeze({
+  /** `pool_max` URL parameter, default 10: connections per process. N processes need N × pool_max (+1 each for LISTEN) under the server's max_connections. */
+  poolMax: 10,
+  /** `statement_timeout` URL parameter (ms), default 30000: a stuck statement is cancelled instead of holding a connection, and the caller gets STORE_UNAVAILABLE. */
+  statementTimeoutMs: 30_000,
+  /** `connect_timeout` URL parameter (s, as in libpq), default 10: how long a call waits for a connection (new, or a free one from a busy pool) before failing. */
+  connectTimeoutMs: 10_000,
+  /** Default 10000: TCP keepalive starts probing an idle connection after this long, so a peer that vanished is noticed. */
+  keepAliveInitialDelayMs: 10_000,
+  /** Default 30000: idle pool connections are closed after this long. */
+  idleTimeoutMs: 30_000,
+});
+
+const INT8_OID = 20;
+
+/**
+ * bigint columns (times in ms, counts) come back as JS numbers, as SQLite gives them; every
+ * value Hookline keeps in one is far below 2^53. Scoped to our pool rather than set on pg's
+ * global registry so another pg user in the same process is unaffected.
+ */
+const types: pg.CustomTypesConfig = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === INT8_OID && format !== 'binary' ? Number : pg.types.getTypeParser(oid, format as 'text')) as pg.CustomTypesConfig['getTypeParser'],
+};
+
+function intParam(url: URL, name: string, min: number, max: number): number | undefined {
+  const raw = url.searchParams.get(name);
+  if (raw === null) return undefined;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    throw new HooklineError('CONFIG_INVALID', `The database URL parameter ${name}=${raw} must be a whole number from ${min} to ${max}.`);
+  }
+  url.searchParams.delete(name);
+  return n;
+}
+
+/**
+ * Turns `postgres://…?pool_max=20&connect_timeout=5` into pg settings. Other URL parameters
+ * (sslmode, options, application_name, statement_timeout, …) go to pg unchanged and win over
+ * the defaults here.
+ */
+export function poolConfigFromUrl(databaseUrl: string): pg.PoolConfig {
+  let url: URL;
+  try {
+    url = new URL(databaseUrl);
+  } catch {
+    throw new HooklineError('CONFIG_INVALID', 'HOOKLINE_DATABASE_URL is not a valid postgres:// URL; the form is postgres://user:password@host:5432/database.');
+  }
+  const max = intParam(url, 'pool_max', 1, 1000) ?? POOL_DEFAULTS.poolMax;
+  const connectTimeoutS = intParam(url, 'connect_timeout', 1, 3600);
+  return {
+    connectionString: url.toString(),
+    max,
+    statement_timeout: POOL_DEFAULTS.statementTimeoutMs,
+    connectionTimeoutMillis: connectTimeoutS !== undefined ? connectTimeoutS * 1000 : POOL_DEFAULTS.connectTimeoutMs,
+    keepAlive: true,
+    keepAliveInitialDelayMillis: POOL_DEFAULTS.keepAliveInitialDelayMs,
+    idleTimeoutMillis: POOL_DEFAULTS.idleTimeoutMs,
+    application_name: 'hookline',
+    types,
+  };
+}

@@ -1,0 +1,133 @@
+import type { DeliveryRow, EventRow, NewEvent, PublishItem, PublishResult } from '../Store.js';
+import type { PgDatabase } from './PgDatabase.js';
+import { DUE_CHANNEL } from './DueListener.js';
+import { eventFromRow, type RawRow } from './rows.js';
+
+/**
+ * One statement, so one round trip and one implicit transaction: the events go in through
+ * unnest (repeats skipped by ON CONFLICT), the deliveries of the events that were really
+ * inserted follow, and the events that already existed are read back from the statement's
+ * snapshot, which does not yet contain this statement's own inserts.
+ *
+ * NOTIFY is sent only when a delivery nobody holds was created: the publisher usually leases
+ * fresh deliveries to itself, and every NOTIFY serialises on a database-wide lock at commit.
+ */
+const PUBLISH_SQL = `
+WITH input AS (
+  SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::bigint[])
+    AS t (business_id, id, type, data, occurred_at, created_at)
+), created AS (
+  INSERT INTO events (business_id, id, type, data, occurred_at, created_at)
+  SELECT business_id, id, type, data, occurred_at, created_at FROM input
+  ON CONFLICT DO NOTHING
+  RETURNING business_id, id
+), inserted AS (
+  INSERT INTO deliveries (id, business_id, event_id, webhook_id, event_type, status, attempt_count,
+    next_attempt_at, last_status_code, lease_owner, created_at, updated_at)
+  SELECT d.id, d.business_id, d.event_id, d.webhook_id, d.event_type, 'pending', 0,
+    d.next_attempt_at, NULL, d.lease_owner, d.created_at, d.created_at
+  FROM unnest($7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::bigint[], $13::text[], $14::bigint[])
+    AS d (id, business_id, event_id, webhook_id, event_type, next_attempt_at, lease_owner, created_at)
+  JOIN created c ON c.business_id = d.business_id AND c.id = d.event_id
+  RETURNING lease_owner
+), wake AS (
+  SELECT pg_notify('${DUE_CHANNEL}', '') FROM (SELECT FROM inserted WHERE lease_owner IS NULL LIMIT 1) AS unheld
+)
+SELECT true AS created, c.business_id, c.id, NULL AS type, NULL AS data, NULL::bigint AS occurred_at, NULL::bigint AS created_at
+  FROM created c
+UNION ALL
+SELECT false, e.business_id, e.id, e.type, e.data, e.occurred_at, e.created_at
+  FROM events e JOIN input i ON e.business_id = i.business_id AND e.id = i.id
+UNION ALL
+SELECT NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM wake`;
+
+const key = (businessId: string, id: string): string => `${businessId}\u0000${id}`;
+
+export async function publishEvents(db: PgDatabase, items: PublishItem[]): Promise<PublishResult[]> {
+  if (items.length === 0) return [];
+  // The same id twice in one batch: the first occurrence is the one stored (as SQLite does,
+  // inserting in order), later ones are repeats of it. A single INSERT cannot tell which of
+  // two identical keys it kept, so they are set aside here.
+  const first = new Map<string, PublishItem>();
+  for (const item of items) {
+    const k = key(item.event.business_id, item.event.id);
+    if (!first.has(k)) first.set(k, item);
+  }
+  const unique = [...first.values()];
+  const ev = { business: [] as string[], id: [] as string[], type: [] as string[], data: [] as string[], occurred: [] as number[], created: [] as number[] };
+  const dl = {
+    id: [] as string[], business: [] as string[], event: [] as string[], webhook: [] as string[], type: [] as string[],
+    next: [] as number[], owner: [] as (string | null)[], created: [] as number[],
+  };
+  for (const { event: e, deliveries } of unique) {
+    ev.business.push(e.business_id);
+    ev.id.push(e.id);
+    ev.type.push(e.type);
+    ev.data.push(e.data);
+    ev.occurred.push(e.occurred_at);
+    ev.created.push(e.created_at);
+    for (const d of deliveries) {
+      dl.id.push(d.id);
+      dl.business.push(e.business_id);
+      dl.event.push(e.id);
+      dl.webhook.push(d.webhook_id);
+      dl.type.push(e.type);
+      dl.next.push(d.next_attempt_at);
+      dl.owner.push(d.lease_owner);
+      dl.created.push(e.created_at);
+    }
+  }
+  const { rows } = await db.query(PUBLISH_SQL, [
+    ev.business, ev.id, ev.type, ev.data, ev.occurred, ev.created,
+    dl.id, dl.business, dl.event, dl.webhook, dl.type, dl.next, dl.owner, dl.created,
+  ]);
+
+  const created = new Set<string>();
+  const stored = new Map<string, EventRow>();
+  for (const r of rows as RawRow[]) {
+    if (r.created === true) created.add(key(r.business_id as string, r.id as string));
+    else if (r.created === false) stored.set(key(r.business_id as string, r.id as string), eventFromRow(r));
+  }
+  // A concurrent publisher of the same id can commit after this statement's snapshot was taken:
+  // ON CONFLICT still skips the row, but the snapshot cannot show it. Read it now that it is committed.
+  const missing = unique.filter(({ event: e }) => !created.has(key(e.business_id, e.id)) && !stored.has(key(e.business_id, e.id)));
+  if (missing.length > 0) {
+    const again = await db.query(
+      'SELECT e.business_id, e.id, e.type, e.data, e.occurred_at, e.created_at FROM events e JOIN unnest($1::text[], $2::text[]) AS k (business_id, id) ON e.business_id = k.business_id AND e.id = k.id',
+      [missing.map((m) => m.event.business_id), missing.map((m) => m.event.id)],
+    );
+    for (const r of again.rows as RawRow[]) stored.set(key(r.business_id as string, r.id as string), eventFromRow(r));
+  }
+
+  const results: PublishResult[] = [];
+  const answered = new Set<string>();
+  for (const item of items) {
+    const k = key(item.event.business_id, item.event.id);
+    if (created.has(k) && !answered.has(k)) {
+      answered.add(k);
+      results.push({ event: { ...item.event }, created: true, deliveries: item.deliveries.map((d) => newDeliveryRow(item.event, d)) });
+    } else {
+      const event = stored.get(k) ?? (created.has(k) ? { ...first.get(k)!.event } : undefined);
+      if (!event) throw new Error(`Event ${item.event.id} of business ${item.event.business_id} was neither inserted nor found; this is a bug.`);
+      results.push({ event, created: false, deliveries: [] });
+    }
+  }
+  return results;
+}
+
+function newDeliveryRow(event: NewEvent, d: PublishItem['deliveries'][number]): DeliveryRow {
+  return {
+    id: d.id,
+    business_id: event.business_id,
+    event_id: event.id,
+    webhook_id: d.webhook_id,
+    event_type: event.type,
+    status: 'pending',
+    attempt_count: 0,
+    next_attempt_at: d.next_attempt_at,
+    last_status_code: null,
+    lease_owner: d.lease_owner,
+    created_at: event.created_at,
+    updated_at: event.created_at,
+  };
+}

@@ -61,7 +61,7 @@ export async function migrate(config: Config): Promise<void> {
 
 export async function startHookline(config: Config, opts: StartOptions): Promise<HooklineHandle> {
   const log = opts.logger ?? createLogger(config);
-  const store = await openStore(config.databaseUrl);
+  const store = await openStore(config.databaseUrl, { onBackgroundError: (err) => log.warn({ err }, 'database connection problem') });
   await store.migrate();
   const events = new HooklineEvents();
   events.on('dispatcher:error', (err) => log.error({ err }, 'dispatcher error'));
@@ -86,6 +86,8 @@ export async function startHookline(config: Config, opts: StartOptions): Promise
     url = config.publicUrl ?? address;
   }
   dispatcher.start();
+  // Other processes' new work wakes this dispatcher at once; polling stays as the fallback.
+  const unlisten = store.capabilities.notify && store.listen ? await store.listen(() => dispatcher.wake()) : null;
 
   let resolveStopped!: () => void;
   const stopped = new Promise<void>((r) => (resolveStopped = r));
@@ -95,6 +97,7 @@ export async function startHookline(config: Config, opts: StartOptions): Promise
       try {
         // Close the door first so no event is accepted that the dispatcher would not see.
         if (server) await server.close();
+        await unlisten?.();
         await dispatcher.stop();
         metrics.close();
       } finally {

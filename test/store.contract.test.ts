@@ -279,7 +279,7 @@ describe('Store contract', { concurrency: true }, () => {
         ];
         await publishOne(store, 'b1', [late!, early!, middle!, future!, excluded!]);
         const first = await store.claimDue({ owner: 'wrk_1', now: T0, leaseUntil: T0 + 60_000, limit: 2, excludeWebhooks: ['wh_x'] });
-        assert.deepEqual(ids(first).sort(), [early!.id, middle!.id].sort());
+        assert.deepEqual(ids(first), [early!.id, middle!.id], 'in the order they fell due');
         const item = first.find((i) => i.delivery.id === early!.id)!;
         assert.equal(item.delivery.lease_owner, 'wrk_1');
         assert.equal(item.delivery.next_attempt_at, T0 + 60_000, 'while held, next_attempt_at is the lease expiry');
@@ -307,7 +307,7 @@ describe('Store contract', { concurrency: true }, () => {
         assert.deepEqual(ids(dead), [published.id], "the publisher's lease expired: its process died before sending");
       });
 
-      test('claimDue: a delivery whose event was purged is not handed out', async (t) => {
+      test('claimDue: a delivery whose event was purged is failed, not handed out or leased again', async (t) => {
         const ts = await fresh(t);
         const store = ts.store;
         const gone = due('wh_a', T0 - 2);
@@ -317,6 +317,10 @@ describe('Store contract', { concurrency: true }, () => {
         await ts.sql("DELETE FROM events WHERE id = 'purged'");
         const claimed = await store.claimDue({ owner: 'wrk_1', now: T0, leaseUntil: T0 + 1000, limit: 10, excludeWebhooks: [] });
         assert.deepEqual(ids(claimed), [kept.id]);
+        const orphan = await store.getDelivery('b1', gone.id);
+        assert.equal(orphan?.status, 'failed');
+        assert.equal(orphan?.next_attempt_at, null);
+        assert.deepEqual(await store.claimDue({ owner: 'wrk_2', now: T0 + 500, leaseUntil: T0 + 20_000, limit: 10, excludeWebhooks: [] }), []);
       });
 
       test('claimDue: two stores claiming in parallel get disjoint sets that cover all 2,000 due rows', async (t) => {
@@ -379,7 +383,7 @@ describe('Store contract', { concurrency: true }, () => {
         assert.deepEqual([parked.status, parked.next_attempt_at, parked.lease_owner], ['pending', null, null]);
         const failed = (await store.getDelivery('b1', f1.id))!;
         assert.deepEqual([failed.status, failed.next_attempt_at, failed.lease_owner, failed.updated_at], ['failed', null, null, T0 + 5]);
-        assert.deepEqual(await store.claimDue({ owner: 'wrk_2', now: T0 + 10_000, leaseUntil: T0 + 20_000, limit: 10, excludeWebhooks: [] }), []);
+        assert.deepEqual(await store.claimDue({ owner: 'wrk_2', now: T0 + 500, leaseUntil: T0 + 20_000, limit: 10, excludeWebhooks: [] }), []);
 
         assert.equal(await store.unparkWebhook('wh_gone', T0 + 100), 0, 'failed deliveries stay failed');
         assert.equal(await store.unparkWebhook('wh_off', T0 + 100), 2);
@@ -543,14 +547,14 @@ describe('Store contract', { concurrency: true }, () => {
 
         assert.equal(await store.replayFailed('wh_a', T0, T0 + 5), 1);
         const replayed = (await store.getDelivery('b1', recent[0]!))!;
-        assert.deepEqual([replayed.status, replayed.next_attempt_at, replayed.updated_at], ['retrying', T0 + 5, T0 + 5]);
+        assert.deepEqual([replayed.status, replayed.next_attempt_at, replayed.updated_at], ['pending', T0 + 5, T0 + 5], 'never attempted, so pending again');
         assert.equal((await store.getDelivery('b1', old[0]!))!.status, 'failed', 'older than since');
         assert.equal((await store.getDelivery('b1', recent[1]!))!.status, 'failed', 'another webhook');
         assert.equal((await store.getDelivery('b1', recent[2]!))!.status, 'succeeded');
         assert.equal(await store.replayFailed('wh_a', T0, T0 + 6), 0);
       });
 
-      test('deliveryCounts: counts by status and the oldest due time among unheld deliveries', async (t) => {
+      test('deliveryCounts: counts by status and the oldest due time, expired leases included', async (t) => {
         const ts = await fresh(t);
         const store = ts.store;
         const now = Date.now();

@@ -266,4 +266,15 @@ export interface Store {
   replayFailed(webhookId: string, since: number, now: number): Promise<number>;
 
   deliveryCounts(): Promise<DeliveryCounts>;
+
+  /**
+   * Calls `onDue` when another process makes deliveries due (only where
+   * `capabilities.notify`); resolves to a function that stops listening.
+   */
+  listen?(onDue: () => void): Promise<() => Promise<void>>;
+}
+
+export interface StoreOptions {
+  /** Errors that happen outside any call (an idle connection dropping, a listener reconnecting). */
+  onBackgroundError?: (err: Error) => void;
 }

@@ -1,11 +1,11 @@
-import type { Store } from './Store.js';
+import type { Store, StoreOptions } from './Store.js';
 import { SqliteStore } from './sqlite/SqliteStore.js';
 import { HooklineError } from '../errors.js';
 
 /** Picks the store from the database URL; PostgreSQL is loaded only when asked for. */
-export async function openStore(databaseUrl: string): Promise<Store> {
+export async function openStore(databaseUrl: string, opts: StoreOptions = {}): Promise<Store> {
   if (/^postgres(ql)?:\/\//.test(databaseUrl)) {
-    let mod: { PostgresStore: { open(url: string): Promise<Store> } };
+    let mod: { PostgresStore: { open(url: string, opts: StoreOptions): Promise<Store> } };
     try {
       // A variable specifier keeps the SQLite-only build from needing the PostgreSQL module.
       const specifier = './postgres/PostgresStore.js';
@@ -13,7 +13,7 @@ export async function openStore(databaseUrl: string): Promise<Store> {
     } catch (err) {
       throw new HooklineError('CONFIG_INVALID', `PostgreSQL support is not available in this build: ${(err as Error).message}`);
     }
-    return mod.PostgresStore.open(databaseUrl);
+    return mod.PostgresStore.open(databaseUrl, opts);
   }
   return SqliteStore.open(databaseUrl);
 }

@@ -9,7 +9,7 @@ export interface Received {
   at: number;
 }
 
-export type Responder = (req: Received, res: ServerResponse) => void | Promise<void>;
+export type Responder = (req: Received, res: ServerResponse) => unknown;
 
 /**
  * A real HTTP receiver on loopback that records every request. The responder decides the

@@ -147,7 +147,8 @@ export class PostgresDeliveries {
   async replayFailed(webhookId: string, since: number, now: number): Promise<number> {
     const { rows } = await this.db.query<{ n: number }>(
       countAndWake(
-        `UPDATE deliveries SET status = 'retrying', next_attempt_at = $3, updated_at = $3
+        `UPDATE deliveries SET next_attempt_at = $3, updated_at = $3,
+           status = CASE WHEN attempt_count = 0 THEN 'pending' ELSE 'retrying' END
          WHERE webhook_id = $1 AND status = 'failed' AND created_at >= $2`,
         'true',
       ),

@@ -262,7 +262,7 @@ export class PostgresStore extends PostgresDeliveries implements Store {
               count(*) FILTER (WHERE status = 'succeeded')::integer AS succeeded,
               count(*) FILTER (WHERE status = 'failed')::integer AS failed,
               (SELECT min(next_attempt_at) FROM deliveries
-               WHERE next_attempt_at IS NOT NULL AND next_attempt_at <= $1 AND lease_owner IS NULL) AS oldest_due_at
+               WHERE next_attempt_at IS NOT NULL AND next_attempt_at <= $1) AS oldest_due_at
        FROM deliveries`,
       [Date.now()],
     );

@@ -12,18 +12,24 @@ import { columnList, DELIVERY_COLUMNS, deliveryFromRow, type RawRow } from './ro
  * planner could run it more than once. Rows are returned in the order they were due; the old
  * next_attempt_at is carried through because the UPDATE has replaced it.
  *
- * A row whose event is gone (purged by retention) is still leased but not returned, as in
- * the SQLite store: there is nothing to send.
+ * A row whose event is gone (purged by retention) cannot be sent: it is failed in the same
+ * statement instead of being leased, as in the SQLite store.
  */
 const CLAIM_SQL = `
 WITH due AS MATERIALIZED (
-  SELECT id, next_attempt_at FROM deliveries
+  SELECT id, next_attempt_at,
+    EXISTS (SELECT 1 FROM events e WHERE e.business_id = deliveries.business_id AND e.id = deliveries.event_id) AS has_event
+  FROM deliveries
   WHERE next_attempt_at IS NOT NULL AND next_attempt_at <= $3 AND webhook_id <> ALL ($5::text[])
   ORDER BY next_attempt_at
   LIMIT $4
   FOR UPDATE SKIP LOCKED
 ), claimed AS (
-  UPDATE deliveries d SET lease_owner = $1, next_attempt_at = $2, updated_at = $3
+  UPDATE deliveries d SET
+    lease_owner = CASE WHEN due.has_event THEN $1 END,
+    next_attempt_at = CASE WHEN due.has_event THEN $2::bigint END,
+    status = CASE WHEN due.has_event THEN d.status ELSE 'failed' END,
+    updated_at = $3
   FROM due WHERE d.id = due.id
   RETURNING ${columnList(DELIVERY_COLUMNS, 'd')}, due.next_attempt_at AS due_at
 )

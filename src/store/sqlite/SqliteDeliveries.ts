@@ -73,31 +73,34 @@ export class SqliteDeliveries {
     })();
   }
 
+  /**
+   * Picks due ids in due order, then leases them one by one inside the same transaction
+   * (SQLite has one writer, so nobody can take them in between). A delivery whose event is
+   * gone (purged by retention) cannot be sent: it is failed here instead of being re-leased
+   * forever.
+   */
   async claimDue(opts: { owner: string; now: number; leaseUntil: number; limit: number; excludeWebhooks: string[] }): Promise<DispatchItem[]> {
-    const claim = this.stmt(
-      `UPDATE deliveries SET lease_owner = @owner, next_attempt_at = @leaseUntil, updated_at = @now
-       WHERE id IN (
-         SELECT id FROM deliveries
-         WHERE next_attempt_at IS NOT NULL AND next_attempt_at <= @now
-           AND webhook_id NOT IN (SELECT value FROM json_each(@exclude))
-         ORDER BY next_attempt_at LIMIT @limit)
-       RETURNING *`,
+    const due = this.stmt(
+      `SELECT id FROM deliveries
+       WHERE next_attempt_at IS NOT NULL AND next_attempt_at <= @now
+         AND webhook_id NOT IN (SELECT value FROM json_each(@exclude))
+       ORDER BY next_attempt_at LIMIT @limit`,
+    ).pluck();
+    const lease = this.stmt(
+      'UPDATE deliveries SET lease_owner = @owner, next_attempt_at = @leaseUntil, updated_at = @now WHERE id = @id RETURNING *',
+    );
+    const orphan = this.stmt(
+      "UPDATE deliveries SET status = 'failed', next_attempt_at = NULL, lease_owner = NULL, updated_at = @now WHERE id = @id",
     );
     const selectEvent = this.stmt('SELECT * FROM events WHERE business_id = ? AND id = ?');
     return this.db.transaction((): DispatchItem[] => {
-      const rows = claim.all({
-        owner: opts.owner,
-        leaseUntil: opts.leaseUntil,
-        now: opts.now,
-        limit: opts.limit,
-        exclude: JSON.stringify(opts.excludeWebhooks),
-      }) as RawRow[];
+      const ids = due.all({ now: opts.now, limit: opts.limit, exclude: JSON.stringify(opts.excludeWebhooks) }) as string[];
       const items: DispatchItem[] = [];
-      for (const r of rows) {
-        const delivery = deliveryFromRow(r);
+      for (const id of ids) {
+        const delivery = deliveryFromRow(lease.get({ owner: opts.owner, leaseUntil: opts.leaseUntil, now: opts.now, id }) as RawRow);
         const event = selectEvent.get(delivery.business_id, delivery.event_id) as EventRow | undefined;
-        // An event purged by retention leaves nothing to send; the caller fails such rows.
         if (event) items.push({ delivery, event });
+        else orphan.run({ id, now: opts.now });
       }
       return items;
     })();
@@ -224,7 +227,8 @@ export class SqliteDeliveries {
 
   async replayFailed(webhookId: string, since: number, now: number): Promise<number> {
     return this.stmt(
-      `UPDATE deliveries SET status = 'retrying', next_attempt_at = @now, updated_at = @now
+      `UPDATE deliveries SET next_attempt_at = @now, updated_at = @now,
+         status = CASE WHEN attempt_count = 0 THEN 'pending' ELSE 'retrying' END
        WHERE webhook_id = @webhookId AND status = 'failed' AND created_at >= @since`,
     ).run({ webhookId, since, now }).changes;
   }

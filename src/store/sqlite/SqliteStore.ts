@@ -201,7 +201,7 @@ export class SqliteStore extends SqliteDeliveries implements Store {
       (counts as unknown as Record<string, number>)[r.status] = r.n;
     }
     const oldest = this.db
-      .prepare('SELECT min(next_attempt_at) AS t FROM deliveries WHERE next_attempt_at <= ? AND lease_owner IS NULL')
+      .prepare('SELECT min(next_attempt_at) AS t FROM deliveries WHERE next_attempt_at IS NOT NULL AND next_attempt_at <= ?')
       .get(Date.now()) as { t: number | null };
     counts.oldest_due_at = oldest.t;
     return counts;

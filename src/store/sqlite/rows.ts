@@ -31,11 +31,18 @@ export function webhookFromRow(r: RawRow): WebhookRow {
   };
 }
 
+/** The webhook columns a caller may write; keys become SQL identifiers, so nothing else passes. */
+const WEBHOOK_COLUMNS = new Set<string>([
+  'id', 'business_id', 'name', 'url', 'events', 'dialect', 'enabled', 'headers', 'timeout_ms', 'retry_schedule',
+  'rate_limit', 'max_in_flight', 'ordering', 'secret', 'previous_secret', 'previous_secret_expires_at',
+  'health_state', 'consecutive_failures', 'health_since', 'health_reason', 'created_at', 'updated_at',
+]);
+
 /** Column values for an INSERT or UPDATE of webhook fields. */
 export function webhookToColumns(w: Partial<WebhookRow>): RawRow {
   const out: RawRow = {};
   for (const [k, v] of Object.entries(w)) {
-    if (v === undefined) continue;
+    if (v === undefined || !WEBHOOK_COLUMNS.has(k)) continue;
     if (k === 'events' || k === 'headers') out[k] = JSON.stringify(v);
     else if (k === 'retry_schedule') out[k] = v === null ? null : JSON.stringify(v);
     else if (k === 'enabled') out[k] = v ? 1 : 0;

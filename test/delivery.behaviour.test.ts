@@ -196,3 +196,16 @@ test('a slow endpoint does not delay delivery to a fast one', async (t) => {
   assert.ok(Date.now() - started < 4000);
   assert.ok(slow.received.length <= 2, `the slow endpoint never has more than max_in_flight attempts open (${slow.received.length})`);
 });
+
+test('a 429 with Retry-After pushes the next attempt back at least that long', async (t) => {
+  const rx = await startReceiver((_r, res) => { res.statusCode = 429; res.setHeader('retry-after', '30'); res.end('slow down'); });
+  t.after(() => rx.close());
+  const b = await business();
+  await hl.api('POST', `/v1/businesses/${b}/webhooks`, { url: rx.url, events: ['*'], retry_schedule: [1, 1] });
+  const ev = (await hl.api('POST', `/v1/businesses/${b}/events`, { type: 'invoice/paid', data: {} })).body;
+  const d = await onlyDelivery(b, ev.id);
+  const retrying = await until('retrying', async () => { const x = await delivery(b, d.id); return x.status === 'retrying' && x.attempt_count === 1 && x; });
+  const wait = Date.parse(retrying.next_attempt_at) - Date.parse(retrying.attempts[0].started_at);
+  assert.ok(wait >= 29_000 && wait <= 32_000, `next attempt ${wait} ms after the first, not the schedule's 1 s`);
+  assert.equal(retrying.last_status_code, 429);
+});

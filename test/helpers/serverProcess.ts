@@ -12,8 +12,17 @@ export interface ServerProcess {
 }
 
 /** Starts the real `hookline serve` (the built CLI) as a child process and waits for its URL. */
-export async function spawnServer(env: Record<string, string>, args: string[] = []): Promise<ServerProcess> {
-  const child = spawn(process.execPath, [cli, 'serve', '--port', '0', ...args], {
+export function spawnServer(env: Record<string, string>, args: string[] = []): Promise<ServerProcess> {
+  return spawnCli(['serve', '--port', '0', ...args], env, /Hookline listening on (http:\/\/\S+)/);
+}
+
+/** Starts the real `hookline worker` (dispatcher only); `url` is empty. */
+export function spawnWorker(env: Record<string, string>): Promise<ServerProcess> {
+  return spawnCli(['worker'], env, /Hookline worker started()/);
+}
+
+async function spawnCli(args: string[], env: Record<string, string>, ready: RegExp): Promise<ServerProcess> {
+  const child = spawn(process.execPath, [cli, ...args], {
     env: { ...process.env, HOOKLINE_LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -24,7 +33,7 @@ export async function spawnServer(env: Record<string, string>, args: string[] = 
   const url = await new Promise<string>((resolve, reject) => {
     const t = setTimeout(() => reject(new Error(`server did not start:\n${out}`)), 20_000);
     const check = (): void => {
-      const m = /Hookline listening on (http:\/\/\S+)/.exec(out);
+      const m = ready.exec(out);
       if (m) {
         clearTimeout(t);
         resolve(m[1]!);

@@ -1,5 +1,5 @@
 import type { Dispatcher } from 'undici';
-import type { DeadlineTicker, Expirable } from './DeadlineTicker.js';
+import { type DeadlineTicker, TimedEntry } from './DeadlineTicker.js';
 import { mapSendError, type SendErrorCode } from './mapSendError.js';
 import { parseRetryAfter } from './retryPolicy.js';
 
@@ -35,8 +35,7 @@ const enoughBody = Object.assign(new Error('response body limit reached'), { cod
  * `request()` with its body stream, lets the handler count bytes as they arrive and hang up
  * at the limit without a stream, a promise per chunk, or a buffer of the whole body.
  */
-export class AttemptHandler implements Dispatcher.DispatchHandler, Expirable {
-  readonly deadline: number;
+export class AttemptHandler extends TimedEntry implements Dispatcher.DispatchHandler {
   private controller: Dispatcher.DispatchController | null = null;
   private settled = false;
   private statusCode = 0;
@@ -49,11 +48,10 @@ export class AttemptHandler implements Dispatcher.DispatchHandler, Expirable {
   constructor(
     private readonly resolve: (result: SendResult) => void,
     private readonly ticker: DeadlineTicker,
-    private readonly timeoutMs: number,
     private readonly startedAt: number,
     private readonly t0: number,
   ) {
-    this.deadline = t0 + timeoutMs;
+    super();
   }
 
   onRequestStart(controller: Dispatcher.DispatchController): void {
@@ -67,8 +65,9 @@ export class AttemptHandler implements Dispatcher.DispatchHandler, Expirable {
     this.statusCode = statusCode;
     const retryAfter = headers['retry-after'];
     if (retryAfter !== undefined) this.retryAfterMs = parseRetryAfter(retryAfter, Date.now());
+    // Without a content-length (chunked) the limit stays at DRAIN_LIMIT_BYTES.
     const declared = Number(headers['content-length']);
-    if (declared <= DRAIN_LIMIT_BYTES) this.readLimit = Infinity; // bounded by its own length
+    if (declared <= DRAIN_LIMIT_BYTES) this.readLimit = Infinity; // ends by its own length
     else if (declared > DRAIN_LIMIT_BYTES) this.readLimit = MAX_RESPONSE_BODY_BYTES;
   }
 
@@ -99,7 +98,7 @@ export class AttemptHandler implements Dispatcher.DispatchHandler, Expirable {
   }
 
   /** Called by the ticker once the deadline has passed. */
-  expire(): void {
+  override expire(): void {
     if (this.settled) return;
     this.fail('timeout');
     this.controller?.abort(deadlinePassed);
@@ -117,11 +116,12 @@ export class AttemptHandler implements Dispatcher.DispatchHandler, Expirable {
     if (this.settled) return;
     this.settled = true;
     this.parts = [];
-    this.ticker.delete(this, this.timeoutMs);
+    this.ticker.delete(this);
     this.resolve({
       startedAt: this.startedAt,
       durationMs: Math.round(performance.now() - this.t0),
       statusCode,
+      // A body that ended without a final status line cannot be reported as a response.
       error: statusCode === null && error === null ? 'invalid_response' : error,
       responseBody,
       retryAfterMs: error === null ? this.retryAfterMs : null,

@@ -1,21 +1,32 @@
-/** Something the ticker can expire once `performance.now()` passes its deadline. */
-export interface Expirable {
-  readonly deadline: number;
-  expire(): void;
+/**
+ * Something with a deadline (a `performance.now()` value) that a DeadlineTicker can expire.
+ * The link fields belong to the ticker: an intrusive list needs no node allocation and no
+ * hashing per attempt.
+ */
+export abstract class TimedEntry {
+  deadline = 0;
+  /** @internal */ prevEntry: TimedEntry | null = null;
+  /** @internal */ nextEntry: TimedEntry | null = null;
+  /** @internal */ list: DeadlineList | null = null;
+  abstract expire(): void;
+}
+
+class DeadlineList {
+  head: TimedEntry | null = null;
+  tail: TimedEntry | null = null;
 }
 
 /**
- * One interval timer for every attempt in flight, instead of a `setTimeout` (or an
- * `AbortSignal.timeout`) per attempt. Items are grouped by their timeout length: within a group
- * deadlines arrive in insertion order, so a tick stops at the first live item of each group and
- * costs O(groups + expired), not O(in flight). There are few groups (one per distinct webhook
- * timeout). Deadlines fire up to `resolutionMs` late, which is noise next to a 5 s timeout.
- *
- * Measured on this machine (2 cores, Node 20, 200k attempts): add+delete here ≈ 0.1 µs, a
- * native setTimeout+clearTimeout ≈ 0.5 µs, AbortSignal.timeout ≈ 2 µs plus its GC pressure.
+ * One interval timer for every attempt in flight, instead of a timer (or an
+ * `AbortSignal.timeout`) per attempt. Entries are kept in one list per timeout length: within
+ * a list deadlines arrive in insertion order, so a tick only looks at list heads and costs
+ * O(lists + expired), and adding or removing an entry is a few pointer writes. There are few
+ * lists (one per distinct webhook timeout). A deadline fires up to `resolutionMs` late, which
+ * is noise next to a 5 s timeout. Node's own timers work the same way, but each `setTimeout`
+ * also allocates a Timeout object and a closure; measurements are in docs/delivery.md.
  */
 export class DeadlineTicker {
-  private readonly groups = new Map<number, Set<Expirable>>();
+  private readonly lists = new Map<number, DeadlineList>();
   private timer: NodeJS.Timeout | null = null;
   private count = 0;
   private idleWaiters: Array<() => void> = [];
@@ -26,14 +37,20 @@ export class DeadlineTicker {
     return this.count;
   }
 
-  /** `item.deadline` must be `performance.now() + timeoutMs`, so each group stays in deadline order. */
-  add(item: Expirable, timeoutMs: number): void {
-    let group = this.groups.get(timeoutMs);
-    if (group === undefined) {
-      group = new Set();
-      this.groups.set(timeoutMs, group);
+  /** Expires `entry` once `timeoutMs` from now has passed, unless it is deleted first. */
+  add(entry: TimedEntry, timeoutMs: number): void {
+    entry.deadline = performance.now() + timeoutMs;
+    let list = this.lists.get(timeoutMs);
+    if (list === undefined) {
+      list = new DeadlineList();
+      this.lists.set(timeoutMs, list);
     }
-    group.add(item);
+    entry.list = list;
+    entry.prevEntry = list.tail;
+    entry.nextEntry = null;
+    if (list.tail === null) list.head = entry;
+    else list.tail.nextEntry = entry;
+    list.tail = entry;
     this.count++;
     if (this.timer === null) {
       this.timer = setInterval(() => this.tick(), this.resolutionMs);
@@ -42,12 +59,11 @@ export class DeadlineTicker {
     }
   }
 
-  /** Idempotent: an item may be settled by its response after the ticker already expired it. */
-  delete(item: Expirable, timeoutMs: number): void {
-    if (this.groups.get(timeoutMs)?.delete(item)) {
-      this.count--;
-      if (this.count === 0) this.wakeIdle();
-    }
+  /** Idempotent: an entry may settle by its response after the ticker already expired it. */
+  delete(entry: TimedEntry): void {
+    if (entry.list === null) return;
+    this.unlink(entry);
+    if (this.count === 0) this.wakeIdle();
   }
 
   /** Settles when nothing is in flight. */
@@ -61,18 +77,27 @@ export class DeadlineTicker {
     this.timer = null;
   }
 
+  private unlink(entry: TimedEntry): void {
+    const list = entry.list!;
+    if (entry.prevEntry === null) list.head = entry.nextEntry;
+    else entry.prevEntry.nextEntry = entry.nextEntry;
+    if (entry.nextEntry === null) list.tail = entry.prevEntry;
+    else entry.nextEntry.prevEntry = entry.prevEntry;
+    entry.prevEntry = entry.nextEntry = entry.list = null;
+    this.count--;
+  }
+
   private tick(): void {
     const now = performance.now();
-    for (const [timeoutMs, group] of this.groups) {
-      for (const item of group) {
-        if (item.deadline > now) break;
-        group.delete(item);
-        this.count--;
-        item.expire();
+    for (const [timeoutMs, list] of this.lists) {
+      while (list.head !== null && list.head.deadline <= now) {
+        const entry = list.head;
+        this.unlink(entry);
+        entry.expire();
       }
-      if (group.size === 0) this.groups.delete(timeoutMs);
+      if (list.head === null) this.lists.delete(timeoutMs);
     }
-    // Stopping lazily (one idle tick) avoids re-arming a timer per attempt at low rates.
+    // Stopping lazily, on an idle tick, avoids re-arming a timer per attempt at low rates.
     if (this.count === 0) {
       this.stop();
       this.wakeIdle();

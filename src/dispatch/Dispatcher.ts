@@ -272,7 +272,8 @@ export class Dispatcher {
       let grace: NodeJS.Timeout | undefined;
       await Promise.race([this.idle(), new Promise<void>((r) => (grace = setTimeout(r, config.shutdownGraceMs)))]);
       clearTimeout(grace);
-      await this.deps.sender.close();
+      // Past the grace period, attempts still open are cut; their deliveries are retried later.
+      await (this.inFlight > 0 ? this.deps.sender.destroy() : this.deps.sender.close());
       await this.idle();
       await this.recorder.flush();
       await this.health.flush();

@@ -55,8 +55,10 @@ export function mapSendError(err: unknown): SendErrorCode {
 // socket error as `cause`; the innermost code is the informative one.
 function findCode(err: unknown, depth: number): string | undefined {
   if (typeof err !== 'object' || err === null || depth > 3) return undefined;
-  const e = err as { code?: unknown; cause?: unknown; errors?: unknown };
+  const e = err as { code?: unknown; name?: unknown; cause?: unknown; errors?: unknown };
   if (typeof e.code === 'string') return e.code;
+  // undici 7 leaves `code` undefined on some parser errors (it looks the name up in a table keyed the other way).
+  if (e.name === 'HTTPParserError') return 'HPE_UNKNOWN';
   if (Array.isArray(e.errors) && e.errors.length > 0) return findCode(e.errors[0], depth + 1);
   return findCode(e.cause, depth + 1);
 }

@@ -50,7 +50,7 @@ export interface NextAttemptOptions {
 
 /** When to try again (ms epoch), or null when the delivery has no attempts left and is failed. */
 export function nextAttemptAt(opts: NextAttemptOptions): number | null {
-  const { schedule, createdAt, now, statusCode } = opts;
+  const { schedule, createdAt, now } = opts;
   const random = opts.random ?? Math.random;
   // A 410 Gone disables the webhook (HealthTracker) but the delivery keeps its next attempt:
   // it waits, parked with the webhook's other deliveries, until someone re-enables it.
@@ -97,7 +97,8 @@ export function parseRetryAfter(value: string | string[] | undefined, now: numbe
   const raw = Array.isArray(value) ? value[0] : value;
   if (raw === undefined) return null;
   const text = raw.trim();
-  if (/^\d+$/.test(text)) return Number(text) * 1000;
+  // Capped at a year so that a hostile value cannot reach Infinity; the policy clamps far lower.
+  if (/^\d+$/.test(text)) return Math.min(Number(text), 365 * 86400) * 1000;
   // Every HTTP-date form names a month; without this check Date.parse reads "1.5" as a date.
   if (!/[A-Za-z]{3}/.test(text)) return null;
   const at = Date.parse(text);

@@ -12,6 +12,7 @@ import { eventRoutes } from './routes/events.js';
 import { deliveryRoutes } from './routes/deliveries.js';
 import { catalogRoutes } from './routes/eventTypes.js';
 import { systemRoutes } from './routes/system.js';
+import { vcitaRoutes } from './routes/vcita.js';
 
 /** Default body limit; the batch route raises its own. */
 export const BODY_LIMIT = 1024 * 1024;
@@ -70,5 +71,6 @@ export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
   await app.register(webhookRoutes(ctx));
   await app.register(eventRoutes(ctx));
   await app.register(deliveryRoutes(ctx));
+  await app.register(vcitaRoutes(ctx));
   return app;
 }

@@ -1,7 +1,7 @@
 import type { AppContext } from '../app.js';
 import { HooklineError } from '../errors.js';
 import { assertValidFilters } from '../catalog/eventFilter.js';
-import { dialectNames, findDialect } from '../dialects/index.js';
+import { allowedEventsHint, dialectNames, expandFilters, findDialect, foreignNamesHint, isDialectHeader } from '../dialects/index.js';
 import { checkTargetUrl } from '../dispatch/ssrfGuard.js';
 import { RESERVED_HEADERS } from '../dispatch/sendAttempt.js';
 
@@ -37,28 +37,37 @@ export function checkDialect(name: string): string {
 /**
  * Filters may be given in the webhook's dialect (e.g. a trigger name); they are stored as
  * catalogue filters. A filter that selects nothing is refused: it is almost always a typo.
+ * Errors list the names the dialect accepts, since a dialect's own names are what its
+ * integrators know.
  */
 export function checkEvents(ctx: AppContext, events: string[], dialectName: string): string[] {
   const dialect = findDialect(dialectName);
+  const hint = (filters: string[]) => (dialect ? allowedEventsHint(dialect) + foreignNamesHint(filters, dialect.name) : '');
   const normalized = [...new Set(events.map((e) => (e === '*' || e.endsWith('/*') ? e : (dialect?.catalogType(e) ?? e))))];
-  assertValidFilters(normalized);
+  try {
+    assertValidFilters(normalized);
+  } catch (err) {
+    if (err instanceof HooklineError) throw new HooklineError(err.code, err.message + hint(normalized), err.extensions);
+    throw err;
+  }
   const unknown = ctx.catalog.unknownFilters(normalized);
   if (unknown.length > 0) {
     throw new HooklineError(
       'UNKNOWN_EVENT_TYPE',
-      `events: ${unknown.map((u) => `"${u}"`).join(', ')} match no event type; GET /v1/event-types lists them (filters may be exact types, "entity/*" or "*").`,
+      `events: ${unknown.map((u) => `"${u}"`).join(', ')} match no event type; GET /v1/event-types lists them (filters may be exact types, "entity/*" or "*").${hint(unknown)}`,
     );
   }
-  if (dialect) {
-    const inexpressible = normalized.filter((f) => !f.includes('*') && dialect.eventName(f) === null);
-    if (inexpressible.length > 0) {
-      throw new HooklineError(
-        'INVALID_EVENT_FILTER',
-        `events: the ${dialect.name} dialect cannot express ${inexpressible.map((u) => `"${u}"`).join(', ')}; choose another dialect or other events.`,
-      );
-    }
+  if (!dialect) return normalized;
+  const inexpressible = normalized.filter((f) => !f.includes('*') && dialect.eventName(f) === null);
+  const expanded = expandFilters(dialect, normalized);
+  const refused = [...inexpressible, ...expanded.empty];
+  if (refused.length > 0) {
+    throw new HooklineError(
+      'INVALID_EVENT_FILTER',
+      `events: the ${dialect.name} dialect cannot express ${refused.map((u) => `"${u}"`).join(', ')}; choose another dialect or other events.${hint(refused)}`,
+    );
   }
-  return normalized;
+  return expanded.filters;
 }
 
 export function checkHeaders(headers: Record<string, string>): Record<string, string> {
@@ -68,7 +77,7 @@ export function checkHeaders(headers: Record<string, string>): Record<string, st
   for (const [name, value] of entries) {
     if (!HEADER_NAME.test(name)) throw new HooklineError('INVALID_HEADER', `headers: "${name}" is not a valid HTTP header name.`);
     const lower = name.toLowerCase();
-    if (RESERVED_HEADERS.has(lower) || SIGNATURE_HEADER.test(lower)) {
+    if (RESERVED_HEADERS.has(lower) || SIGNATURE_HEADER.test(lower) || isDialectHeader(lower)) {
       throw new HooklineError('INVALID_HEADER', `headers: "${name}" is set by Hookline itself and cannot be overridden.`);
     }
     if (/[\r\n\0]/.test(value)) throw new HooklineError('INVALID_HEADER', `headers: the value of "${name}" must not contain line breaks.`);

@@ -22,6 +22,12 @@ export interface RenderedRequest {
   headers: Record<string, string>;
 }
 
+/** Something in an event's `data` that one wire format cannot carry; `pointer` is inside `data`. */
+export interface DataProblem {
+  pointer: string;
+  message: string;
+}
+
 /**
  * One wire format. The dispatcher knows dialects only through this interface: how a body and
  * its headers look, which status codes count as delivered, and how event names translate.
@@ -35,6 +41,19 @@ export interface Dialect {
   eventName(type: string): string | null;
   /** The catalogue type for one of this dialect's own event names, or null. */
   catalogType(name: string): string | null;
+  /**
+   * Every event name the dialect has, mapped to its catalogue type; null when the dialect
+   * speaks the catalogue's own names and so can express any type, custom ones included.
+   */
+  readonly eventNames: ReadonlyMap<string, string> | null;
+  /** Header names `render` sets (lowercase); a webhook's custom headers may not use them. */
+  readonly headerNames: readonly string[];
+  /**
+   * Checks on `data` beyond the type's schema, for what this wire format promises its
+   * receivers (Opus1's integer ids). Publishing runs it for every matching webhook of the
+   * dialect, so a payload the format cannot carry is refused before it is stored.
+   */
+  validateData?(type: string, data: unknown): DataProblem[];
 }
 
 /** The secrets that sign right now: the current one, and the previous one until it expires. */

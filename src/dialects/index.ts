@@ -1,8 +1,17 @@
-import type { Dialect } from './Dialect.js';
+import type { DataProblem, Dialect } from './Dialect.js';
 import { standardDialect } from './standard.js';
+import { opus1Dialect } from './opus1.js';
+import { upodiDialect } from './upodi.js';
+import { hapanaDialect } from './hapana.js';
+import { wellnessLivingDialect } from './wellnessLiving.js';
+import { vcitaDialect } from './vcita.js';
 
 /** Every wire format by name. The sender looks dialects up here and knows none of them itself. */
-const dialects = new Map<string, Dialect>([[standardDialect.name, standardDialect]]);
+const dialects = new Map<string, Dialect>(
+  [standardDialect, opus1Dialect, upodiDialect, hapanaDialect, wellnessLivingDialect, vcitaDialect].map((d) => [d.name, d]),
+);
+
+const dialectHeaders = new Set([...dialects.values()].flatMap((d) => d.headerNames));
 
 export const dialectNames = (): string[] => [...dialects.keys()];
 
@@ -10,5 +19,38 @@ export function findDialect(name: string): Dialect | undefined {
   return dialects.get(name);
 }
 
-export type { Dialect, RenderInput, RenderedRequest, DialectWebhook } from './Dialect.js';
+/** True for a header some dialect sets itself; a webhook's custom headers may not use it. */
+export function isDialectHeader(name: string): boolean {
+  return dialectHeaders.has(name.toLowerCase());
+}
+
+/** Problems the dialects of these webhooks find in `data` beyond its schema, each naming the webhook. */
+export function dialectDataProblems(webhooks: readonly { id: string; dialect: string }[], type: string, data: unknown): DataProblem[] {
+  const problems: DataProblem[] = [];
+  const seen = new Set<string>();
+  for (const w of webhooks) {
+    const dialect = dialects.get(w.dialect);
+    if (!dialect?.validateData || seen.has(dialect.name)) continue;
+    seen.add(dialect.name);
+    for (const p of dialect.validateData(type, data)) {
+      problems.push({ pointer: p.pointer, message: `${p.message} (webhook ${w.id} uses the ${dialect.name} dialect)` });
+    }
+  }
+  return problems;
+}
+
+/** Names in `names` that belong to dialects other than `current`, said so, e.g. for a trigger used with the wrong dialect. */
+export function foreignNamesHint(names: readonly string[], current: string): string {
+  const notes: string[] = [];
+  for (const name of names) {
+    for (const d of dialects.values()) {
+      const type = d.name === current || !d.eventNames ? null : d.catalogType(name);
+      if (type && type !== name) notes.push(`"${name}" is the ${d.name} dialect's name for ${type}`);
+    }
+  }
+  return notes.length > 0 ? ` ${notes.join('; ')}.` : '';
+}
+
+export type { Dialect, DataProblem, RenderInput, RenderedRequest, DialectWebhook } from './Dialect.js';
 export { signingSecrets } from './Dialect.js';
+export { allowedEventsHint, expandFilters } from './eventNameHints.js';

@@ -45,4 +45,6 @@ export const standardDialect: Dialect = {
   isSuccess: (status) => status >= 200 && status < 300,
   eventName: (type) => type,
   catalogType: (name) => name,
+  eventNames: null,
+  headerNames: ['webhook-id', 'webhook-timestamp', 'webhook-signature'],
 };

@@ -2,6 +2,19 @@ import type { FastifyPluginAsync } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import type { AppContext } from '../../app.js';
 import { EventTypeOut, RegisterEventType, problemResponses } from '../schemas.js';
+import { dialectNames, findDialect } from '../../dialects/index.js';
+
+/** Each dialect's name for a type, null where the dialect cannot express it. */
+const EventTypeListed = Type.Object({
+  ...EventTypeOut.properties,
+  names: Type.Record(Type.String(), Type.Union([Type.String(), Type.Null()]), {
+    description: 'The name of this type in each dialect (null: that dialect cannot carry it), e.g. {"standard": "client/created", "opus1": "client_create_trigger"}.',
+  }),
+});
+
+function namesOf(type: string): Record<string, string | null> {
+  return Object.fromEntries(dialectNames().map((d) => [d, findDialect(d)!.eventName(type)]));
+}
 
 export const catalogRoutes =
   (ctx: AppContext): FastifyPluginAsync =>
@@ -11,8 +24,10 @@ export const catalogRoutes =
     // The catalogue is what a subscriber reads before holding any token, so it is public.
     app.get(
       '/v1/event-types',
-      { config: { auth: false }, schema: { tags, summary: 'The event catalogue', security: [], response: { 200: Type.Object({ data: Type.Array(EventTypeOut) }) } } },
-      async () => ({ data: ctx.catalog.list().map((t) => ({ type: t.type, description: t.description, schema: t.schema, example: t.example })) }),
+      { config: { auth: false }, schema: { tags, summary: 'The event catalogue', security: [], response: { 200: Type.Object({ data: Type.Array(EventTypeListed) }) } } },
+      async () => ({
+        data: ctx.catalog.list().map((t) => ({ type: t.type, description: t.description, schema: t.schema, example: t.example, names: namesOf(t.type) })),
+      }),
     );
 
     app.post<{ Body: RegisterEventType }>(

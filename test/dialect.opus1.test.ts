@@ -1,0 +1,64 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHmac } from 'node:crypto';
+import { verifyWebhook } from '../src/verify/index.js';
+import { startDialectHarness } from './fixtures/dialectHarness.js';
+
+/** What an Opus1 integrator's receiver does with what docs/dialects.md promises. */
+function checkOpus1Signature(secret: string, body: string, header: string): boolean {
+  return header.split(' ').includes(`sha256=${createHmac('sha256', secret).update(body).digest('hex')}`);
+}
+
+test('opus1: trigger names subscribe; the body is the flat resource plus "business"; the trigger is a header; the URL is untouched', async (t) => {
+  const h = await startDialectHarness(t);
+  const wh = await h.createWebhook({
+    dialect: 'opus1',
+    url: `${h.rx.url}/opus?trigger=client_create_trigger`,
+    events: ['client_create_trigger', 'subscription_update_trigger'],
+  });
+  assert.deepEqual(wh.events, ['client/created', 'subscription/updated']);
+
+  const client = {
+    id: 48213,
+    first_name: 'Maya',
+    last_name: 'Okafor',
+    email: 'maya@example.com',
+    status: 'active',
+    tags: ['intro-offer'],
+    new_member_at: '2025-03-02T09:15:00Z',
+    birthdate: '1991-07-19',
+  };
+  const event = await h.publish('client/created', client);
+  const deleted = await h.publish('client/deleted', { id: 48213 });
+  assert.equal(deleted.deliveries, 0, 'client/deleted has no Opus1 trigger, so the webhook is not subscribed to it');
+  await h.publish('subscription/updated', { id: 90211, status: 'ended', client_id: 48213, ended_at: '2025-09-30T23:59:59Z' });
+  await h.rx.waitFor(2);
+
+  const first = h.rx.received.find((r) => r.headers['x-opus1-trigger'] === 'client_create_trigger');
+  const second = h.rx.received.find((r) => r.headers['x-opus1-trigger'] === 'subscription_update_trigger');
+  assert.equal(first!.url, '/opus?trigger=client_create_trigger');
+  assert.equal(first!.headers['x-opus1-trigger'], 'client_create_trigger');
+  assert.equal(first!.headers['x-opus1-event-id'], event.id);
+  assert.deepEqual(JSON.parse(first!.body), { business: h.business, ...client });
+  assert.ok(first!.body.startsWith('{"business":'), 'business comes first, as in 000');
+  assert.ok(checkOpus1Signature(wh.secret, first!.body, String(first!.headers['x-opus1-signature'])));
+  assert.equal(JSON.parse(second!.body).status, 'ended');
+
+  const verified = verifyWebhook('opus1', first!.body, first!.headers, wh.secret);
+  assert.equal(verified.id, event.id);
+  assert.equal(verified.event, 'client_create_trigger');
+});
+
+test('opus1: an event whose id is not an integer is refused at publish time, naming the webhook', async (t) => {
+  const h = await startDialectHarness(t);
+  const wh = await h.createWebhook({ dialect: 'opus1', events: ['client_create_trigger'] });
+  const res = await h.hl.api('POST', `/v1/businesses/${h.business}/events`, { type: 'client/created', data: { id: 'abc', first_name: 'Maya' } });
+  assert.equal(res.status, 422);
+  assert.equal(res.body.code, 'EVENT_DATA_INVALID');
+  assert.match(res.body.detail, /\/data\/id/);
+  assert.match(res.body.detail, /integer/);
+  assert.ok(res.body.detail.includes(wh.id));
+  // Opus1's own schema types are the catalogue's: a date-time that is not one is refused too.
+  const badDate = await h.hl.api('POST', `/v1/businesses/${h.business}/events`, { type: 'client/created', data: { id: 1, new_member_at: 'yesterday' } });
+  assert.equal(badDate.status, 422);
+});

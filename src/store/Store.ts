@@ -208,6 +208,7 @@ export interface Store {
   getBusiness(id: string): Promise<BusinessRow | null>;
   listBusinesses(): Promise<BusinessRow[]>;
 
+  /** Idempotent: processes starting together may all register the configured admin token. */
   createToken(tokenHash: string, businessId: string | null, createdAt: number): Promise<void>;
   /** The business a token hash belongs to; `{business_id: null}` is an admin token. */
   findToken(tokenHash: string): Promise<{ business_id: string | null } | null>;

@@ -133,7 +133,7 @@ export class PostgresStore extends PostgresDeliveries implements Store {
   }
 
   async createToken(tokenHash: string, businessId: string | null, createdAt: number): Promise<void> {
-    await this.db.query('INSERT INTO tokens (token_hash, business_id, created_at) VALUES ($1, $2, $3)', [tokenHash, businessId, createdAt]);
+    await this.db.query('INSERT INTO tokens (token_hash, business_id, created_at) VALUES ($1, $2, $3) ON CONFLICT (token_hash) DO NOTHING', [tokenHash, businessId, createdAt]);
   }
 
   async findToken(tokenHash: string): Promise<{ business_id: string | null } | null> {

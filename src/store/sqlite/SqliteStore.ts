@@ -85,7 +85,7 @@ export class SqliteStore extends SqliteDeliveries implements Store {
   }
 
   async createToken(tokenHash: string, businessId: string | null, createdAt: number): Promise<void> {
-    this.db.prepare('INSERT INTO tokens (token_hash, business_id, created_at) VALUES (?, ?, ?)').run(tokenHash, businessId, createdAt);
+    this.db.prepare('INSERT INTO tokens (token_hash, business_id, created_at) VALUES (?, ?, ?) ON CONFLICT (token_hash) DO NOTHING').run(tokenHash, businessId, createdAt);
   }
 
   async findToken(tokenHash: string): Promise<{ business_id: string | null } | null> {

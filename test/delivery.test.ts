@@ -3,16 +3,7 @@ import assert from 'node:assert/strict';
 import { Webhook as StandardWebhook } from 'standardwebhooks';
 import { startReceiver } from './helpers/receiver.js';
 import { startTestHookline } from './helpers/hookline.js';
-
-async function until<T>(fn: () => Promise<T | undefined | null | false>, timeoutMs = 10_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+import { until } from './helpers/wait.js';
 
 test('a published event reaches the subscribed receiver, signed so that standardwebhooks verifies it', async (t) => {
   const hl = await startTestHookline();
@@ -43,7 +34,7 @@ test('a published event reaches the subscribed receiver, signed so that standard
   assert.equal(verified.business, 'studio-1');
   assert.deepEqual(verified.data, { id: 42, first_name: 'Ada', email: 'ada@example.com' });
 
-  const log = await until(async () => {
+  const log = await until('the delivery succeeded', async () => {
     const r = await hl.api('GET', `/v1/businesses/studio-1/deliveries?event_id=${pub.body.id}`);
     return r.body.data[0]?.status === 'succeeded' ? r.body : null;
   });

@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { verifyWebhook, type DialectName } from '../src/verify/index.js';
-import { startDialectHarness, until } from './fixtures/dialectHarness.js';
+import { startDialectHarness } from './fixtures/dialectHarness.js';
+import { until } from './helpers/wait.js';
 
 test('an unknown dialect is refused, listing the known ones', async (t) => {
   const h = await startDialectHarness(t);
@@ -98,7 +99,7 @@ test('"test this webhook" works in every dialect, and hookline/verify accepts wh
     assert.equal(sent.status, 202, JSON.stringify(sent.body));
   }
   await h.rx.waitFor(6);
-  await until(async () => h.rx.received.length >= 6);
+  await until('six requests arrived', async () => h.rx.received.length >= 6);
   for (const req of h.rx.received) {
     const dialect = req.url.slice(1) as DialectName;
     const verified = verifyWebhook(dialect, req.body, req.headers, secrets.get(dialect)!);

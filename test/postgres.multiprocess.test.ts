@@ -1,4 +1,4 @@
-import { before, after, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startReceiver } from './helpers/receiver.js';
 import { spawnServer, spawnWorker, type ServerProcess } from './helpers/serverProcess.js';

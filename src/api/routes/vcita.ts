@@ -3,12 +3,11 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { AppContext } from '../../app.js';
 import type { Principal } from '../../auth/TokenAuth.js';
 import type { WebhookRow } from '../../store/Store.js';
-import { newWebhookId, newWebhookSecret } from '../../ids.js';
 import { splitType } from '../../dialects/Vocabulary.js';
 import { vcitaAction, vcitaCatalogType, vcitaEntity, vcitaNames } from '../../dialects/vcitaNames.js';
 import { checkUrl } from '../webhookInput.js';
 import { toHooklineError } from '../problem.js';
-import { WEBHOOK_DEFAULTS } from './webhooks.js';
+import { newWebhookRow } from '../newWebhookRow.js';
 
 /*
  * The subscription API of seed 003 (vcita), served as vcita serves it so that its integrators'
@@ -105,26 +104,7 @@ export const vcitaRoutes =
         if (!business) return notSubscribed(reply, 'no business: a directory token must name one with "business"');
         const existing = await vcitaWebhooks(business);
         if (existing.some((w) => w.url === url && w.events.includes(type))) return vcitaError(reply, 422, 'Webhook already exists');
-        const now = Date.now();
-        const row: WebhookRow = {
-          ...WEBHOOK_DEFAULTS,
-          id: newWebhookId(),
-          business_id: business,
-          name: `vcita ${event}`,
-          url,
-          events: [type],
-          dialect: DIALECT,
-          headers: {},
-          secret: newWebhookSecret(),
-          previous_secret: null,
-          previous_secret_expires_at: null,
-          health_state: 'healthy',
-          consecutive_failures: 0,
-          health_since: null,
-          health_reason: null,
-          created_at: now,
-          updated_at: now,
-        };
+        const row = newWebhookRow(business, { name: `vcita ${event}`, url, events: [type], dialect: DIALECT });
         await ctx.store.createWebhook(row);
         return reply.code(201).send({ status: 'OK', data: { subscription_id: row.id } });
       },

@@ -2,7 +2,8 @@ import type { FastifyPluginAsync } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import type { AppContext } from '../../app.js';
 import { HooklineError } from '../../errors.js';
-import { newWebhookId, newWebhookSecret } from '../../ids.js';
+import { newWebhookSecret } from '../../ids.js';
+import { newWebhookRow, WEBHOOK_DEFAULTS } from '../newWebhookRow.js';
 import type { WebhookPatch, WebhookRow } from '../../store/Store.js';
 import { presentDelivery, presentEvent, presentWebhook } from '../present.js';
 import {
@@ -19,18 +20,6 @@ import {
   problemResponses,
 } from '../schemas.js';
 import { checkDialect, checkEvents, checkHeaders, checkUrl } from '../webhookInput.js';
-
-/** Defaults of a new webhook; DESIGN.md fixes dialect, timeout and the retry schedule. */
-export const WEBHOOK_DEFAULTS = Object.freeze({
-  dialect: 'standard',
-  enabled: true,
-  timeout_ms: 5000,
-  retry_schedule: null,
-  rate_limit: null,
-  /** Enough for a fast receiver; low enough that ten hung endpoints leave most global slots free. */
-  max_in_flight: 10,
-  ordering: 'none' as const,
-});
 
 /** The old secret keeps signing beside the new one for this long after a rotation. */
 export const ROTATION_OVERLAP_MS = 24 * 3600 * 1000;
@@ -54,31 +43,20 @@ export const webhookRoutes =
         const body = req.body;
         const dialect = checkDialect(body.dialect ?? WEBHOOK_DEFAULTS.dialect);
         const url = checkUrl(ctx, body.url);
-        const now = Date.now();
-        const row: WebhookRow = {
-          id: newWebhookId(),
-          business_id: req.params.b,
+        const row = newWebhookRow(req.params.b, {
           name: body.name ?? new URL(url).hostname,
           url,
           events: checkEvents(ctx, body.events, dialect),
           dialect,
-          enabled: body.enabled ?? WEBHOOK_DEFAULTS.enabled,
+          enabled: body.enabled,
           headers: checkHeaders(body.headers ?? {}),
-          timeout_ms: body.timeout_ms ?? WEBHOOK_DEFAULTS.timeout_ms,
-          retry_schedule: body.retry_schedule === undefined ? WEBHOOK_DEFAULTS.retry_schedule : body.retry_schedule,
-          rate_limit: body.rate_limit ?? WEBHOOK_DEFAULTS.rate_limit,
-          max_in_flight: body.max_in_flight ?? WEBHOOK_DEFAULTS.max_in_flight,
-          ordering: body.ordering ?? WEBHOOK_DEFAULTS.ordering,
-          secret: body.secret ?? newWebhookSecret(),
-          previous_secret: null,
-          previous_secret_expires_at: null,
-          health_state: 'healthy',
-          consecutive_failures: 0,
-          health_since: null,
-          health_reason: null,
-          created_at: now,
-          updated_at: now,
-        };
+          timeout_ms: body.timeout_ms,
+          retry_schedule: body.retry_schedule,
+          rate_limit: body.rate_limit,
+          max_in_flight: body.max_in_flight,
+          ordering: body.ordering,
+          secret: body.secret,
+        });
         await ctx.store.createWebhook(row);
         return reply.code(201).header('location', `/v1/businesses/${row.business_id}/webhooks/${row.id}`).send(presentWebhook(row, { secret: true }));
       },

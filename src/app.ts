@@ -12,6 +12,11 @@ import { TokenAuth } from './auth/TokenAuth.js';
 import { Metrics } from './metrics.js';
 import { buildServer } from './api/server.js';
 import { VERSION } from './version.js';
+import { OperationalEvents } from './publish/OperationalEvents.js';
+import { SecretBox } from './secrets/SecretBox.js';
+import { prepareSecrets } from './secrets/prepareSecrets.js';
+import { withEncryptedSecrets } from './secrets/withEncryptedSecrets.js';
+import { RetentionSweeper } from './retention/RetentionSweeper.js';
 
 export interface HooklineHandle {
   readonly config: Config;
@@ -46,8 +51,14 @@ export interface AppContext {
   version: string;
 }
 
+/** Secrets that must never reach a log line, wherever they appear in a logged object. */
+export const REDACTED_LOG_PATHS = [
+  'secret', '*.secret', 'previous_secret', '*.previous_secret', 'headers', '*.headers',
+  'encryptionKey', '*.encryptionKey', 'encryptionKeysOld', '*.encryptionKeysOld', 'adminToken', '*.adminToken', 'authorization', '*.authorization',
+];
+
 export function createLogger(config: Config): Logger {
-  return pino({ level: config.logLevel, base: { service: 'hookline' } });
+  return pino({ level: config.logLevel, base: { service: 'hookline' }, redact: { paths: REDACTED_LOG_PATHS, censor: '[redacted]' } });
 }
 
 export async function migrate(config: Config): Promise<void> {
@@ -61,10 +72,21 @@ export async function migrate(config: Config): Promise<void> {
 
 export async function startHookline(config: Config, opts: StartOptions): Promise<HooklineHandle> {
   const log = opts.logger ?? createLogger(config);
-  const store = await openStore(config.databaseUrl, { onBackgroundError: (err) => log.warn({ err }, 'database connection problem') });
-  await store.migrate();
+  const rawStore = await openStore(config.databaseUrl, { onBackgroundError: (err) => log.warn({ err }, 'database connection problem') });
+  const box = SecretBox.fromConfig(config);
+  try {
+    await rawStore.migrate();
+    await prepareSecrets(rawStore, box, log);
+  } catch (err) {
+    await rawStore.close();
+    throw err;
+  }
+  // Everything above the store sees secrets in the clear; the database holds them encrypted.
+  const store = withEncryptedSecrets(rawStore, box);
   const events = new HooklineEvents();
   events.on('dispatcher:error', (err) => log.error({ err }, 'dispatcher error'));
+  events.on('retention:swept', (result) => log.info({ retention: result }, 'retention: purged old deliveries and events'));
+  events.on('retention:error', (err) => log.warn({ err }, 'retention pass failed; the next one retries'));
 
   const catalog = new EventCatalog();
   for (const row of await store.listEventTypes()) catalog.register(row);
@@ -73,6 +95,8 @@ export async function startHookline(config: Config, opts: StartOptions): Promise
   const dispatcher = new Dispatcher({ store, config, sender, events });
   const publisher = new Publisher({ store, config, catalog, dispatcher, events });
   const metrics = new Metrics(events, dispatcher, store);
+  const operational = new OperationalEvents({ store, publisher, events });
+  operational.start();
 
   let generatedAdminToken: string | null = null;
   let server: Awaited<ReturnType<typeof buildServer>> | null = null;
@@ -86,6 +110,8 @@ export async function startHookline(config: Config, opts: StartOptions): Promise
     url = config.publicUrl ?? address;
   }
   dispatcher.start();
+  const sweeper = new RetentionSweeper({ store, events, retentionDays: config.retentionDays });
+  sweeper.start();
   // Other processes' new work wakes this dispatcher at once; polling stays as the fallback.
   const unlisten = store.capabilities.notify && store.listen ? await store.listen(() => dispatcher.wake()) : null;
 
@@ -97,8 +123,10 @@ export async function startHookline(config: Config, opts: StartOptions): Promise
       try {
         // Close the door first so no event is accepted that the dispatcher would not see.
         if (server) await server.close();
+        await sweeper.stop();
         await unlisten?.();
         await dispatcher.stop();
+        await operational.stop();
         metrics.close();
       } finally {
         await store.close();

@@ -32,6 +32,26 @@ export interface Config {
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** HOOKLINE_PUBLIC_URL, default derived from host and port: the URL the server prints. */
   readonly publicUrl: string | null;
+  /**
+   * HOOKLINE_RETENTION_DAYS, default 30: finished deliveries with their attempts, and events
+   * none of whose deliveries is left, are purged this many days after they were created. 0 keeps everything.
+   */
+  readonly retentionDays: number;
+  /**
+   * HOOKLINE_DISABLE_AFTER_MS, default 432000000 (5 days): a webhook that has been unhealthy
+   * (its circuit open) this long is disabled, with a reason, and its business is told. 0 never disables.
+   */
+  readonly disableAfterMs: number;
+  /** HOOKLINE_PROBE_MS, default 5000: first probe of an open circuit; each failed probe doubles the wait, up to 10 min. */
+  readonly probeMs: number;
+  /**
+   * HOOKLINE_ENCRYPTION_KEY, default none: 32 bytes (base64 or hex) that encrypt webhook secrets
+   * and custom header values at rest (AES-256-GCM). Without one they are stored as given, and
+   * the server warns at start (docs/reliability.md#secrets).
+   */
+  readonly encryptionKey: string | null;
+  /** HOOKLINE_ENCRYPTION_KEYS_OLD, default none: earlier keys, comma-separated, still accepted for reading while rows move to the current key. */
+  readonly encryptionKeysOld: string | null;
 }
 
 export const defaults: Config = Object.freeze({
@@ -48,6 +68,11 @@ export const defaults: Config = Object.freeze({
   shutdownGraceMs: 10_000,
   logLevel: 'info',
   publicUrl: null,
+  retentionDays: 30,
+  disableAfterMs: 5 * 24 * 3600 * 1000,
+  probeMs: 5000,
+  encryptionKey: null,
+  encryptionKeysOld: null,
 });
 
 /** Environment variable for each setting; the `hookline serve` flag is the same name in kebab case. */
@@ -65,6 +90,11 @@ export const envNames: Readonly<Record<keyof Config, string>> = Object.freeze({
   shutdownGraceMs: 'HOOKLINE_SHUTDOWN_GRACE_MS',
   logLevel: 'HOOKLINE_LOG_LEVEL',
   publicUrl: 'HOOKLINE_PUBLIC_URL',
+  retentionDays: 'HOOKLINE_RETENTION_DAYS',
+  disableAfterMs: 'HOOKLINE_DISABLE_AFTER_MS',
+  probeMs: 'HOOKLINE_PROBE_MS',
+  encryptionKey: 'HOOKLINE_ENCRYPTION_KEY',
+  encryptionKeysOld: 'HOOKLINE_ENCRYPTION_KEYS_OLD',
 });
 
 type Raw = Partial<Record<keyof Config, string | number | boolean | null | undefined>>;
@@ -79,6 +109,10 @@ function int(name: string, value: unknown, min: number, max: number): number {
   const n = typeof value === 'number' ? value : Number(String(value).trim());
   if (!Number.isInteger(n) || n < min || n > max) bad(name, value, `an integer from ${min} to ${max}`);
   return n;
+}
+
+function optionalText(value: unknown): string | null {
+  return value === null || value === undefined || String(value).trim() === '' ? null : String(value).trim();
 }
 
 function bool(name: string, value: unknown): boolean {
@@ -129,6 +163,11 @@ export function loadConfig(env: Record<string, string | undefined> = {}, overrid
     shutdownGraceMs: int(envNames.shutdownGraceMs, pick('shutdownGraceMs'), 0, 600_000),
     logLevel: logLevel as Config['logLevel'],
     publicUrl: publicUrl === null ? null : String(publicUrl),
+    retentionDays: int(envNames.retentionDays, pick('retentionDays'), 0, 36_500),
+    disableAfterMs: int(envNames.disableAfterMs, pick('disableAfterMs'), 0, 365 * 24 * 3600 * 1000),
+    probeMs: int(envNames.probeMs, pick('probeMs'), 10, 3_600_000),
+    encryptionKey: optionalText(pick('encryptionKey')),
+    encryptionKeysOld: optionalText(pick('encryptionKeysOld')),
   });
 }
 

@@ -9,6 +9,7 @@ export const errorCatalog = {
   VALIDATION_FAILED: { status: 400, title: 'The request body or parameters do not match the schema' },
   INVALID_JSON: { status: 400, title: 'The request body is not valid JSON' },
   UNKNOWN_EVENT_TYPE: { status: 422, title: 'Unknown event type' },
+  RESERVED_EVENT_TYPE: { status: 422, title: 'Only Hookline publishes this event type' },
   EVENT_DATA_INVALID: { status: 422, title: 'Event data does not match its event type schema' },
   INVALID_EVENT_FILTER: { status: 422, title: 'Invalid event filter' },
   INVALID_URL: { status: 422, title: 'Invalid webhook URL' },

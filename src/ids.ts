@@ -1,11 +1,17 @@
 import { randomBytes } from 'node:crypto';
-import { monotonicFactory } from 'ulidx';
+import { encodeTime, monotonicFactory } from 'ulidx';
 
 const ulid = monotonicFactory();
 
 export const newWebhookId = (): string => `wh_${ulid()}`;
 export const newEventId = (): string => `evt_${ulid()}`;
 export const newDeliveryId = (): string => `dlv_${ulid()}`;
+/**
+ * The lowest delivery id that can be created at `time`: ULIDs start with their time, so every
+ * delivery created earlier sorts below it. Retention walks the primary key with it instead of
+ * keeping an index on created_at that every publish would have to write.
+ */
+export const deliveryIdFloor = (time: number): string => `dlv_${encodeTime(time, 10)}`;
 /** A random id for one dispatcher process; it owns the leases it takes. */
 export const newWorkerId = (): string => `wrk_${ulid()}`;
 

@@ -63,6 +63,14 @@ export class Metrics {
         this.set(dispatcher.stats().inFlight);
       },
     });
+    new Gauge({
+      name: 'hookline_dispatcher_open_circuits',
+      help: 'Webhooks this process sends for whose circuit is open (unhealthy: deliveries parked, probing).',
+      registers: [r],
+      collect() {
+        this.set(dispatcher.stats().openCircuits);
+      },
+    });
     let cached: { at: number; value: Awaited<ReturnType<Store['deliveryCounts']>> } | null = null;
     const counts = async () => {
       if (!cached || Date.now() - cached.at > 1000) cached = { at: Date.now(), value: await store.deliveryCounts() };

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
-import { EventCatalog, builtinEventTypes } from '../src/catalog/index.js';
+import { EventCatalog, builtinEventTypes, isValidEventTypeName } from '../src/catalog/index.js';
 
 /**
  * The canonical names, copied from the project's notes (notes/canonical-types.md) so the test
@@ -31,13 +31,26 @@ subscription/renewing subscription/updated tag/add tag/delete transaction/create
 voice_call/created voice_calls_settings/updated webhook/test
 `.trim().split(/\s+/);
 
+/** Hookline's operational events (docs/reliability.md), built in beside the canonical list. */
+const OPERATIONAL = ['hookline/delivery.exhausted', 'hookline/webhook.disabled', 'hookline/webhook.failing', 'hookline/webhook.recovered'];
+
 const NOTES_FILE = new URL('../../notes/canonical-types.md', import.meta.url);
 
 const names = builtinEventTypes.map((d) => d.type);
 
 test('every canonical event type is built in, each exactly once, and nothing else is', () => {
   assert.equal(new Set(names).size, names.length, 'a type is listed twice');
-  assert.deepEqual([...names].sort(), [...new Set(CANONICAL)].sort());
+  assert.deepEqual([...names].sort(), [...new Set([...CANONICAL, ...OPERATIONAL])].sort());
+});
+
+test('operational event names are valid entity/action names whose action holds a dot', () => {
+  const catalog = new EventCatalog();
+  for (const type of OPERATIONAL) {
+    assert.ok(isValidEventTypeName(type), type);
+    assert.ok(catalog.isBuiltin(type), type);
+    assert.match(type.split('/')[1]!, /^[a-z]+\.[a-z]+$/);
+  }
+  assert.deepEqual(catalog.unknownFilters(['hookline/*']), []);
 });
 
 test('the copied canonical list matches notes/canonical-types.md', { skip: !existsSync(NOTES_FILE) }, () => {

@@ -78,6 +78,7 @@ test('names that are not lowercase entity/action are rejected', () => {
 
 test("Hookline's own webhook/ entity is reserved", () => {
   rejects(() => new EventCatalog().register({ ...waitlisted, type: 'webhook/disabled' }), 'VALIDATION_FAILED', /reserved/);
+  rejects(() => new EventCatalog().register({ ...waitlisted, type: 'hookline/webhook.paused' }), 'VALIDATION_FAILED', /reserved/);
 });
 
 test('schemas Ajv cannot compile are rejected', () => {

@@ -16,6 +16,9 @@ test('every event that got 202 is delivered after the server is killed with SIGK
   // A receiver with a little latency keeps attempts in flight when the kill lands.
   const rx = await startReceiver((_r, res) => setTimeout(() => res.end('ok'), 5));
   t.after(() => rx.close());
+  // An ordered (fifo) webhook beside it: a crash may repeat its last delivery, never reorder.
+  const ordered = await startReceiver((_r, res) => setTimeout(() => res.end('ok'), 2));
+  t.after(() => ordered.close());
   const env = {
     HOOKLINE_DATABASE_URL: `file:${join(dir, 'hookline.db')}`,
     HOOKLINE_ADMIN_TOKEN: ADMIN,
@@ -29,17 +32,20 @@ test('every event that got 202 is delivered after the server is killed with SIGK
   let api = apiClient(server.url, ADMIN);
   assert.equal((await api('POST', '/v1/businesses', { id: 'crash', name: 'Crash' })).status, 201);
   assert.equal((await api('POST', '/v1/businesses/crash/webhooks', { url: rx.url, events: ['*'], retry_schedule: [0, 0, 0, 0, 0] })).status, 201);
+  assert.equal((await api('POST', '/v1/businesses/crash/webhooks', { url: ordered.url, events: ['client/created'], ordering: 'fifo' })).status, 201);
 
   const accepted = new Set<string>();
+  const acceptedOrdered = new Set<string>();
   let seq = 0;
   for (let round = 0; round < 3; round++) {
     let stop = false;
     const publishers = Array.from({ length: 4 }, async () => {
       while (!stop) {
-        const events = Array.from({ length: 20 }, () => ({ id: `e-${round}-${seq++}`, type: 'invoice/paid', data: { n: seq } }));
+        const events = Array.from({ length: 20 }, (_, i) => ({ id: `e-${round}-${seq++}`, type: i % 10 === 0 ? 'client/created' : 'invoice/paid', data: { n: seq } }));
         try {
           const r = await api('POST', '/v1/businesses/crash/events/batch', { events });
           if (r.status === 202) for (const e of r.body.data) accepted.add(e.id);
+          if (r.status === 202) for (const e of r.body.data) if (e.type === 'client/created') acceptedOrdered.add(e.id);
         } catch {
           return; // the server died mid-request: that batch got no 202, so nothing is owed
         }
@@ -69,6 +75,20 @@ test('every event that got 202 is delivered after the server is killed with SIGK
     if (firstBody.has(id)) assert.equal(r.body, firstBody.get(id));
     else firstBody.set(id, r.body);
   }
+  const orderedIds = (): Set<string> => new Set(ordered.received.map((r) => String(r.headers['webhook-id'])));
+  await until(`all ${acceptedOrdered.size} ordered events delivered`, async () => [...acceptedOrdered].every((id) => orderedIds().has(id)), 60_000);
+  const firsts: { key: string; id: string }[] = [];
+  const seen = new Set<string>();
+  for (const r of ordered.received) {
+    const body = JSON.parse(r.body) as { id: string; timestamp: string };
+    if (seen.has(body.id)) continue;
+    seen.add(body.id);
+    firsts.push({ key: `${body.timestamp} ${body.id}`, id: body.id });
+  }
+  for (let i = 1; i < firsts.length; i++) {
+    assert.ok(firsts[i - 1]!.key < firsts[i]!.key, `fifo: ${firsts[i]!.id} first arrived after ${firsts[i - 1]!.id}, which is later`);
+  }
+  t.diagnostic(`ordered webhook: ${acceptedOrdered.size} events, ${ordered.received.length} requests, in order`);
   server.child.kill('SIGTERM');
   assert.equal(await server.exited, 0, 'SIGTERM stops the server cleanly');
 });

@@ -5,6 +5,7 @@ import type { AppContext } from '../src/app.js';
 import { buildServer } from '../src/api/server.js';
 import { EventCatalog } from '../src/catalog/index.js';
 import { loadConfig } from '../src/config.js';
+import { HooklineEvents } from '../src/events.js';
 
 const TOKEN = 'staff-token-for-studio-1-0123456789';
 
@@ -21,6 +22,7 @@ async function serverWithBrokenStore() {
     catalog: new EventCatalog(),
     auth: { resolve: async (t: string) => (t === TOKEN ? { kind: 'business', businessId: 'studio-1' } : null) },
     dispatcher: { invalidate() {}, wake() {} },
+    events: new HooklineEvents(),
     log: pino({ level: 'silent' }),
     version: '0.0.0-test',
   } as unknown as AppContext;

@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../app.js';
 import { HooklineError } from '../errors.js';
 import { TokenAuth, type Principal } from '../auth/TokenAuth.js';
@@ -37,19 +37,14 @@ export function registerAuth(app: FastifyInstance, ctx: AppContext): void {
     const principal = await ctx.auth.resolve(match[1]!);
     if (!principal) throw new HooklineError('UNAUTHORIZED', 'The bearer token is not valid; check it was copied whole, or issue a new one.');
     request.principal = principal;
+    // Here, before the body is parsed or validated: a request aimed at a business the token
+    // does not reach is a 404 whatever it carries, never a 400 that describes the route.
+    const b = (request.params as { b?: string } | undefined)?.b;
+    if (b !== undefined && !TokenAuth.reaches(principal, b)) throw notFound(b);
     if (config.adminOnly && principal.kind !== 'admin') {
-      const b = (request.params as { b?: string } | undefined)?.b;
-      // Reaching for another business stays a 404 even on admin-only routes.
-      if (b && !TokenAuth.reaches(principal, b)) throw notFound(b);
       throw new HooklineError('FORBIDDEN', 'This needs the admin token; a business token cannot do it.');
     }
-  });
-
-  app.addHook('preHandler', async (request: FastifyRequest) => {
-    const b = (request.params as { b?: string } | undefined)?.b;
-    if (b === undefined || !request.principal) return;
-    if (!TokenAuth.reaches(request.principal, b)) throw notFound(b);
-    if (knownBusinesses.has(b)) return;
+    if (b === undefined || knownBusinesses.has(b)) return;
     // Businesses are never deleted, so once seen it need not be looked up again.
     if (!(await ctx.store.getBusiness(b))) throw notFound(b);
     knownBusinesses.add(b);

@@ -9,7 +9,13 @@ export function presentBusiness(b: BusinessRow) {
   return { id: b.id, name: b.name, created_at: iso(b.created_at) };
 }
 
-/** The secret is shown on single-webhook answers only, never in lists. */
+/** Stands for a custom header value in answers that must not show it. */
+export const REDACTED = '[redacted]';
+
+/**
+ * The secret and custom header values (often an Authorization token) are shown on
+ * single-webhook answers only; lists show header names with REDACTED values.
+ */
 export function presentWebhook(w: WebhookRow, opts: { secret: boolean }) {
   return {
     id: w.id,
@@ -19,7 +25,7 @@ export function presentWebhook(w: WebhookRow, opts: { secret: boolean }) {
     events: w.events,
     dialect: w.dialect,
     enabled: w.enabled,
-    headers: w.headers,
+    headers: opts.secret ? w.headers : Object.fromEntries(Object.keys(w.headers).map((name) => [name, REDACTED])),
     timeout_ms: w.timeout_ms,
     retry_schedule: w.retry_schedule,
     rate_limit: w.rate_limit,

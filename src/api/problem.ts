@@ -1,5 +1,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { HooklineError, errorCatalog, type ErrorCode } from '../errors.js';
+import { isSqliteUnavailable } from '../store/sqlite/storeErrors.js';
+import { isUnavailable } from '../store/postgres/storeErrors.js';
 
 interface ValidationItem {
   instancePath: string;
@@ -47,7 +49,8 @@ export function toHooklineError(err: FastifyError | Error): HooklineError {
   }
   if (mapped) return new HooklineError(mapped, err.message);
   if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) return new HooklineError('BAD_REQUEST', err.message);
-  if (/SQLITE_(BUSY|FULL|READONLY|IOERR|CANTOPEN)|ECONNREFUSED|Connection terminated|database system is/.test(`${fe.code ?? ''} ${err.message}`)) {
+  // The stores map their own errors; this catches any raw driver error that slips past them.
+  if (isSqliteUnavailable(err) || isUnavailable(err)) {
     return new HooklineError('STORE_UNAVAILABLE', 'The database cannot store this right now; nothing was accepted, try again shortly.');
   }
   return new HooklineError('INTERNAL', 'Something went wrong on the server; the error is logged. Nothing you sent was partly applied.');
@@ -55,6 +58,8 @@ export function toHooklineError(err: FastifyError | Error): HooklineError {
 
 export function sendProblem(request: FastifyRequest, reply: FastifyReply, error: HooklineError): FastifyReply {
   if (error.status === 401) reply.header('www-authenticate', 'Bearer');
+  // The database is expected back soon (RFC 9110 §10.2.3); clients with a retry loop may use it.
+  if (error.code === 'STORE_UNAVAILABLE') reply.header('retry-after', '2');
   return reply
     .code(error.status)
     .type('application/problem+json')

@@ -42,8 +42,10 @@ const EventFilterList = Type.Array(Type.String({ minLength: 1, maxLength: 200 })
 const Headers = Type.Record(Type.String({ maxLength: 100 }), Type.String({ maxLength: 2048 }), {
   description: 'Sent with every request as given (e.g. an Authorization header).',
 });
+// Null comes first in these unions: Fastify's Ajv coerces types, and tried against the array
+// branch first a null became [0] (one retry after 0 s) instead of the default schedule.
 const RetrySchedule = Type.Union(
-  [Type.Array(Type.Integer({ minimum: 0, maximum: 259200 }), { maxItems: 50 }), Type.Null()],
+  [Type.Null(), Type.Array(Type.Integer({ minimum: 0, maximum: 259200 }), { maxItems: 50 })],
   { description: 'Seconds between attempts; null = the default three-day schedule; [] = one attempt only.' },
 );
 
@@ -56,7 +58,7 @@ const webhookFields = {
   headers: Headers,
   timeout_ms: Type.Integer({ minimum: 100, maximum: 60000 }),
   retry_schedule: RetrySchedule,
-  rate_limit: Type.Union([Type.Number({ exclusiveMinimum: 0, maximum: 100000 }), Type.Null()]),
+  rate_limit: Type.Union([Type.Null(), Type.Number({ exclusiveMinimum: 0, maximum: 100000 })]),
   max_in_flight: Type.Integer({ minimum: 1, maximum: 1000 }),
   ordering: Type.Union([Type.Literal('none'), Type.Literal('fifo')]),
 };
@@ -200,6 +202,22 @@ export const EventTypeOut = Type.Object({
   description: Type.String(),
   schema: Type.Any(),
   example: Type.Any(),
+});
+
+export const RequestQuery = Type.Object(
+  { attempt: Type.Optional(Type.Integer({ minimum: 1, maximum: 10000, description: 'Attempt number; default the last one.' })) },
+  { additionalProperties: false },
+);
+
+/** A request as a dialect renders it, with signature and custom header values masked. */
+export const RenderedRequestOut = Type.Object({
+  method: Type.String(),
+  url: Type.String(),
+  headers: Type.Array(Type.Object({ name: Type.String(), value: Type.String(), masked: Type.Boolean() })),
+  body: Type.String(),
+  body_masked: Type.Boolean({ description: 'Part of the body is a signature and is masked (upodi).' }),
+  attempt_number: Type.Integer(),
+  rendered_for: Type.String({ format: 'date-time', description: 'The time the request was rendered for (the attempt\'s start).' }),
 });
 
 /** Standard error answers, for the OpenAPI document. */

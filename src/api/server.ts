@@ -13,6 +13,12 @@ import { deliveryRoutes } from './routes/deliveries.js';
 import { catalogRoutes } from './routes/eventTypes.js';
 import { systemRoutes } from './routes/system.js';
 import { vcitaRoutes } from './routes/vcita.js';
+import { registerServerTiming } from './serverTiming.js';
+import { whoamiRoutes } from './routes/whoami.js';
+import { overviewRoutes } from './routes/overview.js';
+import { wirePreviewRoutes } from './routes/wirePreview.js';
+import { inspectorRoutes } from './routes/inspector.js';
+import { uiRoutes } from './routes/ui.js';
 
 /** Default body limit; the batch route raises its own. */
 export const BODY_LIMIT = 1024 * 1024;
@@ -32,6 +38,14 @@ export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
     },
     // Header and URL sizes are bounded by Node's own parser (16 KiB of headers).
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+    // Failures found while routing (before any hook runs) are problem+json like every other error.
+    frameworkErrors: (err, request, reply) => {
+      const detail =
+        err.code === 'FST_ERR_MAX_PARAM_LENGTH'
+          ? 'A path segment is longer than 200 characters; no id is that long.'
+          : 'The URL cannot be decoded (a stray % or a character that must be percent-encoded).';
+      return sendProblem(request, reply, new HooklineError('BAD_REQUEST', detail));
+    },
   });
 
   // JSON in and out: a text/plain body is refused with 415 rather than failing validation later.
@@ -64,7 +78,17 @@ export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
     ),
   );
 
+  registerServerTiming(app);
   registerAuth(app, ctx);
+  // Ajv coerces "Infinity" and "1e400" in a query string to Infinity and then lets it past
+  // `integer` and `maximum` alike; the stores cannot take it.
+  app.addHook('preHandler', async (request) => {
+    for (const [name, value] of Object.entries((request.query as Record<string, unknown> | undefined) ?? {})) {
+      if (typeof value === 'number' && !Number.isFinite(value)) {
+        throw new HooklineError('VALIDATION_FAILED', `/querystring/${name}: must be a finite number`);
+      }
+    }
+  });
   await app.register(systemRoutes(ctx));
   await app.register(catalogRoutes(ctx));
   await app.register(businessRoutes(ctx));
@@ -72,5 +96,10 @@ export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
   await app.register(eventRoutes(ctx));
   await app.register(deliveryRoutes(ctx));
   await app.register(vcitaRoutes(ctx));
+  await app.register(whoamiRoutes(ctx));
+  await app.register(overviewRoutes(ctx));
+  await app.register(wirePreviewRoutes(ctx));
+  await app.register(inspectorRoutes(ctx));
+  await app.register(uiRoutes(ctx));
   return app;
 }

@@ -19,7 +19,15 @@ export function entityOf(name: string): string | null {
 }
 
 /**
- * Entities Hookline keeps for its own events (`webhook/test`, and operational events such as a
- * disabled endpoint), so a custom type can never be mistaken for one of them.
+ * Entities Hookline keeps for its own events (`webhook/test`; operational events such as
+ * `hookline/webhook.disabled`, whose action part names what it is about with a dot), so a
+ * custom type can never be mistaken for one of them.
  */
-export const RESERVED_ENTITIES: ReadonlySet<string> = new Set(['webhook']);
+export const RESERVED_ENTITIES: ReadonlySet<string> = new Set(['webhook', 'hookline']);
+
+/** Operational events: only Hookline publishes them (docs/reliability.md#operational-events). */
+export const OPERATIONAL_ENTITY = 'hookline';
+
+export function isOperationalType(type: string): boolean {
+  return type.startsWith(`${OPERATIONAL_ENTITY}/`);
+}

@@ -28,6 +28,15 @@ const settingHelp: Readonly<Record<keyof Config, SettingHelp>> = {
   shutdownGraceMs: { arg: '<ms>', about: 'how long a stop waits for attempts in flight' },
   logLevel: { arg: '<level>', about: 'fatal, error, warn, info, debug, trace or silent' },
   publicUrl: { arg: '<url>', about: 'the URL to print for this server', defaultText: 'derived from host and port' },
+  retentionDays: { arg: '<days>', about: 'days to keep finished deliveries, their attempts and events; 0 keeps everything' },
+  disableAfterMs: { arg: '<ms>', about: 'disable a webhook that has been unhealthy this long (0 never does)' },
+  probeMs: { arg: '<ms>', about: 'wait before the first probe of an unhealthy endpoint; doubles per failed probe, up to 10 min' },
+  encryptionKey: {
+    arg: '<key>',
+    about: '32 bytes, base64 or hex, that encrypt webhook secrets and custom header values at rest (prefer the variable: flags show in ps)',
+    defaultText: 'none: stored unencrypted, with a warning at start',
+  },
+  encryptionKeysOld: { arg: '<keys>', about: 'earlier encryption keys, comma-separated, accepted for reading during a rotation', defaultText: 'none' },
 };
 
 const kebab = (key: string): string => key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);

@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { VERSION } from '../version.js';
 import type { CliContext } from './CliContext.js';
+import { registerBench } from './commands/bench.js';
 import { registerDeliveries } from './commands/deliveries.js';
 import { registerMigrate } from './commands/migrate.js';
 import { registerSend } from './commands/send.js';
@@ -29,5 +30,6 @@ export function buildProgram(ctx: CliContext): Command {
   registerMigrate(program, ctx);
   registerSend(program, ctx);
   registerDeliveries(program, ctx);
+  registerBench(program, ctx);
   return program;
 }

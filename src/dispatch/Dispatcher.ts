@@ -1,11 +1,17 @@
-import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Config } from '../config.js';
 import type { HooklineEvents } from '../events.js';
 import type { AttemptOutcome, DispatchItem, Store, WebhookRow } from '../store/Store.js';
 import { newWorkerId } from '../ids.js';
+import { AttemptResults } from './AttemptResults.js';
+import { CircuitProbes, type ProbeHost } from './CircuitProbes.js';
+import { ClaimLoop, type ClaimHost } from './ClaimLoop.js';
 import { EndpointQueue } from './EndpointQueue.js';
+import type { HealthPolicy, HealthTransition } from './EndpointHealth.js';
+import { FifoLane, type LaneHost } from './FifoLane.js';
 import { HealthTracker } from './HealthTracker.js';
+import { HeldWrites } from './HeldWrites.js';
 import { OutcomeRecorder } from './OutcomeRecorder.js';
+import { SENDER_RENEW_MS, SenderLeases } from './SenderLeases.js';
 import { attemptDelivery } from './attemptDelivery.js';
 import type { Sender } from './sendAttempt.js';
 
@@ -13,6 +19,10 @@ import type { Sender } from './sendAttempt.js';
 export const MAX_QUEUED_PER_WEBHOOK = 1000;
 /** How long a cached webhook row is trusted before it is read again (other processes may change it). */
 const WEBHOOK_TTL_MS = 2000;
+/** How often a process looks for open circuits it does not know of (after a restart, or another process's). */
+const CIRCUIT_SWEEP_MS = 30_000;
+/** An idle, healthy webhook's queue is forgotten after this long; its state is in the store. */
+const QUEUE_IDLE_MS = 60_000;
 
 export interface DispatcherDeps {
   store: Store;
@@ -21,50 +31,73 @@ export interface DispatcherDeps {
   events: HooklineEvents;
 }
 
+type Readiness = { ok: true; probe: boolean } | { ok: false };
+const NOT_NOW: Readiness = { ok: false };
+
 /**
  * Sends deliveries. Fresh ones arrive from the publisher right after their transaction commits
  * (already leased to this process) and go out at once; the claim loop picks up everything else
  * that is due: retries, deliveries another process gave back, and leases that ran out because
- * their process died. One queue per webhook bounds what a slow endpoint can occupy.
+ * their process died. Each webhook has its own queue, and its flow control (`ready`) decides
+ * when the next attempt may start: docs/delivery.md#flow-control.
  */
-export class Dispatcher {
+export class Dispatcher implements LaneHost, ClaimHost, ProbeHost {
   readonly workerId = newWorkerId();
+  readonly store: Store;
+  readonly leaseMs: number;
   private readonly queues = new Map<string, EndpointQueue>();
   private ring: EndpointQueue[] = [];
   private inFlight = 0;
   /** Every delivery this process holds a lease on, with when it was taken. */
-  private readonly held = new Map<string, number>();
+  readonly held = new Map<string, number>();
   private readonly recorder: OutcomeRecorder;
   private readonly health: HealthTracker;
-  private running = false;
-  private loop: Promise<void> | null = null;
-  private wakeSleeper: (() => void) | null = null;
-  private renewTimer: NodeJS.Timeout | null = null;
+  private readonly results: AttemptResults;
+  private readonly writes: HeldWrites;
+  private readonly senders: SenderLeases;
+  private readonly lane = new FifoLane(this);
+  private readonly probes = new CircuitProbes(this);
+  private readonly claims: ClaimLoop;
+  private readonly policy: HealthPolicy;
+  running = false;
+  private timers: NodeJS.Timeout[] = [];
   private idleWaiters: (() => void)[] = [];
   private stopped: Promise<void> | null = null;
 
   constructor(private readonly deps: DispatcherDeps) {
-    this.recorder = new OutcomeRecorder(
-      deps.store,
-      (batch) => this.written(batch),
-      (err) => deps.events.emit('dispatcher:error', err),
-    );
+    this.store = deps.store;
+    this.leaseMs = deps.config.leaseMs;
+    this.policy = { probeMs: deps.config.probeMs, disableAfterMs: deps.config.disableAfterMs };
+    const onError = (err: Error): void => void deps.events.emit('dispatcher:error', err);
+    this.recorder = new OutcomeRecorder(deps.store, (batch) => this.written(batch), onError);
     this.health = new HealthTracker(deps.store, deps.events);
+    this.results = new AttemptResults(this.recorder, this.health, deps.events, (q, t) => this.transitioned(q, t));
+    this.writes = new HeldWrites(deps.store, this.workerId, (ids) => ids.forEach((id) => this.held.delete(id)), onError);
+    this.senders = new SenderLeases(deps.store, this.workerId, (qs) => qs.forEach((q) => this.kick(q)), onError);
+    this.claims = new ClaimLoop(deps.store, deps.config, this);
   }
 
   start(): void {
     if (this.running || this.stopped) return;
     this.running = true;
-    this.loop = this.claimLoop();
+    this.claims.start();
     const every = Math.max(500, Math.floor(this.deps.config.leaseMs / 3));
-    this.renewTimer = setInterval(() => void this.renewOldLeases(every), every);
-    this.renewTimer.unref();
+    this.timers.push(setInterval(() => void this.tick(every), every), setInterval(() => void this.probes.sweep(), CIRCUIT_SWEEP_MS));
+    if (this.senders.active) {
+      this.timers.push(setInterval(() => void this.senders.tick(this.queues.values(), Date.now() - 2 * SENDER_RENEW_MS), SENDER_RENEW_MS));
+    }
+    for (const t of this.timers) t.unref();
+    void this.probes.sweep();
   }
 
   /** Whether the publisher should lease a fresh delivery to this process (or leave it to the claim loop). */
   canHold(webhookId: string): boolean {
     if (!this.running || this.held.size >= this.deps.config.maxHeld) return false;
-    return (this.queues.get(webhookId)?.queued ?? 0) < MAX_QUEUED_PER_WEBHOOK;
+    const q = this.queues.get(webhookId);
+    if (!q) return true;
+    // Another process sends for it: written unleased, its sender claims it.
+    if (q.gone || (q.sender === 'foreign' && Date.now() < q.senderUntil)) return false;
+    return q.queued < MAX_QUEUED_PER_WEBHOOK;
   }
 
   /** Fresh deliveries leased to this process by the publisher. */
@@ -76,23 +109,28 @@ export class Dispatcher {
 
   /** Look for due deliveries now rather than at the next poll (a retry or replay was asked for). */
   wake(): void {
-    this.wakeSleeper?.();
+    this.claims.wake();
   }
 
-  /** Forget a cached webhook so that the next attempt reads its new settings. */
+  /** Forget a cached webhook so that the next attempt reads its new settings (and health, if they changed). */
   invalidate(webhookId: string): void {
     const q = this.queues.get(webhookId);
-    if (q) q.webhook = null;
+    if (!q) return;
+    q.loadedAt = 0;
+    q.laneBlockedUntil = 0;
+    this.kick(q);
   }
 
-  stats(): { held: number; inFlight: number; queuedWebhooks: number } {
-    return { held: this.held.size, inFlight: this.inFlight, queuedWebhooks: this.ring.length };
+  stats(): { held: number; inFlight: number; queuedWebhooks: number; openCircuits: number } {
+    let open = 0;
+    for (const q of this.queues.values()) if (q.health.state === 'unhealthy') open++;
+    return { held: this.held.size, inFlight: this.inFlight, queuedWebhooks: this.ring.length, openCircuits: open };
   }
 
-  private queueFor(webhookId: string): EndpointQueue {
+  queueFor(webhookId: string): EndpointQueue {
     let q = this.queues.get(webhookId);
     if (!q) {
-      q = new EndpointQueue(webhookId, null);
+      q = new EndpointQueue(webhookId, null, this.policy, !this.senders.active);
       this.queues.set(webhookId, q);
     }
     return q;
@@ -100,20 +138,24 @@ export class Dispatcher {
 
   private enqueue(item: DispatchItem, webhook: WebhookRow | null, now: number): void {
     const q = this.queueFor(item.delivery.webhook_id);
-    if (!q.webhook && webhook) {
-      q.webhook = webhook;
-      q.loadedAt = now;
-    }
+    // Settings to start from; health is read from the store before the first attempt.
+    if (!q.webhook && webhook) q.webhook = webhook;
+    this.hold(item, now);
+    q.activeAt = now;
+    if (q.gone) return this.writes.fail([item.delivery.id]);
     q.push(item);
-    this.held.set(item.delivery.id, now);
     this.toRing(q);
   }
 
+  hold(item: DispatchItem, now: number): void {
+    this.held.set(item.delivery.id, now);
+  }
+
   private toRing(q: EndpointQueue): void {
-    if (!q.inRing && q.ready) {
-      q.inRing = true;
-      this.ring.push(q);
-    }
+    if (q.inRing || q.queued === 0 || q.inFlight >= q.limit) return;
+    if (q.fifo && (q.laneRunning || Date.now() < q.laneBlockedUntil)) return;
+    q.inRing = true;
+    this.ring.push(q);
   }
 
   /** Starts attempts, round-robin across webhooks, while global slots are free. */
@@ -121,129 +163,191 @@ export class Dispatcher {
     while (this.inFlight < this.deps.config.maxInFlight && this.ring.length > 0) {
       const q = this.ring.shift()!;
       q.inRing = false;
-      if (!q.ready) continue;
-      const item = q.shift()!;
+      if (q.queued === 0) continue;
+      const ready = this.ready(q, Date.now());
+      if (!ready.ok) continue;
+      if (q.fifo) {
+        void this.lane.run(q, ready.probe).finally(() => this.kick(q));
+        continue;
+      }
+      void this.run(q, q.shift()!, ready.probe);
       this.toRing(q);
-      void this.run(q, item);
     }
   }
 
-  private async run(q: EndpointQueue, item: DispatchItem): Promise<void> {
-    this.inFlight++;
-    q.inFlight++;
+  /**
+   * Whether the webhook's flow control lets one more attempt start now. When it does not, it
+   * arranges for the queue to be looked at again when it might (a timer, a load, a lease) and
+   * acts on what it found: a disabled webhook or an open circuit parks what is queued.
+   */
+  ready(q: EndpointQueue, now: number): Readiness {
+    if (q.gone) {
+      this.writes.fail(q.drain().map((i) => i.delivery.id));
+      return NOT_NOW;
+    }
+    const w = q.webhook;
+    if (!w || q.loadedAt === 0 || now - q.loadedAt > WEBHOOK_TTL_MS) {
+      this.load(q);
+      if (!w || q.loadedAt === 0) return NOT_NOW;
+    }
+    if (!w.enabled) {
+      this.park(q);
+      return NOT_NOW;
+    }
+    if (!this.senders.allows(q, w, now)) {
+      if (q.sender === 'foreign') this.writes.release(q.drain().map((i) => i.delivery.id));
+      return NOT_NOW;
+    }
+    if (q.inFlight >= q.limit) return NOT_NOW;
+    const circuit = q.health.allows(now);
+    if (circuit === 'no') {
+      this.park(q);
+      if (q.health.state === 'unhealthy' && !q.health.probing) this.schedule(q, q.health.probeAt);
+      return NOT_NOW;
+    }
+    if (circuit === 'probe') return q.inFlight === 0 ? { ok: true, probe: true } : NOT_NOW;
+    const resumeAt = Math.max(q.pausedUntil, now + q.bucket.waitMs(now));
+    if (resumeAt > now) {
+      this.schedule(q, resumeAt);
+      return NOT_NOW;
+    }
+    return { ok: true, probe: false };
+  }
+
+  private park(q: EndpointQueue): void {
+    this.writes.park(q.drain().map((i) => i.delivery.id));
+  }
+
+  /** Reads the webhook; keeps sending with the row it has while the store is away. */
+  load(q: EndpointQueue): void {
+    if (q.loading) return;
+    q.loading = true;
+    const started = Date.now();
+    this.deps.store.getWebhookById(q.webhookId).then(
+      (w) => {
+        q.loading = false;
+        if (!w) {
+          q.gone = true;
+          q.webhook = null;
+        } else {
+          // A newer row than the health came from is a change through the API (re-enabled, …).
+          if (q.loadedAt === 0 || q.health.syncedAt !== w.updated_at) q.health.adopt(w, started);
+          q.webhook = w;
+          q.bucket.configure(w.rate_limit);
+          if (q.health.state === 'unhealthy') this.schedule(q, q.health.probeAt);
+        }
+        q.loadedAt = started;
+        this.kick(q);
+      },
+      (err: Error) => {
+        q.loading = false;
+        if (q.webhook && q.loadedAt > 0) q.loadedAt = started;
+        this.deps.events.emit('dispatcher:error', err);
+        this.schedule(q, Date.now() + 1000);
+      },
+    );
+  }
+
+  schedule(q: EndpointQueue, at: number): void {
+    if (q.timer && q.timerAt <= at) return;
+    if (q.timer) clearTimeout(q.timer);
+    q.timerAt = at;
+    q.timer = setTimeout(() => {
+      q.timer = null;
+      this.kick(q);
+    }, Math.max(1, at - Date.now()));
+    q.timer.unref();
+  }
+
+  /** Something changed for this queue (a timer, a lease, a load): send, probe or run its lane if it can. */
+  kick(q: EndpointQueue): void {
+    if (!this.running) return;
+    if (q.queued > 0) {
+      this.toRing(q);
+      return this.pump();
+    }
+    const now = Date.now();
+    if (q.fifo && q.laneBlockedUntil > 0 && now >= q.laneBlockedUntil && !q.laneRunning) {
+      const ready = this.ready(q, now);
+      if (ready.ok) return void this.lane.run(q, ready.probe).finally(() => this.kick(q));
+    }
+    if (q.health.allows(now) === 'probe' && q.inFlight === 0) void this.probes.fetch(q, now);
+  }
+
+  private async run(q: EndpointQueue, item: DispatchItem, probe: boolean): Promise<void> {
     try {
-      const webhook = await this.currentWebhook(q);
-      const owner = this.workerId;
-      if (!webhook) {
-        await this.deps.store.failDeliveries(owner, [item.delivery.id], Date.now());
-        this.held.delete(item.delivery.id);
-      } else if (!webhook.enabled) {
-        await this.deps.store.parkDeliveries(owner, [item.delivery.id]);
-        this.held.delete(item.delivery.id);
-      } else {
-        const outcome = await attemptDelivery(item, webhook, this.deps.sender, owner);
-        this.recorder.add(outcome.outcome);
-        this.health.observe(webhook, outcome.ok, outcome.outcome.attempt.status_code, outcome.outcome.attempt.error, Date.now());
-        this.deps.events.emit(outcome.ok ? 'delivery:attempt:succeeded' : 'delivery:attempt:failed', {
-          business_id: item.delivery.business_id,
-          webhook_id: item.delivery.webhook_id,
-          delivery_id: item.delivery.id,
-          event_type: item.delivery.event_type,
-          status_code: outcome.outcome.attempt.status_code,
-          error: outcome.outcome.attempt.error,
-          duration_ms: outcome.outcome.attempt.duration_ms,
-          status: outcome.outcome.status,
-        });
-      }
+      await this.send(q, item, probe, false);
     } catch (err) {
       this.deps.events.emit('dispatcher:error', err as Error);
     } finally {
-      this.inFlight--;
-      q.inFlight--;
       this.toRing(q);
       if (this.running) this.pump();
+    }
+  }
+
+  /** One attempt and everything that follows from it; resolves when the outcome is stored if `wait`. */
+  async send(q: EndpointQueue, item: DispatchItem, probe: boolean, wait = true): Promise<{ ok: boolean; outcome: AttemptOutcome }> {
+    const w = q.webhook!;
+    const start = Date.now();
+    q.bucket.take(start);
+    q.activeAt = start;
+    this.inFlight++;
+    q.inFlight++;
+    if (probe) q.health.probing = true;
+    try {
+      const result = await attemptDelivery(item, w, this.deps.sender, this.workerId);
+      const stored = this.results.settle(q, w, item, result, probe, wait);
+      if (wait) await stored;
+      return { ok: result.ok, outcome: result.outcome };
+    } finally {
+      this.inFlight--;
+      q.inFlight--;
       if (this.inFlight === 0) for (const w of this.idleWaiters.splice(0)) w();
     }
   }
 
-  private async currentWebhook(q: EndpointQueue): Promise<WebhookRow | null> {
-    const now = Date.now();
-    if (!q.webhook || now - q.loadedAt > WEBHOOK_TTL_MS) {
-      q.webhook = await this.deps.store.getWebhookById(q.webhookId);
-      q.loadedAt = now;
+  private transitioned(q: EndpointQueue, t: NonNullable<HealthTransition>): void {
+    if (t.to === 'unhealthy') {
+      this.park(q);
+      this.schedule(q, q.health.probeAt);
+    } else if (t.to === 'healthy' && t.from === 'unhealthy') {
+      this.probes.closed(q);
+    } else if (t.to === 'disabled') {
+      this.park(q);
     }
-    return q.webhook;
   }
 
   private written(batch: AttemptOutcome[]): void {
     for (const o of batch) this.held.delete(o.attempt.delivery_id);
   }
 
-  private saturatedWebhooks(): string[] {
+  isSender(q: EndpointQueue, w: WebhookRow, now: number): boolean {
+    return this.senders.allows(q, w, now);
+  }
+
+  onError(err: Error): void {
+    this.deps.events.emit('dispatcher:error', err);
+  }
+
+  take(items: DispatchItem[], at: number): void {
+    for (const item of items) this.enqueue(item, null, at);
+    this.pump();
+  }
+
+  saturated(): string[] {
     const out: string[] = [];
     for (const q of this.queues.values()) if (q.queued >= MAX_QUEUED_PER_WEBHOOK) out.push(q.webhookId);
     return out;
   }
 
-  private async claimLoop(): Promise<void> {
-    const { store, config } = this.deps;
-    while (this.running) {
-      let full = false;
-      try {
-        const room = config.maxHeld - this.held.size;
-        if (room > 0) {
-          const limit = Math.min(config.claimBatch, room);
-          const now = Date.now();
-          const items = await store.claimDue({
-            owner: this.workerId,
-            now,
-            leaseUntil: now + config.leaseMs,
-            limit,
-            excludeWebhooks: this.saturatedWebhooks(),
-          });
-          const at = Date.now();
-          for (const item of items) this.enqueue(item, null, at);
-          this.pump();
-          full = items.length === limit;
-        }
-      } catch (err) {
-        this.deps.events.emit('dispatcher:error', err as Error);
-      }
-      if (full) await nextTurn();
-      else await this.sleep(config.pollMs);
-    }
-  }
-
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const t = setTimeout(done, ms);
-      function done(): void {
-        clearTimeout(t);
-        resolve();
-      }
-      this.wakeSleeper = () => {
-        this.wakeSleeper = null;
-        done();
-      };
-    });
-  }
-
-  /** Deliveries held longer than a third of the lease get it extended, so no other process takes them. */
-  private async renewOldLeases(olderThanMs: number): Promise<void> {
-    const cutoff = Date.now() - olderThanMs;
-    const ids: string[] = [];
-    for (const [id, since] of this.held) if (since < cutoff) ids.push(id);
-    if (ids.length === 0) return;
-    const until = Date.now() + this.deps.config.leaseMs;
-    try {
-      for (let i = 0; i < ids.length; i += 500) {
-        await this.deps.store.renewLeases(this.workerId, ids.slice(i, i + 500), until);
-        await nextTurn();
-      }
-      const now = Date.now();
-      for (const id of ids) if (this.held.has(id)) this.held.set(id, now);
-    } catch (err) {
-      this.deps.events.emit('dispatcher:error', err as Error);
+  /** Renews held leases and forgets idle queues. */
+  private async tick(every: number): Promise<void> {
+    await this.claims.renew(every);
+    const now = Date.now();
+    for (const [id, q] of this.queues) {
+      const idle = q.queued === 0 && q.inFlight === 0 && !q.laneRunning && !q.loading && !q.timer && q.activeAt < now - QUEUE_IDLE_MS;
+      const leaseFree = !this.senders.active || q.sender !== 'mine';
+      if (idle && leaseFree && q.health.state === 'healthy') this.queues.delete(id);
     }
   }
 
@@ -259,9 +363,9 @@ export class Dispatcher {
     this.stopped ??= (async () => {
       const { store, config } = this.deps;
       this.running = false;
-      this.wake();
-      if (this.renewTimer) clearInterval(this.renewTimer);
-      await this.loop;
+      for (const t of this.timers) clearInterval(t);
+      for (const q of this.queues.values()) if (q.timer) clearTimeout(q.timer);
+      await this.claims.stop();
       const queued: string[] = [];
       for (const q of this.queues.values()) for (const it of q.drain()) queued.push(it.delivery.id);
       this.ring = [];
@@ -277,9 +381,11 @@ export class Dispatcher {
       await this.idle();
       await this.recorder.flush();
       await this.health.flush();
+      await this.writes.flush();
       const left = [...this.held.keys()];
       if (left.length > 0) await store.releaseLeases(this.workerId, left, Date.now());
       this.held.clear();
+      await this.senders.releaseAll(this.queues.values());
     })();
     return this.stopped;
   }

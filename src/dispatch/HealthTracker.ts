@@ -1,15 +1,16 @@
 import type { Store, WebhookHealth, WebhookRow } from '../store/Store.js';
 import type { HooklineEvents } from '../events.js';
+import type { EndpointHealth, HealthTransition } from './EndpointHealth.js';
 
-/** Consecutive failed attempts after which an endpoint is marked unhealthy. */
-export const UNHEALTHY_AFTER_FAILURES = 5;
+export { UNHEALTHY_AFTER_FAILURES } from './EndpointHealth.js';
 
 /**
- * Keeps each webhook's health from its attempts. The counter changes on every attempt, so
- * writes are coalesced: the latest health of each webhook is stored once per flush.
+ * Carries each webhook's health from the dispatcher to the store and to observers. The counter
+ * changes on every attempt, so writes are coalesced: the latest health of each webhook is
+ * stored once per flush. A change of state is announced at once ('webhook:health:changed').
  */
 export class HealthTracker {
-  private dirty = new Map<string, { webhook: WebhookRow; health: WebhookHealth }>();
+  private dirty = new Map<string, WebhookHealth>();
   private timer: NodeJS.Timeout | null = null;
 
   constructor(
@@ -18,63 +19,66 @@ export class HealthTracker {
     private readonly flushMs = 200,
   ) {}
 
-  /** Updates `webhook` in place (it is the dispatcher's cached row) and schedules a write. */
-  observe(webhook: WebhookRow, ok: boolean, statusCode: number | null, error: string | null, now: number): void {
-    const before = webhook.health_state;
-    if (ok) {
-      if (webhook.consecutive_failures === 0 && before === 'healthy') return;
-      Object.assign(webhook, { consecutive_failures: 0, health_state: 'healthy', health_since: now, health_reason: null });
-    } else if (statusCode === 410) {
-      Object.assign(webhook, {
-        consecutive_failures: webhook.consecutive_failures + 1,
-        health_state: 'disabled',
-        enabled: false,
-        health_since: now,
-        health_reason: 'The endpoint answered 410 Gone; re-enable the webhook once it accepts deliveries again.',
-      });
-    } else {
-      webhook.consecutive_failures += 1;
-      if (before === 'healthy' && webhook.consecutive_failures >= UNHEALTHY_AFTER_FAILURES) {
-        webhook.health_state = 'unhealthy';
-        webhook.health_since = now;
-      }
-      if (webhook.health_state === 'unhealthy') {
-        webhook.health_reason = `${webhook.consecutive_failures} consecutive failed attempts; last: ${statusCode ?? error ?? 'error'}`;
-      }
-    }
-    if (webhook.health_state !== before) {
+  /**
+   * Records one attempt on `health` and mirrors the result onto `webhook` (the dispatcher's
+   * cached row). `operational` marks an attempt of a hookline/… event, about which no
+   * operational event may be published.
+   */
+  observe(
+    webhook: WebhookRow,
+    health: EndpointHealth,
+    attempt: { ok: boolean; statusCode: number | null; error: string | null; probe: boolean; operational: boolean },
+    now: number,
+  ): HealthTransition {
+    const failuresBefore = health.failures;
+    const previousSince = health.since;
+    const transition = health.record(attempt.ok, attempt.statusCode, attempt.error, now, attempt.probe);
+    if (!transition && health.failures === failuresBefore) return null;
+    Object.assign(webhook, {
+      health_state: health.state,
+      consecutive_failures: health.failures,
+      health_since: health.since,
+      health_reason: health.reason,
+      ...(health.state === 'disabled' ? { enabled: false } : {}),
+    });
+    this.dirty.set(webhook.id, {
+      health_state: health.state,
+      consecutive_failures: health.failures,
+      health_since: health.since,
+      health_reason: health.reason,
+      ...(health.state === 'disabled' ? { enabled: false } : {}),
+    });
+    if (transition) {
       this.events.emit('webhook:health:changed', {
         webhook_id: webhook.id,
         business_id: webhook.business_id,
-        state: webhook.health_state,
-        reason: webhook.health_reason,
+        state: transition.to,
+        previous: transition.from,
+        reason: health.reason,
+        consecutive_failures: health.failures,
+        since: health.since,
+        previous_since: previousSince,
+        operational: attempt.operational,
       });
+      // Disabling changes which webhooks match at publish time: store it now, not in 200 ms.
+      if (transition.to === 'disabled') void this.flush();
     }
-    this.dirty.set(webhook.id, {
-      webhook,
-      health: {
-        health_state: webhook.health_state,
-        consecutive_failures: webhook.consecutive_failures,
-        health_since: webhook.health_since,
-        health_reason: webhook.health_reason,
-        ...(webhook.health_state === 'disabled' ? { enabled: false } : {}),
-      },
-    });
-    if (!this.timer) {
+    if (!this.timer && this.dirty.size > 0) {
       this.timer = setTimeout(() => void this.flush(), this.flushMs);
       this.timer.unref();
     }
+    return transition;
   }
 
   async flush(): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
-    const batch = [...this.dirty.values()];
+    const batch = [...this.dirty];
     this.dirty.clear();
     const now = Date.now();
-    for (const { webhook, health } of batch) {
+    for (const [id, health] of batch) {
       try {
-        await this.store.setWebhookHealth(webhook.id, health, now);
+        await this.store.setWebhookHealth(id, health, now);
       } catch (err) {
         this.events.emit('dispatcher:error', err as Error);
       }

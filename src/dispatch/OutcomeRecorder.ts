@@ -8,6 +8,7 @@ import type { AttemptOutcome, Store } from '../store/Store.js';
  */
 export class OutcomeRecorder {
   private pending: AttemptOutcome[] = [];
+  private readonly waiters = new Map<AttemptOutcome, () => void>();
   private writing: Promise<void> | null = null;
   private scheduled = false;
 
@@ -17,6 +18,13 @@ export class OutcomeRecorder {
     private readonly onError: (err: Error) => void,
     private readonly maxBatch = 2000,
   ) {}
+
+  /** Resolves once this outcome is stored (an ordered lane must not look for its next head before). */
+  addAndWait(outcome: AttemptOutcome): Promise<void> {
+    const written = new Promise<void>((resolve) => this.waiters.set(outcome, resolve));
+    this.add(outcome);
+    return written;
+  }
 
   add(outcome: AttemptOutcome): void {
     this.pending.push(outcome);
@@ -51,6 +59,12 @@ export class OutcomeRecorder {
       try {
         await this.store.recordOutcomes(batch, Date.now());
         this.onWritten(batch);
+        if (this.waiters.size > 0) {
+          for (const o of batch) {
+            this.waiters.get(o)?.();
+            this.waiters.delete(o);
+          }
+        }
         return;
       } catch (err) {
         this.onError(err as Error);

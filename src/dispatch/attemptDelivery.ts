@@ -13,7 +13,7 @@ export async function attemptDelivery(
   webhook: WebhookRow,
   sender: Sender,
   leaseOwner: string,
-): Promise<{ ok: boolean; outcome: AttemptOutcome }> {
+): Promise<{ ok: boolean; outcome: AttemptOutcome; retryAfterMs: number | null }> {
   const { delivery, event } = item;
   const attemptNumber = delivery.attempt_count + 1;
   const dialect = findDialect(webhook.dialect);
@@ -63,6 +63,7 @@ export async function attemptDelivery(
       });
   return {
     ok,
+    retryAfterMs,
     outcome: {
       attempt: {
         delivery_id: delivery.id,

@@ -7,6 +7,7 @@ import { HooklineError } from '../errors.js';
 import { newDeliveryId, newEventId } from '../ids.js';
 import { WebhookMatcher } from './WebhookMatcher.js';
 import { dialectDataProblems } from '../dialects/index.js';
+import { isOperationalType } from '../catalog/eventTypeName.js';
 
 /** What a caller publishes. */
 export interface EventInput {
@@ -16,6 +17,24 @@ export interface EventInput {
   id?: string;
   /** ISO 8601; defaults to the time of publishing. */
   occurred_at?: string;
+}
+
+/**
+ * A publish the store could not take answers 503 saying that nothing was kept, so the caller
+ * knows to send the same events again (with their ids, repeating is safe).
+ */
+async function notAccepted<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (!(err instanceof HooklineError) || err.code !== 'STORE_UNAVAILABLE') throw err;
+    const out = new HooklineError(
+      'STORE_UNAVAILABLE',
+      `Nothing was accepted: the events could not be stored (${(err as Error).message}). Publish them again shortly; repeating an event id is safe.`,
+    );
+    out.cause = err;
+    throw out;
+  }
 }
 
 export const EVENT_ID_PATTERN = /^[A-Za-z0-9_.:-]{1,128}$/;
@@ -47,6 +66,13 @@ export class Publisher {
 
   /** Validates every input first, so a batch is stored whole or not at all. */
   async publish(businessId: string, inputs: EventInput[], pointerPrefix = ''): Promise<PublishResult[]> {
+    const reserved = inputs.findIndex((input) => typeof input.type === 'string' && isOperationalType(input.type));
+    if (reserved >= 0) {
+      throw new HooklineError(
+        'RESERVED_EVENT_TYPE',
+        `${inputs.length > 1 || pointerPrefix ? `${pointerPrefix}/${reserved}/type: ` : ''}"${inputs[reserved]!.type}" is one of Hookline's own operational events; only Hookline publishes hookline/… events (subscribe a webhook to them instead).`,
+      );
+    }
     const now = Date.now();
     const problems: Problem[] = [];
     const events = inputs.map((input, i) => this.validate(businessId, input, now, inputs.length > 1 || pointerPrefix ? `${pointerPrefix}/${i}` : '', problems));
@@ -58,11 +84,11 @@ export class Publisher {
         { errors: problems },
       );
     }
-    await this.matcher.refresh();
+    await notAccepted(() => this.matcher.refresh());
     const items: PublishItem[] = [];
     const webhooks = new Map<string, WebhookRow>();
     for (const [i, event] of events.entries()) {
-      const targets = await this.matcher.matching(businessId, event.type);
+      const targets = await notAccepted(() => this.matcher.matching(businessId, event.type));
       // A webhook's dialect may promise its receivers more than the schema does (Opus1's integer ids).
       const at = inputs.length > 1 || pointerPrefix ? `${pointerPrefix}/${i}` : '';
       for (const p of dialectDataProblems(targets, event.type, inputs[i]!.data)) problems.push({ pointer: `${at}/data${p.pointer}`, message: p.message });
@@ -85,6 +111,31 @@ export class Publisher {
     return result!;
   }
 
+  /**
+   * Hookline's own operational events (docs/reliability.md#operational-events). Each goes to
+   * the webhooks of its business whose filters name hookline/ events (`*` alone is not enough:
+   * a receiver built for business events should not start getting these), never to the
+   * webhook it is about, so a broken endpoint cannot feed on reports of itself. Nothing is
+   * stored for an event no webhook wants. Returns how many events were stored.
+   */
+  async publishOperational(items: { businessId: string; input: EventInput; about: string }[]): Promise<number> {
+    const now = Date.now();
+    await this.matcher.refresh();
+    const out: PublishItem[] = [];
+    const webhooks = new Map<string, WebhookRow>();
+    for (const { businessId, input, about } of items) {
+      const problems: Problem[] = [];
+      const event = this.validate(businessId, input, now, '', problems);
+      if (problems.length > 0) throw new Error(`Operational event ${input.type} does not match its schema: ${problems.map((p) => `${p.pointer} ${p.message}`).join('; ')}`);
+      const targets = (await this.matcher.matching(businessId, event.type)).filter(
+        (w) => w.id !== about && w.events.some(isOperationalType),
+      );
+      if (targets.length > 0) out.push({ event, deliveries: targets.map((w) => this.newDelivery(w, now, webhooks)) });
+    }
+    if (out.length > 0) await this.store(out, webhooks);
+    return out.length;
+  }
+
   private newDelivery(webhook: WebhookRow, now: number, leased: Map<string, WebhookRow>): NewDelivery {
     const d = this.deps.dispatcher;
     if (d && d.canHold(webhook.id)) {
@@ -95,13 +146,7 @@ export class Publisher {
   }
 
   private async store(items: PublishItem[], leased: Map<string, WebhookRow>): Promise<PublishResult[]> {
-    let results: PublishResult[];
-    try {
-      results = await this.deps.store.publish(items);
-    } catch (err) {
-      if (err instanceof HooklineError) throw err;
-      throw new HooklineError('STORE_UNAVAILABLE', `The event was not stored (${(err as Error).message}); nothing was accepted, publish it again.`);
-    }
+    const results = await notAccepted(() => this.deps.store.publish(items));
     const fresh: { item: DispatchItem; webhook: WebhookRow }[] = [];
     for (const r of results) {
       for (const delivery of r.deliveries) {

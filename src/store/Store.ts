@@ -193,6 +193,73 @@ export interface DeliveryCounts {
   oldest_due_at: number | null;
 }
 
+/** Where a retention pass is: limits are rows looked at, so one batch is one short transaction. */
+export interface PurgeBatch {
+  /** Delete what is older than this (ms since the epoch). */
+  before: number;
+  /** Resume after this point; null starts from the oldest row. */
+  cursor: string | null;
+  /** At most this many rows are looked at (and so at most this many deleted) by one call. */
+  limit: number;
+}
+
+export interface PurgedDeliveries {
+  scanned: number;
+  deliveries: number;
+  attempts: number;
+  /** Where the next batch starts; null when nothing older than `before` is left to look at. */
+  cursor: string | null;
+}
+
+export interface PurgedEvents {
+  scanned: number;
+  events: number;
+  cursor: string | null;
+}
+
+/**
+ * One process's retention pass over the store. While it is open no other sweep of the same
+ * database can begin, so processes sharing a database do not purge side by side.
+ */
+export interface RetentionSweep {
+  /**
+   * Deletes, with their attempts, the deliveries created before `before` that are finished
+   * (succeeded or failed), held by nobody and last changed before `before`.
+   */
+  purgeDeliveries(batch: PurgeBatch): Promise<PurgedDeliveries>;
+  /** Deletes events created before `before` that have no delivery left. */
+  purgeEvents(batch: PurgeBatch): Promise<PurgedEvents>;
+  /** Lets another sweep begin. Safe to call twice. */
+  end(): Promise<void>;
+}
+
+/** Which process sends for a webhook, and until when (Store.acquireSenders). */
+export interface SenderLease {
+  webhook_id: string;
+  owner: string;
+  lease_until: number;
+}
+
+export interface OrderedClaimOptions {
+  owner: string;
+  webhookId: string;
+  now: number;
+  leaseUntil: number;
+  limit: number;
+  includeParked?: boolean;
+}
+
+export interface OrderedClaim {
+  /** Leased to the caller, in event order. */
+  items: DispatchItem[];
+  /**
+   * When the delivery that stopped the run may become available (its retry time, or when
+   * another holder's lease runs out); null when the run ended for another reason (nothing left, the
+   * limit, or a parked delivery, which waits for the webhook to be enabled or its circuit to close).
+   */
+  blocked_until: number | null;
+}
+
 export interface Store {
   readonly kind: 'sqlite' | 'postgres';
   readonly capabilities: StoreCapabilities;
@@ -203,6 +270,8 @@ export interface Store {
   getMeta(key: string): Promise<string | null>;
   /** Sets `key` unless it has a value; returns the value that is stored afterwards. */
   setMetaIfAbsent(key: string, value: string): Promise<string>;
+  /** Sets `key`, replacing any value. */
+  setMeta(key: string, value: string): Promise<void>;
 
   createBusiness(row: BusinessRow): Promise<BusinessRow>;
   getBusiness(id: string): Promise<BusinessRow | null>;
@@ -267,6 +336,34 @@ export interface Store {
   replayFailed(webhookId: string, since: number, now: number): Promise<number>;
 
   deliveryCounts(): Promise<DeliveryCounts>;
+
+  /** Starts a retention pass; null when another one (any process) is running on this database. */
+  beginRetentionSweep(): Promise<RetentionSweep | null>;
+
+  /**
+   * Makes `owner` the one process that sends for each of `webhookIds` until `leaseUntil`,
+   * where nobody is, the lease has expired (`lease_until <= now`), or `owner` already is.
+   * Returns who sends for each afterwards (webhooks nobody could be read for are left out).
+   * Renewing is acquiring again. docs/delivery.md#flow-control says why one sender.
+   */
+  acquireSenders(owner: string, webhookIds: string[], now: number, leaseUntil: number): Promise<SenderLease[]>;
+  /** Gives up `owner`'s sender leases on these webhooks, so another process may take them at once. */
+  releaseSenders(owner: string, webhookIds: string[]): Promise<void>;
+  /**
+   * For an ordered (fifo) webhook: leases to `owner`, in event order (`created_at`, then
+   * event id), the leading run of the webhook's unfinished deliveries that can be sent now
+   * (due and held by nobody, held by `owner`, or held under an expired lease), at most
+   * `limit`. The run stops at the first delivery that cannot: nothing behind it is returned.
+   * Parked deliveries stop the run too, unless `includeParked` (the probe of an open circuit).
+   */
+  claimOrdered(opts: OrderedClaimOptions): Promise<OrderedClaim>;
+  /**
+   * Leases to `owner` the oldest unfinished delivery of a webhook that can be sent now,
+   * parked ones included: the probe of an open circuit. Null when there is none.
+   */
+  claimProbe(opts: { owner: string; webhookId: string; now: number; leaseUntil: number }): Promise<DispatchItem | null>;
+  /** Enabled webhooks whose health is 'unhealthy': open circuits that need probing after a restart. */
+  unhealthyWebhookIds(): Promise<string[]>;
 
   /**
    * Calls `onDue` when another process makes deliveries due (only where

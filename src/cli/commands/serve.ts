@@ -13,6 +13,7 @@ export function registerServe(program: Command, ctx: CliContext): void {
     const { startHookline } = await import('../../app.js');
     const handle = await startHookline(config, { mode: 'serve' });
     printLine(ctx.stdout, `Hookline listening on ${handle.url}`);
+    printLine(ctx.stdout, `Dashboard: ${handle.url}/ (sign in with the admin token or a business token)`);
     if (handle.generatedAdminToken) printAdminToken(ctx, handle.generatedAdminToken);
     await stopOnSignal(handle, ctx);
     ctx.exit(0);

@@ -1,5 +1,11 @@
 import pg from 'pg';
-import { isRetryableConflict, toStoreError } from './storeErrors.js';
+import { isRetryableConflict, isUnavailable, toStoreError } from './storeErrors.js';
+
+export interface PgSession {
+  query<R extends pg.QueryResultRow = pg.QueryResultRow>(sql: string, params?: unknown[]): Promise<pg.QueryResult<R>>;
+  /** `destroy` closes the connection instead of returning it to the pool. */
+  release(destroy?: boolean): void;
+}
 
 /**
  * The pool every store method goes through. Each call either resolves or rejects with a
@@ -79,6 +85,42 @@ export class PgDatabase {
       // Releasing with an error destroys the connection instead of pooling a broken one.
       client.release(broken);
     }
+  }
+
+  /**
+   * One connection for a caller that needs session state across statements (a session-level
+   * advisory lock). Queries map errors like `query`; `release` destroys the connection
+   * instead of pooling it if it broke meanwhile.
+   */
+  async session(): Promise<PgSession> {
+    let client: pg.PoolClient;
+    try {
+      client = await this.pool.connect();
+    } catch (err) {
+      throw toStoreError(err);
+    }
+    let broken: Error | undefined;
+    const onError = (err: Error): void => {
+      broken = err;
+    };
+    client.on('error', onError);
+    let released = false;
+    return {
+      async query<R extends pg.QueryResultRow = pg.QueryResultRow>(sql: string, params?: unknown[]): Promise<pg.QueryResult<R>> {
+        try {
+          return await client.query<R>(sql, params);
+        } catch (err) {
+          broken ??= isUnavailable(err) ? (err as Error) : undefined;
+          throw toStoreError(err);
+        }
+      },
+      release(destroy = false): void {
+        if (released) return;
+        released = true;
+        client.off('error', onError);
+        client.release(broken ?? (destroy ? new Error('session closed on purpose') : undefined));
+      },
+    };
   }
 
   /** Safe to call twice; later calls wait for the first. */

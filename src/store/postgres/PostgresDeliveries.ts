@@ -5,13 +5,17 @@ import type {
   DeliveryRow,
   DispatchItem,
   Page,
+  OrderedClaim,
+  OrderedClaimOptions,
   PublishItem,
   PublishResult,
+  SenderLease,
 } from '../Store.js';
 import { decodeCursor, encodeCursor } from '../cursor.js';
 import type { PgDatabase } from './PgDatabase.js';
 import { DUE_CHANNEL } from './DueListener.js';
 import { claimDueDeliveries } from './claimDueDeliveries.js';
+import * as flowControl from './flowControl.js';
 import { publishEvents } from './publishEvents.js';
 import { recordAttemptOutcomes } from './recordAttemptOutcomes.js';
 import { attemptFromJson, columnList, DELIVERY_COLUMNS, deliveryFromRow, type RawRow } from './rows.js';
@@ -102,6 +106,8 @@ export class PostgresDeliveries {
     if (filter.event_id) add('event_id = ?', filter.event_id);
     if (filter.event_type) add('event_type = ?', filter.event_type);
     if (filter.status) add('status = ?', filter.status);
+    // Matches deliveries_business_status's predicate, so the planner can use that partial index whatever the parameter.
+    if (filter.status && filter.status !== 'succeeded') where.push("status <> 'succeeded'");
     params.push(opts.limit + 1);
     const { rows } = await this.db.query(
       `SELECT ${DELIVERY} FROM deliveries WHERE ${where.join(' AND ')} ORDER BY id DESC LIMIT $${params.length}`,
@@ -155,5 +161,25 @@ export class PostgresDeliveries {
       [webhookId, since, now],
     );
     return rows[0]!.n;
+  }
+
+  acquireSenders(owner: string, webhookIds: string[], now: number, leaseUntil: number): Promise<SenderLease[]> {
+    return flowControl.acquireSenders(this.db, owner, webhookIds, now, leaseUntil);
+  }
+
+  releaseSenders(owner: string, webhookIds: string[]): Promise<void> {
+    return flowControl.releaseSenders(this.db, owner, webhookIds);
+  }
+
+  claimOrdered(opts: OrderedClaimOptions): Promise<OrderedClaim> {
+    return flowControl.claimOrdered(this.db, opts);
+  }
+
+  claimProbe(opts: { owner: string; webhookId: string; now: number; leaseUntil: number }): Promise<DispatchItem | null> {
+    return flowControl.claimProbe(this.db, opts);
+  }
+
+  unhealthyWebhookIds(): Promise<string[]> {
+    return flowControl.unhealthyWebhookIds(this.db);
   }
 }

@@ -4,6 +4,7 @@ import type {
   EventRow,
   EventTypeRow,
   Page,
+  RetentionSweep,
   Store,
   WebhookHealth,
   WebhookPatch,
@@ -14,6 +15,7 @@ import { HooklineError } from '../../errors.js';
 import { PgDatabase } from './PgDatabase.js';
 import { PostgresDeliveries } from './PostgresDeliveries.js';
 import { DueListener } from './DueListener.js';
+import { PostgresRetentionSweep } from './PostgresRetentionSweep.js';
 import { migratePostgres } from './migrate.js';
 import { poolConfigFromUrl } from './poolConfig.js';
 import {
@@ -112,6 +114,10 @@ export class PostgresStore extends PostgresDeliveries implements Store {
     );
     // Empty only when a concurrent writer committed after this statement's snapshot.
     return rows[0]?.value ?? ((await this.getMeta(key)) as string);
+  }
+
+  async setMeta(key: string, value: string): Promise<void> {
+    await this.db.query('INSERT INTO meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value', [key, value]);
   }
 
   async createBusiness(row: BusinessRow): Promise<BusinessRow> {
@@ -253,6 +259,10 @@ export class PostgresStore extends PostgresDeliveries implements Store {
       [businessId, id],
     );
     return rows[0] ? eventFromRow(rows[0]) : null;
+  }
+
+  beginRetentionSweep(): Promise<RetentionSweep | null> {
+    return PostgresRetentionSweep.begin(this.db);
   }
 
   async deliveryCounts(): Promise<DeliveryCounts> {

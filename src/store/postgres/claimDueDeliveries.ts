@@ -12,15 +12,23 @@ import { columnList, DELIVERY_COLUMNS, deliveryFromRow, type RawRow } from './ro
  * planner could run it more than once. Rows are returned in the order they were due; the old
  * next_attempt_at is carried through because the UPDATE has replaced it.
  *
+ * A webhook another process is the sender for (webhook_senders, docs/delivery.md#flow-control)
+ * is skipped: only its sender may send to it, so that its rate limit, max_in_flight and order
+ * hold across processes. One primary-key probe per candidate row; the table holds one row per
+ * webhook being sent to.
+ *
  * A row whose event is gone (purged by retention) cannot be sent: it is failed in the same
  * statement instead of being leased, as in the SQLite store.
  */
-const CLAIM_SQL = `
+export const CLAIM_SQL = `
 WITH due AS MATERIALIZED (
   SELECT id, next_attempt_at,
     EXISTS (SELECT 1 FROM events e WHERE e.business_id = deliveries.business_id AND e.id = deliveries.event_id) AS has_event
   FROM deliveries
   WHERE next_attempt_at IS NOT NULL AND next_attempt_at <= $3 AND webhook_id <> ALL ($5::text[])
+    AND NOT EXISTS (
+      SELECT FROM webhook_senders s WHERE s.webhook_id = deliveries.webhook_id AND s.owner <> $1 AND s.lease_until > $3
+    )
   ORDER BY next_attempt_at
   LIMIT $4
   FOR UPDATE SKIP LOCKED

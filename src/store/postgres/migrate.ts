@@ -9,6 +9,12 @@ const migrationsDir = fileURLToPath(new URL('../../../migrations/postgres/', imp
 export const MIGRATION_LOCK_KEY = '7525493354826214757';
 
 /**
+ * The pool's client-side query_timeout would cut a migration short, and a process waiting on
+ * the lock behind one. pg treats 0 as "use the pool's", so the longest timer Node allows.
+ */
+const UNBOUNDED = { query_timeout: 2 ** 31 - 1 } as const;
+
+/**
  * Applies numbered, forward-only migrations in one transaction. The advisory lock comes
  * first, before reading what is applied, so that of ten processes starting together one
  * migrates and the other nine wait, then find nothing left to do. Each bookkeeping row
@@ -22,7 +28,7 @@ export async function migratePostgres(db: PgDatabase): Promise<void> {
       // A migration that rewrites a large table takes as long as it takes, and the processes
       // queued on the lock must wait for it rather than give up after the usual 30 s.
       await c.query('SET LOCAL statement_timeout = 0');
-      await c.query('SELECT pg_advisory_xact_lock($1::bigint)', [MIGRATION_LOCK_KEY]);
+      await c.query({ text: 'SELECT pg_advisory_xact_lock($1::bigint)', values: [MIGRATION_LOCK_KEY], ...UNBOUNDED });
       await c.query(`CREATE TABLE IF NOT EXISTS migrations (
         id integer PRIMARY KEY, name text NOT NULL, applied_at bigint NOT NULL)`);
       const applied = new Set((await c.query<{ id: number }>('SELECT id FROM migrations')).rows.map((r) => r.id));
@@ -30,7 +36,7 @@ export async function migratePostgres(db: PgDatabase): Promise<void> {
         const id = Number(file.slice(0, 4));
         if (applied.has(id)) continue;
         current = file;
-        await c.query(readFileSync(migrationsDir + file, 'utf8'));
+        await c.query({ text: readFileSync(migrationsDir + file, 'utf8'), ...UNBOUNDED });
         await c.query('INSERT INTO migrations (id, name, applied_at) VALUES ($1, $2, $3)', [id, file, Date.now()]);
       }
     });

@@ -13,6 +13,15 @@ export const POOL_DEFAULTS = Object.freeze({
   keepAliveInitialDelayMs: 10_000,
   /** Default 30000: idle pool connections are closed after this long. */
   idleTimeoutMs: 30_000,
+  /**
+   * Default statement_timeout + 5000: the client gives up on a statement (and closes its
+   * connection) after this long. statement_timeout is enforced by the server, so it never
+   * fires when the server vanished without closing the connection (a network partition, a
+   * frozen VM); without this a call would wait for TCP to give up, about 15 minutes on Linux.
+   */
+  queryTimeoutGraceMs: 5_000,
+  /** Default 60000: the server ends a session idle inside a transaction this long, so a stalled process cannot hold row locks. */
+  idleInTransactionTimeoutMs: 60_000,
 });
 
 const INT8_OID = 20;
@@ -52,10 +61,15 @@ export function poolConfigFromUrl(databaseUrl: string): pg.PoolConfig {
   }
   const max = intParam(url, 'pool_max', 1, 1000) ?? POOL_DEFAULTS.poolMax;
   const connectTimeoutS = intParam(url, 'connect_timeout', 1, 3600);
+  // Left in the URL for pg to apply; read here only to derive the client-side bound from it.
+  const statementTimeout = Number(url.searchParams.get('statement_timeout') ?? POOL_DEFAULTS.statementTimeoutMs);
   return {
     connectionString: url.toString(),
     max,
     statement_timeout: POOL_DEFAULTS.statementTimeoutMs,
+    // 0 or nonsense disables statement_timeout on the server; then the client waits as long.
+    ...(Number.isFinite(statementTimeout) && statementTimeout > 0 ? { query_timeout: statementTimeout + POOL_DEFAULTS.queryTimeoutGraceMs } : {}),
+    idle_in_transaction_session_timeout: POOL_DEFAULTS.idleInTransactionTimeoutMs,
     connectionTimeoutMillis: connectTimeoutS !== undefined ? connectTimeoutS * 1000 : POOL_DEFAULTS.connectTimeoutMs,
     keepAlive: true,
     keepAliveInitialDelayMillis: POOL_DEFAULTS.keepAliveInitialDelayMs,

@@ -12,7 +12,7 @@ import { eventFromRow, type RawRow } from './rows.js';
  * NOTIFY is sent only when a delivery nobody holds was created: the publisher usually leases
  * fresh deliveries to itself, and every NOTIFY serialises on a database-wide lock at commit.
  */
-const PUBLISH_SQL = `
+export const PUBLISH_SQL = `
 WITH input AS (
   SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::bigint[])
     AS t (business_id, id, type, data, occurred_at, created_at)

@@ -16,7 +16,7 @@ import type { PgDatabase } from './PgDatabase.js';
  * Two processes numbering attempts of the same delivery at the same moment both read the same
  * maximum, and one of them hits the primary key; that statement is simply run again.
  */
-const RECORD_SQL = `
+export const RECORD_SQL = `
 WITH outcome AS (
   SELECT * FROM unnest($1::text[], $2::bigint[], $3::integer[], $4::integer[], $5::text[], $6::text[], $7::text[], $8::bigint[], $9::text[])
     WITH ORDINALITY AS o (delivery_id, started_at, duration_ms, status_code, error, response_body, status, next_attempt_at, lease_owner, ord)

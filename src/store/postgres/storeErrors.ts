@@ -4,7 +4,7 @@ import { HooklineError } from '../../errors.js';
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ECONNABORTED', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE']);
 
 /** What pg says, without a code, when a connection ends or cannot be had. */
-const POOL_MESSAGES = /Connection terminated|timeout exceeded when trying to connect|Cannot use a pool after calling end|not queryable|Client was closed/i;
+const POOL_MESSAGES = /Connection terminated|timeout exceeded when trying to connect|Cannot use a pool after calling end|not queryable|Client was closed|Query read timeout/i;
 
 /**
  * SQLSTATEs that say "the database cannot do this right now" rather than "this request is

@@ -7,11 +7,15 @@ import type {
   DispatchItem,
   EventRow,
   Page,
+  OrderedClaim,
+  OrderedClaimOptions,
   PublishItem,
   PublishResult,
+  SenderLease,
 } from '../Store.js';
 import { decodeCursor, encodeCursor } from '../cursor.js';
 import { deliveryFromRow, type RawRow } from './rows.js';
+import { SqliteFlowControl } from './SqliteFlowControl.js';
 
 /**
  * The delivery half of the SQLite store: the hot path (publish, claim, record) and the log.
@@ -202,6 +206,8 @@ export class SqliteDeliveries {
     if (filter.event_id) where.push('event_id = @event_id');
     if (filter.event_type) where.push('event_type = @event_type');
     if (filter.status) where.push('status = @status');
+    // Matches deliveries_business_status's predicate: SQLite uses a partial index only for a query that states it.
+    if (filter.status && filter.status !== 'succeeded') where.push("status <> 'succeeded'");
     const rows = (this.stmt(`SELECT * FROM deliveries WHERE ${where.join(' AND ')} ORDER BY id DESC LIMIT @limit`).all({
       businessId,
       before,
@@ -241,5 +247,30 @@ export class SqliteDeliveries {
          status = CASE WHEN attempt_count = 0 THEN 'pending' ELSE 'retrying' END
        WHERE webhook_id = @webhookId AND status = 'failed' AND created_at >= @since`,
     ).run({ webhookId, since, now }).changes;
+  }
+
+  private flowControl: SqliteFlowControl | null = null;
+  private get flow(): SqliteFlowControl {
+    return (this.flowControl ??= new SqliteFlowControl(this.db, (sql) => this.stmt(sql)));
+  }
+
+  acquireSenders(owner: string, webhookIds: string[], now: number, leaseUntil: number): Promise<SenderLease[]> {
+    return this.flow.acquireSenders(owner, webhookIds, now, leaseUntil);
+  }
+
+  releaseSenders(owner: string, webhookIds: string[]): Promise<void> {
+    return this.flow.releaseSenders(owner, webhookIds);
+  }
+
+  claimOrdered(opts: OrderedClaimOptions): Promise<OrderedClaim> {
+    return this.flow.claimOrdered(opts);
+  }
+
+  claimProbe(opts: { owner: string; webhookId: string; now: number; leaseUntil: number }): Promise<DispatchItem | null> {
+    return this.flow.claimProbe(opts);
+  }
+
+  unhealthyWebhookIds(): Promise<string[]> {
+    return this.flow.unhealthyWebhookIds();
   }
 }

@@ -7,6 +7,7 @@ import type {
   EventRow,
   EventTypeRow,
   Page,
+  RetentionSweep,
   Store,
   WebhookHealth,
   WebhookPatch,
@@ -17,11 +18,31 @@ import { HooklineError } from '../../errors.js';
 import { migrateSqlite } from './migrate.js';
 import { eventTypeFromRow, webhookFromRow, webhookToColumns, type RawRow } from './rows.js';
 import { SqliteDeliveries } from './SqliteDeliveries.js';
+import { SqliteRetentionSweep } from './SqliteRetentionSweep.js';
+import { guardStoreErrors } from './storeErrors.js';
+
+/** How long a write waits for another connection's lock before failing with STORE_UNAVAILABLE. */
+export const DEFAULT_BUSY_TIMEOUT_MS = 5000;
 
 /** `file:./data/hookline.db` → `./data/hookline.db`; `:memory:` stays as it is. */
 export function sqlitePath(databaseUrl: string): string {
   if (databaseUrl === ':memory:' || databaseUrl === 'file::memory:') return ':memory:';
-  return databaseUrl.replace(/^file:(\/\/)?/, '');
+  return databaseUrl.replace(/^file:(\/\/)?/, '').replace(/\?.*$/, '');
+}
+
+/**
+ * `file:…?busy_timeout=200`: better-sqlite3 waits for a lock synchronously, so this is also
+ * how long the whole process stalls on each write while another program (a backup, a
+ * `sqlite3` shell) holds the write lock.
+ */
+export function sqliteBusyTimeout(databaseUrl: string): number {
+  const raw = /[?&]busy_timeout=([^&]*)/.exec(databaseUrl)?.[1];
+  if (raw === undefined) return DEFAULT_BUSY_TIMEOUT_MS;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0 || n > 600_000) {
+    throw new HooklineError('CONFIG_INVALID', `The database URL parameter busy_timeout=${raw} must be a whole number of milliseconds from 0 to 600000.`);
+  }
+  return n;
 }
 
 /**
@@ -34,8 +55,11 @@ export class SqliteStore extends SqliteDeliveries implements Store {
   readonly kind = 'sqlite' as const;
   readonly capabilities = Object.freeze({ multiProcess: false, notify: false });
 
+  private sweeping = false;
+
   static open(databaseUrl: string): SqliteStore {
     const path = sqlitePath(databaseUrl);
+    const busyTimeout = sqliteBusyTimeout(databaseUrl);
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     let db: Database.Database;
     try {
@@ -43,11 +67,17 @@ export class SqliteStore extends SqliteDeliveries implements Store {
     } catch (err) {
       throw new HooklineError('STORE_UNAVAILABLE', `Cannot open SQLite database ${path}: ${(err as Error).message}`);
     }
-    db.pragma('journal_mode = WAL');
+    // Set first: switching to WAL itself needs the lock when another connection is writing.
+    db.pragma(`busy_timeout = ${busyTimeout}`);
+    try {
+      db.pragma('journal_mode = WAL');
+    } catch (err) {
+      db.close();
+      throw new HooklineError('STORE_UNAVAILABLE', `Cannot open SQLite database ${path}: ${(err as Error).message}`);
+    }
     db.pragma('synchronous = NORMAL');
-    db.pragma('busy_timeout = 5000');
     db.pragma('foreign_keys = ON');
-    return new SqliteStore(db);
+    return guardStoreErrors(new SqliteStore(db));
   }
 
   async migrate(): Promise<void> {
@@ -66,6 +96,10 @@ export class SqliteStore extends SqliteDeliveries implements Store {
   async setMetaIfAbsent(key: string, value: string): Promise<string> {
     this.db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING').run(key, value);
     return (await this.getMeta(key)) as string;
+  }
+
+  async setMeta(key: string, value: string): Promise<void> {
+    this.db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(key, value);
   }
 
   async createBusiness(row: BusinessRow): Promise<BusinessRow> {
@@ -193,6 +227,13 @@ export class SqliteStore extends SqliteDeliveries implements Store {
 
   async getEvent(businessId: string, id: string): Promise<EventRow | null> {
     return (this.db.prepare('SELECT * FROM events WHERE business_id = ? AND id = ?').get(businessId, id) as EventRow | undefined) ?? null;
+  }
+
+  /** One process owns a SQLite file, so a flag is enough to keep two sweeps from overlapping. */
+  async beginRetentionSweep(): Promise<RetentionSweep | null> {
+    if (this.sweeping) return null;
+    this.sweeping = true;
+    return guardStoreErrors(new SqliteRetentionSweep(this.db, () => (this.sweeping = false)));
   }
 
   async deliveryCounts(): Promise<DeliveryCounts> {

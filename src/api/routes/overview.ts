@@ -1,0 +1,153 @@
+import type { FastifyPluginAsync } from 'fastify';
+import { Type } from '@sinclair/typebox';
+import type { AppContext } from '../../app.js';
+import type { DeliveryCounts, WebhookRow } from '../../store/Store.js';
+import { DeliveryRate } from '../DeliveryRate.js';
+import { problemResponses } from '../schemas.js';
+
+/**
+ * Counting the log by status scans all of it (Store.deliveryCounts: ~60 ms warm and ~500 ms
+ * cold at 100k deliveries on SQLite), far more than one dashboard request may take. So the
+ * count never runs inside a request: a request that finds it older than this starts a new one
+ * after answering, and answers with the last one it has.
+ */
+// A little under the dashboard's 5 s poll, so each poll after the first starts a fresh count.
+const COUNTS_TTL_MS = 4_000;
+/** Webhook health is read from every business; it changes on the scale of minutes. */
+const HEALTH_TTL_MS = 10_000;
+const HISTORY_POINTS = 120;
+
+const Overview = Type.Object({
+  generated_at: Type.String({ format: 'date-time' }),
+  per_minute: Type.Array(Type.Object({ minute: Type.String({ format: 'date-time' }), succeeded: Type.Integer(), failed: Type.Integer() }), {
+    description: "Attempts per minute by outcome over the last hour, this process's own since it started.",
+  }),
+  queue: Type.Object({
+    counted_at: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], { description: 'When the log was last counted; null until the first count is done (a second or so).' }),
+    pending: Type.Integer(),
+    retrying: Type.Integer(),
+    succeeded: Type.Integer(),
+    failed: Type.Integer(),
+    oldest_due_at: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+    oldest_due_age_ms: Type.Integer({ description: 'How long the oldest due, unclaimed delivery has waited (0 when none).' }),
+    held: Type.Integer({ description: 'Deliveries this process holds in memory (queued or in flight).' }),
+    in_flight: Type.Integer(),
+  }),
+  queue_history: Type.Array(Type.Object({ at: Type.String({ format: 'date-time' }), waiting: Type.Integer(), oldest_due_age_ms: Type.Integer() }), {
+    description: 'Counts taken while the overview is being read (at most one per 4 s), oldest first.',
+  }),
+  failing: Type.Array(
+    Type.Object({
+      webhook_id: Type.String(),
+      business: Type.String(),
+      name: Type.Union([Type.String(), Type.Null()]),
+      url: Type.Union([Type.String(), Type.Null()]),
+      health: Type.String(),
+      consecutive_failures: Type.Integer(),
+      reason: Type.Union([Type.String(), Type.Null()]),
+      failed_last_hour: Type.Integer(),
+      last_error: Type.Union([Type.String(), Type.Null()]),
+      last_status_code: Type.Union([Type.Integer(), Type.Null()]),
+    }),
+  ),
+});
+
+/** The admin overview: throughput by outcome, failing endpoints, queue depth and age. */
+export const overviewRoutes =
+  (ctx: AppContext): FastifyPluginAsync =>
+  async (app) => {
+    const rate = new DeliveryRate(ctx.events);
+    let closed = false;
+    app.addHook('onClose', async () => {
+      closed = true;
+      rate.close();
+    });
+    let counts: { at: number; value: DeliveryCounts } | null = null;
+    let counting = false;
+    let unhealthy: { at: number; value: WebhookRow[] } | null = null;
+    const history: { at: number; waiting: number; oldest_due_age_ms: number }[] = [];
+
+    const recount = async (startedAt: number): Promise<void> => {
+      try {
+        if (closed) return;
+        const value = await ctx.store.deliveryCounts();
+        counts = { at: startedAt, value };
+        const waited = value.oldest_due_at === null ? 0 : Math.max(0, startedAt - value.oldest_due_at);
+        history.push({ at: startedAt, waiting: value.pending + value.retrying, oldest_due_age_ms: waited });
+        if (history.length > HISTORY_POINTS) history.shift();
+      } catch (err) {
+        app.log.warn({ err }, 'overview: counting deliveries failed');
+      } finally {
+        counting = false;
+      }
+    };
+    const countsNow = (now: number): DeliveryCounts | null => {
+      if (!counting && (!counts || now - counts.at >= COUNTS_TTL_MS)) {
+        counting = true;
+        // setImmediate: this answer goes out first; a synchronous store would otherwise hold it up.
+        setImmediate(() => void recount(now));
+      }
+      return counts?.value ?? null;
+    };
+    const readUnhealthy = async (now: number): Promise<WebhookRow[]> => {
+      if (unhealthy && now - unhealthy.at < HEALTH_TTL_MS) return unhealthy.value;
+      const found: WebhookRow[] = [];
+      for (const b of await ctx.store.listBusinesses()) {
+        for (const w of await ctx.store.webhooksOfBusiness(b.id)) if (w.health_state !== 'healthy' || w.consecutive_failures > 0) found.push(w);
+      }
+      unhealthy = { at: now, value: found };
+      return found;
+    };
+
+    app.get(
+      '/v1/overview',
+      { config: { adminOnly: true }, schema: { tags: ['overview'], summary: 'Throughput, failing endpoints and queue depth (admin token)', response: { 200: Overview, ...problemResponses } } },
+      async () => {
+        const now = Date.now();
+        const c = countsNow(now);
+        const sick = await readUnhealthy(now);
+        const recent = new Map(rate.recentFailures(now).map((f) => [f.webhook_id, f]));
+        const byId = new Map(sick.map((w) => [w.id, w]));
+        for (const id of recent.keys()) {
+          const w = byId.has(id) ? null : await ctx.store.getWebhookById(id);
+          if (w) byId.set(id, w);
+        }
+        const ids = [...new Set([...byId.keys(), ...recent.keys()])];
+        const failing = ids.map((id) => {
+          const w = byId.get(id);
+          const f = recent.get(id);
+          return {
+            webhook_id: id,
+            business: w?.business_id ?? f!.business_id,
+            name: w?.name ?? null,
+            url: w?.url ?? null,
+            health: w?.health_state ?? 'healthy',
+            consecutive_failures: w?.consecutive_failures ?? f?.failed ?? 0,
+            reason: w?.health_reason ?? null,
+            failed_last_hour: f?.failed ?? 0,
+            last_error: f?.last_error ?? null,
+            last_status_code: f?.last_status_code ?? null,
+          };
+        });
+        failing.sort((a, b) => b.consecutive_failures - a.consecutive_failures || b.failed_last_hour - a.failed_last_hour);
+        const stats = ctx.dispatcher.stats();
+        return {
+          generated_at: new Date(now).toISOString(),
+          per_minute: rate.perMinute(now).map((m) => ({ ...m, minute: new Date(m.minute).toISOString() })),
+          queue: {
+            counted_at: counts ? new Date(counts.at).toISOString() : null,
+            pending: c?.pending ?? 0,
+            retrying: c?.retrying ?? 0,
+            succeeded: c?.succeeded ?? 0,
+            failed: c?.failed ?? 0,
+            oldest_due_at: c?.oldest_due_at == null ? null : new Date(c.oldest_due_at).toISOString(),
+            oldest_due_age_ms: c?.oldest_due_at == null ? 0 : Math.max(0, now - c.oldest_due_at),
+            held: stats.held,
+            in_flight: stats.inFlight,
+          },
+          queue_history: history.map((h) => ({ ...h, at: new Date(h.at).toISOString() })),
+          failing: failing.slice(0, 50),
+        };
+      },
+    );
+  };

@@ -1,0 +1,123 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import type { Config } from '../config.js';
+import type { DispatchItem, Store } from '../store/Store.js';
+
+/** What the claim loop needs from the dispatcher it feeds. */
+export interface ClaimHost {
+  readonly workerId: string;
+  /** Every delivery this process holds a lease on, with when the lease was taken or renewed. */
+  readonly held: Map<string, number>;
+  /** Queues claimed deliveries (and sends what it can). */
+  take(items: DispatchItem[], at: number): void;
+  /** Webhooks this process cannot queue more of: their deliveries stay in the store. */
+  saturated(): string[];
+  onError(err: Error): void;
+}
+
+/**
+ * The store half of dispatching: claims due deliveries (retries, deliveries another process
+ * gave back, leases that ran out because their process died) and keeps the leases this process
+ * holds from running out while their deliveries wait in a queue.
+ */
+export class ClaimLoop {
+  private running = false;
+  private loop: Promise<void> | null = null;
+  private wakeSleeper: (() => void) | null = null;
+
+  constructor(
+    private readonly store: Store,
+    private readonly config: Config,
+    private readonly host: ClaimHost,
+  ) {}
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  /** Look for due deliveries now rather than at the next poll. */
+  wake(): void {
+    this.wakeSleeper?.();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wake();
+    await this.loop;
+  }
+
+  private async run(): Promise<void> {
+    const { store, config, host } = this;
+    let failures = 0;
+    while (this.running) {
+      let full = false;
+      try {
+        const room = config.maxHeld - host.held.size;
+        if (room > 0) {
+          const limit = Math.min(config.claimBatch, room);
+          const now = Date.now();
+          const items = await store.claimDue({
+            owner: host.workerId,
+            now,
+            leaseUntil: now + config.leaseMs,
+            limit,
+            excludeWebhooks: host.saturated(),
+          });
+          const at = Date.now();
+          const fresh: DispatchItem[] = [];
+          for (const item of items) {
+            // Ours already: its lease lapsed while the database was away and we took it again.
+            // The copy queued (or its outcome waiting to be written) carries on; no second send.
+            if (host.held.has(item.delivery.id)) host.held.set(item.delivery.id, at);
+            else fresh.push(item);
+          }
+          host.take(fresh, at);
+          // A full batch means more is waiting: claim again at once, so a backlog drains as fast as it is sent.
+          full = items.length === limit;
+        }
+        failures = 0;
+      } catch (err) {
+        failures++;
+        host.onError(err as Error);
+      }
+      if (full) await nextTurn();
+      // Backs off while the store is down (up to 5 s) instead of failing, and logging, every poll.
+      else await this.sleep(failures === 0 ? config.pollMs : Math.min(config.pollMs * 2 ** failures, Math.max(config.pollMs, 5_000)));
+    }
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const t = setTimeout(done, ms);
+      function done(): void {
+        clearTimeout(t);
+        resolve();
+      }
+      this.wakeSleeper = () => {
+        this.wakeSleeper = null;
+        done();
+      };
+    });
+  }
+
+  /** Deliveries held longer than `olderThanMs` get their lease extended, so no other process takes them. */
+  async renew(olderThanMs: number): Promise<void> {
+    const { host } = this;
+    const cutoff = Date.now() - olderThanMs;
+    const ids: string[] = [];
+    for (const [id, since] of host.held) if (since < cutoff) ids.push(id);
+    if (ids.length === 0) return;
+    const until = Date.now() + this.config.leaseMs;
+    try {
+      for (let i = 0; i < ids.length; i += 500) {
+        await this.store.renewLeases(host.workerId, ids.slice(i, i + 500), until);
+        await nextTurn();
+      }
+      const now = Date.now();
+      for (const id of ids) if (host.held.has(id)) host.held.set(id, now);
+    } catch (err) {
+      host.onError(err as Error);
+    }
+  }
+}

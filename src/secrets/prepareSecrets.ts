@@ -1,0 +1,35 @@
+import type { Logger } from 'pino';
+import type { Store } from '../store/Store.js';
+import { SecretBox } from './SecretBox.js';
+import { openWebhook, sealWebhook, storedSecrets } from './webhookSecrets.js';
+
+/** Meta key naming the key every stored secret is under ('none': stored as given). */
+const META_KEY = 'secrets_key_id';
+
+/**
+ * Runs at start, on the raw store. When the configured key differs from the one the store
+ * says everything is under (a first start with a key, a rotation, a key removed), every
+ * webhook's secrets are re-encrypted under the configured key, so that old keys can be retired
+ * after one start. A value no configured key opens stops the start with CONFIG_INVALID naming
+ * the key it needs, rather than failing every delivery later. Without a key it warns.
+ */
+export async function prepareSecrets(store: Store, box: SecretBox, log: Logger): Promise<void> {
+  const want = box.keyId ?? 'none';
+  if (box.keyId === null) {
+    log.warn('HOOKLINE_ENCRYPTION_KEY is not set: webhook secrets and custom header values are stored unencrypted (docs/reliability.md#secrets)');
+  }
+  if ((await store.getMeta(META_KEY)) === want) return;
+  let rewritten = 0;
+  for (const business of await store.listBusinesses()) {
+    for (const w of await store.webhooksOfBusiness(business.id)) {
+      if (storedSecrets(w).every((v) => SecretBox.keyIdOf(v) === box.keyId)) continue;
+      const plain = openWebhook(w, box);
+      const sealed = sealWebhook({ secret: plain.secret, previous_secret: plain.previous_secret, headers: plain.headers }, w.id, box);
+      // Its own updated_at: re-encrypting is not a change anyone made to the webhook.
+      await store.updateWebhook(w.business_id, w.id, sealed, w.updated_at);
+      rewritten++;
+    }
+  }
+  await store.setMeta(META_KEY, want);
+  if (rewritten > 0) log.info({ webhooks: rewritten, key: want }, 'webhook secrets re-encrypted under the configured key');
+}

@@ -1,0 +1,83 @@
+import { useState } from 'preact/hooks';
+import { api } from '../api.js';
+import { useAction, useLoad } from '../hooks.js';
+import type { Business } from '../types.js';
+import { Empty, ErrorNote, Field, Loading, Time, describedBy } from '../components/ui.js';
+
+/** The admin's start: pick the business to work in, or create one. */
+export function Businesses({ onPick }: { onPick: (b: Business) => void }) {
+  const list = useLoad(() => api<{ data: Business[] }>('GET', '/v1/businesses'), []);
+  const [filter, setFilter] = useState('');
+  const [id, setId] = useState('');
+  const [name, setName] = useState('');
+  const create = useAction(async () => {
+    const b = await api<Business>('POST', '/v1/businesses', { id: id.trim(), name: name.trim() });
+    onPick(b);
+  });
+  const shown = (list.data?.data ?? []).filter((b) => `${b.id} ${b.name}`.toLowerCase().includes(filter.toLowerCase()));
+  const idError = create.error && /\/body\/id|already exists|BUSINESS_EXISTS/.test(`${create.error.code} ${create.error.detail}`) ? create.error.detail : null;
+
+  return (
+    <section>
+      <div class="page-head">
+        <h1 tabIndex={-1}>Businesses</h1>
+      </div>
+      <p class="muted">You are signed in with the admin token. Pick the business whose webhooks you want to manage.</p>
+      <div class="grid-2">
+        <div class="card">
+          <h2>Open a business</h2>
+          {list.loading && <Loading what="businesses" />}
+          <ErrorNote error={list.error} />
+          {list.data && list.data.data.length > 5 && (
+            <div class="field">
+              <label for="biz-filter">Search</label>
+              <input id="biz-filter" type="search" value={filter} onInput={(e) => setFilter(e.currentTarget.value)} />
+            </div>
+          )}
+          {list.data && list.data.data.length === 0 && <Empty title="No businesses yet.">Create the first one with the form beside this list.</Empty>}
+          <ul class="pick-list">
+            {shown.map((b) => (
+              <li key={b.id}>
+                <button type="button" class="pick" onClick={() => onPick(b)}>
+                  <strong>{b.name}</strong>
+                  <span class="muted mono">{b.id}</span>
+                  <span class="muted small">
+                    created <Time iso={b.created_at} />
+                  </span>
+                </button>
+              </li>
+            ))}
+          </ul>
+        </div>
+        <form
+          class="card"
+          noValidate
+          onSubmit={(e) => {
+            e.preventDefault();
+            void create.run();
+          }}
+        >
+          <h2>Create a business</h2>
+          <Field id="biz-name" label="Name">
+            <input id="biz-name" value={name} onInput={(e) => setName(e.currentTarget.value)} placeholder="Sunrise Yoga" />
+          </Field>
+          <Field id="biz-id" label="Id" hint="Letters, digits, - and _; used in API paths and cannot change." error={idError}>
+            <input
+              id="biz-id"
+              class="mono"
+              value={id}
+              onInput={(e) => setId(e.currentTarget.value)}
+              placeholder="sunrise-yoga"
+              aria-describedby={describedBy('biz-id', true, idError)}
+              aria-invalid={idError ? true : undefined}
+            />
+          </Field>
+          {!idError && <ErrorNote error={create.error} />}
+          <button class="btn btn-primary" type="submit" disabled={create.busy}>
+            {create.busy ? 'Creating…' : 'Create business'}
+          </button>
+        </form>
+      </div>
+    </section>
+  );
+}

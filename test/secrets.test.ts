@@ -1,0 +1,158 @@
+import { describe, test, type TestContext } from 'node:test';
+import assert from 'node:assert/strict';
+import { pino } from 'pino';
+import { Writable } from 'node:stream';
+import type { Store, WebhookRow } from '../src/store/Store.js';
+import { HooklineError } from '../src/errors.js';
+import { newWebhookId } from '../src/ids.js';
+import { SecretBox } from '../src/secrets/SecretBox.js';
+import { prepareSecrets } from '../src/secrets/prepareSecrets.js';
+import { NO_SECRETS, SEALED_METHODS, withEncryptedSecrets } from '../src/secrets/withEncryptedSecrets.js';
+import { SqliteStore } from '../src/store/sqlite/SqliteStore.js';
+import { PostgresStore } from '../src/store/postgres/PostgresStore.js';
+import { storeFactories, type TestStore } from './helpers/stores.js';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Webhook } from 'standardwebhooks';
+import { startTestHookline } from './helpers/hookline.js';
+import { startReceiver } from './helpers/receiver.js';
+
+const K1 = SecretBox.generateKey();
+const K2 = SecretBox.generateKey();
+const box = (key: string | null, old: string | null = null) => SecretBox.fromConfig({ encryptionKey: key, encryptionKeysOld: old });
+const quiet = pino({ level: 'silent' });
+const T0 = 1_700_000_000_000;
+
+function webhookOf(over: Partial<WebhookRow> = {}): WebhookRow {
+  return {
+    id: newWebhookId(), business_id: 'b1', name: 'w', url: 'https://example.com/hook', events: ['*'], dialect: 'standard', enabled: true,
+    headers: { Authorization: 'Bearer header-token-123' }, timeout_ms: 5000, retry_schedule: null, rate_limit: null, max_in_flight: 10,
+    ordering: 'none', secret: 'whsec_c2VjcmV0LXNpZ25pbmcta2V5LTAxMjM0NTY3', previous_secret: 'whsec_b2xkLXNlY3JldC0wMTIzNDU2Nzg5YWJjZGVm',
+    previous_secret_expires_at: T0 + 1000, health_state: 'healthy', consecutive_failures: 0, health_since: null, health_reason: null,
+    created_at: T0, updated_at: T0, ...over,
+  };
+}
+
+const rejectsWith = (fn: () => unknown, pattern: RegExp) =>
+  assert.throws(fn, (err: unknown) => err instanceof HooklineError && err.code === 'CONFIG_INVALID' && pattern.test(err.message));
+
+test('AES-256-GCM: round trip, a fresh IV each time, and a ciphertext opens only in its own place', () => {
+  const b = box(K1);
+  const a1 = b.seal('whsec_abc', 'wh_1/secret');
+  const a2 = b.seal('whsec_abc', 'wh_1/secret');
+  assert.notEqual(a1, a2);
+  assert.match(a1, /^hlenc:v1:[0-9a-f]{12}:/);
+  assert.equal(b.open(a1, 'wh_1/secret'), 'whsec_abc');
+  rejectsWith(() => b.open(a1, 'wh_2/secret'), /does not decrypt/);
+  rejectsWith(() => b.open(a1.slice(0, -4) + 'AAAA', 'wh_1/secret'), /altered/);
+});
+
+test('keys: old keys still open, a missing key is named, values stored as given pass through, the key is never echoed', () => {
+  const sealed = box(K1).seal('v', 'c');
+  assert.equal(box(K2, `${K1}`).open(sealed, 'c'), 'v');
+  assert.equal(SecretBox.keyIdOf(sealed), box(K1).keyId);
+  rejectsWith(() => box(K2).open(sealed, 'c'), new RegExp(`key ${box(K1).keyId}`));
+  rejectsWith(() => box(null).open(sealed, 'c'), /not configured/);
+  assert.equal(box(null).seal('plain', 'c'), 'plain');
+  assert.equal(box(K1).open('whsec_plain', 'c'), 'whsec_plain');
+  const hex = Buffer.from(K1, 'base64').toString('hex');
+  assert.equal(box(hex).keyId, box(K1).keyId, 'hex and base64 of one key are one key');
+  for (const bad of ['short', 'x'.repeat(44), Buffer.alloc(16).toString('base64')]) {
+    assert.throws(() => box(bad), (err: unknown) => err instanceof HooklineError && err.code === 'CONFIG_INVALID' && !err.message.includes(bad));
+  }
+});
+
+test('every store method about webhooks is known to carry secrets (and is sealed) or known not to', () => {
+  const known = new Set<string>([...SEALED_METHODS, ...NO_SECRETS]);
+  for (const cls of [SqliteStore, PostgresStore]) {
+    for (let proto = cls.prototype; proto && proto !== Object.prototype; proto = Object.getPrototypeOf(proto)) {
+      for (const name of Object.getOwnPropertyNames(proto)) {
+        if (/webhook/i.test(name)) assert.ok(known.has(name), `${cls.name}.${name} handles webhooks: add it to SEALED_METHODS or NO_SECRETS in src/secrets/withEncryptedSecrets.ts`);
+      }
+    }
+  }
+});
+
+describe('encrypted secrets over each store', { concurrency: true }, () => {
+  for (const factory of storeFactories) {
+    describe(factory.kind, { skip: factory.skip }, () => {
+      const fresh = async (t: TestContext): Promise<TestStore> => {
+        const ts = await factory.create();
+        t.after(() => ts.dispose());
+        await ts.store.createBusiness({ id: 'b1', name: 'B', created_at: T0 });
+        return ts;
+      };
+      const rawText = async (ts: TestStore): Promise<string> => JSON.stringify(await ts.sql('SELECT * FROM webhooks'));
+
+      test('what is stored is ciphertext; what the store hands back is the secret itself', async (t) => {
+        const ts = await fresh(t);
+        const store: Store = withEncryptedSecrets(ts.store, box(K1));
+        const w = webhookOf();
+        assert.deepEqual(await store.createWebhook(w), w);
+        for (const plain of [w.secret, w.previous_secret!, 'header-token-123']) assert.ok(!(await rawText(ts)).includes(plain), 'not stored in the clear');
+        assert.match(await rawText(ts), /Authorization/, 'header names stay readable');
+        assert.deepEqual(await store.getWebhook('b1', w.id), w);
+        assert.deepEqual(await store.getWebhookById(w.id), w);
+        assert.deepEqual((await store.listWebhooks('b1', { limit: 10 })).data, [w]);
+        assert.deepEqual(await store.webhooksOfBusiness('b1'), [w]);
+        const updated = await store.updateWebhook('b1', w.id, { secret: 'whsec_bmV3LXNlY3JldC0wMTIzNDU2Nzg5YWJjZGVm', headers: { 'X-Key': 'k-2' } }, T0 + 5);
+        assert.deepEqual([updated!.secret, updated!.headers], ['whsec_bmV3LXNlY3JldC0wMTIzNDU2Nzg5YWJjZGVm', { 'X-Key': 'k-2' }]);
+        assert.ok(!(await rawText(ts)).includes('k-2'));
+        assert.equal(store.kind, ts.store.kind, 'everything else passes straight through');
+        assert.equal(await store.webhooksVersion(), await ts.store.webhooksVersion());
+      });
+
+      test('rotation: a start with a new key re-encrypts every webhook under it, then the old key can go', async (t) => {
+        const ts = await fresh(t);
+        // Written before encryption was configured, then under K1.
+        await ts.store.createWebhook(webhookOf({ id: 'wh_plain' }));
+        await prepareSecrets(ts.store, box(K1), quiet);
+        await withEncryptedSecrets(ts.store, box(K1)).createWebhook(webhookOf({ id: 'wh_k1' }));
+        assert.ok(!(await rawText(ts)).includes('header-token-123'), 'the first keyed start encrypted what was plain');
+
+        await assert.rejects(prepareSecrets(ts.store, box(K2), quiet), (err: unknown) => err instanceof HooklineError && err.code === 'CONFIG_INVALID');
+        await prepareSecrets(ts.store, box(K2, K1), quiet);
+        const ids = new Set((await ts.store.webhooksOfBusiness('b1')).flatMap((w) => [w.secret, ...Object.values(w.headers)]).map(SecretBox.keyIdOf));
+        assert.deepEqual([...ids], [box(K2).keyId]);
+        const store = withEncryptedSecrets(ts.store, box(K2));
+        assert.equal((await store.getWebhookById('wh_k1'))!.headers.Authorization, 'Bearer header-token-123');
+        assert.equal((await store.getWebhookById('wh_plain'))!.updated_at, T0, 're-encrypting is not an edit');
+
+        await assert.rejects(prepareSecrets(ts.store, box(null), quiet), /HOOKLINE_ENCRYPTION_KEY/, 'starting without the key fails at once, not at every delivery');
+      });
+    });
+  }
+});
+
+test('a secret never reaches a log line, wherever it sits in a logged object', async () => {
+  const { REDACTED_LOG_PATHS } = await import('../src/app.js');
+  let out = '';
+  const sink = new Writable({ write: (chunk, _e, done) => ((out += String(chunk)), done()) });
+  const log = pino({ level: 'trace', redact: { paths: REDACTED_LOG_PATHS, censor: '[redacted]' } }, sink);
+  const w = webhookOf();
+  log.error({ webhook: w, config: { encryptionKey: K1 }, headers: { authorization: 'Bearer admin' } }, 'something failed');
+  for (const s of [w.secret, w.previous_secret!, 'header-token-123', K1, 'Bearer admin']) assert.ok(!out.includes(s), `${s} was logged`);
+  assert.match(out, /something failed/);
+});
+
+test('end to end with HOOKLINE_ENCRYPTION_KEY: deliveries are signed and carry the header, the database files hold neither, lists redact', async (t) => {
+  const hl = await startTestHookline({ encryptionKey: K1 });
+  t.after(() => hl.stop());
+  const rx = await startReceiver();
+  t.after(() => rx.close());
+  await hl.api('POST', '/v1/businesses', { id: 'enc', name: 'Enc' });
+  const wh = (await hl.api('POST', '/v1/businesses/enc/webhooks', { url: rx.url, events: ['*'], headers: { 'X-Api-Key': 'receiver-api-key-42' } })).body;
+  await hl.api('POST', '/v1/businesses/enc/events', { type: 'invoice/paid', data: { id: 'i' } });
+  await rx.waitFor(1);
+  const got = rx.received[0]!;
+  assert.equal(got.headers['x-api-key'], 'receiver-api-key-42');
+  assert.doesNotThrow(() => new Webhook(wh.secret).verify(got.body, got.headers as Record<string, string>));
+  const files = readdirSync(hl.dir).filter((f) => f.startsWith('hookline.db'));
+  const bytes = Buffer.concat(files.map((f) => readFileSync(join(hl.dir, f)))).toString('latin1');
+  assert.ok(files.length > 0);
+  assert.ok(!bytes.includes('receiver-api-key-42'), 'the header value is not in the database files');
+  assert.ok(!bytes.includes(wh.secret.slice(6)), 'the secret is not in the database files');
+  const listed = (await hl.api('GET', '/v1/businesses/enc/webhooks')).body.data[0];
+  assert.deepEqual([listed.secret, listed.headers], [undefined, { 'X-Api-Key': '[redacted]' }]);
+  assert.equal((await hl.api('GET', `/v1/businesses/enc/webhooks/${wh.id}`)).body.headers['X-Api-Key'], 'receiver-api-key-42');
+});

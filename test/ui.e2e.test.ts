@@ -1,0 +1,265 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import type { Page } from 'playwright-core';
+import { startTestHookline, type TestInstance } from './helpers/hookline.js';
+import { startReceiver } from './helpers/receiver.js';
+import { browserSuiteSkip, launchBrowser, type Browser } from './helpers/browser.js';
+import { parseServerTiming } from '../src/api/serverTiming.js';
+
+/**
+ * The dashboard end to end: real Chromium, real server, real receivers. The steps build on
+ * each other (one business, its webhooks, its inbox) as a business would walk through them,
+ * and each page is saved to docs/screenshots/ for the README.
+ */
+
+const SHOTS = 'docs/screenshots';
+
+describe('dashboard in a real browser', { skip: browserSuiteSkip() }, () => {
+  let hl: TestInstance;
+  let browser: Browser;
+  let page: Page;
+  let failing: Awaited<ReturnType<typeof startReceiver>>;
+  const pageErrors: string[] = [];
+  const untimed: string[] = [];
+
+  const shot = async (name: string, fullPage = true) => {
+    // The pointer would leave a hover state on the last button clicked.
+    await page.mouse.move(0, 0);
+    await page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage, animations: 'disabled' });
+  };
+  const heading = (text: string) => page.locator('main h1', { hasText: text }).waitFor();
+  const nav = async (label: string) => {
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: label, exact: true }).click();
+  };
+
+  before(async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    hl = await startTestHookline();
+    failing = await startReceiver((_r, res) => {
+      res.statusCode = 500;
+      res.setHeader('content-type', 'application/json');
+      res.end('{"error":"database is down"}');
+    });
+    browser = await launchBrowser();
+    page = browser.page;
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    page.on('response', (r) => {
+      if (r.url().includes('/v1/') && parseServerTiming(r.headers()['server-timing']) === null) untimed.push(`${r.request().method()} ${r.url()}`);
+    });
+  });
+  after(async () => {
+    await browser?.close();
+    await failing?.close();
+    await hl?.stop();
+  });
+
+  test('signs in with the admin token and creates a business', async () => {
+    await page.goto(`${hl.url}/`);
+    await heading('Sign in');
+    await shot('01-sign-in');
+    await page.getByLabel('Access token').fill('not-a-real-token-at-all');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('alert').filter({ hasText: 'not valid' }).waitFor();
+
+    await page.getByLabel('Access token').fill(hl.adminToken);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await heading('Businesses');
+    await page.getByLabel('Name').fill('Sunrise Yoga');
+    await page.getByLabel('Id', { exact: true }).fill('sunrise-yoga');
+    await page.getByRole('button', { name: 'Create business' }).click();
+    await heading('Webhooks');
+    await page.getByText('No webhooks yet.').waitFor();
+    await shot('02-webhooks-empty');
+  });
+
+  test('keyboard: Tab reaches "+ Add Webhook" and Enter opens the form', async () => {
+    await page.reload();
+    await heading('Webhooks');
+    let focused = '';
+    for (let i = 0; i < 25 && focused !== '+ Add Webhook'; i++) {
+      await page.keyboard.press('Tab');
+      focused = await page.evaluate<string>("document.activeElement?.textContent?.trim() ?? ''");
+    }
+    assert.equal(focused, '+ Add Webhook', 'Tab never reached the button');
+    await page.keyboard.press('Enter');
+    await heading('Add Webhook');
+    assert.equal(await page.evaluate<string>('document.activeElement?.tagName'), 'H1', 'focus moves to the new page');
+  });
+
+  test("a bad URL is refused in the form with the API's reason", async () => {
+    await page.getByLabel('Webhook URL').fill('ftp://files.example.com/drop');
+    await page.getByRole('checkbox', { name: /^client\/created\b/ }).check();
+    await page.getByRole('button', { name: 'Save webhook' }).click();
+    const error = page.locator('#wh-url-error');
+    await error.waitFor();
+    assert.match(await error.innerText(), /^url: .*http/i);
+    assert.equal(await page.getByLabel('Webhook URL').getAttribute('aria-invalid'), 'true');
+  });
+
+  test('a webhook pointed at a test inbox: the test event arrives signed and verified, and succeeds in the log', async () => {
+    await nav('Inspector');
+    await heading('Inspector');
+    await page.getByRole('button', { name: 'Create a test inbox' }).click();
+    await heading('Test inbox');
+    const inboxUrl = await page.getByLabel('Inbox URL').inputValue();
+    assert.match(inboxUrl, new RegExp(`^${hl.url}/inbox/inb_`));
+
+    await page.getByRole('link', { name: 'Create a webhook that sends here' }).click();
+    await heading('Add Webhook');
+    assert.equal(await page.getByLabel('Webhook URL').inputValue(), inboxUrl);
+    await page.getByLabel('Webhook name').fill('Client Creation Webhook');
+    await page.getByLabel('Type (dialect)').selectOption('opus1');
+    await page.getByLabel('Search events').fill('client');
+    await page.getByRole('checkbox', { name: /client_create_trigger/ }).check();
+    await page.getByRole('button', { name: '+ Add header' }).click();
+    await page.getByLabel('Header 1 name').fill('Authorization');
+    await page.getByLabel('Header 1 value').fill('Bearer crm-7f3a');
+    await shot('03-add-webhook');
+    await page.getByRole('button', { name: 'Save webhook' }).click();
+    await heading('Client Creation Webhook');
+    assert.ok(!(await page.content()).includes('Bearer crm-7f3a'), 'custom header values stay hidden on the webhook page');
+
+    await page.getByRole('button', { name: 'Send test event' }).click();
+    await page.locator('.log tr[data-status="succeeded"]').waitFor();
+    assert.equal(await page.locator('.log .row-main').first().innerText(), 'webhook_test_trigger');
+    await shot('04-webhook');
+
+    await page.locator('.log .row-main').first().click();
+    await page.locator('.request pre').waitFor();
+    const request = await page.locator('.request pre').innerText();
+    assert.match(request, /X-Opus1-Signature: sha256=••••/);
+    assert.match(request, /Authorization: ••••/);
+    assert.ok(!request.includes('crm-7f3a'));
+    await shot('05-delivery');
+
+    await nav('Inspector');
+    await page.locator('main .row-main').first().click();
+    await heading('Test inbox');
+    const sig = page.locator('.sig').first();
+    await sig.waitFor();
+    assert.match(await sig.innerText(), /Signature verified[\s\S]*opus1 dialect, secret of Client Creation Webhook/);
+    assert.match(await page.locator('.request-card pre').first().innerText(), /"business": "sunrise-yoga"/);
+    await shot('06-inspector');
+  });
+
+  test('a failing endpoint shows in the log, and "Retry now" delivers it once the endpoint is fixed', async () => {
+    await nav('Webhooks');
+    await page.getByRole('link', { name: '+ Add Webhook' }).click();
+    await heading('Add Webhook');
+    await page.getByLabel('Webhook name').fill('CRM sync');
+    await page.getByLabel('Webhook URL').fill(`${failing.url}/hooks`);
+    await page.getByRole('checkbox', { name: /^client\/created\b/ }).check();
+    await page.getByLabel(/Fire and forget/).check();
+    await page.getByRole('button', { name: 'Save webhook' }).click();
+    await heading('CRM sync');
+
+    await page.getByRole('button', { name: 'Send test event' }).click();
+    const failedRow = page.locator('.log tr[data-status="failed"]');
+    await failedRow.waitFor();
+    await failing.waitFor(1);
+    failing.setResponder((_r, res) => res.end('ok'));
+    await failedRow.getByRole('button', { name: 'Retry now' }).click();
+    await page.locator('.log tr[data-status="succeeded"]').waitFor();
+    await failing.waitFor(2);
+
+    // Failing again, for the log and the overview's failing endpoints.
+    failing.setResponder((_r, res) => {
+      res.statusCode = 500;
+      res.end('{"error":"database is down"}');
+    });
+    await page.getByRole('button', { name: 'Send test event' }).click();
+    await page.locator('.log tr[data-status="failed"]').waitFor();
+    await page.getByLabel('Status').selectOption('failed');
+    await page.locator('.log tbody tr').first().waitFor();
+    assert.equal(await page.locator('.log tr[data-status="succeeded"]').count(), 0, 'the status filter shows failed deliveries only');
+    await page.getByLabel('Status').selectOption('');
+    await page.locator('.log tr[data-status="succeeded"]').waitFor();
+    await shot('07-webhook-failing');
+  });
+
+  test('rotating the secret shows the new one, which the API confirms', async () => {
+    const secret = page.getByTestId('secret');
+    assert.match(await secret.innerText(), /^whsec_•+$/, 'hidden until asked');
+    await page.getByRole('button', { name: 'Reveal' }).click();
+    const before = await secret.innerText();
+    assert.match(before, /^whsec_[A-Za-z0-9+/=]{40,}$/);
+    await page.getByRole('button', { name: 'Rotate secret' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Rotate the signing secret?' });
+    await dialog.waitFor();
+    // The modal's backdrop covers the viewport, so the picture is of the viewport.
+    await shot('08-rotate-secret', false);
+    await dialog.getByRole('button', { name: 'Rotate secret' }).click();
+    await page.getByText('New signing secret created').waitFor();
+    const rotated = await secret.innerText();
+    assert.notEqual(rotated, before);
+    const id = new URL(page.url()).hash.split('/').pop()!;
+    const fromApi = await hl.api('GET', `/v1/businesses/sunrise-yoga/webhooks/${id}`);
+    assert.equal(fromApi.body.secret, rotated);
+  });
+
+  test('the event catalogue shows each type in the chosen dialect, with its example as sent', async () => {
+    await nav('Event catalogue');
+    await heading('Event catalogue');
+    await page.getByLabel('Dialect').selectOption('opus1');
+    const card = page.locator('.type-card').first();
+    assert.equal(await card.locator('h2').innerText(), 'client_create_trigger');
+    await card.getByText('As sent in the opus1 dialect').click();
+    await card.locator('pre').filter({ hasText: 'X-Opus1-Signature' }).waitFor();
+    await shot('09-catalogue');
+  });
+
+  test('the admin overview charts attempts and lists the failing endpoint', async () => {
+    await nav('Overview');
+    await heading('Overview');
+    await page.locator('.chart').first().waitFor();
+    await page.locator('main').getByRole('link', { name: 'CRM sync' }).waitFor();
+    // The queue charts need two counts of the log, taken in the background as the page polls every 5 s.
+    await page.locator('.chart').nth(2).waitFor({ timeout: 25_000 });
+    assert.doesNotMatch(await page.locator('.stats').innerText(), /counting/);
+    await shot('10-overview');
+  });
+
+  test('at phone width (390 px) nothing scrolls sideways and the main actions are in reach', async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    await nav('Webhooks');
+    await heading('Webhooks');
+    await page.locator('main table').waitFor();
+    const add = page.getByRole('link', { name: '+ Add Webhook' });
+    const box = await add.boundingBox();
+    assert.ok(box && box.x >= 0 && box.x + box.width <= 390, `+ Add Webhook is inside the screen: ${JSON.stringify(box)}`);
+    const widths = async () => page.evaluate<number>('document.documentElement.scrollWidth');
+    assert.ok((await widths()) <= 390, `page is ${await widths()} px wide`);
+    await shot('11-phone-webhooks');
+
+    await page.locator('main .row-main', { hasText: 'CRM sync' }).click();
+    await heading('CRM sync');
+    await page.locator('.log tbody tr').first().waitFor();
+    assert.ok((await widths()) <= 390, `webhook page is ${await widths()} px wide`);
+    await shot('12-phone-webhook');
+    await page.setViewportSize({ width: 1280, height: 800 });
+  });
+
+  test("a business token opens its own business only, without the admin's pages", async () => {
+    const token = (await hl.api('POST', '/v1/businesses/sunrise-yoga/tokens')).body.token as string;
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await heading('Sign in');
+    assert.equal(await page.evaluate<number>('sessionStorage.length'), 0, 'signing out forgets the token');
+    await page.getByLabel('Access token').fill(token);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await heading('Webhooks');
+    await page.locator('main tbody tr').nth(1).waitFor();
+    assert.equal(await page.locator('main tbody tr').count(), 2);
+    const navText = await page.getByRole('navigation', { name: 'Main' }).innerText();
+    assert.doesNotMatch(navText, /Overview/);
+    await page.goto(`${hl.url}/#/b/other-business/webhooks`);
+    await heading('Page not found');
+  });
+
+  // The 200 ms budget itself is ui.serverTime.e2e.test.ts's, with 100k deliveries and retries
+  // for a loaded machine; here every answer must at least carry the server's timing.
+  test('no script errors, and every API answer carried its Server-Timing', () => {
+    assert.deepEqual(pageErrors, []);
+    assert.deepEqual(untimed, []);
+  });
+});

@@ -2,8 +2,8 @@
 // Hookline's end-to-end delivery benchmark: `npm run bench` (after `npm run build`).
 // Separate processes for the load generator (this one), Hookline and the receiver, all on
 // 127.0.0.1; every run checks that every event arrived. Method and results: docs/benchmarks.md.
-import { existsSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { killChildrenOnExit, killAll, interrupted } from './lib/children.mjs';
 import { readOptions, usage } from './lib/options.mjs';
@@ -13,6 +13,7 @@ import { postgresReachable } from './lib/postgres.mjs';
 import { ensureRedis } from './lib/redis.mjs';
 import { isHookline } from './lib/systems.mjs';
 import { summariseProfile } from './lib/cpuProfile.mjs';
+import { startCpuAccounting } from './lib/cpuAccounting.mjs';
 import { describeMachine } from './lib/machine.mjs';
 import { writeOutputs } from './lib/outputs.mjs';
 import { scenarios } from './scenarios/index.mjs';
@@ -42,6 +43,8 @@ const systems = await availableSystems(options, notes);
 const receiver = await startReceiver();
 const outDir = options.out ?? join(root, 'bench/results');
 const profileRoot = join(outDir, 'profiles');
+// Profiles of an earlier run in the same folders would be summarised as this run's.
+rmSync(profileRoot, { recursive: true, force: true });
 const results = [];
 
 try {
@@ -52,6 +55,7 @@ try {
       const ctx = { receiver, counts: options.counts, quick: options.quick, publishInFlight: 4, profileDir };
       const entry = { scenario: id, system };
       const t0 = Date.now();
+      const cpu = startCpuAccounting();
       try {
         Object.assign(entry, await scenario.run(ctx, system), { ok: true });
       } catch (err) {
@@ -60,8 +64,9 @@ try {
         process.stderr.write(`bench: (${id}) ${system} FAILED: ${err.stack ?? err.message}\n`);
       }
       entry.elapsedMs = Date.now() - t0;
+      entry.cpu = cpu.stop();
       const dir = profileDir(system);
-      if (dir && existsSync(dir)) entry.profiles = readdirSync(dir).filter((f) => f.endsWith('.cpuprofile')).map((f) => ({ file: join(dir, f), ...summariseProfile(join(dir, f)) }));
+      if (dir && existsSync(dir)) entry.profiles = readdirSync(dir).filter((f) => f.endsWith('.cpuprofile')).map((f) => ({ file: relative(root, join(dir, f)), ...summariseProfile(join(dir, f)) }));
       results.push(entry);
     }
   }

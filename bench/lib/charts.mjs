@@ -34,9 +34,10 @@ export function latencyChart(results) {
   const rate = results.find((r) => r.scenario === 'b' && r.ok)?.rate;
   return barChart({
     title: 'Publish → receipt latency, ms (lower is better)',
-    subtitle: `Open loop at ${rate ? Math.round(rate).toLocaleString('en-US') : '—'} events/s; dashed line: the 25 ms p99 target.`,
+    subtitle: `Open loop at ${rate ? Math.round(rate).toLocaleString('en-US') : '—'} events/s; logarithmic axis from 0.5 ms; dashed line: the 25 ms p99 target.`,
     groups,
     format: (v) => `${v.toFixed(1)} ms`,
     target: { value: 25, label: '25 ms' },
+    logFrom: 0.5,
   });
 }

@@ -29,6 +29,9 @@ export function renderReport(report, { scenarios, charts, root }) {
     report.command,
     '```',
     '',
+    ...(report.options.scale !== 1
+      ? [`Scaled run: every event count is ${report.options.scale}× the default (throughput ${formatNumber(report.counts.throughput)} instead of 200,000, backlog ${formatNumber(report.counts.backlog)} instead of 1,000,000), so that the whole run fits in about 15 minutes on this machine; the latency run's rate and length and the fan-out's 1,000 webhooks are unscaled. \`npm run bench\` without \`--scale\` runs the full counts.`, '']
+      : []),
     '## Results',
     '',
     markdownTable(columns, resultRows(report.results, scenarios)),
@@ -48,6 +51,8 @@ export function renderReport(report, { scenarios, charts, root }) {
   );
   for (const note of report.notes) p(`> ${note}`, '');
 
+  p(...cpuSection(report), '');
+
   const analysis = join(root, 'bench/analysis.md');
   if (existsSync(analysis)) p(readFileSync(analysis, 'utf8').trim(), '');
 
@@ -55,13 +60,15 @@ export function renderReport(report, { scenarios, charts, root }) {
   const missed = (r) => report.targets.some((t) => t.status === 'missed' && t.scenario === r.scenario && t.systems.includes(r.system));
   const profiled = report.results.filter((r) => r.profiles?.length && (r.scenario === 'a' || missed(r)));
   if (profiled.length) {
-    p('## CPU profiles of the Hookline process', '', 'Self time (a function\'s own CPU, excluding what it calls) from `node --cpu-prof`, grouped by module; native calls (SQLite statements, hashing, socket writes) are charged to the module that made them. Percentages are of busy (non-idle) time.', '');
+    p('## CPU profiles of the Hookline process', '', 'Self time (a function\'s own time, excluding what it calls) from `node --cpu-prof`, grouped by module; native calls (SQLite statements, hashing, socket writes) are charged to the module that made them. Percentages are of busy (non-idle) time. Shown for every throughput run and every run that missed a target; a process that lived less than 5 busy seconds (the one that sets up the backlog) is left out.', '');
     for (const r of profiled) {
-      r.profiles.forEach((prof, i) => {
-        p(`### (${r.scenario}) ${scenarios[r.scenario].title}, ${allSystems[r.system].label}${r.profiles.length > 1 ? `, process ${i + 1}` : ''}`, '');
-        p(`Busy ${formatNumber(prof.busyMs / 1000, 1)} s of ${formatNumber(prof.totalMs / 1000, 1)} s sampled (idle ${formatNumber(prof.idlePct)} %).`, '');
-        p(markdownTable(['module', 'self time', 'share'], prof.modules.slice(0, 8).map((x) => [x.module, `${formatNumber(x.ms)} ms`, `${formatNumber(x.pct, 1)} %`])), '');
-        p(markdownTable(['function', 'module', 'self time', 'share'], prof.functions.slice(0, 10).map((x) => [`\`${x.name}\`${x.where ? ` (${x.where})` : ''}`, x.module, `${formatNumber(x.ms)} ms`, `${formatNumber(x.pct, 1)} %`])), '');
+      const profiles = r.profiles.filter((x) => x.busyMs >= 5000);
+      profiles.forEach((prof, i) => {
+        const title = `(${r.scenario}) ${scenarios[r.scenario].title}, ${allSystems[r.system].label}${profiles.length > 1 ? `, process ${i + 1}` : ''}`;
+        p('<details>', `<summary>${title}: busy ${formatNumber(prof.busyMs / 1000, 1)} s of ${formatNumber(prof.totalMs / 1000, 1)} s; top: ${prof.functions.slice(0, 3).map((x) => `${x.name} ${formatNumber(x.pct)} %`).join(', ')}</summary>`, '');
+        p(markdownTable(['module', 'self time', 'share'], prof.modules.slice(0, 6).map((x) => [x.module, `${formatNumber(x.ms)} ms`, `${formatNumber(x.pct, 1)} %`])), '');
+        p(markdownTable(['function', 'module', 'self time', 'share'], prof.functions.slice(0, 8).map((x) => [`\`${x.name}\`${x.where ? ` (${x.where})` : ''}`, x.module, `${formatNumber(x.ms)} ms`, `${formatNumber(x.pct, 1)} %`])), '');
+        p('</details>', '');
       });
     }
   }
@@ -93,4 +100,24 @@ export function renderReport(report, { scenarios, charts, root }) {
     '',
   );
   return lines.join('\n');
+}
+
+const cpuRoles = ['Hookline', 'receiver', 'load generator', 'baseline sender', 'PostgreSQL', 'Redis'];
+
+/** Where the cores went in each run: the context every rate above needs on a shared machine. */
+function cpuSection(report) {
+  const runs = report.results.filter((r) => r.cpu?.capacity > 0);
+  if (!runs.length) return [];
+  const pct = (x, cap) => `${formatNumber((100 * x) / cap)} %`;
+  const rows = runs.map((r) => {
+    const c = r.cpu;
+    return [`(${r.scenario}) ${allSystems[r.system].label}`, ...cpuRoles.map((role) => (c.byRole[role] ? pct(c.byRole[role], c.capacity) : '')), pct(c.other, c.capacity), pct(c.idle, c.capacity)];
+  });
+  return [
+    '## Where the CPU went',
+    '',
+    `Share of the machine's ${report.machine.cores} cores over each whole run (start-up included), from \`/proc\`: the receiver, the load generator and the database run on the same cores as the system measured, and "other work" is everything else on the machine during the run. A run with much other work measured a slower machine than the rest.`,
+    '',
+    markdownTable(['run', ...cpuRoles, 'other work', 'idle'], rows),
+  ];
 }

@@ -2,7 +2,7 @@
 // light and dark themes (it draws its own white background).
 const esc = (s) => String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
-export function barChart({ title, subtitle = '', groups, format = (v) => String(v), target = null, legend = [] }) {
+export function barChart({ title, subtitle = '', groups, format = (v) => String(v), target = null, legend = [], logFrom = null }) {
   const width = 820;
   const labelWidth = 230;
   const plotWidth = width - labelWidth - 110;
@@ -11,7 +11,11 @@ export function barChart({ title, subtitle = '', groups, format = (v) => String(
   const groupGap = 18;
   const top = 58 + (legend.length ? 20 : 0) + (target ? 14 : 0);
   const max = Math.max(1e-9, ...groups.flatMap((g) => g.bars.map((b) => b.value ?? 0)), target?.value ?? 0) * 1.05;
-  const x = (v) => labelWidth + (plotWidth * v) / max;
+  // A log axis when values span orders of magnitude (latencies from 1 ms to seconds), so the
+  // small ones stay readable; `logFrom` is where bars start.
+  const x = logFrom
+    ? (v) => labelWidth + (plotWidth * Math.max(0, Math.log10(Math.max(v, logFrom) / logFrom))) / Math.log10(max / logFrom)
+    : (v) => labelWidth + (plotWidth * v) / max;
   const parts = [];
   let y = top;
   for (const g of groups) {

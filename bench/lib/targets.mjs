@@ -3,6 +3,7 @@
 import { formatNumber } from './figures.mjs';
 
 const HOOKLINE = ['sqlite', 'pg1', 'pg2'];
+const NAME = { sqlite: 'SQLite', pg1: 'PostgreSQL ×1', pg2: 'PostgreSQL ×2' };
 
 export function evaluateTargets(results) {
   const get = (scenario, system) => results.find((r) => r.scenario === scenario && r.system === system && r.ok) ?? null;
@@ -22,16 +23,16 @@ export function evaluateTargets(results) {
 
   for (const system of HOOKLINE) {
     const b = get('b', system);
-    if (b) add('b', `${system}: p99 ≤ 25 ms at 1,000 events/s`, true, b.latencyMs.p99 <= 25 && b.rate >= 950, `p99 ${formatNumber(b.latencyMs.p99, 1)} ms at ${formatNumber(b.rate)} events/s`, [system]);
+    if (b) add('b', `${NAME[system]}: p99 ≤ 25 ms at 1,000 events/s`, true, b.latencyMs.p99 <= 25 && b.rate >= 950, `p99 ${formatNumber(b.latencyMs.p99, 1)} ms at ${formatNumber(b.rate)} events/s`, [system]);
     const c = get('c', system);
-    if (c) add('c', `${system}: all 1,000 fan-out deliveries within 1 s`, true, c.allDeliveredMs <= 1000 && c.count >= 1000, `${formatNumber(c.allDeliveredMs)} ms for ${formatNumber(c.count)}`, [system]);
+    if (c) add('c', `${NAME[system]}: all 1,000 fan-out deliveries within 1 s`, true, c.allDeliveredMs <= 1000 && c.count >= 1000, `${formatNumber(c.allDeliveredMs)} ms for ${formatNumber(c.count)}`, [system]);
     const d = get('d', system);
     const a = get('a', system);
-    if (d) add('d', `${system}: healthy deliveries ≥ 90 % of (a) with 10 % of endpoints hung`, !!a, d.deliveriesPerSec >= 0.9 * a?.deliveriesPerSec, `${formatNumber((100 * d.deliveriesPerSec) / a?.deliveriesPerSec)} % of (a)`, [system]);
+    if (d) add('d', `${NAME[system]}: healthy deliveries ≥ 90 % of (a) with 10 % of endpoints hung`, !!a, d.deliveriesPerSec >= 0.9 * a?.deliveriesPerSec, `${formatNumber((100 * d.deliveriesPerSec) / a?.deliveriesPerSec)} % of (a)`, [system]);
     const e = get('e', system);
     if (e) {
-      add('e', `${system}: backlog drain ≥ 80 % of (a)`, !!a, e.deliveriesPerSec >= 0.8 * a?.deliveriesPerSec, `${formatNumber((100 * e.deliveriesPerSec) / a?.deliveriesPerSec)} % of (a)`, [system]);
-      add('e', `${system}: peak RSS ≤ 256 MB while draining`, e.peakRssMb !== null, e.peakRssMb <= 256, `${formatNumber(e.peakRssMb)} MB`, [system]);
+      add('e', `${NAME[system]}: backlog drain ≥ 80 % of (a)`, !!a, e.deliveriesPerSec >= 0.8 * a?.deliveriesPerSec, `${formatNumber((100 * e.deliveriesPerSec) / a?.deliveriesPerSec)} % of (a)`, [system]);
+      add('e', `${NAME[system]}: peak RSS ≤ 256 MB while draining`, e.peakRssMb !== null, e.peakRssMb <= 256, `${formatNumber(e.peakRssMb)} MB`, [system]);
     }
   }
   const pg1A = get('a', 'pg1');

@@ -115,3 +115,24 @@ test('an endpoint unhealthy for longer than HOOKLINE_DISABLE_AFTER_MS is disable
     return list.length === 8 && list.every((d: { status: string }) => d.status === 'succeeded');
   }, 10_000);
 });
+
+test('deleting a webhook whose circuit is open fails its parked deliveries without another attempt', async (t) => {
+  const rx = await startReceiver((_r, res) => {
+    res.statusCode = 500;
+    res.end();
+  });
+  t.after(() => rx.close());
+  const b = await business();
+  const wh = (await hl.api('POST', `/v1/businesses/${b}/webhooks`, { url: rx.url, events: ['*'], max_in_flight: 1, retry_schedule: Array(20).fill(0) })).body;
+  const events = Array.from({ length: 10 }, (_, i) => ({ type: 'invoice/paid', data: { n: i } }));
+  await hl.api('POST', `/v1/businesses/${b}/events/batch`, { events });
+  await until('unhealthy', async () => (await webhookOf(b, wh.id)).health.state === 'unhealthy');
+  const ids = (await deliveriesOf(b, wh.id)).map((d: { id: string }) => d.id);
+  assert.equal((await hl.api('DELETE', `/v1/businesses/${b}/webhooks/${wh.id}`)).status, 204);
+  const sent = rx.received.length;
+  await until('all failed', async () => {
+    const all = await Promise.all(ids.map(async (id: string) => (await hl.api('GET', `/v1/businesses/${b}/deliveries/${id}`)).body.status));
+    return all.every((s) => s === 'failed');
+  });
+  assert.ok(rx.received.length <= sent + 1, 'no attempts after the delete (one probe may have been on its way)');
+});

@@ -73,12 +73,12 @@ test('PostgreSQL: a webhook\u2019s max_in_flight and rate_limit hold across two 
   await until('every event reached both receivers', async () => slow.received.length >= ids.length && limited.received.length >= ids.length, 60_000);
   const times = limited.received.map((r) => r.at);
   const span = Math.max(...times) - Math.min(...times);
-  t.diagnostic(`max_in_flight 2: at most ${most} open; rate_limit 20/s: ${ids.length} in ${Date.now() - started} ms, spread over ${span} ms, busiest second ${peak(times, 1000)}, busiest two seconds ${peak(times, 2000)}`);
+  t.diagnostic(`max_in_flight 2: at most ${most} open; rate_limit 20/s: ${ids.length} in ${Date.now() - started} ms, spread over ${span} ms, busiest second ${peak(times, 1000)}, busiest three seconds ${peak(times, 3000)}`);
   assert.ok(most <= 2, `the receiver saw ${most} requests open at once`);
   assert.equal(new Set(slow.received.map((r) => r.headers['webhook-id'])).size, ids.length);
   // 120 requests at 20/s take about 6 s however the two processes share them.
-  assert.ok(span >= 5000, `120 requests were spread over ${span} ms`);
+  assert.ok(span >= 5500, `120 requests were spread over ${span} ms`);
   // Arrival times are taken in this (busy) test process, so a stall here bunches requests that
-  // were sent apart; two-second windows keep that noise out of the verdict.
-  assert.ok(peak(times, 2000) <= 46, `busiest two seconds had ${peak(times, 2000)} requests`);
+  // were sent apart; three-second windows (60 allowed, +15 %) keep that noise out of the verdict.
+  assert.ok(peak(times, 3000) <= 69, `busiest three seconds had ${peak(times, 3000)} requests`);
 });

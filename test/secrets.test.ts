@@ -156,3 +156,33 @@ test('end to end with HOOKLINE_ENCRYPTION_KEY: deliveries are signed and carry t
   assert.deepEqual([listed.secret, listed.headers], [undefined, { 'X-Api-Key': '[redacted]' }]);
   assert.equal((await hl.api('GET', `/v1/businesses/enc/webhooks/${wh.id}`)).body.headers['X-Api-Key'], 'receiver-api-key-42');
 });
+
+test('a server logging at trace writes neither secrets nor header values nor the key', async (t) => {
+  const { mkdtempSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { loadConfig } = await import('../src/config.js');
+  const { startHookline, REDACTED_LOG_PATHS } = await import('../src/app.js');
+  const { apiClient } = await import('./helpers/hookline.js');
+  const dir = mkdtempSync(join(tmpdir(), 'hookline-logs-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  let out = '';
+  const sink = new Writable({ write: (chunk, _e, done) => ((out += String(chunk)), done()) });
+  const config = loadConfig({}, { port: 0, databaseUrl: `file:${join(dir, 'h.db')}`, adminToken: 'log-test-admin-token-0123', allowPrivateNetworks: true, logLevel: 'trace', encryptionKey: K1 });
+  const handle = await startHookline(config, { mode: 'serve', logger: pino({ level: 'trace', redact: { paths: REDACTED_LOG_PATHS, censor: '[redacted]' } }, sink) });
+  t.after(() => handle.stop());
+  const rx = await startReceiver((_r, res) => {
+    res.statusCode = 500;
+    res.end();
+  });
+  t.after(() => rx.close());
+  const api = apiClient(handle.url!, 'log-test-admin-token-0123');
+  await api('POST', '/v1/businesses', { id: 'logs', name: 'Logs' });
+  const wh = (await api('POST', '/v1/businesses/logs/webhooks', { url: rx.url, events: ['*'], retry_schedule: [], headers: { 'X-Api-Key': 'log-header-value-77' } })).body;
+  await api('POST', '/v1/businesses/logs/events', { type: 'invoice/paid', data: {} });
+  await api('PATCH', `/v1/businesses/logs/webhooks/${wh.id}`, { headers: { 'X-Api-Key': 'log-header-value-78' } });
+  await api('POST', `/v1/businesses/logs/webhooks/${wh.id}/rotate-secret`);
+  await rx.waitFor(1);
+  await handle.stop();
+  assert.ok(out.length > 0, 'something was logged');
+  for (const s of [wh.secret, 'log-header-value-77', 'log-header-value-78', K1, 'log-test-admin-token-0123']) assert.ok(!out.includes(s), `${s.slice(0, 12)}… was logged`);
+});

@@ -131,8 +131,10 @@ export class SenderLeases {
           if (q.sender !== before || q.sender === 'mine') changed.push(q);
         }
       } catch (err) {
-        // Keep what we had: an unrenewed lease simply runs out and `allows` stops attempts in time.
+        // Keep what we had: an unrenewed lease simply runs out and `allows` stops attempts in
+        // time. Look again in a second, when the store may be back.
         this.onError(err as Error);
+        setTimeout(() => this.changed(group), FOREIGN_RECHECK_MS).unref();
       }
     }
     if (changed.length > 0) this.changed(changed);

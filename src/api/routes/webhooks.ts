@@ -115,6 +115,8 @@ export const webhookRoutes =
           throw new HooklineError('WEBHOOK_NOT_FOUND', `No webhook "${req.params.id}" in business "${req.params.b}".`);
         }
         ctx.dispatcher.invalidate(req.params.id);
+        // Parked deliveries (disabled, or an open circuit) are due again so the claim fails them.
+        if ((await ctx.store.unparkWebhook(req.params.id, Date.now())) > 0) ctx.dispatcher.wake();
         return reply.code(204).send();
       },
     );

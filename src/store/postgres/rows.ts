@@ -1,3 +1,4 @@
+export { deliveryFromRow } from '../deliveryFromRow.js';
 import type { AttemptRow, BusinessRow, DeliveryRow, EventRow, EventTypeRow, WebhookRow } from '../Store.js';
 
 /**
@@ -67,22 +68,6 @@ export function webhookFromRow(r: RawRow): WebhookRow {
   };
 }
 
-export function deliveryFromRow(r: RawRow): DeliveryRow {
-  return {
-    id: r.id as string,
-    business_id: r.business_id as string,
-    event_id: r.event_id as string,
-    webhook_id: r.webhook_id as string,
-    event_type: r.event_type as string,
-    status: r.status as DeliveryRow['status'],
-    attempt_count: r.attempt_count as number,
-    next_attempt_at: (r.next_attempt_at as number | null) ?? null,
-    last_status_code: (r.last_status_code as number | null) ?? null,
-    lease_owner: (r.lease_owner as string | null) ?? null,
-    created_at: r.created_at as number,
-    updated_at: r.updated_at as number,
-  };
-}
 
 export function eventFromRow(r: RawRow): EventRow {
   return {

@@ -1,4 +1,5 @@
-import type { DeliveryRow, EventRow, NewEvent, PublishItem, PublishResult } from '../Store.js';
+import { newDeliveryRow } from '../deliveryFromRow.js';
+import type { EventRow, PublishItem, PublishResult } from '../Store.js';
 import type { PgDatabase } from './PgDatabase.js';
 import { DUE_CHANNEL } from './DueListener.js';
 import { eventFromRow, type RawRow } from './rows.js';
@@ -115,19 +116,3 @@ export async function publishEvents(db: PgDatabase, items: PublishItem[]): Promi
   return results;
 }
 
-function newDeliveryRow(event: NewEvent, d: PublishItem['deliveries'][number]): DeliveryRow {
-  return {
-    id: d.id,
-    business_id: event.business_id,
-    event_id: event.id,
-    webhook_id: d.webhook_id,
-    event_type: event.type,
-    status: 'pending',
-    attempt_count: 0,
-    next_attempt_at: d.next_attempt_at,
-    last_status_code: null,
-    lease_owner: d.lease_owner,
-    created_at: event.created_at,
-    updated_at: event.created_at,
-  };
-}

@@ -1,3 +1,4 @@
+import { newDeliveryRow } from '../deliveryFromRow.js';
 import type Database from 'better-sqlite3';
 import type {
   AttemptOutcome,
@@ -56,20 +57,7 @@ export class SqliteDeliveries {
         const rows: DeliveryRow[] = [];
         for (const d of deliveries) {
           insertDelivery.run(d.id, event.business_id, event.id, d.webhook_id, event.type, d.next_attempt_at, d.lease_owner, event.created_at, event.created_at);
-          rows.push({
-            id: d.id,
-            business_id: event.business_id,
-            event_id: event.id,
-            webhook_id: d.webhook_id,
-            event_type: event.type,
-            status: 'pending',
-            attempt_count: 0,
-            next_attempt_at: d.next_attempt_at,
-            last_status_code: null,
-            lease_owner: d.lease_owner,
-            created_at: event.created_at,
-            updated_at: event.created_at,
-          });
+          rows.push(newDeliveryRow(event, d));
         }
         results.push({ event: { ...event }, created: true, deliveries: rows });
       }

@@ -5,7 +5,7 @@ import { dialectNames, findDialect } from '../src/dialects/index.js';
 import { toFiletime, uuidV5 } from '../src/dialects/upodiIds.js';
 import { withFields } from '../src/dialects/dataJson.js';
 
-/** The mapping in the project's canonical-types notes, one table per seed platform. */
+/** Each seed platform's own event names and the catalogue types they map to (docs/dialects.md). */
 const mappings: Record<string, Record<string, string>> = {
   opus1: {
     client_create_trigger: 'client/created',

@@ -174,8 +174,11 @@ describe('dashboard in a real browser', { skip: browserSuiteSkip() }, () => {
     await page.getByRole('button', { name: 'Send test event' }).click();
     await page.locator('.log tr[data-status="failed"]').waitFor();
     await page.getByLabel('Status').selectOption('failed');
-    await page.locator('.log tbody tr').first().waitFor();
-    assert.equal(await page.locator('.log tr[data-status="succeeded"]').count(), 0, 'the status filter shows failed deliveries only');
+    // The log reloads for the filter: wait for the unfiltered rows to go instead of counting
+    // while the old list may still be on screen (a timeout here means the filter failed).
+    await page.locator('.log tr[data-status="succeeded"]').waitFor({ state: 'detached', timeout: 10_000 });
+    await page.locator('.log tr[data-status="failed"]').first().waitFor();
+    assert.equal(await page.locator('.log tbody tr[data-status]:not([data-status="failed"])').count(), 0, 'the status filter shows failed deliveries only');
     await page.getByLabel('Status').selectOption('');
     await page.locator('.log tr[data-status="succeeded"]').waitFor();
     await shot('07-webhook-failing');

@@ -18,11 +18,7 @@ export interface Config {
   readonly allowPrivateNetworks: boolean;
   /** HOOKLINE_MAX_IN_FLIGHT, default 256: attempts in flight across all webhooks in one process. */
   readonly maxInFlight: number;
-  /**
-   * HOOKLINE_MAX_HELD, default 5000: deliveries one process keeps queued in memory. Measured
-   * with a 100k backlog (docs/benchmarks.md): 5000 drained faster and peaked ~150 MB lower
-   * than 50000, because a deep in-memory queue only adds lease renewals and GC work.
-   */
+  /** HOOKLINE_MAX_HELD, default 50000: deliveries one process keeps queued in memory. */
   readonly maxHeld: number;
   /** HOOKLINE_LEASE_MS, default 120000: how long a claim lasts before another process may take it. */
   readonly leaseMs: number;
@@ -65,7 +61,7 @@ export const defaults: Config = Object.freeze({
   adminToken: null,
   allowPrivateNetworks: false,
   maxInFlight: 256,
-  maxHeld: 5_000,
+  maxHeld: 50_000,
   leaseMs: 120_000,
   pollMs: 250,
   claimBatch: 500,

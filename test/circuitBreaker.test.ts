@@ -100,7 +100,7 @@ test('an endpoint unhealthy for longer than HOOKLINE_DISABLE_AFTER_MS is disable
   const disabled = await until('disabled', async () => {
     const w = (await quick.api('GET', `/v1/businesses/dis/webhooks/${wh.id}`)).body;
     return w.health.state === 'disabled' && w;
-  }, 10_000);
+  }, 30_000);
   assert.equal(disabled.enabled, false);
   assert.match(disabled.health.reason, /^Failing for \d+ min/);
   const before = rx.received.length;

@@ -22,7 +22,6 @@ export async function attemptDelivery(
   let error: string | null = null;
   let responseBody: string | null = null;
   let retryAfterMs: number | null = null;
-  let startedAt = started;
   let durationMs = 0;
   let ok = false;
 
@@ -43,7 +42,9 @@ export async function attemptDelivery(
         headers: { ...webhook.headers, ...rendered.headers },
         timeoutMs: webhook.timeout_ms,
       });
-      ({ statusCode, responseBody, retryAfterMs, startedAt, durationMs } = result);
+      // The attempt's recorded time stays the render time, not the sender's: the signed
+      // timestamp comes from it, and …/request re-renders from the recorded time.
+      ({ statusCode, responseBody, retryAfterMs, durationMs } = result);
       ok = statusCode !== null && dialect.isSuccess(statusCode);
       error = ok ? null : (result.error ?? 'http_status');
     }
@@ -68,7 +69,7 @@ export async function attemptDelivery(
       attempt: {
         delivery_id: delivery.id,
         number: attemptNumber,
-        started_at: startedAt,
+        started_at: started,
         duration_ms: durationMs,
         status_code: statusCode,
         error,

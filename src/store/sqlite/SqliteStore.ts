@@ -20,6 +20,7 @@ import { eventTypeFromRow, webhookFromRow, webhookToColumns, type RawRow } from 
 import { SqliteDeliveries } from './SqliteDeliveries.js';
 import { SqliteRetentionSweep } from './SqliteRetentionSweep.js';
 import { guardStoreErrors } from './storeErrors.js';
+import { WalCheckpointer } from './WalCheckpointer.js';
 
 /** How long a write waits for another connection's lock before failing with STORE_UNAVAILABLE. */
 export const DEFAULT_BUSY_TIMEOUT_MS = 5000;
@@ -56,6 +57,7 @@ export class SqliteStore extends SqliteDeliveries implements Store {
   readonly capabilities = Object.freeze({ multiProcess: false, notify: false });
 
   private sweeping = false;
+  private checkpointer: WalCheckpointer | null = null;
 
   static open(databaseUrl: string): SqliteStore {
     const path = sqlitePath(databaseUrl);
@@ -77,7 +79,9 @@ export class SqliteStore extends SqliteDeliveries implements Store {
     }
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
-    return guardStoreErrors(new SqliteStore(db));
+    const store = new SqliteStore(db);
+    if (path !== ':memory:') store.checkpointer = WalCheckpointer.start(db, path);
+    return guardStoreErrors(store);
   }
 
   async migrate(): Promise<void> {
@@ -85,6 +89,7 @@ export class SqliteStore extends SqliteDeliveries implements Store {
   }
 
   async close(): Promise<void> {
+    await this.checkpointer?.stop();
     if (this.db.open) this.db.close();
   }
 

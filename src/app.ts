@@ -6,6 +6,7 @@ import type { Store } from './store/Store.js';
 import { EventCatalog } from './catalog/EventCatalog.js';
 import { Dispatcher } from './dispatch/Dispatcher.js';
 import { createSender } from './dispatch/sendAttempt.js';
+import { createThreadedSender } from './dispatch/SenderThread.js';
 import { Publisher } from './publish/Publisher.js';
 import { ensureAdminToken } from './auth/adminToken.js';
 import { TokenAuth } from './auth/TokenAuth.js';
@@ -91,7 +92,11 @@ export async function startHookline(config: Config, opts: StartOptions): Promise
   const catalog = new EventCatalog();
   for (const row of await store.listEventTypes()) catalog.register(row);
 
-  const sender = createSender({ allowPrivateNetworks: config.allowPrivateNetworks, userAgent: `Hookline/${VERSION}` });
+  const senderOptions = { allowPrivateNetworks: config.allowPrivateNetworks, userAgent: `Hookline/${VERSION}` };
+  const sender = config.sendThread
+    ? createThreadedSender(senderOptions, (err) => log.error({ err }, 'sending thread error'))
+    : createSender(senderOptions);
+  await sender.ready();
   const dispatcher = new Dispatcher({ store, config, sender, events });
   const publisher = new Publisher({ store, config, catalog, dispatcher, events });
   const metrics = new Metrics(events, dispatcher, store);

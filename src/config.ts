@@ -18,6 +18,11 @@ export interface Config {
   readonly allowPrivateNetworks: boolean;
   /** HOOKLINE_MAX_IN_FLIGHT, default 256: attempts in flight across all webhooks in one process. */
   readonly maxInFlight: number;
+  /**
+   * HOOKLINE_SEND_THREAD, default true: send HTTP requests from a worker thread, so that sending
+   * and storing use two cores (docs/architecture.md#threads). false sends from the main thread.
+   */
+  readonly sendThread: boolean;
   /** HOOKLINE_MAX_HELD, default 50000: deliveries one process keeps queued in memory. */
   readonly maxHeld: number;
   /** HOOKLINE_LEASE_MS, default 120000: how long a claim lasts before another process may take it. */
@@ -61,6 +66,7 @@ export const defaults: Config = Object.freeze({
   adminToken: null,
   allowPrivateNetworks: false,
   maxInFlight: 256,
+  sendThread: true,
   maxHeld: 50_000,
   leaseMs: 120_000,
   pollMs: 250,
@@ -83,6 +89,7 @@ export const envNames: Readonly<Record<keyof Config, string>> = Object.freeze({
   adminToken: 'HOOKLINE_ADMIN_TOKEN',
   allowPrivateNetworks: 'HOOKLINE_ALLOW_PRIVATE_NETWORKS',
   maxInFlight: 'HOOKLINE_MAX_IN_FLIGHT',
+  sendThread: 'HOOKLINE_SEND_THREAD',
   maxHeld: 'HOOKLINE_MAX_HELD',
   leaseMs: 'HOOKLINE_LEASE_MS',
   pollMs: 'HOOKLINE_POLL_MS',
@@ -156,6 +163,7 @@ export function loadConfig(env: Record<string, string | undefined> = {}, overrid
     adminToken: adminToken === null ? null : String(adminToken),
     allowPrivateNetworks: bool(envNames.allowPrivateNetworks, pick('allowPrivateNetworks')),
     maxInFlight: int(envNames.maxInFlight, pick('maxInFlight'), 1, 100_000),
+    sendThread: bool(envNames.sendThread, pick('sendThread')),
     maxHeld: int(envNames.maxHeld, pick('maxHeld'), 100, 10_000_000),
     leaseMs: int(envNames.leaseMs, pick('leaseMs'), 1_000, 3_600_000),
     pollMs: int(envNames.pollMs, pick('pollMs'), 10, 60_000),

@@ -17,6 +17,8 @@ export interface SendRequest {
 }
 
 export interface Sender {
+  /** Resolves once attempts can start without waiting for a thread to load; rejects if it cannot start. */
+  ready(): Promise<void>;
   /** Never rejects: every failure is a SendResult with an `error` code. */
   send(req: SendRequest): Promise<SendResult>;
   /** Waits for attempts in flight (each bounded by its timeout), then closes every connection. Safe to call twice. */
@@ -80,6 +82,7 @@ export function createSender(opts: SenderOptions): Sender {
   }
 
   return {
+    ready: () => Promise.resolve(),
     send(req) {
       const startedAt = Date.now();
       const t0 = performance.now();

@@ -1,0 +1,146 @@
+import { Worker } from 'node:worker_threads';
+import { createSender, type Sender, type SenderOptions, type SendRequest, type SendResult } from './sendAttempt.js';
+
+type Job = [id: number, url: string, body: string, headers: Record<string, string>, timeoutMs: number];
+export type ToSenderThread = { jobs: Job[] } | { close: 'graceful' | 'abort' };
+export type FromSenderThread = { results: [number, SendResult][] } | { ready: true } | { closed: true };
+
+// From the TypeScript sources (tests, `tsx`), the thread must load tsx itself: loader hooks
+// registered with --import do not reach worker threads on Node 20.
+const BOOT = `
+const { workerData } = require('node:worker_threads');
+(async () => {
+  if (workerData.entry.endsWith('.ts')) (await import('tsx/esm/api')).register();
+  await import(workerData.entry);
+})().catch((err) => { throw err; });
+`;
+
+function failed(error: 'network' | 'invalid_request'): SendResult {
+  return { startedAt: Date.now(), durationMs: 0, statusCode: null, error, responseBody: null, retryAfterMs: null };
+}
+
+/**
+ * A Sender whose HTTP work (connections, writing requests, parsing responses, the deadline
+ * timers) runs on a worker thread, so that it uses the second core while the main thread
+ * validates, stores and records (docs/architecture.md#threads). Requests made in one turn of
+ * the event loop cross in one message; results come back batched the same way.
+ *
+ * If the thread dies, the attempts it held fail with `network` (their deliveries are retried
+ * like any failed attempt) and later attempts are sent from this thread instead.
+ */
+export interface ThreadedSender extends Sender {
+  /** The worker, for diagnostics (and for tests that stop it to see the fallback take over). */
+  readonly thread: Worker;
+}
+
+export function createThreadedSender(opts: SenderOptions, onError: (err: Error) => void): ThreadedSender {
+  const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
+  const entry = new URL(`./senderThreadMain${ext}`, import.meta.url).href;
+  const worker = new Worker(BOOT, { eval: true, workerData: { ...opts, entry } });
+  worker.unref();
+  const pending = new Map<number, (r: SendResult) => void>();
+  let outbox: Job[] = [];
+  let scheduled = false;
+  let seq = 0;
+  let fallback: Sender | null = null;
+  let closing: Promise<void> | null = null;
+  let exited = false;
+  let closedByThread!: () => void;
+  const threadClosed = new Promise<void>((resolve) => (closedByThread = resolve));
+  worker.once('exit', () => closedByThread());
+
+  function settle(id: number, result: SendResult): void {
+    const resolve = pending.get(id);
+    if (!resolve) return;
+    pending.delete(id);
+    resolve(result);
+  }
+
+  // Holds the process open while attempts are out, as the sockets of an in-thread sender would.
+  function track(): void {
+    if (pending.size === 0 && !closing) worker.unref();
+  }
+
+  let started!: () => void;
+  let failedToStart!: (err: Error) => void;
+  const ready = new Promise<void>((resolve, reject) => {
+    started = resolve;
+    failedToStart = reject;
+  });
+  // Nobody may ask; a thread that dies early is reported through onError as well.
+  ready.catch(() => {});
+
+  worker.on('message', (m: FromSenderThread) => {
+    if ('results' in m) for (const [id, r] of m.results) settle(id, r);
+    else if ('ready' in m) started();
+    else closedByThread();
+    track();
+  });
+  worker.on('error', (err) => onError(err));
+  worker.once('exit', (code) => {
+    exited = true;
+    failedToStart(new Error(`the sending thread exited before it was ready (exit code ${code})`));
+    if (!closing) {
+      onError(new Error(`the sending thread stopped (exit code ${code}); sending from the main thread from now on`));
+      fallback = createSender(opts);
+    }
+    for (const id of [...pending.keys()]) settle(id, failed('network'));
+  });
+
+  function flush(): void {
+    scheduled = false;
+    const jobs = outbox;
+    outbox = [];
+    if (exited) {
+      for (const [id] of jobs) settle(id, failed('network'));
+      return;
+    }
+    try {
+      worker.postMessage({ jobs } satisfies ToSenderThread);
+    } catch {
+      // Something in the batch cannot be cloned: send what can, fail the rest.
+      for (const job of jobs) {
+        try {
+          worker.postMessage({ jobs: [job] } satisfies ToSenderThread);
+        } catch {
+          settle(job[0], failed('invalid_request'));
+        }
+      }
+    }
+  }
+
+  function closeWith(how: 'graceful' | 'abort'): Promise<void> {
+    closing ??= (async () => {
+      if (scheduled) flush();
+      if (!exited) {
+        worker.ref();
+        worker.postMessage({ close: how } satisfies ToSenderThread);
+        await threadClosed;
+        // Its connections are closed; end it, whatever else (a module loader) keeps its loop alive.
+        await worker.terminate();
+      }
+      await fallback?.[how === 'abort' ? 'destroy' : 'close']();
+    })();
+    return closing;
+  }
+
+  return {
+    thread: worker,
+    ready: () => ready,
+    send(req: SendRequest): Promise<SendResult> {
+      if (fallback) return fallback.send(req);
+      if (closing) return Promise.resolve(failed('network'));
+      const id = ++seq;
+      if (pending.size === 0) worker.ref();
+      const result = new Promise<SendResult>((resolve) => pending.set(id, resolve));
+      outbox.push([id, req.url, req.body, req.headers, req.timeoutMs]);
+      if (!scheduled) {
+        scheduled = true;
+        queueMicrotask(flush);
+      }
+      return result;
+    },
+    close: () => closeWith('graceful'),
+    destroy: () => closeWith('abort'),
+  };
+}

@@ -73,7 +73,10 @@ export async function migrate(config: Config): Promise<void> {
 
 export async function startHookline(config: Config, opts: StartOptions): Promise<HooklineHandle> {
   const log = opts.logger ?? createLogger(config);
-  const rawStore = await openStore(config.databaseUrl, { onBackgroundError: (err) => log.warn({ err }, 'database connection problem') });
+  const rawStore = await openStore(config.databaseUrl, {
+    onBackgroundError: (err) => log.warn({ err }, 'database connection problem'),
+    thread: config.threads,
+  });
   const box = SecretBox.fromConfig(config);
   try {
     await rawStore.migrate();
@@ -93,7 +96,7 @@ export async function startHookline(config: Config, opts: StartOptions): Promise
   for (const row of await store.listEventTypes()) catalog.register(row);
 
   const senderOptions = { allowPrivateNetworks: config.allowPrivateNetworks, userAgent: `Hookline/${VERSION}` };
-  const sender = config.sendThread
+  const sender = config.threads
     ? createThreadedSender(senderOptions, (err) => log.error({ err }, 'sending thread error'))
     : createSender(senderOptions);
   await sender.ready();

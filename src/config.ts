@@ -19,10 +19,11 @@ export interface Config {
   /** HOOKLINE_MAX_IN_FLIGHT, default 256: attempts in flight across all webhooks in one process. */
   readonly maxInFlight: number;
   /**
-   * HOOKLINE_SEND_THREAD, default true: send HTTP requests from a worker thread, so that sending
-   * and storing use two cores (docs/architecture.md#threads). false sends from the main thread.
+   * HOOKLINE_THREADS, default true: the HTTP sender, and the SQLite store, each run on a worker
+   * thread, so that one process uses more than one core (docs/architecture.md#threads). false
+   * runs both on the main thread.
    */
-  readonly sendThread: boolean;
+  readonly threads: boolean;
   /** HOOKLINE_MAX_HELD, default 50000: deliveries one process keeps queued in memory. */
   readonly maxHeld: number;
   /** HOOKLINE_LEASE_MS, default 120000: how long a claim lasts before another process may take it. */
@@ -66,7 +67,7 @@ export const defaults: Config = Object.freeze({
   adminToken: null,
   allowPrivateNetworks: false,
   maxInFlight: 256,
-  sendThread: true,
+  threads: true,
   maxHeld: 50_000,
   leaseMs: 120_000,
   pollMs: 250,
@@ -89,7 +90,7 @@ export const envNames: Readonly<Record<keyof Config, string>> = Object.freeze({
   adminToken: 'HOOKLINE_ADMIN_TOKEN',
   allowPrivateNetworks: 'HOOKLINE_ALLOW_PRIVATE_NETWORKS',
   maxInFlight: 'HOOKLINE_MAX_IN_FLIGHT',
-  sendThread: 'HOOKLINE_SEND_THREAD',
+  threads: 'HOOKLINE_THREADS',
   maxHeld: 'HOOKLINE_MAX_HELD',
   leaseMs: 'HOOKLINE_LEASE_MS',
   pollMs: 'HOOKLINE_POLL_MS',
@@ -163,7 +164,7 @@ export function loadConfig(env: Record<string, string | undefined> = {}, overrid
     adminToken: adminToken === null ? null : String(adminToken),
     allowPrivateNetworks: bool(envNames.allowPrivateNetworks, pick('allowPrivateNetworks')),
     maxInFlight: int(envNames.maxInFlight, pick('maxInFlight'), 1, 100_000),
-    sendThread: bool(envNames.sendThread, pick('sendThread')),
+    threads: bool(envNames.threads, pick('threads')),
     maxHeld: int(envNames.maxHeld, pick('maxHeld'), 100, 10_000_000),
     leaseMs: int(envNames.leaseMs, pick('leaseMs'), 1_000, 3_600_000),
     pollMs: int(envNames.pollMs, pick('pollMs'), 10, 60_000),

@@ -75,7 +75,7 @@ test('every store method about webhooks is known to carry secrets (and is sealed
 
 describe('encrypted secrets over each store', { concurrency: true }, () => {
   for (const factory of storeFactories) {
-    describe(factory.kind, { skip: factory.skip }, () => {
+    describe(factory.name, { skip: factory.skip }, () => {
       const fresh = async (t: TestContext): Promise<TestStore> => {
         const ts = await factory.create();
         t.after(() => ts.dispose());

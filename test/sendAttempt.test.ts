@@ -59,7 +59,7 @@ const request = (url: string, extra: Partial<SendRequest> = {}): SendRequest => 
 });
 
 // Every behaviour holds for both senders: the one the dispatcher uses by default runs the same
-// code on a worker thread (HOOKLINE_SEND_THREAD).
+// code on a worker thread (HOOKLINE_THREADS).
 const implementations: Record<string, (opts: SenderOptions) => Sender> = {
   'on the main thread': createSender,
   'on a worker thread': (opts) => createThreadedSender(opts, (err) => assert.fail(err)),

@@ -45,7 +45,7 @@ function webhookOf(over: Partial<WebhookRow> = {}): WebhookRow {
 
 describe('Store flow control', { concurrency: true }, () => {
   for (const factory of storeFactories) {
-    describe(factory.kind, { skip: factory.skip, concurrency: 6 }, () => {
+    describe(factory.name, { skip: factory.skip, concurrency: 6 }, () => {
       const fresh = async (t: TestContext, opts?: Parameters<StoreFactory['create']>[0]): Promise<TestStore> => {
         const ts = await factory.create(opts);
         t.after(() => ts.dispose());

@@ -6,7 +6,7 @@ import { spreadEndpoints, spreadEvents, capFor } from './endpoints.mjs';
 export const throughput = {
   id: 'a',
   title: 'Throughput',
-  systems: ['ceiling', 'bullmq', 'sqlite', 'pg1', 'pg2'],
+  systems: ['ceiling', 'bullmq', 'sqlite', 'sqlite1t', 'pg1', 'pg2'],
   describe: (c) => `${c.throughput.toLocaleString('en-US')} events of ~1 KB, one webhook each across 100 webhooks, published in batches of 1,000`,
   async run(ctx, systemId) {
     const endpoints = spreadEndpoints(100);

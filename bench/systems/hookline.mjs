@@ -13,6 +13,8 @@ export const BUSINESS = 'bench';
 
 export const hooklineSystems = {
   sqlite: { id: 'sqlite', label: 'Hookline, SQLite', store: 'sqlite', processes: 1 },
+  // The same with sender and store on the main thread: what the threads are worth, measured in the same run.
+  sqlite1t: { id: 'sqlite1t', label: 'Hookline, SQLite, one thread', store: 'sqlite', processes: 1, settings: { HOOKLINE_THREADS: 'false' } },
   pg1: { id: 'pg1', label: 'Hookline, PostgreSQL ×1', store: 'postgres', processes: 1 },
   pg2: { id: 'pg2', label: 'Hookline, PostgreSQL ×2', store: 'postgres', processes: 2 },
 };
@@ -23,7 +25,7 @@ export const hooklineSystems = {
  * A second process starts only after that: each process loads the custom event types once, at
  * start.
  */
-export async function openHookline(system, { receiver, endpoints, webhookOptions = {}, profileDir = null, settings = {} }) {
+export async function openHookline(system, { receiver, endpoints, webhookOptions = {}, profileDir = null, settings = system.settings ?? {} }) {
   const token = `hl_bench_${randomBytes(16).toString('hex')}`;
   const dir = mkdtempSync(join(tmpdir(), 'hookline-bench-'));
   const db = system.store === 'postgres' ? await createDatabase() : null;

@@ -21,7 +21,7 @@ const settingHelp: Readonly<Record<keyof Config, SettingHelp>> = {
   },
   allowPrivateNetworks: { about: 'allow webhook targets on loopback and private networks (development and tests only)' },
   maxInFlight: { arg: '<n>', about: 'delivery attempts in flight at once in this process' },
-  sendThread: { arg: '<true|false>', about: 'send HTTP requests from a worker thread, so that sending and storing use two cores' },
+  threads: { arg: '<true|false>', about: 'run the HTTP sender and the SQLite store on worker threads, so that one process uses more than one core' },
   maxHeld: { arg: '<n>', about: 'deliveries this process keeps queued in memory' },
   leaseMs: { arg: '<ms>', about: 'how long a claimed delivery stays with this process before another may take it' },
   pollMs: { arg: '<ms>', about: 'how often an idle dispatcher looks for due retries' },

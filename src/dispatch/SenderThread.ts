@@ -1,19 +1,10 @@
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startModuleThread } from '../threads/startModuleThread.js';
 import { createSender, type Sender, type SenderOptions, type SendRequest, type SendResult } from './sendAttempt.js';
 
 type Job = [id: number, url: string, body: string, headers: Record<string, string>, timeoutMs: number];
 export type ToSenderThread = { jobs: Job[] } | { close: 'graceful' | 'abort' };
 export type FromSenderThread = { results: [number, SendResult][] } | { ready: true } | { closed: true };
-
-// From the TypeScript sources (tests, `tsx`), the thread must load tsx itself: loader hooks
-// registered with --import do not reach worker threads on Node 20.
-const BOOT = `
-const { workerData } = require('node:worker_threads');
-(async () => {
-  if (workerData.entry.endsWith('.ts')) (await import('tsx/esm/api')).register();
-  await import(workerData.entry);
-})().catch((err) => { throw err; });
-`;
 
 function failed(error: 'network' | 'invalid_request'): SendResult {
   return { startedAt: Date.now(), durationMs: 0, statusCode: null, error, responseBody: null, retryAfterMs: null };
@@ -34,9 +25,7 @@ export interface ThreadedSender extends Sender {
 }
 
 export function createThreadedSender(opts: SenderOptions, onError: (err: Error) => void): ThreadedSender {
-  const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
-  const entry = new URL(`./senderThreadMain${ext}`, import.meta.url).href;
-  const worker = new Worker(BOOT, { eval: true, workerData: { ...opts, entry } });
+  const worker = startModuleThread(import.meta.url, 'senderThreadMain', { ...opts });
   worker.unref();
   const pending = new Map<number, (r: SendResult) => void>();
   let outbox: Job[] = [];

@@ -1,9 +1,10 @@
 import type { Store, StoreOptions } from './Store.js';
 import { SqliteStore } from './sqlite/SqliteStore.js';
+import { openStoreThread } from './thread/StoreThread.js';
 import { HooklineError } from '../errors.js';
 
 /** Picks the store from the database URL; PostgreSQL is loaded only when asked for. */
-export async function openStore(databaseUrl: string, opts: StoreOptions = {}): Promise<Store> {
+export async function openStore(databaseUrl: string, opts: StoreOptions & { thread?: boolean } = {}): Promise<Store> {
   if (/^postgres(ql)?:\/\//.test(databaseUrl)) {
     let mod: { PostgresStore: { open(url: string, opts: StoreOptions): Promise<Store> } };
     try {
@@ -15,5 +16,7 @@ export async function openStore(databaseUrl: string, opts: StoreOptions = {}): P
     }
     return mod.PostgresStore.open(databaseUrl, opts);
   }
+  // PostgreSQL does its work in the server; SQLite does it in this process, so it gets a thread.
+  if (opts.thread) return openStoreThread(databaseUrl);
   return SqliteStore.open(databaseUrl);
 }

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Store } from '../../src/store/Store.js';
 import { SqliteStore } from '../../src/store/sqlite/SqliteStore.js';
+import { openStoreThread } from '../../src/store/thread/StoreThread.js';
 import { PostgresStore } from '../../src/store/postgres/PostgresStore.js';
 import { createTestDatabase, createTestSchema, probePostgres, queryTestDatabase, type TestDatabase } from './postgres.js';
 
@@ -22,6 +23,8 @@ export interface TestStore {
 
 export interface StoreFactory {
   readonly kind: Store['kind'];
+  /** How the suites name it: the kind, and how it runs. */
+  readonly name: string;
   /** Why this store's cases do not run here, or false when they do. */
   readonly skip: string | false;
   /**
@@ -53,34 +56,39 @@ function tracked(url: string, first: Store, open: () => Promise<Store>, sql: Tes
   };
 }
 
-const sqliteFactory: StoreFactory = {
-  kind: 'sqlite',
-  skip: false,
-  async create(opts = {}) {
-    const dir = mkdtempSync(join(tmpdir(), 'hookline-store-'));
-    const path = join(dir, 'hookline.db');
-    const url = `file:${path}`;
-    const open = async (): Promise<Store> => SqliteStore.open(url);
-    const store = await open();
-    if (opts.migrate !== false) await store.migrate();
-    const sql = async (text: string): Promise<Record<string, unknown>[]> => {
-      const db = new Database(path);
-      try {
-        const stmt = db.prepare(text);
-        if (stmt.reader) return stmt.all() as Record<string, unknown>[];
-        stmt.run();
-        return [];
-      } finally {
-        db.close();
-      }
-    };
-    return tracked(url, store, open, sql, async () => rmSync(dir, { recursive: true, force: true }));
-  },
-};
+function sqliteFactory(thread: boolean): StoreFactory {
+  return {
+    kind: 'sqlite',
+    name: thread ? 'sqlite on its thread' : 'sqlite',
+    skip: false,
+    async create(opts = {}) {
+      const dir = mkdtempSync(join(tmpdir(), 'hookline-store-'));
+      const path = join(dir, 'hookline.db');
+      const url = `file:${path}`;
+      // The server runs the store on a thread of its own; the same contract holds through it.
+      const open = async (): Promise<Store> => (thread ? openStoreThread(url) : SqliteStore.open(url));
+      const store = await open();
+      if (opts.migrate !== false) await store.migrate();
+      const sql = async (text: string): Promise<Record<string, unknown>[]> => {
+        const db = new Database(path);
+        try {
+          const stmt = db.prepare(text);
+          if (stmt.reader) return stmt.all() as Record<string, unknown>[];
+          stmt.run();
+          return [];
+        } finally {
+          db.close();
+        }
+      };
+      return tracked(url, store, open, sql, async () => rmSync(dir, { recursive: true, force: true }));
+    },
+  };
+}
 
 function postgresFactory(skip: string | false): StoreFactory {
   return {
     kind: 'postgres',
+    name: 'postgres',
     skip,
     async create(opts = {}) {
       const db: TestDatabase = opts.isolation === 'database' ? await createTestDatabase() : await createTestSchema();
@@ -105,6 +113,7 @@ const pgAvailability = await probePostgres();
 
 /** Every store the contract suite runs against. */
 export const storeFactories: readonly StoreFactory[] = [
-  sqliteFactory,
+  sqliteFactory(false),
+  sqliteFactory(true),
   postgresFactory(pgAvailability.available ? false : pgAvailability.reason),
 ];

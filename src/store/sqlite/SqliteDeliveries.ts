@@ -21,6 +21,9 @@ import { SqliteFlowControl } from './SqliteFlowControl.js';
 /**
  * The delivery half of the SQLite store: the hot path (publish, claim, record) and the log.
  * Statements are prepared once on first use and reused; each batch runs in one transaction.
+ * Every transaction here writes, so each begins IMMEDIATE: a deferred one that reads first and
+ * then writes fails at once with SQLITE_BUSY, without waiting, if another connection (another
+ * store thread, a `hookline migrate`) committed in between.
  */
 export class SqliteDeliveries {
   private readonly statements = new Map<string, Database.Statement>();
@@ -62,7 +65,7 @@ export class SqliteDeliveries {
         results.push({ event: { ...event }, created: true, deliveries: rows });
       }
       return results;
-    })();
+    }).immediate();
   }
 
   /**
@@ -105,14 +108,14 @@ export class SqliteDeliveries {
         else orphan.run({ id, now: opts.now });
       }
       return items;
-    })();
+    }).immediate();
   }
 
   private forEachId(sql: string, ids: string[], params: Record<string, unknown>): void {
     const s = this.stmt(sql);
     this.db.transaction(() => {
       for (const id of ids) s.run({ ...params, id });
-    })();
+    }).immediate();
   }
 
   async renewLeases(owner: string, ids: string[], leaseUntil: number): Promise<void> {
@@ -183,7 +186,7 @@ export class SqliteDeliveries {
           lease_owner: o.lease_owner,
         });
       }
-    })();
+    }).immediate();
   }
 
   async listDeliveries(businessId: string, filter: DeliveryFilter, opts: { cursor?: string; limit: number }): Promise<Page<DeliveryRow>> {

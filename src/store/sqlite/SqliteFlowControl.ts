@@ -28,14 +28,14 @@ export class SqliteFlowControl {
         if (row) out.push(row);
       }
       return out;
-    })();
+    }).immediate();
   }
 
   async releaseSenders(owner: string, webhookIds: string[]): Promise<void> {
     const release = this.stmt('DELETE FROM webhook_senders WHERE webhook_id = ? AND owner = ?');
     this.db.transaction(() => {
       for (const id of webhookIds) release.run(id, owner);
-    })();
+    }).immediate();
   }
 
   async claimOrdered(opts: OrderedClaimOptions): Promise<OrderedClaim> {
@@ -56,7 +56,7 @@ export class SqliteFlowControl {
         break;
       }
       return { items: this.lease(run, opts), blocked_until: blockedUntil };
-    })();
+    }).immediate();
   }
 
   async claimProbe(opts: { owner: string; webhookId: string; now: number; leaseUntil: number }): Promise<DispatchItem | null> {
@@ -68,7 +68,7 @@ export class SqliteFlowControl {
     return this.db.transaction((): DispatchItem | null => {
       const r = oldest.get({ webhookId: opts.webhookId, now: opts.now, owner: opts.owner }) as RawRow | undefined;
       return r ? (this.lease([r], opts)[0] ?? null) : null;
-    })();
+    }).immediate();
   }
 
   async unhealthyWebhookIds(): Promise<string[]> {

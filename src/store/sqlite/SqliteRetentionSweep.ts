@@ -34,7 +34,7 @@ export class SqliteRetentionSweep implements RetentionSweep {
         attempts += removeAttempts.run(id).changes;
       }
       return { scanned: ids.length, deliveries, attempts, cursor: ids.length < limit ? null : ids[ids.length - 1]! };
-    })();
+    }).immediate();
   }
 
   async purgeEvents({ before, cursor, limit }: PurgeBatch): Promise<PurgedEvents> {
@@ -54,7 +54,7 @@ export class SqliteRetentionSweep implements RetentionSweep {
       for (const r of rows) events += remove.run({ business_id: r.business_id, id: r.id }).changes;
       const last = rows[rows.length - 1];
       return { scanned: rows.length, events, cursor: rows.length < limit || !last ? null : encodeEventCursor(last) };
-    })();
+    }).immediate();
   }
 
   async end(): Promise<void> {

@@ -1,0 +1,87 @@
+import type { Worker } from 'node:worker_threads';
+import { HooklineError } from '../../errors.js';
+import { startModuleThread } from '../../threads/startModuleThread.js';
+import type { Store } from '../Store.js';
+import { deserializeError, type FromStoreThread, type ToStoreThread } from './protocol.js';
+
+type Pending = { resolve: (v: unknown) => void; reject: (e: Error) => void };
+
+/**
+ * Opens the SQLite store on a worker thread of its own and returns a Store that forwards every
+ * call to it. better-sqlite3 is synchronous: on the main thread every statement and commit
+ * stopped the API and the dispatcher for as long as it ran, and in the throughput profile
+ * SQLite was 40 % of a saturated main thread (docs/architecture.md#threads).
+ *
+ * Calls run on the thread in the order they are made. If the thread dies, every call fails
+ * with STORE_UNAVAILABLE, which the API answers with 503 and the dispatcher retries; nothing
+ * accepted is lost, since a 202 is only sent after the thread's commit.
+ */
+export async function openStoreThread(databaseUrl: string): Promise<Store & { readonly thread: Worker }> {
+  const worker = startModuleThread(import.meta.url, 'storeThreadMain', { databaseUrl });
+  const pending = new Map<number, Pending>();
+  let seq = 0;
+  let gone: Error | null = null;
+
+  const hello = await new Promise<Extract<FromStoreThread, { ready: unknown }>['ready']>((resolve, reject) => {
+    worker.once('message', (m: FromStoreThread) => {
+      if ('ready' in m) resolve(m.ready);
+      else if ('failed' in m) reject(deserializeError(m.failed));
+      else reject(new Error('the store thread spoke before it was ready'));
+    });
+    worker.once('error', reject);
+    worker.once('exit', (code) => reject(new Error(`the store thread exited while opening the database (exit code ${code})`)));
+  });
+
+  worker.on('message', (m: FromStoreThread) => {
+    if (!('id' in m)) return;
+    const p = pending.get(m.id);
+    if (!p) return;
+    pending.delete(m.id);
+    if ('error' in m) p.reject(deserializeError(m.error));
+    else if ('remote' in m) p.resolve(remoteObject(m.remote.handle, m.remote.methods));
+    else p.resolve(m.result);
+    if (pending.size === 0) worker.unref();
+  });
+  const die = (why: string): void => {
+    gone ??= new HooklineError('STORE_UNAVAILABLE', `The SQLite store thread stopped (${why}); restart Hookline.`);
+    for (const p of pending.values()) p.reject(gone);
+    pending.clear();
+  };
+  worker.on('error', (err) => die(err.message));
+  worker.on('exit', (code) => die(`exit code ${code}`));
+  worker.unref();
+
+  function call(target: number, method: string, args: unknown[]): Promise<unknown> {
+    if (gone) return Promise.reject(gone);
+    const id = ++seq;
+    // Referenced only while a call is out, as a socket of the PostgreSQL store would be.
+    if (pending.size === 0) worker.ref();
+    return new Promise((resolve, reject) => {
+      pending.set(id, { resolve, reject });
+      try {
+        worker.postMessage({ id, target, method, args } satisfies ToStoreThread);
+      } catch (err) {
+        pending.delete(id);
+        reject(err as Error);
+      }
+    });
+  }
+
+  function remoteObject(handle: number, methods: string[]): Record<string, unknown> {
+    const o: Record<string, unknown> = {};
+    for (const m of methods) o[m] = (...args: unknown[]) => call(handle, m, args);
+    return o;
+  }
+
+  const store = remoteObject(0, hello.methods) as unknown as Record<string, unknown>;
+  store.kind = hello.kind;
+  store.capabilities = Object.freeze(hello.capabilities);
+  store.thread = worker;
+  const close = store.close as () => Promise<void>;
+  store.close = async () => {
+    if (!gone) await close();
+    gone ??= new HooklineError('STORE_UNAVAILABLE', 'The store is closed.');
+    await worker.terminate();
+  };
+  return store as unknown as Store & { thread: Worker };
+}

@@ -24,7 +24,7 @@ export interface Config {
    * runs both on the main thread.
    */
   readonly threads: boolean;
-  /** HOOKLINE_MAX_HELD, default 50000: deliveries one process keeps queued in memory. */
+  /** HOOKLINE_MAX_HELD, default 5000: deliveries one process keeps queued in memory (docs/benchmarks.md: a backlog drained faster and in less memory than with 50000). */
   readonly maxHeld: number;
   /** HOOKLINE_LEASE_MS, default 120000: how long a claim lasts before another process may take it. */
   readonly leaseMs: number;
@@ -68,7 +68,7 @@ export const defaults: Config = Object.freeze({
   allowPrivateNetworks: false,
   maxInFlight: 256,
   threads: true,
-  maxHeld: 50_000,
+  maxHeld: 5_000,
   leaseMs: 120_000,
   pollMs: 250,
   claimBatch: 500,

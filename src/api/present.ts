@@ -2,7 +2,16 @@ import type { AttemptRow, BusinessRow, DeliveryRow, EventRow, WebhookRow } from 
 
 /** Store rows → API JSON. Times leave as ISO 8601 strings; ids and names as the contract spells them. */
 
-const iso = (ms: number): string => new Date(ms).toISOString();
+// A published batch shares one created_at (and often one occurred_at): format a repeated time once.
+let lastMs = Number.NaN;
+let lastIso = '';
+const iso = (ms: number): string => {
+  if (ms !== lastMs) {
+    lastMs = ms;
+    lastIso = new Date(ms).toISOString();
+  }
+  return lastIso;
+};
 const isoOrNull = (ms: number | null): string | null => (ms === null ? null : iso(ms));
 
 export function presentBusiness(b: BusinessRow) {
@@ -43,12 +52,13 @@ export function presentWebhook(w: WebhookRow, opts: { secret: boolean }) {
   };
 }
 
-export function presentEvent(e: EventRow) {
+/** `data`, when the caller already holds it parsed, saves parsing the stored text again. */
+export function presentEvent(e: EventRow, data?: unknown) {
   return {
     id: e.id,
     business: e.business_id,
     type: e.type,
-    data: JSON.parse(e.data) as unknown,
+    data: data === undefined ? (JSON.parse(e.data) as unknown) : data,
     occurred_at: iso(e.occurred_at),
     created_at: iso(e.created_at),
   };

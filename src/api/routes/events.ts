@@ -15,8 +15,14 @@ const Accepted = Type.Object({
   duplicate: Type.Boolean({ description: 'True when an event with this id existed; nothing new was created.' }),
 });
 
-function accepted(r: PublishResult) {
-  return { ...presentEvent(r.event), deliveries: r.deliveries.length, duplicate: !r.created };
+/**
+ * A new event's data is what the request sent (stored as JSON.stringify of it), so it is echoed
+ * from the parsed request instead of parsed again from the stored text: at 1 KB an event that
+ * parse was a few per cent of the ingest path. A duplicate shows what was stored first.
+ */
+function accepted(r: PublishResult, input: { data?: unknown }) {
+  const event = presentEvent(r.event, r.created ? (input.data ?? {}) : undefined);
+  return { ...event, deliveries: r.deliveries.length, duplicate: !r.created };
 }
 
 export const eventRoutes =
@@ -37,7 +43,7 @@ export const eventRoutes =
       },
       async (req, reply) => {
         const [result] = await ctx.publisher.publish(req.params.b, [req.body]);
-        return reply.code(202).send(accepted(result!));
+        return reply.code(202).send(accepted(result!, req.body));
       },
     );
 
@@ -55,7 +61,7 @@ export const eventRoutes =
       },
       async (req, reply) => {
         const results = await ctx.publisher.publish(req.params.b, req.body.events, '/events');
-        return reply.code(202).send({ data: results.map(accepted) });
+        return reply.code(202).send({ data: results.map((r, i) => accepted(r, req.body.events[i]!)) });
       },
     );
 

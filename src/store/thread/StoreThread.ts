@@ -2,9 +2,10 @@ import type { Worker } from 'node:worker_threads';
 import { HooklineError } from '../../errors.js';
 import { startModuleThread } from '../../threads/startModuleThread.js';
 import type { Store } from '../Store.js';
+import { compactResults } from './compactResults.js';
 import { deserializeError, type FromStoreThread, type ToStoreThread } from './protocol.js';
 
-type Pending = { resolve: (v: unknown) => void; reject: (e: Error) => void };
+type Pending = { resolve: (v: unknown) => void; reject: (e: Error) => void; restore?: ((result: unknown) => unknown) | undefined };
 
 /**
  * Opens the SQLite store on a worker thread of its own and returns a Store that forwards every
@@ -39,7 +40,7 @@ export async function openStoreThread(databaseUrl: string): Promise<Store & { re
     pending.delete(m.id);
     if ('error' in m) p.reject(deserializeError(m.error));
     else if ('remote' in m) p.resolve(remoteObject(m.remote.handle, m.remote.methods));
-    else p.resolve(m.result);
+    else p.resolve(p.restore ? p.restore(m.result) : m.result);
     if (pending.size === 0) worker.unref();
   });
   const die = (why: string): void => {
@@ -56,8 +57,9 @@ export async function openStoreThread(databaseUrl: string): Promise<Store & { re
     const id = ++seq;
     // Referenced only while a call is out, as a socket of the PostgreSQL store would be.
     if (pending.size === 0) worker.ref();
+    const compact = target === 0 ? compactResults[method] : undefined;
     return new Promise((resolve, reject) => {
-      pending.set(id, { resolve, reject });
+      pending.set(id, { resolve, reject, restore: compact && ((result) => compact.restore(result, args)) });
       try {
         worker.postMessage({ id, target, method, args } satisfies ToStoreThread);
       } catch (err) {

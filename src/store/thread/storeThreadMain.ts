@@ -1,5 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { SqliteStore } from '../sqlite/SqliteStore.js';
+import { compactResults } from './compactResults.js';
 import { serializeError, type FromStoreThread, type ToStoreThread } from './protocol.js';
 
 /**
@@ -47,7 +48,8 @@ port.on('message', async (m: ToStoreThread) => {
     }
     const result = await (target[m.method] as (...a: unknown[]) => unknown).apply(target, m.args);
     if (isPlainData(result)) {
-      port.postMessage({ id: m.id, result } satisfies FromStoreThread);
+      const compact = m.target === 0 ? compactResults[m.method] : undefined;
+      port.postMessage({ id: m.id, result: compact ? compact.compact(result) : result } satisfies FromStoreThread);
     } else {
       const handle = nextHandle++;
       objects.set(handle, result as Record<string, unknown>);

@@ -1,12 +1,13 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { HooklineEvents } from './events.js';
 import type { Dispatcher } from './dispatch/Dispatcher.js';
-import type { Store } from './store/Store.js';
+import type { DeliveryCounts, Store } from './store/Store.js';
 
 /**
  * Prometheus metrics. Counters follow the typed events; gauges that cost a query (delivery
- * counts by status) are read when scraped, at most once a second, so a busy scraper cannot
- * turn into load on the store.
+ * counts by status: an index walk over the open backlog plus the finished counts the store
+ * keeps, docs/architecture.md#counting-deliveries) are read when scraped, at most once a
+ * second, so a busy scraper cannot turn into load on the store.
  */
 export class Metrics {
   readonly registry = new Registry();
@@ -71,9 +72,17 @@ export class Metrics {
         this.set(dispatcher.stats().openCircuits);
       },
     });
-    let cached: { at: number; value: Awaited<ReturnType<Store['deliveryCounts']>> } | null = null;
-    const counts = async () => {
-      if (!cached || Date.now() - cached.at > 1000) cached = { at: Date.now(), value: await store.deliveryCounts() };
+    // The promise is what is cached: both gauges below are collected at once, and share one query.
+    let cached: { at: number; value: Promise<DeliveryCounts> } | null = null;
+    const counts = (): Promise<DeliveryCounts> => {
+      if (!cached || Date.now() - cached.at > 1000) {
+        const value = store.deliveryCounts();
+        cached = { at: Date.now(), value };
+        // A failed count fails this scrape only; the next one asks the store again.
+        value.catch(() => {
+          if (cached?.value === value) cached = null;
+        });
+      }
       return cached.value;
     };
     new Gauge({

@@ -102,7 +102,7 @@ test('GET /v1/whoami tells the dashboard which kind of token it holds', async ()
   assert.equal((await hl.api('GET', '/v1/whoami', undefined, null)).status, 401);
 });
 
-test('GET /v1/overview is for the admin, and counts the log in the background', async () => {
+test('GET /v1/overview is for the admin, and counts the log by status', async () => {
   const token = (await hl.api('POST', `${b}/tokens`)).body.token;
   assert.equal((await hl.api('GET', '/v1/overview', undefined, token)).status, 403);
   let o = await hl.api('GET', '/v1/overview');

@@ -4,7 +4,8 @@ import { readdirSync } from 'node:fs';
 import type { AttemptOutcome, NewDelivery, NewEvent, Store, WebhookRow } from '../src/store/Store.js';
 import { HooklineError } from '../src/errors.js';
 import { newDeliveryId, newEventId, newWebhookId } from '../src/ids.js';
-import { PostgresStore } from '../src/store/postgres/PostgresStore.js';
+import { DELIVERY_COUNTS_SQL as POSTGRES_COUNTS_SQL, PostgresStore } from '../src/store/postgres/PostgresStore.js';
+import { DELIVERY_COUNTS_SQL as SQLITE_COUNTS_SQL } from '../src/store/sqlite/SqliteStore.js';
 import { storeFactories, type StoreFactory, type TestStore } from './helpers/stores.js';
 import { undroppedTestDatabases } from './helpers/postgres.js';
 
@@ -73,6 +74,41 @@ async function rejectsWith(p: Promise<unknown>, code: string): Promise<void> {
   await assert.rejects(p, (err: unknown) => err instanceof HooklineError && err.code === code);
 }
 
+/**
+ * `n` deliveries of business b1 written by two statements, not through the store (no events:
+ * nothing here sends them): one in 1,000 retrying and due from T0, one in 20 of the rest
+ * failed, the others succeeded. Inserted pending, as Hookline inserts them, then given their
+ * status by one UPDATE (SQLite keeps no count on INSERT: migrations/sqlite/0004 says why).
+ */
+const fillSql = (n: number): string[] => [
+  `WITH RECURSIVE s(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM s WHERE i < ${n - 1})
+   INSERT INTO deliveries (id, business_id, event_id, webhook_id, event_type, status, attempt_count, next_attempt_at,
+     last_status_code, lease_owner, created_at, updated_at)
+   SELECT 'dlv_fill_' || (1000000 + i), 'b1', 'evt_fill_' || i, 'wh_a',
+     CASE WHEN i % 1000 = 0 THEN 'retrying' WHEN i % 20 = 0 THEN 'failed' ELSE 'succeeded' END, 'pending', 1,
+     CASE WHEN i % 1000 = 0 THEN ${T0} + i END, 200, NULL, ${T0}, ${T0}
+   FROM s`,
+  "UPDATE deliveries SET status = event_type, event_type = 'client/created' WHERE id LIKE 'dlv_fill_%'",
+];
+
+/** The plan of the statement deliveryCounts runs, one line per step. */
+async function countsPlan(kind: Store['kind'], ts: TestStore): Promise<string[]> {
+  const now = String(Date.now());
+  if (kind === 'sqlite') return (await ts.sql(`EXPLAIN QUERY PLAN ${SQLITE_COUNTS_SQL.replace('@now', now)}`)).map((r) => String(r.detail));
+  // Statistics first: PostgreSQL plans an unanalysed table as a few pages, where a seq scan wins.
+  await ts.sql('ANALYZE deliveries');
+  return (await ts.sql(`EXPLAIN ${POSTGRES_COUNTS_SQL.replace('$1', now)}`)).map((r) => String(r['QUERY PLAN']));
+}
+
+/** Takes a migrated database back to before migration 0004, as an install upgrading to it is. */
+const undoCountsMigration = (kind: Store['kind']): string[] => [
+  ...(kind === 'sqlite'
+    ? ['DROP TRIGGER delivery_counts_update', 'DROP TRIGGER delivery_counts_delete']
+    : ['DROP FUNCTION delivery_counts_apply() CASCADE']),
+  'DROP TABLE delivery_counts',
+  'DELETE FROM migrations WHERE id = 4',
+];
+
 /** Publishes one event with the given deliveries and returns their ids. */
 async function publishOne(store: Store, business: string, deliveries: NewDelivery[], over: Partial<NewEvent> = {}): Promise<string[]> {
   const [r] = await store.publish([{ event: eventOf(business, over), deliveries }]);
@@ -89,7 +125,7 @@ const migrationFiles = (kind: Store['kind']): string[] =>
 // mostly creating and dropping its database, which is waiting, not work.
 describe('Store contract', { concurrency: true }, () => {
   for (const factory of storeFactories) {
-    describe(factory.kind, { skip: factory.skip, concurrency: 8 }, () => {
+    describe(factory.name, { skip: factory.skip, concurrency: 8 }, () => {
       /** Each case gets its own database, dropped when it ends, so cases can run side by side. */
       const fresh = async (t: TestContext, opts?: Parameters<StoreFactory['create']>[0]): Promise<TestStore> => {
         const ts = await factory.create(opts);
@@ -572,6 +608,48 @@ describe('Store contract', { concurrency: true }, () => {
         await store.recordOutcomes([outcome(b.id, 'wrk_1', { status: 'retrying', next_attempt_at: now - 100 })], now);
         const counts = await store.deliveryCounts();
         assert.deepEqual(counts, { pending: 3, retrying: 1, succeeded: 1, failed: 0, oldest_due_at: now - 2000 });
+      });
+
+      test('deliveryCounts reads the open backlog through its index and the kept counts, never the whole log (a full scan took 4 s at 10 million rows)', async (t) => {
+        const ts = await fresh(t);
+        for (const sql of fillSql(20_000)) await ts.sql(sql);
+        assert.deepEqual(await ts.store.deliveryCounts(), { pending: 0, retrying: 20, succeeded: 19_000, failed: 980, oldest_due_at: T0 });
+
+        const plan = await countsPlan(factory.kind, ts);
+        const onDeliveries = plan.filter((line) => /\bdeliveries\b/.test(line));
+        assert.ok(onDeliveries.some((line) => line.includes('deliveries_due')), plan.join('\n'));
+        if (factory.kind === 'sqlite') {
+          assert.ok(onDeliveries.some((line) => line.includes('USING INDEX deliveries_open')), plan.join('\n'));
+          assert.deepEqual(onDeliveries.filter((line) => !/ USING (COVERING )?INDEX /.test(line)), [], plan.join('\n'));
+        } else {
+          assert.deepEqual(onDeliveries.filter((line) => /Seq Scan on deliveries\b/.test(line)), [], plan.join('\n'));
+        }
+      });
+
+      test('deliveryCounts: the migration that starts keeping counts counts the deliveries already there', async (t) => {
+        const ts = await fresh(t);
+        for (const sql of undoCountsMigration(factory.kind)) await ts.sql(sql);
+        for (const sql of fillSql(1_000)) await ts.sql(sql);
+        await ts.store.migrate();
+        assert.deepEqual(await ts.store.deliveryCounts(), { pending: 0, retrying: 1, succeeded: 950, failed: 49, oldest_due_at: T0 });
+        const [d] = await publishOne(ts.store, 'b1', [due('wh_a', T0 - 1)]);
+        await ts.store.claimDue({ owner: 'wrk_1', now: T0 - 1, leaseUntil: T0 + 1000, limit: 10, excludeWebhooks: [] });
+        await ts.store.recordOutcomes([outcome(d!, 'wrk_1', { status: 'succeeded', next_attempt_at: null, status_code: 200 })], T0);
+        assert.equal((await ts.store.deliveryCounts()).succeeded, 951, 'and keeps counting from there');
+      });
+
+      test('deliveryCounts stays exact when outcome batches are written side by side from several connections', async (t) => {
+        const ts = await fresh(t);
+        const stores = ts.store.capabilities.multiProcess ? [ts.store, await ts.openAnother()] : [ts.store];
+        const ids: string[] = [];
+        for (let i = 0; i < 8; i++) ids.push(...(await publishOne(ts.store, 'b1', Array.from({ length: 50 }, () => due('wh_a', T0)))));
+        await ts.store.claimDue({ owner: 'wrk_1', now: T0, leaseUntil: T0 + 60_000, limit: 400, excludeWebhooks: [] });
+        const finished = (id: string, k: number): AttemptOutcome =>
+          outcome(id, 'wrk_1', k % 5 === 0 ? { status: 'failed', next_attempt_at: null } : { status: 'succeeded', next_attempt_at: null, status_code: 200 });
+        await Promise.all(
+          Array.from({ length: 8 }, (_, b) => stores[b % stores.length]!.recordOutcomes(ids.slice(b * 50, b * 50 + 50).map(finished), T0 + 1)),
+        );
+        assert.deepEqual(await ts.store.deliveryCounts(), { pending: 0, retrying: 0, succeeded: 320, failed: 80, oldest_due_at: null });
       });
 
       test('migrate: running it again is a no-op that keeps the data', async (t) => {

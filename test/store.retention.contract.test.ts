@@ -1,7 +1,7 @@
 import { after, describe, test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { ulid } from 'ulidx';
-import type { AttemptOutcome, NewDelivery, PurgeBatch, RetentionSweep, Store } from '../src/store/Store.js';
+import type { AttemptOutcome, DeliveryCounts, NewDelivery, PurgeBatch, RetentionSweep, Store } from '../src/store/Store.js';
 import { storeFactories, type TestStore } from './helpers/stores.js';
 import { undroppedTestDatabases } from './helpers/postgres.js';
 
@@ -59,9 +59,24 @@ async function begin(store: Store): Promise<RetentionSweep> {
   return sweep;
 }
 
+type StatusCounts = Omit<DeliveryCounts, 'oldest_due_at'>;
+
+/** What deliveryCounts must agree with: the full scan it replaced. */
+async function countedByScan(ts: TestStore): Promise<StatusCounts> {
+  const c: StatusCounts = { pending: 0, retrying: 0, succeeded: 0, failed: 0 };
+  for (const r of await ts.sql('SELECT status, count(*) AS n FROM deliveries GROUP BY status')) c[r.status as keyof StatusCounts] = Number(r.n);
+  return c;
+}
+
+async function countsMatchTheLog(ts: TestStore, store: Store, after: string): Promise<StatusCounts> {
+  const { oldest_due_at: _, ...counts } = await store.deliveryCounts();
+  assert.deepEqual(counts, await countedByScan(ts), `deliveryCounts after ${after}`);
+  return counts;
+}
+
 describe('Store contract: retention', { concurrency: true }, () => {
   for (const factory of storeFactories) {
-    describe(factory.kind, { skip: factory.skip, concurrency: 4 }, () => {
+    describe(factory.name, { skip: factory.skip, concurrency: 4 }, () => {
       const fresh = async (t: TestContext): Promise<TestStore> => {
         const ts = await factory.create();
         t.after(() => ts.dispose());
@@ -139,6 +154,46 @@ describe('Store contract: retention', { concurrency: true }, () => {
         assert.equal(e.reduce((n, r) => n + r.scanned, 0), 1 + 22 + 13, 'every old event is looked at once');
         await sweep.end();
         assert.equal((await store.deliveryCounts()).retrying, 3);
+      });
+
+      test('deliveryCounts stays exact through publish, outcomes, replay, retention and rows edited by hand, from several connections', async (t) => {
+        const ts = await fresh(t);
+        const { store } = ts;
+        // On PostgreSQL each connection keeps its own shard of the counts: spread the writes.
+        const other = ts.store.capabilities.multiProcess ? await ts.openAnother() : store;
+        const old = await publishAt(store, OLD, 6);
+        const recent = await publishAt(other, RECENT, 2);
+        assert.deepEqual(await countsMatchTheLog(ts, store, 'publishing'), { pending: 8, retrying: 0, succeeded: 0, failed: 0 });
+
+        const [s1, s2, s3, f1, f2, r1] = old.deliveries as [string, string, string, string, string, string];
+        await finish(store, OLD, [s1, s2], 'succeeded');
+        await finish(other, OLD, [s3], 'succeeded');
+        await finish(other, OLD, [f1, f2], 'failed');
+        await finish(store, OLD, [r1], 'retrying');
+        await finish(other, RECENT, [recent.deliveries[0]!], 'succeeded');
+        assert.deepEqual(await countsMatchTheLog(ts, other, 'outcomes'), { pending: 1, retrying: 1, succeeded: 4, failed: 2 });
+
+        assert.equal(await store.replayFailed('wh_a', OLD, OLD + 10), 2);
+        await countsMatchTheLog(ts, store, 'a replay');
+        await finish(other, OLD + 10, [f1], 'failed');
+        assert.deepEqual(await countsMatchTheLog(ts, store, 'failing a replayed delivery again'), { pending: 1, retrying: 2, succeeded: 4, failed: 1 });
+
+        const sweep = await begin(other);
+        let purged: number;
+        try {
+          purged = (await drain((b) => sweep.purgeDeliveries(b), 2)).reduce((n, r) => n + r.deliveries, 0);
+        } finally {
+          await sweep.end();
+        }
+        assert.equal(purged, 4, 'the three old succeeded ones and the one failed again');
+        assert.deepEqual(await countsMatchTheLog(ts, store, 'retention'), { pending: 1, retrying: 2, succeeded: 1, failed: 0 });
+
+        await ts.sql("UPDATE deliveries SET status = 'failed', next_attempt_at = NULL WHERE status = 'retrying'");
+        assert.deepEqual(await countsMatchTheLog(ts, store, 'an UPDATE by hand'), { pending: 1, retrying: 0, succeeded: 1, failed: 2 });
+        await ts.sql("DELETE FROM deliveries WHERE status = 'succeeded'");
+        await countsMatchTheLog(ts, other, 'a DELETE by hand');
+        await ts.sql(factory.kind === 'postgres' ? 'TRUNCATE deliveries' : 'DELETE FROM deliveries');
+        assert.deepEqual(await countsMatchTheLog(ts, store, 'emptying the table'), { pending: 0, retrying: 0, succeeded: 0, failed: 0 });
       });
 
       test('one sweep at a time: a second begins only after the first ends, in this process or another', async (t) => {

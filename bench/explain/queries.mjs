@@ -53,7 +53,7 @@ export async function logQueries(shape, rows, { dollar = true } = {}) {
     return { title, sql: q(sql), params };
   });
   out.push({
-    title: 'deliveryCounts (GET /metrics, at most once a second)',
+    title: 'status counts by full scan (what deliveryCounts did before migration 0004; docs/architecture.md#counting-deliveries)',
     sql: q(`SELECT status, count(*) AS n FROM deliveries GROUP BY status`),
     params: [],
   });

@@ -184,6 +184,12 @@ export interface StoreCapabilities {
   readonly notify: boolean;
 }
 
+/**
+ * Every delivery in the store by status, exact as of one snapshot. Cheap at any size of the
+ * log: the finished counts are kept by triggers as rows change (`delivery_counts`), and the
+ * open ones are read through their partial index, so the cost follows the backlog
+ * (docs/architecture.md#counting-deliveries).
+ */
 export interface DeliveryCounts {
   pending: number;
   retrying: number;

@@ -6,12 +6,12 @@ import { DeliveryRate } from '../DeliveryRate.js';
 import { problemResponses } from '../schemas.js';
 
 /**
- * Counting the log by status scans all of it (Store.deliveryCounts: ~60 ms warm and ~500 ms
- * cold at 100k deliveries on SQLite), far more than one dashboard request may take. So the
- * count never runs inside a request: a request that finds it older than this starts a new one
- * after answering, and answers with the last one it has.
+ * Store.deliveryCounts reads the open backlog through its index and the finished counts the
+ * store keeps as rows change (docs/architecture.md#counting-deliveries): milliseconds at any
+ * size of the log, so a request that finds the last count older than this counts before it
+ * answers. One count per period is also one point of the queue charts' history.
  */
-// A little under the dashboard's 5 s poll, so each poll after the first starts a fresh count.
+// A little under the dashboard's 5 s poll, so each poll after the first takes a fresh count.
 const COUNTS_TTL_MS = 4_000;
 /** Webhook health is read from every business; it changes on the scale of minutes. */
 const HEALTH_TTL_MS = 10_000;
@@ -23,7 +23,7 @@ const Overview = Type.Object({
     description: "Attempts per minute by outcome over the last hour, this process's own since it started.",
   }),
   queue: Type.Object({
-    counted_at: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], { description: 'When the log was last counted; null until the first count is done (a second or so).' }),
+    counted_at: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], { description: 'When the log was last counted (at most 4 s before the answer); null while no count has succeeded (the store is unavailable).' }),
     pending: Type.Integer(),
     retrying: Type.Integer(),
     succeeded: Type.Integer(),
@@ -57,35 +57,29 @@ export const overviewRoutes =
   (ctx: AppContext): FastifyPluginAsync =>
   async (app) => {
     const rate = new DeliveryRate(ctx.events);
-    let closed = false;
-    app.addHook('onClose', async () => {
-      closed = true;
-      rate.close();
-    });
+    app.addHook('onClose', async () => rate.close());
     let counts: { at: number; value: DeliveryCounts } | null = null;
-    let counting = false;
+    let counting: Promise<void> | null = null;
     let unhealthy: { at: number; value: WebhookRow[] } | null = null;
     const history: { at: number; waiting: number; oldest_due_age_ms: number }[] = [];
 
-    const recount = async (startedAt: number): Promise<void> => {
+    const recount = async (now: number): Promise<void> => {
       try {
-        if (closed) return;
         const value = await ctx.store.deliveryCounts();
-        counts = { at: startedAt, value };
-        const waited = value.oldest_due_at === null ? 0 : Math.max(0, startedAt - value.oldest_due_at);
-        history.push({ at: startedAt, waiting: value.pending + value.retrying, oldest_due_age_ms: waited });
+        counts = { at: now, value };
+        const waited = value.oldest_due_at === null ? 0 : Math.max(0, now - value.oldest_due_at);
+        history.push({ at: now, waiting: value.pending + value.retrying, oldest_due_age_ms: waited });
         if (history.length > HISTORY_POINTS) history.shift();
       } catch (err) {
+        // The overview still answers, with the last count it has.
         app.log.warn({ err }, 'overview: counting deliveries failed');
-      } finally {
-        counting = false;
       }
     };
-    const countsNow = (now: number): DeliveryCounts | null => {
-      if (!counting && (!counts || now - counts.at >= COUNTS_TTL_MS)) {
-        counting = true;
-        // setImmediate: this answer goes out first; a synchronous store would otherwise hold it up.
-        setImmediate(() => void recount(now));
+    /** Requests that arrive together share one count, so the history gets one point. */
+    const countsNow = async (now: number): Promise<DeliveryCounts | null> => {
+      if (!counts || now - counts.at >= COUNTS_TTL_MS) {
+        counting ??= recount(now).finally(() => (counting = null));
+        await counting;
       }
       return counts?.value ?? null;
     };
@@ -104,7 +98,7 @@ export const overviewRoutes =
       { config: { adminOnly: true }, schema: { tags: ['overview'], summary: 'Throughput, failing endpoints and queue depth (admin token)', response: { 200: Overview, ...problemResponses } } },
       async () => {
         const now = Date.now();
-        const c = countsNow(now);
+        const c = await countsNow(now);
         const sick = await readUnhealthy(now);
         const recent = new Map(rate.recentFailures(now).map((f) => [f.webhook_id, f]));
         const byId = new Map(sick.map((w) => [w.id, w]));

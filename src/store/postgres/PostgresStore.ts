@@ -46,6 +46,19 @@ const BUMP_IF_CHANGED = `bump AS (
 )`;
 
 /**
+ * One statement, so one snapshot. Open deliveries are read from deliveries_open, whose
+ * predicate the WHERE repeats, so the cost follows the backlog, not the log; finished ones are
+ * the sum of the shards the triggers of migration 0004 keep; the oldest due time is one probe
+ * of deliveries_due. sum() of bigint is numeric, which pg would hand back as a string.
+ */
+export const DELIVERY_COUNTS_SQL = `
+SELECT o.pending, o.retrying, c.succeeded, c.failed,
+  (SELECT min(next_attempt_at) FROM deliveries WHERE next_attempt_at IS NOT NULL AND next_attempt_at <= $1) AS oldest_due_at
+FROM (SELECT count(*) FILTER (WHERE status = 'pending')::integer AS pending, count(*) FILTER (WHERE status = 'retrying')::integer AS retrying
+      FROM deliveries WHERE status IN ('pending', 'retrying')) AS o,
+     (SELECT coalesce(sum(succeeded), 0)::bigint AS succeeded, coalesce(sum(failed), 0)::bigint AS failed FROM delivery_counts) AS c`;
+
+/**
  * The store for more than one process: any number of `hookline serve` / `hookline worker`
  * processes on any number of hosts share one database (docs/scaling.md). Semantics and return
  * shapes are those of the SQLite store; the shared contract suite holds both to them.
@@ -266,17 +279,7 @@ export class PostgresStore extends PostgresDeliveries implements Store {
   }
 
   async deliveryCounts(): Promise<DeliveryCounts> {
-    const { rows } = await this.db.query<DeliveryCounts>(
-      `SELECT count(*) FILTER (WHERE status = 'pending')::integer AS pending,
-              count(*) FILTER (WHERE status = 'retrying')::integer AS retrying,
-              count(*) FILTER (WHERE status = 'succeeded')::integer AS succeeded,
-              count(*) FILTER (WHERE status = 'failed')::integer AS failed,
-              (SELECT min(next_attempt_at) FROM deliveries
-               WHERE next_attempt_at IS NOT NULL AND next_attempt_at <= $1) AS oldest_due_at
-       FROM deliveries`,
-      [Date.now()],
-    );
-    const r = rows[0]!;
-    return { pending: r.pending, retrying: r.retrying, succeeded: r.succeeded, failed: r.failed, oldest_due_at: r.oldest_due_at ?? null };
+    const { rows } = await this.db.query<DeliveryCounts>(DELIVERY_COUNTS_SQL, [Date.now()]);
+    return rows[0]!;
   }
 }

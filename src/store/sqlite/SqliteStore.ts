@@ -22,6 +22,19 @@ import { SqliteRetentionSweep } from './SqliteRetentionSweep.js';
 import { guardStoreErrors } from './storeErrors.js';
 import { WalCheckpointer } from './WalCheckpointer.js';
 
+/**
+ * One statement, so one snapshot. Open deliveries are read from deliveries_open (the query
+ * repeats its predicate: SQLite uses a partial index only for a query that states it), so the
+ * cost follows the backlog, not the log; finished ones from the counts the triggers of
+ * migration 0004 keep; the oldest due time is one probe of deliveries_due.
+ */
+export const DELIVERY_COUNTS_SQL = `
+SELECT o.pending, o.retrying, c.succeeded, c.failed,
+  (SELECT min(next_attempt_at) FROM deliveries WHERE next_attempt_at IS NOT NULL AND next_attempt_at <= @now) AS oldest_due_at
+FROM (SELECT count(*) FILTER (WHERE status = 'pending') AS pending, count(*) FILTER (WHERE status = 'retrying') AS retrying
+      FROM deliveries WHERE status IN ('pending', 'retrying')) AS o,
+     (SELECT coalesce(sum(succeeded), 0) AS succeeded, coalesce(sum(failed), 0) AS failed FROM delivery_counts) AS c`;
+
 /** How long a write waits for another connection's lock before failing with STORE_UNAVAILABLE. */
 export const DEFAULT_BUSY_TIMEOUT_MS = 5000;
 
@@ -158,7 +171,7 @@ export class SqliteStore extends SqliteDeliveries implements Store {
     this.db.transaction(() => {
       this.db.prepare(`INSERT INTO webhooks (${names.join(', ')}) VALUES (${names.map((n) => '@' + n).join(', ')})`).run(cols);
       this.bumpWebhooksVersion();
-    })();
+    }).immediate();
     return row;
   }
 
@@ -195,7 +208,7 @@ export class SqliteStore extends SqliteDeliveries implements Store {
         .run({ ...cols, __id: id, __business: businessId });
       if (info.changes > 0) this.bumpWebhooksVersion();
       return info.changes > 0;
-    })();
+    }).immediate();
     return changed ? this.getWebhook(businessId, id) : null;
   }
 
@@ -211,7 +224,7 @@ export class SqliteStore extends SqliteDeliveries implements Store {
         .run(now, now, id, businessId);
       if (info.changes > 0) this.bumpWebhooksVersion();
       return info.changes > 0;
-    })();
+    }).immediate();
   }
 
   async setWebhookHealth(
@@ -227,7 +240,7 @@ export class SqliteStore extends SqliteDeliveries implements Store {
       ).run(h.health_state, h.consecutive_failures, h.health_since, h.health_reason, enabled, id);
       // Matching at publish time skips disabled webhooks, so publishers must reload theirs.
       if (enabled !== null) this.bumpWebhooksVersion();
-    })();
+    }).immediate();
   }
 
   async getEvent(businessId: string, id: string): Promise<EventRow | null> {
@@ -242,14 +255,6 @@ export class SqliteStore extends SqliteDeliveries implements Store {
   }
 
   async deliveryCounts(): Promise<DeliveryCounts> {
-    const counts: DeliveryCounts = { pending: 0, retrying: 0, succeeded: 0, failed: 0, oldest_due_at: null };
-    for (const r of this.db.prepare('SELECT status, count(*) AS n FROM deliveries GROUP BY status').all() as { status: keyof DeliveryCounts; n: number }[]) {
-      (counts as unknown as Record<string, number>)[r.status] = r.n;
-    }
-    const oldest = this.db
-      .prepare('SELECT min(next_attempt_at) AS t FROM deliveries WHERE next_attempt_at IS NOT NULL AND next_attempt_at <= ?')
-      .get(Date.now()) as { t: number | null };
-    counts.oldest_due_at = oldest.t;
-    return counts;
+    return this.stmt(DELIVERY_COUNTS_SQL).get({ now: Date.now() }) as DeliveryCounts;
   }
 }

@@ -5,7 +5,7 @@ import type { AttemptRow, BusinessRow, DeliveryRow, EventRow, WebhookRow } from 
 // A published batch shares one created_at (and often one occurred_at): format a repeated time once.
 let lastMs = Number.NaN;
 let lastIso = '';
-const iso = (ms: number): string => {
+export const iso = (ms: number): string => {
   if (ms !== lastMs) {
     lastMs = ms;
     lastIso = new Date(ms).toISOString();
@@ -52,13 +52,12 @@ export function presentWebhook(w: WebhookRow, opts: { secret: boolean }) {
   };
 }
 
-/** `data`, when the caller already holds it parsed, saves parsing the stored text again. */
-export function presentEvent(e: EventRow, data?: unknown) {
+export function presentEvent(e: EventRow) {
   return {
     id: e.id,
     business: e.business_id,
     type: e.type,
-    data: data === undefined ? (JSON.parse(e.data) as unknown) : data,
+    data: JSON.parse(e.data) as unknown,
     occurred_at: iso(e.occurred_at),
     created_at: iso(e.created_at),
   };

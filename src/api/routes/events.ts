@@ -3,7 +3,9 @@ import { Type } from '@sinclair/typebox';
 import type { AppContext } from '../../app.js';
 import { HooklineError } from '../../errors.js';
 import type { PublishResult } from '../../store/Store.js';
-import { presentEvent } from '../present.js';
+import { iso, presentEvent } from '../present.js';
+
+const asIs = (payload: unknown): string => payload as string;
 import { BusinessParams, Event, ItemParams, PublishBatch, PublishEvent, problemResponses } from '../schemas.js';
 
 /** A batch of 1000 events of ~1 KiB each, with room for JSON overhead. */
@@ -16,13 +18,19 @@ const Accepted = Type.Object({
 });
 
 /**
- * A new event's data is what the request sent (stored as JSON.stringify of it), so it is echoed
- * from the parsed request instead of parsed again from the stored text: at 1 KB an event that
- * parse was a few per cent of the ingest path. A duplicate shows what was stored first.
+ * The 202 body of `Accepted`, written by hand around the stored data text: the event's data is
+ * already JSON (stored as JSON.stringify of what was sent), and parsing it only for the
+ * response serializer to stringify it again was, at 1 KB an event, the largest single cost of
+ * answering a batch (8 % of the main thread in the throughput profile). Same fields, same
+ * order as the schema, which stays on the route for validation of the docs and OpenAPI.
  */
-function accepted(r: PublishResult, input: { data?: unknown }) {
-  const event = presentEvent(r.event, r.created ? (input.data ?? {}) : undefined);
-  return { ...event, deliveries: r.deliveries.length, duplicate: !r.created };
+function acceptedJson(r: PublishResult): string {
+  const e = r.event;
+  return (
+    `{"id":${JSON.stringify(e.id)},"business":${JSON.stringify(e.business_id)},"type":${JSON.stringify(e.type)},` +
+    `"data":${e.data},"occurred_at":"${iso(e.occurred_at)}","created_at":"${iso(e.created_at)}",` +
+    `"deliveries":${r.deliveries.length},"duplicate":${!r.created}}`
+  );
 }
 
 export const eventRoutes =
@@ -43,7 +51,7 @@ export const eventRoutes =
       },
       async (req, reply) => {
         const [result] = await ctx.publisher.publish(req.params.b, [req.body]);
-        return reply.code(202).send(accepted(result!, req.body));
+        return reply.code(202).type('application/json; charset=utf-8').serializer(asIs).send(acceptedJson(result!));
       },
     );
 
@@ -61,7 +69,7 @@ export const eventRoutes =
       },
       async (req, reply) => {
         const results = await ctx.publisher.publish(req.params.b, req.body.events, '/events');
-        return reply.code(202).send({ data: results.map((r, i) => accepted(r, req.body.events[i]!)) });
+        return reply.code(202).type('application/json; charset=utf-8').serializer(asIs).send(`{"data":[${results.map(acceptedJson).join(',')}]}`);
       },
     );
 

@@ -107,7 +107,7 @@ async function availableSystems(opts, notes) {
   }
   if (opts.stores.includes('sqlite')) out.push('sqlite', 'sqlite1t');
   if (opts.stores.includes('postgres')) {
-    if (await postgresReachable()) out.push('pg1', 'pg2');
+    if (await postgresReachable()) out.push('pg1', 'pg2', 'pg3');
     else if (opts.quick) notes.push('PostgreSQL skipped: nothing answers on 127.0.0.1:5432.');
     else fail('PostgreSQL is not reachable at postgres://postgres@127.0.0.1:5432 (trust auth); start it, or pass --stores sqlite.');
   }

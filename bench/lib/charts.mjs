@@ -2,9 +2,9 @@
 import { barChart } from './svg.mjs';
 import { allSystems } from './systems.mjs';
 
-const colours = { ceiling: '#7f8c8d', bullmq: '#d35400', sqlite: '#2471a3', pg1: '#1e8449', pg2: '#7d3c98' };
+const colours = { ceiling: '#7f8c8d', bullmq: '#d35400', sqlite: '#2471a3', sqlite1t: '#85c1e9', pg1: '#1e8449', pg2: '#7d3c98', pg3: '#bb8fce' };
 const rateTitles = { a: '(a) throughput', d: '(d) isolation, healthy', e: '(e) backlog drain', f: '(f) retry storm, healthy', s: '(s) receivers +20 ms' };
-const order = ['ceiling', 'bullmq', 'sqlite', 'pg1', 'pg2'];
+const order = ['ceiling', 'bullmq', 'sqlite', 'sqlite1t', 'pg1', 'pg2', 'pg3'];
 const rate = (v) => `${Math.round(v).toLocaleString('en-US')}/s`;
 
 export function throughputChart(results) {

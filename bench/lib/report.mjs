@@ -63,8 +63,11 @@ export function renderReport(report, { scenarios, charts, root }) {
     p('## CPU profiles of the Hookline process', '', 'Self time (a function\'s own time, excluding what it calls) from `node --cpu-prof`, grouped by module; native calls (SQLite statements, hashing, socket writes) are charged to the module that made them. Percentages are of busy (non-idle) time. Shown for every throughput run and every run that missed a target; a process that lived less than 5 busy seconds (the one that sets up the backlog) is left out.', '');
     for (const r of profiled) {
       const profiles = r.profiles.filter((x) => x.busyMs >= 5000);
-      profiles.forEach((prof, i) => {
-        const title = `(${r.scenario}) ${scenarios[r.scenario].title}, ${allSystems[r.system].label}${profiles.length > 1 ? `, process ${i + 1}` : ''}`;
+      const pids = [...new Set(profiles.map((x) => profileIds(x.file).pid))];
+      profiles.forEach((prof) => {
+        const { pid } = profileIds(prof.file);
+        const where = [pids.length > 1 ? `process ${pids.indexOf(pid) + 1}` : null, profiles.length > 1 ? threadRole(prof) : null].filter(Boolean).join(', ');
+        const title = `(${r.scenario}) ${scenarios[r.scenario].title}, ${allSystems[r.system].label}${where ? `, ${where}` : ''}`;
         p('<details>', `<summary>${title}: busy ${formatNumber(prof.busyMs / 1000, 1)} s of ${formatNumber(prof.totalMs / 1000, 1)} s; top: ${prof.functions.slice(0, 3).map((x) => `${x.name} ${formatNumber(x.pct)} %`).join(', ')}</summary>`, '');
         p(markdownTable(['module', 'self time', 'share'], prof.modules.slice(0, 6).map((x) => [x.module, `${formatNumber(x.ms)} ms`, `${formatNumber(x.pct, 1)} %`])), '');
         p(markdownTable(['function', 'module', 'self time', 'share'], prof.functions.slice(0, 8).map((x) => [`\`${x.name}\`${x.where ? ` (${x.where})` : ''}`, x.module, `${formatNumber(x.ms)} ms`, `${formatNumber(x.pct, 1)} %`])), '');
@@ -120,4 +123,19 @@ function cpuSection(report) {
     '',
     markdownTable(['run', ...cpuRoles, 'other work', 'idle'], rows),
   ];
+}
+
+/** V8 names each profile CPU.<date>.<time>.<pid>.<thread>.<seq>.cpuprofile; thread 0 is the main thread. */
+function profileIds(file) {
+  const m = /\.(\d+)\.(\d+)\.\d+\.cpuprofile$/.exec(file);
+  return m ? { pid: Number(m[1]), thread: Number(m[2]) } : { pid: 0, thread: 0 };
+}
+
+/** Which of Hookline's threads (docs/architecture.md#threads) a profile is, told by what it ran. */
+function threadRole(prof) {
+  if (profileIds(prof.file).thread === 0) return 'main thread';
+  const top = prof.modules[0]?.module ?? '';
+  if (prof.functions[0]?.name === 'pragma' && prof.functions[0].pct > 50) return 'checkpointer thread';
+  if (/store|sqlite/.test(top)) return 'store thread';
+  return 'sender thread';
 }

@@ -6,7 +6,7 @@ import { spreadEndpoints, spreadEvents, capFor } from './endpoints.mjs';
 export const throughput = {
   id: 'a',
   title: 'Throughput',
-  systems: ['ceiling', 'bullmq', 'sqlite', 'sqlite1t', 'pg1', 'pg2'],
+  systems: ['ceiling', 'bullmq', 'sqlite', 'sqlite1t', 'pg1', 'pg2', 'pg3'],
   describe: (c) => `${c.throughput.toLocaleString('en-US')} events of ~1 KB, one webhook each across 100 webhooks, published in batches of 1,000`,
   async run(ctx, systemId) {
     const endpoints = spreadEndpoints(100);
@@ -21,7 +21,7 @@ export const throughput = {
 export const slowReceivers = {
   id: 's',
   title: 'Throughput, receivers +20 ms',
-  systems: ['pg1', 'pg2'],
+  systems: ['pg1', 'pg2', 'pg3'],
   describe: (c) => `as (a) with ${c.slow.toLocaleString('en-US')} events, every receiver answering after 20 ms`,
   async run(ctx, systemId) {
     const endpoints = spreadEndpoints(100);

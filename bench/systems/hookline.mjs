@@ -17,6 +17,7 @@ export const hooklineSystems = {
   sqlite1t: { id: 'sqlite1t', label: 'Hookline, SQLite, one thread', store: 'sqlite', processes: 1, settings: { HOOKLINE_THREADS: 'false' } },
   pg1: { id: 'pg1', label: 'Hookline, PostgreSQL ×1', store: 'postgres', processes: 1 },
   pg2: { id: 'pg2', label: 'Hookline, PostgreSQL ×2', store: 'postgres', processes: 2 },
+  pg3: { id: 'pg3', label: 'Hookline, PostgreSQL ×3', store: 'postgres', processes: 3 },
 };
 
 /**

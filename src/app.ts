@@ -73,7 +73,12 @@ export async function migrate(config: Config): Promise<void> {
 
 export async function startHookline(config: Config, opts: StartOptions): Promise<HooklineHandle> {
   const log = opts.logger ?? createLogger(config);
+  const events = new HooklineEvents();
   const rawStore = await openStore(config.databaseUrl, {
+    onThreadDeath: (err) => {
+      log.fatal({ err }, 'the SQLite store thread stopped; nothing accepted is lost, but this process cannot store any more');
+      events.emit('fatal', err);
+    },
     onBackgroundError: (err) => log.warn({ err }, 'database connection problem'),
     thread: config.threads,
   });
@@ -87,7 +92,6 @@ export async function startHookline(config: Config, opts: StartOptions): Promise
   }
   // Everything above the store sees secrets in the clear; the database holds them encrypted.
   const store = withEncryptedSecrets(rawStore, box);
-  const events = new HooklineEvents();
   events.on('dispatcher:error', (err) => log.error({ err }, 'dispatcher error'));
   events.on('retention:swept', (result) => log.info({ retention: result }, 'retention: purged old deliveries and events'));
   events.on('retention:error', (err) => log.warn({ err }, 'retention pass failed; the next one retries'));

@@ -51,6 +51,8 @@ export interface HooklineEventMap {
   /** Emitted once the delivery's final state is stored. */
   'delivery:exhausted': [ExhaustedDelivery];
   'dispatcher:error': [Error];
+  /** Something the process cannot go on without has stopped (the SQLite store thread); the CLI exits. */
+  fatal: [Error];
   /** A retention pass that deleted something. */
   'retention:swept': [{ deliveries: number; attempts: number; events: number; batches: number; duration_ms: number; complete: boolean }];
   'retention:error': [Error];

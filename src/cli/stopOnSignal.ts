@@ -24,5 +24,11 @@ export function stopOnSignal(handle: HooklineHandle, ctx: CliContext): Promise<v
       }, reject);
     };
     for (const signal of signals) process.on(signal, onSignal);
+    // No drain: what is not delivered is in the database for the next start, and a process
+    // that cannot store must be restarted by its supervisor rather than kept answering 503.
+    handle.events.once('fatal', (err) => {
+      printLine(ctx.stderr, `hookline: ${err.message}; exiting`);
+      ctx.exit(1);
+    });
   });
 }

@@ -4,7 +4,10 @@ import { openStoreThread } from './thread/StoreThread.js';
 import { HooklineError } from '../errors.js';
 
 /** Picks the store from the database URL; PostgreSQL is loaded only when asked for. */
-export async function openStore(databaseUrl: string, opts: StoreOptions & { thread?: boolean } = {}): Promise<Store> {
+export async function openStore(
+  databaseUrl: string,
+  opts: StoreOptions & { thread?: boolean; onThreadDeath?: (err: Error) => void } = {},
+): Promise<Store> {
   if (/^postgres(ql)?:\/\//.test(databaseUrl)) {
     let mod: { PostgresStore: { open(url: string, opts: StoreOptions): Promise<Store> } };
     try {
@@ -17,6 +20,6 @@ export async function openStore(databaseUrl: string, opts: StoreOptions & { thre
     return mod.PostgresStore.open(databaseUrl, opts);
   }
   // PostgreSQL does its work in the server; SQLite does it in this process, so it gets a thread.
-  if (opts.thread) return openStoreThread(databaseUrl);
+  if (opts.thread) return openStoreThread(databaseUrl, opts.onThreadDeath);
   return SqliteStore.open(databaseUrl);
 }

@@ -15,9 +15,14 @@ type Pending = { resolve: (v: unknown) => void; reject: (e: Error) => void; rest
  *
  * Calls run on the thread in the order they are made. If the thread dies, every call fails
  * with STORE_UNAVAILABLE, which the API answers with 503 and the dispatcher retries; nothing
- * accepted is lost, since a 202 is only sent after the thread's commit.
+ * accepted is lost, since a 202 is only sent after the thread's commit. `onDeath` lets the
+ * process end itself then (a process that cannot store should be restarted, not kept).
  */
-export async function openStoreThread(databaseUrl: string): Promise<Store & { readonly thread: Worker }> {
+export async function openStoreThread(
+  databaseUrl: string,
+  /** Called once if the thread stops by itself (not by close): the process cannot store any more. */
+  onDeath: (err: Error) => void = () => {},
+): Promise<Store & { readonly thread: Worker }> {
   const worker = startModuleThread(import.meta.url, 'storeThreadMain', { databaseUrl });
   const pending = new Map<number, Pending>();
   let seq = 0;
@@ -49,7 +54,12 @@ export async function openStoreThread(databaseUrl: string): Promise<Store & { re
     pending.clear();
   };
   worker.on('error', (err) => die(err.message));
-  worker.on('exit', (code) => die(`exit code ${code}`));
+  let closing = false;
+  worker.on('exit', (code) => {
+    const unexpected = !gone && !closing;
+    die(`exit code ${code}`);
+    if (unexpected) onDeath(gone!);
+  });
   worker.unref();
 
   function call(target: number, method: string, args: unknown[]): Promise<unknown> {
@@ -81,6 +91,7 @@ export async function openStoreThread(databaseUrl: string): Promise<Store & { re
   store.thread = worker;
   const close = store.close as () => Promise<void>;
   store.close = async () => {
+    closing = true;
     if (!gone) await close();
     gone ??= new HooklineError('STORE_UNAVAILABLE', 'The store is closed.');
     await worker.terminate();

@@ -23,7 +23,7 @@ export function renderReport(report, { scenarios, charts, root }) {
     '- **BullMQ + undici**: what a team usually builds in Node: the load generator adds one job per delivery to BullMQ on Redis,',
     '  a worker process (concurrency 64) signs and POSTs it with undici, retries with exponential backoff from 5 s.',
     '',
-    `Measured ${report.startedAt.slice(0, 16).replace('T', ' ')} UTC on ${m.cores} cores (${m.cpuModel}), ${m.memoryGiB} GiB, Node ${m.node}, ${m.platform}; the machine is shared with other work${m.loadAverage ? ` (load average ${m.loadAverage.join(' / ')} over 1 / 5 / 15 min as the run ended, on ${m.cores} cores)` : ''}, so the figures carry noise.`,
+    `Measured ${report.startedAt.slice(0, 16).replace('T', ' ')} UTC on ${m.cores} cores (${m.cpuModel}), ${m.memoryGiB} GiB, Node ${m.node}, ${m.platform}; ${otherWork(report.results)}.`,
     '',
     '```sh',
     report.command,
@@ -138,4 +138,15 @@ function threadRole(prof) {
   if (prof.functions[0]?.name === 'pragma' && prof.functions[0].pct > 50) return 'checkpointer thread';
   if (/store|sqlite/.test(top)) return 'store thread';
   return 'sender thread';
+}
+
+/** How much of the machine went to processes outside the benchmark, from the runs' CPU accounting. */
+function otherWork(results) {
+  const shares = results.filter((r) => r.cpu?.capacity > 0).map((r) => r.cpu.other / r.cpu.capacity);
+  if (shares.length === 0) return 'other work on the machine was not measured';
+  const pct = (x) => `${Math.round(100 * x)} %`;
+  const median = [...shares].sort((a, b) => a - b)[Math.floor(shares.length / 2)];
+  const max = Math.max(...shares);
+  const busy = median >= 0.1 ? 'the machine was shared with other work' : 'the machine was mostly quiet';
+  return `${busy}: processes outside the benchmark took a median ${pct(median)} of it per run (at most ${pct(max)}; see "Where the CPU went")`;
 }

@@ -40,11 +40,13 @@ export class CircuitProbes {
       const item = q.fifo
         ? (await host.store.claimOrdered({ ...opts, limit: 1, includeParked: true })).items[0]
         : await host.store.claimProbe(opts);
-      if (item) {
-        host.take(host.held.has(item.delivery.id) ? [] : [item], Date.now());
+      if (item && !host.held.has(item.delivery.id)) {
+        host.take([item], Date.now());
         return;
       }
-      // Nothing to probe with: the next delivery that arrives will be the probe, or look again later.
+      // Nothing to probe with: the next delivery that arrives will be the probe, or look again
+      // later. That includes a delivery this process still holds because its park is not yet
+      // written: returning without a next probe time would leave the circuit to the 30 s sweep.
       q.health.probeAt = Date.now() + q.health.probeDelayMs;
     } catch (err) {
       host.onError(err as Error);

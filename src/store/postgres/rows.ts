@@ -1,5 +1,6 @@
 export { deliveryFromRow } from '../deliveryFromRow.js';
 import type { AttemptRow, BusinessRow, DeliveryRow, EventRow, EventTypeRow, WebhookRow } from '../Store.js';
+import { webhookFromColumns, type ColumnDecoding } from '../webhookFromColumns.js';
 
 /**
  * pg already gives booleans, parsed `json` and (with our int8 parser) numbers; these pick the
@@ -41,32 +42,9 @@ export function webhookToColumns(w: Partial<WebhookRow>): [column: string, value
   return out;
 }
 
-export function webhookFromRow(r: RawRow): WebhookRow {
-  return {
-    id: r.id as string,
-    business_id: r.business_id as string,
-    name: r.name as string,
-    url: r.url as string,
-    events: r.events as string[],
-    dialect: r.dialect as string,
-    enabled: r.enabled as boolean,
-    headers: r.headers as Record<string, string>,
-    timeout_ms: r.timeout_ms as number,
-    retry_schedule: (r.retry_schedule as number[] | null) ?? null,
-    rate_limit: (r.rate_limit as number | null) ?? null,
-    max_in_flight: r.max_in_flight as number,
-    ordering: r.ordering as WebhookRow['ordering'],
-    secret: r.secret as string,
-    previous_secret: (r.previous_secret as string | null) ?? null,
-    previous_secret_expires_at: (r.previous_secret_expires_at as number | null) ?? null,
-    health_state: r.health_state as WebhookRow['health_state'],
-    consecutive_failures: r.consecutive_failures as number,
-    health_since: (r.health_since as number | null) ?? null,
-    health_reason: (r.health_reason as string | null) ?? null,
-    created_at: r.created_at as number,
-    updated_at: r.updated_at as number,
-  };
-}
+const postgresColumns: ColumnDecoding = { json: (v) => v, bool: (v) => v as boolean };
+
+export const webhookFromRow = (r: RawRow): WebhookRow => webhookFromColumns(r, postgresColumns);
 
 
 export function eventFromRow(r: RawRow): EventRow {

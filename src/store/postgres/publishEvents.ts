@@ -10,13 +10,19 @@ import { eventFromRow, type RawRow } from './rows.js';
  * inserted follow, and the events that already existed are read back from the statement's
  * snapshot, which does not yet contain this statement's own inserts.
  *
+ * The event data (1 KB each, mostly quotes) crosses as one JSON array of strings rather than a
+ * text[]: the driver builds an array literal by escaping every element in JavaScript, which
+ * was 4 % of the publishing thread, where JSON.stringify does the same escaping natively.
+ *
  * NOTIFY is sent only when a delivery nobody holds was created: the publisher usually leases
  * fresh deliveries to itself, and every NOTIFY serialises on a database-wide lock at commit.
  */
 export const PUBLISH_SQL = `
 WITH input AS (
-  SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::bigint[])
-    AS t (business_id, id, type, data, occurred_at, created_at)
+  SELECT t.business_id, t.id, t.type, d.data, t.occurred_at, t.created_at
+  FROM unnest($1::text[], $2::text[], $3::text[], $5::bigint[], $6::bigint[]) WITH ORDINALITY
+    AS t (business_id, id, type, occurred_at, created_at, n)
+  JOIN json_array_elements_text($4::json) WITH ORDINALITY AS d (data, n) ON d.n = t.n
 ), created AS (
   INSERT INTO events (business_id, id, type, data, occurred_at, created_at)
   SELECT business_id, id, type, data, occurred_at, created_at FROM input
@@ -79,7 +85,7 @@ export async function publishEvents(db: PgDatabase, items: PublishItem[]): Promi
     }
   }
   const { rows } = await db.query(PUBLISH_SQL, [
-    ev.business, ev.id, ev.type, ev.data, ev.occurred, ev.created,
+    ev.business, ev.id, ev.type, JSON.stringify(ev.data), ev.occurred, ev.created,
     dl.id, dl.business, dl.event, dl.webhook, dl.type, dl.next, dl.owner, dl.created,
   ]);
 

@@ -10,6 +10,11 @@ function failed(error: 'network' | 'invalid_request'): SendResult {
   return { startedAt: Date.now(), durationMs: 0, statusCode: null, error, responseBody: null, retryAfterMs: null };
 }
 
+export interface ThreadedSender extends Sender {
+  /** The worker, for diagnostics (and for tests that stop it to see the fallback take over). */
+  readonly thread: Worker;
+}
+
 /**
  * A Sender whose HTTP work (connections, writing requests, parsing responses, the deadline
  * timers) runs on a worker thread, so that it uses the second core while the main thread
@@ -19,11 +24,6 @@ function failed(error: 'network' | 'invalid_request'): SendResult {
  * If the thread dies, the attempts it held fail with `network` (their deliveries are retried
  * like any failed attempt) and later attempts are sent from this thread instead.
  */
-export interface ThreadedSender extends Sender {
-  /** The worker, for diagnostics (and for tests that stop it to see the fallback take over). */
-  readonly thread: Worker;
-}
-
 export function createThreadedSender(opts: SenderOptions, onError: (err: Error) => void): ThreadedSender {
   const worker = startModuleThread(import.meta.url, 'senderThreadMain', { ...opts });
   worker.unref();

@@ -9,23 +9,21 @@ import { columnList, DELIVERY_COLUMNS, deliveryFromRow, type RawRow } from './ro
  */
 
 /**
- * Take (or renew) each lease that is free, expired or already ours; then report the holder of
- * every webhook asked about. A lease another process holds is left alone: ON CONFLICT waits for
- * a concurrent taker to commit and then sees its row, so two processes never both win.
+ * Take (or renew) each lease that is free, expired or already ours, and report the holder of
+ * every webhook asked about, all from the one upsert. A lease another process holds is
+ * rewritten unchanged rather than skipped: ON CONFLICT DO UPDATE waits for a concurrent taker
+ * to commit and then acts on its row, whereas a separate SELECT in the same statement reads
+ * the statement's snapshot, which predates that commit and would report no holder at all.
  */
 const ACQUIRE_SQL = `
-WITH asked AS (SELECT unnest($2::text[]) AS webhook_id),
-taken AS (
-  INSERT INTO webhook_senders (webhook_id, owner, lease_until)
-  SELECT webhook_id, $1, $4 FROM asked
-  ON CONFLICT (webhook_id) DO UPDATE SET owner = excluded.owner, lease_until = excluded.lease_until
-  WHERE webhook_senders.owner = excluded.owner OR webhook_senders.lease_until <= $3
-  RETURNING webhook_id, owner, lease_until
-)
-SELECT webhook_id, owner, lease_until FROM taken
-UNION ALL
-SELECT s.webhook_id, s.owner, s.lease_until FROM webhook_senders s JOIN asked a ON a.webhook_id = s.webhook_id
-WHERE NOT EXISTS (SELECT FROM taken t WHERE t.webhook_id = s.webhook_id)`;
+INSERT INTO webhook_senders (webhook_id, owner, lease_until)
+SELECT unnest($2::text[]), $1, $4
+ON CONFLICT (webhook_id) DO UPDATE SET
+  owner = CASE WHEN webhook_senders.owner = excluded.owner OR webhook_senders.lease_until <= $3
+    THEN excluded.owner ELSE webhook_senders.owner END,
+  lease_until = CASE WHEN webhook_senders.owner = excluded.owner OR webhook_senders.lease_until <= $3
+    THEN excluded.lease_until ELSE webhook_senders.lease_until END
+RETURNING webhook_id, owner, lease_until`;
 
 export async function acquireSenders(db: PgDatabase, owner: string, webhookIds: string[], now: number, leaseUntil: number): Promise<SenderLease[]> {
   if (webhookIds.length === 0) return [];
@@ -33,7 +31,9 @@ export async function acquireSenders(db: PgDatabase, owner: string, webhookIds: 
   // overlapping sets in the same order cannot deadlock.
   const ids = [...new Set(webhookIds)].sort();
   const { rows } = await db.queryRetrying<SenderLease>(ACQUIRE_SQL, [owner, ids, now, leaseUntil]);
-  return rows.map((r) => ({ webhook_id: r.webhook_id, owner: r.owner, lease_until: Number(r.lease_until) }));
+  return rows
+    .map((r) => ({ webhook_id: r.webhook_id, owner: r.owner, lease_until: Number(r.lease_until) }))
+    .sort((a, b) => (a.webhook_id < b.webhook_id ? -1 : a.webhook_id > b.webhook_id ? 1 : 0));
 }
 
 export async function releaseSenders(db: PgDatabase, owner: string, webhookIds: string[]): Promise<void> {

@@ -8,9 +8,9 @@ import { SqliteStore } from '../src/store/sqlite/SqliteStore.js';
 import { newDeliveryId, newEventId } from '../src/ids.js';
 
 /**
- * Checkpoints run on a background connection; the writer must still let the log start over.
- * Under sustained writes a background checkpoint never copies every frame by itself, and
- * without the writer finishing one the log grew to three times the database.
+ * The log must start over under sustained writes: a checkpoint has to copy every frame for
+ * that to happen, and when checkpoints ran on a background connection alone the log grew to
+ * three times the database (docs/architecture.md#sqlite-checkpoints).
  */
 test('under sustained publishing the write-ahead log stays bounded and every row is readable afterwards', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'hookline-wal-'));
@@ -30,7 +30,7 @@ test('under sustained publishing the write-ahead log stays bounded and every row
       }));
       await store.publish(items);
       events += items.length;
-      // The server yields between requests; so does this loop, or no message from the checkpointer arrives.
+      // The server yields between requests; so does this loop.
       await nextTurn();
     }
     const wal = statSync(`${path}-wal`).size;

@@ -135,7 +135,6 @@ function profileIds(file) {
 function threadRole(prof) {
   if (profileIds(prof.file).thread === 0) return 'main thread';
   const top = prof.modules[0]?.module ?? '';
-  if (prof.functions[0]?.name === 'pragma' && prof.functions[0].pct > 50) return 'checkpointer thread';
   if (/store|sqlite/.test(top)) return 'store thread';
   return 'sender thread';
 }

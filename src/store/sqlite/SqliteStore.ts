@@ -20,7 +20,6 @@ import { eventTypeFromRow, webhookFromRow, webhookToColumns, type RawRow } from 
 import { SqliteDeliveries } from './SqliteDeliveries.js';
 import { SqliteRetentionSweep } from './SqliteRetentionSweep.js';
 import { guardStoreErrors } from './storeErrors.js';
-import { WalCheckpointer } from './WalCheckpointer.js';
 
 /**
  * One statement, so one snapshot. Open deliveries are read from deliveries_open (the query
@@ -70,7 +69,6 @@ export class SqliteStore extends SqliteDeliveries implements Store {
   readonly capabilities = Object.freeze({ multiProcess: false, notify: false });
 
   private sweeping = false;
-  private checkpointer: WalCheckpointer | null = null;
 
   static open(databaseUrl: string): SqliteStore {
     const path = sqlitePath(databaseUrl);
@@ -93,7 +91,6 @@ export class SqliteStore extends SqliteDeliveries implements Store {
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
     const store = new SqliteStore(db);
-    if (path !== ':memory:') store.checkpointer = WalCheckpointer.start(db, path);
     return guardStoreErrors(store);
   }
 
@@ -102,7 +99,6 @@ export class SqliteStore extends SqliteDeliveries implements Store {
   }
 
   async close(): Promise<void> {
-    await this.checkpointer?.stop();
     if (this.db.open) this.db.close();
   }
 

@@ -51,6 +51,13 @@ test('a batch of events is stored whole, and one bad event rejects the batch wit
   });
   assert.equal(good.status, 202, JSON.stringify(good.body));
   assert.equal(good.body.data.length, 50);
+  // Each event's receipt, in the order sent, without the data the caller has just sent.
+  const first = good.body.data[0];
+  assert.deepEqual(Object.keys(first), ['id', 'business', 'type', 'occurred_at', 'created_at', 'deliveries', 'duplicate']);
+  assert.equal(first.type, 'invoice/created');
+  assert.equal(first.deliveries, 1);
+  assert.equal(first.duplicate, false);
+  assert.deepEqual((await hl.api('GET', `${events}/${good.body.data[49].id}`)).body.data, { id: 'b-49' });
 
   const bad = await hl.api('POST', `${events}/batch`, {
     events: [

@@ -23,6 +23,8 @@ export class ClaimLoop {
   private running = false;
   private loop: Promise<void> | null = null;
   private wakeSleeper: (() => void) | null = null;
+  /** A wake that came while the loop was claiming, not sleeping: the next sleep is skipped. */
+  private wokenWhileAwake = false;
 
   constructor(
     private readonly store: Store,
@@ -38,7 +40,10 @@ export class ClaimLoop {
 
   /** Look for due deliveries now rather than at the next poll. */
   wake(): void {
-    this.wakeSleeper?.();
+    if (this.wakeSleeper) this.wakeSleeper();
+    // The claim in progress may have read the store before what this wake is about was
+    // committed; dropping the wake left it to the next poll (up to pollMs later).
+    else this.wokenWhileAwake = true;
   }
 
   async stop(): Promise<void> {
@@ -88,16 +93,18 @@ export class ClaimLoop {
   }
 
   private sleep(ms: number): Promise<void> {
+    if (this.wokenWhileAwake) {
+      this.wokenWhileAwake = false;
+      return nextTurn();
+    }
     return new Promise((resolve) => {
-      const t = setTimeout(done, ms);
-      function done(): void {
+      const done = (): void => {
         clearTimeout(t);
-        resolve();
-      }
-      this.wakeSleeper = () => {
         this.wakeSleeper = null;
-        done();
+        resolve();
       };
+      const t = setTimeout(done, ms);
+      this.wakeSleeper = done;
     });
   }
 

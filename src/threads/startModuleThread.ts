@@ -11,11 +11,18 @@ const { workerData } = require('node:worker_threads');
 `;
 
 /**
+ * The young generation of each worker thread, in MB. Each thread is an isolate with its own,
+ * and V8's default let each grow to about 30 MB committed during a backlog drain, though the
+ * store and sender threads keep little alive between messages (docs/architecture.md#memory).
+ */
+export const WORKER_YOUNG_GENERATION_MB = 8;
+
+/**
  * Starts a worker thread running the module `name` next to `from` (an `import.meta.url`),
  * whether the caller runs from the compiled `.js` files or from the `.ts` sources.
  */
 export function startModuleThread(from: string, name: string, data: Record<string, unknown>): Worker {
   const ext = from.endsWith('.ts') ? '.ts' : '.js';
   const entry = new URL(`./${name}${ext}`, from).href;
-  return new Worker(BOOT, { eval: true, workerData: { ...data, entry } });
+  return new Worker(BOOT, { eval: true, workerData: { ...data, entry }, resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB } });
 }

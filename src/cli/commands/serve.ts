@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { printLine, type CliContext } from '../CliContext.js';
 import { addConfigOptions, allSettings, configFromFlags } from '../configOptions.js';
 import { stopOnSignal } from '../stopOnSignal.js';
+import { tuneHeapForServer } from '../tuneHeap.js';
 
 export function registerServe(program: Command, ctx: CliContext): void {
   const command = program
@@ -10,6 +11,7 @@ export function registerServe(program: Command, ctx: CliContext): void {
     .addHelpText('after', '\nFlags win over environment variables, which win over defaults.');
   addConfigOptions(command, allSettings).action(async (flags: Record<string, unknown>) => {
     const config = configFromFlags(ctx.env, flags, allSettings);
+    tuneHeapForServer();
     const { startHookline } = await import('../../app.js');
     const handle = await startHookline(config, { mode: 'serve' });
     printLine(ctx.stdout, `Hookline listening on ${handle.url}`);

@@ -23,7 +23,7 @@ export class ClaimLoop {
   private running = false;
   private loop: Promise<void> | null = null;
   private wakeSleeper: (() => void) | null = null;
-  /** A wake that came while the loop was claiming, not sleeping: the next sleep is skipped. */
+  /** A wake came while the loop was claiming, not sleeping: the next sleep is skipped. */
   private wokenWhileAwake = false;
 
   constructor(
@@ -57,6 +57,8 @@ export class ClaimLoop {
     let failures = 0;
     while (this.running) {
       let full = false;
+      // From here on, a wake means "since this claim began", which it may have missed.
+      this.wokenWhileAwake = false;
       try {
         const room = config.maxHeld - host.held.size;
         if (room > 0) {

@@ -59,7 +59,7 @@ async function explain(c, title, sql, params, { rollback = false } = {}) {
   const once = async () => {
     if (rollback) await c.query('SAVEPOINT explain');
     try {
-      return (await c.query(`EXPLAIN (ANALYZE, BUFFERS) ${sql}`, params)).rows.map((r) => r['QUERY PLAN']);
+      return (await c.query(`EXPLAIN (ANALYZE, BUFFERS) ${sql.text ?? sql}`, params)).rows.map((r) => r['QUERY PLAN']);
     } finally {
       if (rollback) await c.query('ROLLBACK TO SAVEPOINT explain');
     }
@@ -121,7 +121,7 @@ export async function explainPostgres(shape) {
     // recordOutcomes needs rows leased to its owner: claim them in the same transaction first.
     await c.query('BEGIN');
     c.inTransaction = true;
-    const claimed = (await c.query(CLAIM_SQL, [owner, now + 120_000, now, 500, []])).rows;
+    const claimed = (await c.query(CLAIM_SQL.text, [owner, now + 120_000, now, 500, []])).rows;
     const n = claimed.length;
     await explain(c, `recordOutcomes: ${n} attempts, one statement`, RECORD_SQL, [
       claimed.map((r) => r.id), claimed.map(() => now), claimed.map(() => 87), claimed.map(() => 200), claimed.map(() => null),

@@ -1,5 +1,9 @@
 import pg from 'pg';
 import { isRetryableConflict, isUnavailable, toStoreError } from './storeErrors.js';
+import { PreparedStatement } from './PreparedStatement.js';
+
+/** A statement's text, or a hot statement the server may keep prepared. */
+export type Sql = string | PreparedStatement;
 
 export interface PgSession {
   query<R extends pg.QueryResultRow = pg.QueryResultRow>(sql: string, params?: unknown[]): Promise<pg.QueryResult<R>>;
@@ -11,9 +15,10 @@ export interface PgSession {
  * The pool every store method goes through. Each call either resolves or rejects with a
  * catalogued error; a dead connection never surfaces as an `error` event nobody listens to.
  *
- * Statements are sent unnamed (no server-side prepared statements) so that Hookline also
- * works behind PgBouncer in transaction mode; the hot statements are few and batched, so the
- * parse cost is shared by hundreds of rows.
+ * The hot statements (`PreparedStatement`) are sent named, so each connection parses and
+ * plans them once; everything else is sent unnamed. `preparedStatements: false` (the URL's
+ * `prepared_statements=false`) sends every statement unnamed, for a connection pooler that
+ * cannot keep prepared statements (PgBouncer before 1.21 in transaction mode).
  */
 export class PgDatabase {
   readonly pool: pg.Pool;
@@ -22,6 +27,7 @@ export class PgDatabase {
   constructor(
     readonly config: pg.PoolConfig,
     private readonly onBackgroundError: (err: Error) => void,
+    private readonly preparedStatements = true,
   ) {
     this.pool = new pg.Pool(config);
     // An idle client's connection can die (server restart, failover, a firewall timing it
@@ -29,9 +35,14 @@ export class PgDatabase {
     this.pool.on('error', (err) => this.onBackgroundError(err));
   }
 
-  async query<R extends pg.QueryResultRow = pg.QueryResultRow>(sql: string, params?: unknown[]): Promise<pg.QueryResult<R>> {
+  private toQuery(sql: Sql, params: unknown[] | undefined): pg.QueryConfig {
+    if (typeof sql === 'string') return { text: sql, values: params };
+    return this.preparedStatements ? { name: sql.name, text: sql.text, values: params } : { text: sql.text, values: params };
+  }
+
+  async query<R extends pg.QueryResultRow = pg.QueryResultRow>(sql: Sql, params?: unknown[]): Promise<pg.QueryResult<R>> {
     try {
-      return await this.pool.query<R>(sql, params);
+      return await this.pool.query<R>(this.toQuery(sql, params));
     } catch (err) {
       throw toStoreError(err);
     }
@@ -42,10 +53,11 @@ export class PgDatabase {
    * from two processes numbering the same attempt, a deadlock between overlapping batches):
    * the statement is atomic, so running it again is safe and sees the other's commit.
    */
-  async queryRetrying<R extends pg.QueryResultRow = pg.QueryResultRow>(sql: string, params: unknown[], tries = 3): Promise<pg.QueryResult<R>> {
+  async queryRetrying<R extends pg.QueryResultRow = pg.QueryResultRow>(sql: Sql, params: unknown[], tries = 3): Promise<pg.QueryResult<R>> {
+    const query = this.toQuery(sql, params);
     for (let i = 1; ; i++) {
       try {
-        return await this.pool.query<R>(sql, params);
+        return await this.pool.query<R>(query);
       } catch (err) {
         if (i >= tries || !isRetryableConflict(err)) throw toStoreError(err);
       }

@@ -19,6 +19,7 @@ import * as flowControl from './flowControl.js';
 import { publishEvents } from './publishEvents.js';
 import { recordAttemptOutcomes } from './recordAttemptOutcomes.js';
 import { attemptFromJson, columnList, DELIVERY_COLUMNS, deliveryFromRow, type RawRow } from './rows.js';
+import { prepared } from './PreparedStatement.js';
 
 const DELIVERY = columnList(DELIVERY_COLUMNS);
 
@@ -38,6 +39,12 @@ function countAndWake(update: string, wakeParam: string): string {
  * statement in its own file) and the lease bookkeeping and log around it. Every batch is one
  * statement over arrays, so its cost does not grow with round trips.
  */
+// Statements every process runs all the time, at any load; prepared once per connection.
+const RENEW_LEASES = prepared('UPDATE deliveries SET next_attempt_at = $3 WHERE id = ANY ($2::text[]) AND lease_owner = $1');
+const RELEASE_LEASES = prepared(
+  countAndWake('UPDATE deliveries SET next_attempt_at = $3, lease_owner = NULL WHERE id = ANY ($2::text[]) AND lease_owner = $1', '$4::boolean'),
+);
+
 export class PostgresDeliveries {
   protected constructor(protected readonly db: PgDatabase) {}
 
@@ -55,13 +62,13 @@ export class PostgresDeliveries {
 
   async renewLeases(owner: string, ids: string[], leaseUntil: number): Promise<void> {
     if (ids.length === 0) return;
-    await this.db.query('UPDATE deliveries SET next_attempt_at = $3 WHERE id = ANY ($2::text[]) AND lease_owner = $1', [owner, ids, leaseUntil]);
+    await this.db.query(RENEW_LEASES, [owner, ids, leaseUntil]);
   }
 
   async releaseLeases(owner: string, ids: string[], availableAt: number): Promise<void> {
     if (ids.length === 0) return;
     await this.db.query(
-      countAndWake('UPDATE deliveries SET next_attempt_at = $3, lease_owner = NULL WHERE id = ANY ($2::text[]) AND lease_owner = $1', '$4::boolean'),
+      RELEASE_LEASES,
       // Given back for later (a rate limit, a backoff): the claim loop's polling will see them then.
       [owner, ids, availableAt, availableAt <= Date.now()],
     );

@@ -17,7 +17,8 @@ import { PostgresDeliveries } from './PostgresDeliveries.js';
 import { DueListener } from './DueListener.js';
 import { PostgresRetentionSweep } from './PostgresRetentionSweep.js';
 import { migratePostgres } from './migrate.js';
-import { poolConfigFromUrl } from './poolConfig.js';
+import { poolConfigFromUrl, preparedStatementsFromUrl } from './poolConfig.js';
+import { prepared } from './PreparedStatement.js';
 import {
   businessFromRow,
   columnList,
@@ -63,6 +64,10 @@ FROM (SELECT count(*) FILTER (WHERE status = 'pending')::integer AS pending, cou
  * processes on any number of hosts share one database (docs/scaling.md). Semantics and return
  * shapes are those of the SQLite store; the shared contract suite holds both to them.
  */
+// Read on every publish (the webhooks version) and on every queue the dispatcher opens.
+const GET_META = prepared('SELECT value FROM meta WHERE key = $1');
+const GET_WEBHOOK_BY_ID = prepared(`SELECT ${WEBHOOK} FROM webhooks WHERE id = $1 AND deleted_at IS NULL`);
+
 export class PostgresStore extends PostgresDeliveries implements Store {
   readonly kind = 'postgres' as const;
   readonly capabilities = Object.freeze({ multiProcess: true, notify: true });
@@ -79,7 +84,7 @@ export class PostgresStore extends PostgresDeliveries implements Store {
   /** Creates the pool; no connection is made until the first call (usually `migrate()`). */
   static async open(databaseUrl: string, opts: PostgresStoreOptions = {}): Promise<PostgresStore> {
     const onError = opts.onBackgroundError ?? ((err: Error) => process.emitWarning(err.message, { type: 'HooklinePostgresWarning' }));
-    return new PostgresStore(new PgDatabase(poolConfigFromUrl(databaseUrl), onError), onError);
+    return new PostgresStore(new PgDatabase(poolConfigFromUrl(databaseUrl), onError, preparedStatementsFromUrl(databaseUrl)), onError);
   }
 
   migrate(): Promise<void> {
@@ -115,7 +120,7 @@ export class PostgresStore extends PostgresDeliveries implements Store {
   }
 
   async getMeta(key: string): Promise<string | null> {
-    const { rows } = await this.db.query<{ value: string }>('SELECT value FROM meta WHERE key = $1', [key]);
+    const { rows } = await this.db.query<{ value: string }>(GET_META, [key]);
     return rows[0]?.value ?? null;
   }
 
@@ -194,7 +199,7 @@ export class PostgresStore extends PostgresDeliveries implements Store {
   }
 
   async getWebhookById(id: string): Promise<WebhookRow | null> {
-    const { rows } = await this.db.query(`SELECT ${WEBHOOK} FROM webhooks WHERE id = $1 AND deleted_at IS NULL`, [id]);
+    const { rows } = await this.db.query(GET_WEBHOOK_BY_ID, [id]);
     return rows[0] ? webhookFromRow(rows[0]) : null;
   }
 

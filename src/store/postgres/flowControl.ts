@@ -1,6 +1,7 @@
 import type { DispatchItem, OrderedClaim, OrderedClaimOptions, SenderLease } from '../Store.js';
 import type { PgDatabase } from './PgDatabase.js';
 import { columnList, DELIVERY_COLUMNS, deliveryFromRow, type RawRow } from './rows.js';
+import { prepared } from './PreparedStatement.js';
 
 /*
  * The store side of flow control (docs/delivery.md#flow-control): sender leases, the ordered
@@ -15,7 +16,7 @@ import { columnList, DELIVERY_COLUMNS, deliveryFromRow, type RawRow } from './ro
  * to commit and then acts on its row, whereas a separate SELECT in the same statement reads
  * the statement's snapshot, which predates that commit and would report no holder at all.
  */
-const ACQUIRE_SQL = `
+const ACQUIRE_SQL = prepared(`
 INSERT INTO webhook_senders (webhook_id, owner, lease_until)
 SELECT unnest($2::text[]), $1, $4
 ON CONFLICT (webhook_id) DO UPDATE SET
@@ -23,7 +24,7 @@ ON CONFLICT (webhook_id) DO UPDATE SET
     THEN excluded.owner ELSE webhook_senders.owner END,
   lease_until = CASE WHEN webhook_senders.owner = excluded.owner OR webhook_senders.lease_until <= $3
     THEN excluded.lease_until ELSE webhook_senders.lease_until END
-RETURNING webhook_id, owner, lease_until`;
+RETURNING webhook_id, owner, lease_until`);
 
 export async function acquireSenders(db: PgDatabase, owner: string, webhookIds: string[], now: number, leaseUntil: number): Promise<SenderLease[]> {
   if (webhookIds.length === 0) return [];
@@ -50,7 +51,7 @@ const WITH_EVENT = `e.type AS event_type_name, e.data AS event_data, e.occurred_
  * can be sent now. FOR UPDATE (not SKIP LOCKED): order matters, so a row another transaction
  * is touching this instant is waited for, not jumped.
  */
-const ORDERED_SQL = `
+const ORDERED_SQL = prepared(`
 WITH head AS MATERIALIZED (
   SELECT id, created_at, event_id, next_attempt_at, lease_owner FROM deliveries
   WHERE webhook_id = $2 AND status IN ('pending', 'retrying')
@@ -71,9 +72,9 @@ SELECT ${C}, ${WITH_EVENT}, NULL::bigint AS blocked_until
 FROM claimed c JOIN events e ON e.business_id = c.business_id AND e.id = c.event_id
 UNION ALL
 SELECT ${columnList(DELIVERY_COLUMNS.map(() => 'NULL'))}, NULL, NULL, NULL, NULL, next_attempt_at FROM stop
-ORDER BY created_at, event_id`;
+ORDER BY created_at, event_id`);
 
-const PROBE_SQL = `
+const PROBE_SQL = prepared(`
 WITH oldest AS MATERIALIZED (
   SELECT id FROM deliveries
   WHERE webhook_id = $2 AND status IN ('pending', 'retrying')
@@ -85,7 +86,7 @@ WITH oldest AS MATERIALIZED (
   FROM oldest o WHERE d.id = o.id
   RETURNING ${D}
 )
-SELECT ${C}, ${WITH_EVENT} FROM claimed c JOIN events e ON e.business_id = c.business_id AND e.id = c.event_id`;
+SELECT ${C}, ${WITH_EVENT} FROM claimed c JOIN events e ON e.business_id = c.business_id AND e.id = c.event_id`);
 
 function itemFromRow(r: RawRow): DispatchItem {
   return {

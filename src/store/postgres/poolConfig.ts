@@ -22,6 +22,8 @@ export const POOL_DEFAULTS = Object.freeze({
   queryTimeoutGraceMs: 5_000,
   /** Default 60000: the server ends a session idle inside a transaction this long, so a stalled process cannot hold row locks. */
   idleInTransactionTimeoutMs: 60_000,
+  /** `prepared_statements` URL parameter, default true: the hot statements are prepared once per connection (false for a pooler that cannot keep them). */
+  preparedStatements: true,
 });
 
 const INT8_OID = 20;
@@ -47,18 +49,38 @@ function intParam(url: URL, name: string, min: number, max: number): number | un
   return n;
 }
 
+function boolParam(url: URL, name: string): boolean | undefined {
+  const raw = url.searchParams.get(name);
+  if (raw === null) return undefined;
+  if (raw !== 'true' && raw !== 'false') {
+    throw new HooklineError('CONFIG_INVALID', `The database URL parameter ${name}=${raw} must be true or false.`);
+  }
+  url.searchParams.delete(name);
+  return raw === 'true';
+}
+
+function parseUrl(databaseUrl: string): URL {
+  try {
+    return new URL(databaseUrl);
+  } catch {
+    throw new HooklineError('CONFIG_INVALID', 'HOOKLINE_DATABASE_URL is not a valid postgres:// URL; the form is postgres://user:password@host:5432/database.');
+  }
+}
+
+/** `?prepared_statements=false` turns named statements off (docs/scaling.md#connections). */
+export function preparedStatementsFromUrl(databaseUrl: string): boolean {
+  return boolParam(parseUrl(databaseUrl), 'prepared_statements') ?? POOL_DEFAULTS.preparedStatements;
+}
+
 /**
  * Turns `postgres://…?pool_max=20&connect_timeout=5` into pg settings. Other URL parameters
  * (sslmode, options, application_name, statement_timeout, …) go to pg unchanged and win over
  * the defaults here.
  */
 export function poolConfigFromUrl(databaseUrl: string): pg.PoolConfig {
-  let url: URL;
-  try {
-    url = new URL(databaseUrl);
-  } catch {
-    throw new HooklineError('CONFIG_INVALID', 'HOOKLINE_DATABASE_URL is not a valid postgres:// URL; the form is postgres://user:password@host:5432/database.');
-  }
+  const url = parseUrl(databaseUrl);
+  // Hookline's own, read by preparedStatementsFromUrl; pg must not see it.
+  boolParam(url, 'prepared_statements');
   const max = intParam(url, 'pool_max', 1, 1000) ?? POOL_DEFAULTS.poolMax;
   const connectTimeoutS = intParam(url, 'connect_timeout', 1, 3600);
   // Left in the URL for pg to apply; read here only to derive the client-side bound from it.

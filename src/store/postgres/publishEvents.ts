@@ -3,6 +3,7 @@ import type { EventRow, PublishItem, PublishResult } from '../Store.js';
 import type { PgDatabase } from './PgDatabase.js';
 import { DUE_CHANNEL } from './DueListener.js';
 import { eventFromRow, type RawRow } from './rows.js';
+import { prepared } from './PreparedStatement.js';
 
 /**
  * One statement, so one round trip and one implicit transaction: the events go in through
@@ -17,7 +18,7 @@ import { eventFromRow, type RawRow } from './rows.js';
  * NOTIFY is sent only when a delivery nobody holds was created: the publisher usually leases
  * fresh deliveries to itself, and every NOTIFY serialises on a database-wide lock at commit.
  */
-export const PUBLISH_SQL = `
+export const PUBLISH_SQL = prepared(`
 WITH input AS (
   SELECT t.business_id, t.id, t.type, d.data, t.occurred_at, t.created_at
   FROM unnest($1::text[], $2::text[], $3::text[], $5::bigint[], $6::bigint[]) WITH ORDINALITY
@@ -46,7 +47,7 @@ UNION ALL
 SELECT false, e.business_id, e.id, e.type, e.data, e.occurred_at, e.created_at
   FROM events e JOIN input i ON e.business_id = i.business_id AND e.id = i.id
 UNION ALL
-SELECT NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM wake`;
+SELECT NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM wake`);
 
 const key = (businessId: string, id: string): string => `${businessId}\u0000${id}`;
 

@@ -1,5 +1,6 @@
 import type { AttemptOutcome } from '../Store.js';
 import type { PgDatabase } from './PgDatabase.js';
+import { prepared } from './PreparedStatement.js';
 
 /**
  * One statement for the whole batch (one round trip, one implicit transaction).
@@ -16,7 +17,7 @@ import type { PgDatabase } from './PgDatabase.js';
  * Two processes numbering attempts of the same delivery at the same moment both read the same
  * maximum, and one of them hits the primary key; that statement is simply run again.
  */
-export const RECORD_SQL = `
+export const RECORD_SQL = prepared(`
 WITH outcome AS (
   SELECT * FROM unnest($1::text[], $2::bigint[], $3::integer[], $4::integer[], $5::text[], $6::text[], $7::text[], $8::bigint[], $9::text[])
     WITH ORDINALITY AS o (delivery_id, started_at, duration_ms, status_code, error, response_body, status, next_attempt_at, lease_owner, ord)
@@ -36,7 +37,7 @@ WITH outcome AS (
 UPDATE deliveries d SET status = a.status, next_attempt_at = a.next_attempt_at, last_status_code = a.status_code,
   lease_owner = NULL, updated_at = $10, attempt_count = a.number
 FROM applied a
-WHERE d.id = a.delivery_id AND d.lease_owner = a.lease_owner`;
+WHERE d.id = a.delivery_id AND d.lease_owner = a.lease_owner`);
 
 /** PostgreSQL text cannot hold U+0000, and an endpoint may answer with anything. */
 const noNul = (s: string | null): string | null => (s === null ? null : s.replaceAll('\u0000', '\uFFFD'));

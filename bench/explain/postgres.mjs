@@ -133,7 +133,7 @@ export async function explainPostgres(shape) {
     const ev = Array.from({ length: 100 }, (_, k) => `evt_bench_${k}`);
     const dl = ev.flatMap((_, k) => [0, 1].map((j) => ({ id: `${deliveryIdFloor(now)}${String(k * 2 + j).padStart(16, '0')}`, k, w: `wh_${String(j).padStart(26, '0')}` })));
     await explain(c, 'publish: 100 events, 200 deliveries, one statement', PUBLISH_SQL, [
-      ev.map(() => 'big'), ev, ev.map(() => 'invoice/paid'), ev.map(() => '{"id":1}'), ev.map(() => now), ev.map(() => now),
+      ev.map(() => 'big'), ev, ev.map(() => 'invoice/paid'), JSON.stringify(ev.map(() => '{"id":1}')), ev.map(() => now), ev.map(() => now),
       dl.map((d) => d.id), dl.map(() => 'big'), dl.map((d) => ev[d.k]), dl.map((d) => d.w), dl.map(() => 'invoice/paid'),
       dl.map(() => now + 120_000), dl.map(() => owner), dl.map(() => now),
     ], { rollback: true });

@@ -102,6 +102,32 @@ describe('Store flow control', { concurrency: true }, () => {
         assert.deepEqual(later.map((i) => i.delivery.id), [r!.deliveries[1]!.id], 'once their lease expires, anyone may');
       });
 
+      test('publish: a delivery meant to be held goes in unleased and due when another process is its webhook\'s sender', async (t) => {
+        const { store } = await fresh(t);
+        if (!store.capabilities.multiProcess) {
+          t.skip('one process: there is no other sender');
+          return;
+        }
+        await store.acquireSenders('wrk_other', ['wh_theirs'], T0, T0 + 60_000);
+        await store.acquireSenders('wrk_gone', ['wh_lapsed'], T0 - 120_000, T0 - 60_000);
+        await store.acquireSenders('wrk_me', ['wh_mine'], T0, T0 + 60_000);
+        const held = (w: string): NewDelivery => ({ id: newDeliveryId(), webhook_id: w, lease_owner: 'wrk_me', next_attempt_at: T0 + 120_000 });
+        const [r] = await store.publish([
+          { event: { id: 'e1', business_id: 'b1', type: 'x/y', data: '{}', occurred_at: T0, created_at: T0 }, deliveries: [held('wh_theirs'), held('wh_lapsed'), held('wh_mine'), held('wh_free')] },
+        ]);
+        const byWebhook = new Map(r!.deliveries.map((d) => [d.webhook_id, d]));
+        assert.deepEqual(
+          [...byWebhook.values()].map((d) => [d.webhook_id, d.lease_owner, d.next_attempt_at]),
+          [['wh_theirs', null, T0], ['wh_lapsed', 'wrk_me', T0 + 120_000], ['wh_mine', 'wrk_me', T0 + 120_000], ['wh_free', 'wrk_me', T0 + 120_000]],
+          'only the delivery whose webhook another live process sends for is given up',
+        );
+        const stored = await store.getDelivery('b1', byWebhook.get('wh_theirs')!.id);
+        assert.equal(stored?.lease_owner, null);
+        assert.equal(stored?.next_attempt_at, T0);
+        const claimed = await store.claimDue({ owner: 'wrk_other', now: T0, leaseUntil: T0 + 120_000, limit: 10, excludeWebhooks: [] });
+        assert.deepEqual(claimed.map((i) => i.delivery.webhook_id), ['wh_theirs'], 'its sender claims it');
+      });
+
       test('claimOrdered: the head run in event order (created_at, then event id), stopping at the first that cannot go', async (t) => {
         const { store } = await fresh(t);
         const ids = await publishAt(store, 'wh_f', [

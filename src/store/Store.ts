@@ -302,7 +302,12 @@ export interface Store {
   /** Bumped by every webhook change; lets publishers cache matching across processes. */
   webhooksVersion(): Promise<number>;
 
-  /** Stores events and their deliveries in one transaction. Repeated event ids are no-ops. */
+  /**
+   * Stores events and their deliveries in one transaction. Repeated event ids are no-ops.
+   * A delivery the caller asked to hold (`lease_owner` set) whose webhook has a live sender
+   * lease held by another process is stored unleased and due instead, and comes back that way:
+   * only the sender may send it (docs/delivery.md#across-processes-one-sender-per-webhook).
+   */
   publish(items: PublishItem[]): Promise<PublishResult[]>;
   getEvent(businessId: string, id: string): Promise<EventRow | null>;
 

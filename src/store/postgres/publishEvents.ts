@@ -17,6 +17,12 @@ import { prepared } from './PreparedStatement.js';
  *
  * NOTIFY is sent only when a delivery nobody holds was created: the publisher usually leases
  * fresh deliveries to itself, and every NOTIFY serialises on a database-wide lock at commit.
+ *
+ * A delivery the publisher meant to hold goes in unleased and due when another process holds
+ * its webhook's sender lease (one primary-key probe of webhook_senders per delivery): the
+ * publisher could not send it anyway, and finding that out after the commit cost a second
+ * write to give the lease back. The sender claims it after the NOTIFY. Those deliveries come
+ * back as rows of their own (`unheld_id`), so the caller does not queue them.
  */
 export const PUBLISH_SQL = prepared(`
 WITH input AS (
@@ -29,25 +35,34 @@ WITH input AS (
   SELECT business_id, id, type, data, occurred_at, created_at FROM input
   ON CONFLICT DO NOTHING
   RETURNING business_id, id
-), inserted AS (
-  INSERT INTO deliveries (id, business_id, event_id, webhook_id, event_type, status, attempt_count,
-    next_attempt_at, last_status_code, lease_owner, created_at, updated_at)
-  SELECT d.id, d.business_id, d.event_id, d.webhook_id, d.event_type, 'pending', 0,
-    d.next_attempt_at, NULL, d.lease_owner, d.created_at, d.created_at
+), planned AS (
+  SELECT d.*, d.lease_owner IS NOT NULL AND EXISTS (
+      SELECT FROM webhook_senders s WHERE s.webhook_id = d.webhook_id AND s.owner <> d.lease_owner AND s.lease_until > d.created_at
+    ) AS foreign_sender
   FROM unnest($7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::bigint[], $13::text[], $14::bigint[])
     AS d (id, business_id, event_id, webhook_id, event_type, next_attempt_at, lease_owner, created_at)
   JOIN created c ON c.business_id = d.business_id AND c.id = d.event_id
+), inserted AS (
+  INSERT INTO deliveries (id, business_id, event_id, webhook_id, event_type, status, attempt_count,
+    next_attempt_at, last_status_code, lease_owner, created_at, updated_at)
+  SELECT id, business_id, event_id, webhook_id, event_type, 'pending', 0,
+    CASE WHEN foreign_sender THEN created_at ELSE next_attempt_at END, NULL,
+    CASE WHEN foreign_sender THEN NULL ELSE lease_owner END, created_at, created_at
+  FROM planned
   RETURNING lease_owner
 ), wake AS (
   SELECT pg_notify('${DUE_CHANNEL}', '') FROM (SELECT FROM inserted WHERE lease_owner IS NULL LIMIT 1) AS unheld
 )
-SELECT true AS created, c.business_id, c.id, NULL AS type, NULL AS data, NULL::bigint AS occurred_at, NULL::bigint AS created_at
+SELECT true AS created, c.business_id, c.id, NULL AS type, NULL AS data, NULL::bigint AS occurred_at, NULL::bigint AS created_at,
+    NULL AS unheld_id
   FROM created c
 UNION ALL
-SELECT false, e.business_id, e.id, e.type, e.data, e.occurred_at, e.created_at
+SELECT false, e.business_id, e.id, e.type, e.data, e.occurred_at, e.created_at, NULL
   FROM events e JOIN input i ON e.business_id = i.business_id AND e.id = i.id
 UNION ALL
-SELECT NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM wake`);
+SELECT NULL, NULL, NULL, NULL, NULL, NULL, NULL, id FROM planned WHERE foreign_sender
+UNION ALL
+SELECT NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM wake`);
 
 const key = (businessId: string, id: string): string => `${businessId}\u0000${id}`;
 
@@ -92,9 +107,11 @@ export async function publishEvents(db: PgDatabase, items: PublishItem[]): Promi
 
   const created = new Set<string>();
   const stored = new Map<string, EventRow>();
+  const unheld = new Set<string>();
   for (const r of rows as RawRow[]) {
     if (r.created === true) created.add(key(r.business_id as string, r.id as string));
     else if (r.created === false) stored.set(key(r.business_id as string, r.id as string), eventFromRow(r));
+    else if (r.unheld_id !== null) unheld.add(r.unheld_id as string);
   }
   // A concurrent publisher of the same id can commit after this statement's snapshot was taken:
   // ON CONFLICT still skips the row, but the snapshot cannot show it. Read it now that it is committed.
@@ -113,7 +130,10 @@ export async function publishEvents(db: PgDatabase, items: PublishItem[]): Promi
     const k = key(item.event.business_id, item.event.id);
     if (created.has(k) && !answered.has(k)) {
       answered.add(k);
-      results.push({ event: { ...item.event }, created: true, deliveries: item.deliveries.map((d) => newDeliveryRow(item.event, d)) });
+      const deliveries = item.deliveries.map((d) =>
+        newDeliveryRow(item.event, unheld.has(d.id) ? { ...d, lease_owner: null, next_attempt_at: item.event.created_at } : d),
+      );
+      results.push({ event: { ...item.event }, created: true, deliveries });
     } else {
       const event = stored.get(k) ?? (created.has(k) ? { ...first.get(k)!.event } : undefined);
       if (!event) throw new Error(`Event ${item.event.id} of business ${item.event.business_id} was neither inserted nor found; this is a bug.`);

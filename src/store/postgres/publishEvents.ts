@@ -21,8 +21,10 @@ import { prepared } from './PreparedStatement.js';
  * A delivery the publisher meant to hold goes in unleased and due when another process holds
  * its webhook's sender lease (one primary-key probe of webhook_senders per delivery): the
  * publisher could not send it anyway, and finding that out after the commit cost a second
- * write to give the lease back. The sender claims it after the NOTIFY. Those deliveries come
- * back as rows of their own (`unheld_id`), so the caller does not queue them.
+ * write to give the lease back. The sender claims it after the NOTIFY. Every delivery stored
+ * unleased comes back as a row of its own (`unheld_id`), so the caller can tell which of the
+ * ones it meant to hold it must not queue. (Deciding in a separate CTE and returning only those
+ * made a 1,000-event publish 18 % slower: the CTE is materialised.)
  */
 export const PUBLISH_SQL = prepared(`
 WITH input AS (
@@ -35,21 +37,21 @@ WITH input AS (
   SELECT business_id, id, type, data, occurred_at, created_at FROM input
   ON CONFLICT DO NOTHING
   RETURNING business_id, id
-), planned AS (
-  SELECT d.*, d.lease_owner IS NOT NULL AND EXISTS (
-      SELECT FROM webhook_senders s WHERE s.webhook_id = d.webhook_id AND s.owner <> d.lease_owner AND s.lease_until > d.created_at
-    ) AS foreign_sender
-  FROM unnest($7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::bigint[], $13::text[], $14::bigint[])
-    AS d (id, business_id, event_id, webhook_id, event_type, next_attempt_at, lease_owner, created_at)
-  JOIN created c ON c.business_id = d.business_id AND c.id = d.event_id
 ), inserted AS (
   INSERT INTO deliveries (id, business_id, event_id, webhook_id, event_type, status, attempt_count,
     next_attempt_at, last_status_code, lease_owner, created_at, updated_at)
-  SELECT id, business_id, event_id, webhook_id, event_type, 'pending', 0,
-    CASE WHEN foreign_sender THEN created_at ELSE next_attempt_at END, NULL,
-    CASE WHEN foreign_sender THEN NULL ELSE lease_owner END, created_at, created_at
-  FROM planned
-  RETURNING lease_owner
+  SELECT d.id, d.business_id, d.event_id, d.webhook_id, d.event_type, 'pending', 0,
+    CASE WHEN f.foreign_sender THEN d.created_at ELSE d.next_attempt_at END, NULL,
+    CASE WHEN f.foreign_sender THEN NULL ELSE d.lease_owner END, d.created_at, d.created_at
+  FROM unnest($7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::bigint[], $13::text[], $14::bigint[])
+    AS d (id, business_id, event_id, webhook_id, event_type, next_attempt_at, lease_owner, created_at)
+  JOIN created c ON c.business_id = d.business_id AND c.id = d.event_id
+  CROSS JOIN LATERAL (
+    SELECT d.lease_owner IS NOT NULL AND EXISTS (
+      SELECT FROM webhook_senders s WHERE s.webhook_id = d.webhook_id AND s.owner <> d.lease_owner AND s.lease_until > d.created_at
+    ) AS foreign_sender
+  ) f
+  RETURNING id, lease_owner
 ), wake AS (
   SELECT pg_notify('${DUE_CHANNEL}', '') FROM (SELECT FROM inserted WHERE lease_owner IS NULL LIMIT 1) AS unheld
 )
@@ -60,7 +62,7 @@ UNION ALL
 SELECT false, e.business_id, e.id, e.type, e.data, e.occurred_at, e.created_at, NULL
   FROM events e JOIN input i ON e.business_id = i.business_id AND e.id = i.id
 UNION ALL
-SELECT NULL, NULL, NULL, NULL, NULL, NULL, NULL, id FROM planned WHERE foreign_sender
+SELECT NULL, NULL, NULL, NULL, NULL, NULL, NULL, id FROM inserted WHERE lease_owner IS NULL
 UNION ALL
 SELECT NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM wake`);
 
@@ -131,7 +133,7 @@ export async function publishEvents(db: PgDatabase, items: PublishItem[]): Promi
     if (created.has(k) && !answered.has(k)) {
       answered.add(k);
       const deliveries = item.deliveries.map((d) =>
-        newDeliveryRow(item.event, unheld.has(d.id) ? { ...d, lease_owner: null, next_attempt_at: item.event.created_at } : d),
+        newDeliveryRow(item.event, d.lease_owner !== null && unheld.has(d.id) ? { ...d, lease_owner: null, next_attempt_at: item.event.created_at } : d),
       );
       results.push({ event: { ...item.event }, created: true, deliveries });
     } else {

@@ -40,12 +40,8 @@ export class PgDatabase {
     return this.preparedStatements ? { name: sql.name, text: sql.text, values: params } : { text: sql.text, values: params };
   }
 
-  async query<R extends pg.QueryResultRow = pg.QueryResultRow>(sql: Sql, params?: unknown[]): Promise<pg.QueryResult<R>> {
-    try {
-      return await this.pool.query<R>(this.toQuery(sql, params));
-    } catch (err) {
-      throw toStoreError(err);
-    }
+  query<R extends pg.QueryResultRow = pg.QueryResultRow>(sql: Sql, params?: unknown[]): Promise<pg.QueryResult<R>> {
+    return this.queryRetrying<R>(sql, params, 1);
   }
 
   /**
@@ -53,7 +49,7 @@ export class PgDatabase {
    * from two processes numbering the same attempt, a deadlock between overlapping batches):
    * the statement is atomic, so running it again is safe and sees the other's commit.
    */
-  async queryRetrying<R extends pg.QueryResultRow = pg.QueryResultRow>(sql: Sql, params: unknown[], tries = 3): Promise<pg.QueryResult<R>> {
+  async queryRetrying<R extends pg.QueryResultRow = pg.QueryResultRow>(sql: Sql, params: unknown[] | undefined, tries = 3): Promise<pg.QueryResult<R>> {
     const query = this.toQuery(sql, params);
     for (let i = 1; ; i++) {
       try {

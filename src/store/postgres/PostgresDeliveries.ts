@@ -34,17 +34,17 @@ function countAndWake(update: string, wakeParam: string): string {
     FROM changed`;
 }
 
-/**
- * The delivery half of the PostgreSQL store: the hot path (publish, claim, record, each one
- * statement in its own file) and the lease bookkeeping and log around it. Every batch is one
- * statement over arrays, so its cost does not grow with round trips.
- */
 // Statements every process runs all the time, at any load; prepared once per connection.
 const RENEW_LEASES = prepared('UPDATE deliveries SET next_attempt_at = $3 WHERE id = ANY ($2::text[]) AND lease_owner = $1');
 const RELEASE_LEASES = prepared(
   countAndWake('UPDATE deliveries SET next_attempt_at = $3, lease_owner = NULL WHERE id = ANY ($2::text[]) AND lease_owner = $1', '$4::boolean'),
 );
 
+/**
+ * The delivery half of the PostgreSQL store: the hot path (publish, claim, record, each one
+ * statement in its own file) and the lease bookkeeping and log around it. Every batch is one
+ * statement over arrays, so its cost does not grow with round trips.
+ */
 export class PostgresDeliveries {
   protected constructor(protected readonly db: PgDatabase) {}
 

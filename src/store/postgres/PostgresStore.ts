@@ -59,15 +59,15 @@ FROM (SELECT count(*) FILTER (WHERE status = 'pending')::integer AS pending, cou
       FROM deliveries WHERE status IN ('pending', 'retrying')) AS o,
      (SELECT coalesce(sum(succeeded), 0)::bigint AS succeeded, coalesce(sum(failed), 0)::bigint AS failed FROM delivery_counts) AS c`;
 
+// Read on every publish (the webhooks version) and on every queue the dispatcher opens.
+const GET_META = prepared('SELECT value FROM meta WHERE key = $1');
+const GET_WEBHOOK_BY_ID = prepared(`SELECT ${WEBHOOK} FROM webhooks WHERE id = $1 AND deleted_at IS NULL`);
+
 /**
  * The store for more than one process: any number of `hookline serve` / `hookline worker`
  * processes on any number of hosts share one database (docs/scaling.md). Semantics and return
  * shapes are those of the SQLite store; the shared contract suite holds both to them.
  */
-// Read on every publish (the webhooks version) and on every queue the dispatcher opens.
-const GET_META = prepared('SELECT value FROM meta WHERE key = $1');
-const GET_WEBHOOK_BY_ID = prepared(`SELECT ${WEBHOOK} FROM webhooks WHERE id = $1 AND deleted_at IS NULL`);
-
 export class PostgresStore extends PostgresDeliveries implements Store {
   readonly kind = 'postgres' as const;
   readonly capabilities = Object.freeze({ multiProcess: true, notify: true });

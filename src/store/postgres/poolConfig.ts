@@ -67,7 +67,7 @@ function parseUrl(databaseUrl: string): URL {
   }
 }
 
-/** `?prepared_statements=false` turns named statements off (docs/scaling.md#connections). */
+/** `?prepared_statements=false` turns named statements off (docs/scaling.md#pointing-hookline-at-postgresql). */
 export function preparedStatementsFromUrl(databaseUrl: string): boolean {
   return boolParam(parseUrl(databaseUrl), 'prepared_statements') ?? POOL_DEFAULTS.preparedStatements;
 }

@@ -32,6 +32,10 @@ export const errorCatalog = {
   INTERNAL: { status: 500, title: 'Internal error' },
   CONFIG_INVALID: { status: 500, title: 'Invalid configuration' },
   MIGRATION_FAILED: { status: 500, title: 'Database migration failed' },
+  // Token lifecycle (issue 12).
+  TOKEN_EXPIRED: { status: 401, title: 'The bearer token has expired' },
+  TOKEN_NOT_FOUND: { status: 404, title: 'Token not found' },
+  INVALID_TOKEN_EXPIRY: { status: 422, title: 'Invalid token expiry' },
 } as const satisfies Record<string, { status: number; title: string }>;
 
 export type ErrorCode = keyof typeof errorCatalog;

@@ -20,3 +20,5 @@ export const newWebhookSecret = (): string => `whsec_${randomBytes(32).toString(
 /** Bearer tokens carry 256 bits; only their SHA-256 is stored. */
 export const newToken = (kind: 'admin' | 'business'): string =>
   `hl_${kind === 'admin' ? 'adm' : 'biz'}_${randomBytes(32).toString('base64url')}`;
+/** A token's id, by which it is listed and revoked; never the token itself. */
+export const newTokenId = (): string => `tok_${ulid()}`;

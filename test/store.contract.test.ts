@@ -1,7 +1,7 @@
 import { after, describe, test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
-import type { AttemptOutcome, NewDelivery, NewEvent, Store, WebhookRow } from '../src/store/Store.js';
+import type { AttemptOutcome, NewDelivery, NewEvent, NewTokenRow, Store, WebhookRow } from '../src/store/Store.js';
 import { HooklineError } from '../src/errors.js';
 import { newDeliveryId, newEventId, newWebhookId } from '../src/ids.js';
 import { DELIVERY_COUNTS_SQL as POSTGRES_COUNTS_SQL, PostgresStore } from '../src/store/postgres/PostgresStore.js';
@@ -22,6 +22,10 @@ function eventOf(business: string, over: Partial<NewEvent> = {}): NewEvent {
 
 function due(webhookId: string, at: number, owner: string | null = null): NewDelivery {
   return { id: newDeliveryId(), webhook_id: webhookId, lease_owner: owner, next_attempt_at: at };
+}
+
+function tokenOf(hash: string, business: string | null, over: Partial<NewTokenRow> = {}): NewTokenRow {
+  return { token_hash: hash, id: 'tok_' + hash, business_id: business, name: null, prefix: null, created_at: T0, expires_at: null, ...over };
 }
 
 function webhookOf(business: string, over: Partial<WebhookRow> = {}): WebhookRow {
@@ -157,15 +161,55 @@ describe('Store contract', { concurrency: true }, () => {
         assert.equal((await store.getBusiness('studio-2'))!.name, 'Studio Two');
       });
 
-      test('tokens: a hash finds its business, null for an admin token, nothing for an unknown hash', async (t) => {
+      test('tokens: a hash finds its grant (business null for an admin token), nothing for an unknown hash; createToken is idempotent on the hash', async (t) => {
         const ts = await fresh(t);
         const store = ts.store;
         await store.createBusiness({ id: 'b1', name: 'B', created_at: T0 });
-        await store.createToken('hash-admin', null, T0);
-        await store.createToken('hash-b1', 'b1', T0);
-        assert.deepEqual(await store.findToken('hash-admin'), { business_id: null });
-        assert.deepEqual(await store.findToken('hash-b1'), { business_id: 'b1' });
+        await store.createToken(tokenOf('hash-admin', null, { id: 'tok_admin' }));
+        await store.createToken(tokenOf('hash-b1', 'b1', { id: 'tok_b1', expires_at: T0 + 1000 }));
+        await store.createToken(tokenOf('hash-b1', 'b1', { id: 'tok_again' }));
+        assert.deepEqual(await store.findToken('hash-admin'), { id: 'tok_admin', business_id: null, last_used_at: null, expires_at: null });
+        assert.deepEqual(await store.findToken('hash-b1'), { id: 'tok_b1', business_id: 'b1', last_used_at: null, expires_at: T0 + 1000 });
         assert.equal(await store.findToken('hash-other'), null);
+      });
+
+      test('tokens: listed per business oldest first without hashes, revoked by id within their business only, last_used_at never moves back', async (t) => {
+        const ts = await fresh(t);
+        const store = ts.store;
+        await store.createBusiness({ id: 'b1', name: 'B', created_at: T0 });
+        await store.createBusiness({ id: 'b2', name: 'B2', created_at: T0 });
+        await store.createToken(tokenOf('h2', 'b1', { id: 'tok_2', created_at: T0 + 2, name: 'ci', prefix: 'hl_biz_abcde', expires_at: T0 + 9 }));
+        await store.createToken(tokenOf('h1', 'b1', { id: 'tok_1', created_at: T0 + 1 }));
+        await store.createToken(tokenOf('h3', 'b2', { id: 'tok_3' }));
+        await store.createToken(tokenOf('ha', null, { id: 'tok_admin' }));
+        assert.deepEqual(await store.listTokens('b1'), [
+          { id: 'tok_1', business_id: 'b1', name: null, prefix: null, created_at: T0 + 1, last_used_at: null, expires_at: null },
+          { id: 'tok_2', business_id: 'b1', name: 'ci', prefix: 'hl_biz_abcde', created_at: T0 + 2, last_used_at: null, expires_at: T0 + 9 },
+        ]);
+        await store.touchToken('tok_1', T0 + 100);
+        await store.touchToken('tok_1', T0 + 50);
+        assert.equal((await store.findToken('h1'))!.last_used_at, T0 + 100);
+        assert.equal(await store.deleteToken('b2', 'tok_1'), false, 'another business cannot revoke it');
+        assert.equal(await store.deleteToken('b1', 'tok_1'), true);
+        assert.equal(await store.deleteToken('b1', 'tok_1'), false);
+        assert.equal(await store.findToken('h1'), null);
+        assert.deepEqual((await store.listTokens('b1')).map((x) => x.id), ['tok_2']);
+      });
+
+      test('tokens: replaceAdminTokens leaves the given token the only admin token and business tokens alone (issue 12)', async (t) => {
+        const ts = await fresh(t);
+        const store = ts.store;
+        await store.createBusiness({ id: 'b1', name: 'B', created_at: T0 });
+        await store.createToken(tokenOf('generated', null, { id: 'tok_gen' }));
+        await store.createToken(tokenOf('staff', 'b1', { id: 'tok_staff' }));
+        await store.replaceAdminTokens(tokenOf('configured-1', null, { id: 'tok_c1' }));
+        await store.replaceAdminTokens(tokenOf('configured-1', null, { id: 'tok_c1_again' }));
+        assert.equal(await store.findToken('generated'), null);
+        assert.equal((await store.findToken('configured-1'))!.id, 'tok_c1');
+        await store.replaceAdminTokens(tokenOf('configured-2', null, { id: 'tok_c2' }));
+        assert.equal(await store.findToken('configured-1'), null);
+        assert.equal((await store.findToken('configured-2'))!.business_id, null);
+        assert.equal((await store.findToken('staff'))!.id, 'tok_staff');
       });
 
       test('event types: upsert replaces description, schema and example, keeps created_at and key order', async (t) => {

@@ -34,8 +34,12 @@ export function registerAuth(app: FastifyInstance, ctx: AppContext): void {
     const header = request.headers.authorization;
     const match = header ? BEARER.exec(header) : null;
     if (!match) throw new HooklineError('UNAUTHORIZED', 'Send Authorization: Bearer <token> with an admin or business token.');
-    const principal = await ctx.auth.resolve(match[1]!);
-    if (!principal) throw new HooklineError('UNAUTHORIZED', 'The bearer token is not valid; check it was copied whole, or issue a new one.');
+    const checked = await ctx.auth.check(match[1]!);
+    if (!checked.ok && checked.expiredAt !== null) {
+      throw new HooklineError('TOKEN_EXPIRED', `The bearer token expired at ${new Date(checked.expiredAt).toISOString()}; ask an admin for a new one.`);
+    }
+    if (!checked.ok) throw new HooklineError('UNAUTHORIZED', 'The bearer token is not valid (mistyped, or revoked); check it was copied whole, or issue a new one.');
+    const principal = checked.principal;
     request.principal = principal;
     // Here, before the body is parsed or validated: a request aimed at a business the token
     // does not reach is a 404 whatever it carries, never a 400 that describes the route.

@@ -7,6 +7,7 @@ import { sendProblem, toHooklineError } from './problem.js';
 import { Problem } from './schemas.js';
 import { registerAuth } from './authenticate.js';
 import { businessRoutes } from './routes/businesses.js';
+import { tokenRoutes } from './routes/tokens.js';
 import { webhookRoutes } from './routes/webhooks.js';
 import { eventRoutes } from './routes/events.js';
 import { deliveryRoutes } from './routes/deliveries.js';
@@ -92,6 +93,7 @@ export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
   await app.register(systemRoutes(ctx));
   await app.register(catalogRoutes(ctx));
   await app.register(businessRoutes(ctx));
+  await app.register(tokenRoutes(ctx));
   await app.register(webhookRoutes(ctx));
   await app.register(eventRoutes(ctx));
   await app.register(deliveryRoutes(ctx));

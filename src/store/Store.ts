@@ -8,6 +8,21 @@ export type DeliveryStatus = 'pending' | 'succeeded' | 'retrying' | 'failed';
 export type HealthState = 'healthy' | 'unhealthy' | 'disabled';
 export type Ordering = 'none' | 'fifo';
 
+/** A token as it is listed: never the token itself, nor its hash. */
+export interface TokenRow {
+  id: string;
+  /** null: an admin (directory) token. */
+  business_id: string | null;
+  name: string | null;
+  /** The token's first characters, to tell tokens apart; null for tokens older than migration 0006. */
+  prefix: string | null;
+  created_at: number;
+  last_used_at: number | null;
+  expires_at: number | null;
+}
+export type NewTokenRow = Omit<TokenRow, 'last_used_at'> & { token_hash: string };
+export type TokenGrant = Pick<TokenRow, 'id' | 'business_id' | 'last_used_at' | 'expires_at'>;
+
 export interface BusinessRow {
   id: string;
   name: string;
@@ -283,10 +298,22 @@ export interface Store {
   getBusiness(id: string): Promise<BusinessRow | null>;
   listBusinesses(): Promise<BusinessRow[]>;
 
-  /** Idempotent: processes starting together may all register the configured admin token. */
-  createToken(tokenHash: string, businessId: string | null, createdAt: number): Promise<void>;
-  /** The business a token hash belongs to; `{business_id: null}` is an admin token. */
-  findToken(tokenHash: string): Promise<{ business_id: string | null } | null>;
+  // Tokens (docs/api.md#authentication). Revoking deletes the row; nothing else remembers a token.
+  /** Idempotent on the hash: processes starting together may all register the same token. */
+  createToken(row: NewTokenRow): Promise<void>;
+  /**
+   * Makes `row` the only admin token: registers it (idempotent on the hash) and deletes every
+   * other admin token, configured or generated, in one transaction.
+   */
+  replaceAdminTokens(row: NewTokenRow): Promise<void>;
+  /** What authenticating a token hash needs; `business_id` null is an admin token. */
+  findToken(tokenHash: string): Promise<TokenGrant | null>;
+  /** A business's tokens, oldest first. */
+  listTokens(businessId: string): Promise<TokenRow[]>;
+  /** false when the business has no token with this id. */
+  deleteToken(businessId: string, id: string): Promise<boolean>;
+  /** Records a use; never moves last_used_at backwards. Callers coalesce (one write a minute). */
+  touchToken(id: string, usedAt: number): Promise<void>;
 
   listEventTypes(): Promise<EventTypeRow[]>;
   upsertEventType(row: EventTypeRow): Promise<void>;

@@ -1,8 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import type { AppContext } from '../../app.js';
-import { hashToken } from '../../auth/hashToken.js';
-import { newToken } from '../../ids.js';
 import { presentBusiness } from '../present.js';
 import { Business, BusinessParams, CreateBusiness, problemResponses } from '../schemas.js';
 
@@ -31,23 +29,5 @@ export const businessRoutes =
       '/v1/businesses/:b',
       { schema: { tags: ['businesses'], summary: 'Read a business', params: BusinessParams, response: { 200: Business, ...problemResponses } } },
       async (req) => presentBusiness((await ctx.store.getBusiness(req.params.b))!),
-    );
-
-    app.post<{ Params: { b: string } }>(
-      '/v1/businesses/:b/tokens',
-      {
-        config: { adminOnly: true },
-        schema: {
-          tags: ['businesses'],
-          summary: 'Issue a business (staff) token; shown once',
-          params: BusinessParams,
-          response: { 201: Type.Object({ token: Type.String(), business: Type.String() }), ...problemResponses },
-        },
-      },
-      async (req, reply) => {
-        const token = newToken('business');
-        await ctx.store.createToken(hashToken(token), req.params.b, Date.now());
-        return reply.code(201).send({ token, business: req.params.b });
-      },
     );
   };

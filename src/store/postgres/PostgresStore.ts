@@ -3,9 +3,12 @@ import type {
   DeliveryCounts,
   EventRow,
   EventTypeRow,
+  NewTokenRow,
   Page,
   RetentionSweep,
   Store,
+  TokenGrant,
+  TokenRow,
   WebhookHealth,
   WebhookPatch,
   WebhookRow,
@@ -68,6 +71,11 @@ const GET_WEBHOOK_BY_ID = prepared(`SELECT ${WEBHOOK} FROM webhooks WHERE id = $
  * processes on any number of hosts share one database (docs/scaling.md). Semantics and return
  * shapes are those of the SQLite store; the shared contract suite holds both to them.
  */
+const TOKEN_COLUMNS = 'id, business_id, name, prefix, created_at, last_used_at, expires_at';
+const INSERT_TOKEN = `INSERT INTO tokens (token_hash, id, business_id, name, prefix, created_at, expires_at)
+  VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (token_hash) DO NOTHING`;
+const tokenValues = (r: NewTokenRow): unknown[] => [r.token_hash, r.id, r.business_id, r.name, r.prefix, r.created_at, r.expires_at];
+
 export class PostgresStore extends PostgresDeliveries implements Store {
   readonly kind = 'postgres' as const;
   readonly capabilities = Object.freeze({ multiProcess: true, notify: true });
@@ -156,13 +164,34 @@ export class PostgresStore extends PostgresDeliveries implements Store {
     return (await this.db.query('SELECT id, name, created_at FROM businesses ORDER BY id')).rows.map(businessFromRow);
   }
 
-  async createToken(tokenHash: string, businessId: string | null, createdAt: number): Promise<void> {
-    await this.db.query('INSERT INTO tokens (token_hash, business_id, created_at) VALUES ($1, $2, $3) ON CONFLICT (token_hash) DO NOTHING', [tokenHash, businessId, createdAt]);
+  async createToken(row: NewTokenRow): Promise<void> {
+    await this.db.query(INSERT_TOKEN, tokenValues(row));
   }
 
-  async findToken(tokenHash: string): Promise<{ business_id: string | null } | null> {
-    const { rows } = await this.db.query<{ business_id: string | null }>('SELECT business_id FROM tokens WHERE token_hash = $1', [tokenHash]);
-    return rows[0] ? { business_id: rows[0].business_id } : null;
+  async replaceAdminTokens(row: NewTokenRow): Promise<void> {
+    // One statement, so one transaction: no moment with two admin tokens or none.
+    await this.db.query(
+      `WITH registered AS (${INSERT_TOKEN})
+       DELETE FROM tokens WHERE business_id IS NULL AND token_hash <> $1`,
+      tokenValues({ ...row, business_id: null }),
+    );
+  }
+
+  async findToken(tokenHash: string): Promise<TokenGrant | null> {
+    const { rows } = await this.db.query<TokenGrant>('SELECT id, business_id, last_used_at, expires_at FROM tokens WHERE token_hash = $1', [tokenHash]);
+    return rows[0] ?? null;
+  }
+
+  async listTokens(businessId: string): Promise<TokenRow[]> {
+    return (await this.db.query<TokenRow>(`SELECT ${TOKEN_COLUMNS} FROM tokens WHERE business_id = $1 ORDER BY created_at, id`, [businessId])).rows;
+  }
+
+  async deleteToken(businessId: string, id: string): Promise<boolean> {
+    return ((await this.db.query('DELETE FROM tokens WHERE id = $1 AND business_id = $2', [id, businessId])).rowCount ?? 0) > 0;
+  }
+
+  async touchToken(id: string, usedAt: number): Promise<void> {
+    await this.db.query('UPDATE tokens SET last_used_at = $2 WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < $2)', [id, usedAt]);
   }
 
   async listEventTypes(): Promise<EventTypeRow[]> {

@@ -6,9 +6,12 @@ import type {
   DeliveryCounts,
   EventRow,
   EventTypeRow,
+  NewTokenRow,
   Page,
   RetentionSweep,
   Store,
+  TokenGrant,
+  TokenRow,
   WebhookHealth,
   WebhookPatch,
   WebhookRow,
@@ -64,6 +67,10 @@ export function sqliteBusyTimeout(databaseUrl: string): number {
  * every committed transaction through a process crash (SIGKILL); only an OS crash or power
  * loss can lose the last commits (docs/architecture.md).
  */
+const TOKEN_COLUMNS = 'id, business_id, name, prefix, created_at, last_used_at, expires_at';
+const INSERT_TOKEN = `INSERT INTO tokens (token_hash, id, business_id, name, prefix, created_at, expires_at)
+  VALUES (@token_hash, @id, @business_id, @name, @prefix, @created_at, @expires_at) ON CONFLICT (token_hash) DO NOTHING`;
+
 export class SqliteStore extends SqliteDeliveries implements Store {
   readonly kind = 'sqlite' as const;
   readonly capabilities = Object.freeze({ multiProcess: false, notify: false });
@@ -132,12 +139,31 @@ export class SqliteStore extends SqliteDeliveries implements Store {
     return this.db.prepare('SELECT id, name, created_at FROM businesses ORDER BY id').all() as BusinessRow[];
   }
 
-  async createToken(tokenHash: string, businessId: string | null, createdAt: number): Promise<void> {
-    this.db.prepare('INSERT INTO tokens (token_hash, business_id, created_at) VALUES (?, ?, ?) ON CONFLICT (token_hash) DO NOTHING').run(tokenHash, businessId, createdAt);
+  async createToken(row: NewTokenRow): Promise<void> {
+    this.db.prepare(INSERT_TOKEN).run(row);
   }
 
-  async findToken(tokenHash: string): Promise<{ business_id: string | null } | null> {
-    return (this.db.prepare('SELECT business_id FROM tokens WHERE token_hash = ?').get(tokenHash) as { business_id: string | null } | undefined) ?? null;
+  async replaceAdminTokens(row: NewTokenRow): Promise<void> {
+    this.db.transaction(() => {
+      this.db.prepare(INSERT_TOKEN).run({ ...row, business_id: null });
+      this.db.prepare('DELETE FROM tokens WHERE business_id IS NULL AND token_hash <> ?').run(row.token_hash);
+    }).immediate();
+  }
+
+  async findToken(tokenHash: string): Promise<TokenGrant | null> {
+    return (this.db.prepare('SELECT id, business_id, last_used_at, expires_at FROM tokens WHERE token_hash = ?').get(tokenHash) as TokenGrant | undefined) ?? null;
+  }
+
+  async listTokens(businessId: string): Promise<TokenRow[]> {
+    return this.db.prepare(`SELECT ${TOKEN_COLUMNS} FROM tokens WHERE business_id = ? ORDER BY created_at, id`).all(businessId) as TokenRow[];
+  }
+
+  async deleteToken(businessId: string, id: string): Promise<boolean> {
+    return this.db.prepare('DELETE FROM tokens WHERE id = ? AND business_id = ?').run(id, businessId).changes > 0;
+  }
+
+  async touchToken(id: string, usedAt: number): Promise<void> {
+    this.db.prepare('UPDATE tokens SET last_used_at = ? WHERE id = ? AND (last_used_at IS NULL OR last_used_at < ?)').run(usedAt, id, usedAt);
   }
 
   async listEventTypes(): Promise<EventTypeRow[]> {

@@ -6,7 +6,7 @@ const TIMEOUT_MS = 10_000;
 
 export interface ApiCall {
   readonly client: ClientConfig;
-  readonly method: 'GET' | 'POST';
+  readonly method: 'GET' | 'POST' | 'DELETE';
   readonly path: string;
   readonly query?: Readonly<Record<string, string | number | undefined>>;
   readonly body?: unknown;
@@ -41,6 +41,7 @@ export async function apiRequest<T>(call: ApiCall): Promise<T> {
       throw new CliError(`cannot reach Hookline at ${client.url}: ${reason(err)}; is \`hookline serve\` running?`, 1);
     }
     const contentType = String(res.headers['content-type'] ?? '');
+    if (res.statusCode === 204) return undefined as T;
     if (res.statusCode >= 200 && res.statusCode < 300) return parseJson(text, client.url) as T;
     throw problemError(res.statusCode, contentType, text, client.url);
   } finally {

@@ -3,6 +3,7 @@ import { VERSION } from '../version.js';
 import type { CliContext } from './CliContext.js';
 import { registerBench } from './commands/bench.js';
 import { registerDeliveries } from './commands/deliveries.js';
+import { registerTokens } from './commands/tokens.js';
 import { registerMigrate } from './commands/migrate.js';
 import { registerSend } from './commands/send.js';
 import { registerServe } from './commands/serve.js';
@@ -30,6 +31,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerMigrate(program, ctx);
   registerSend(program, ctx);
   registerDeliveries(program, ctx);
+  registerTokens(program, ctx);
   registerBench(program, ctx);
   return program;
 }

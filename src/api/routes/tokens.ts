@@ -1,4 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
+import { Type } from '@sinclair/typebox';
 import type { AppContext } from '../../app.js';
 import { HooklineError } from '../../errors.js';
 import { hashToken } from '../../auth/hashToken.js';
@@ -61,7 +62,7 @@ export const tokenRoutes =
       '/v1/businesses/:b/tokens/:id',
       {
         config: { adminOnly: true },
-        schema: { tags, summary: 'Revoke a business token (admin token)', params: TokenParams, response: { ...problemResponses } },
+        schema: { tags, summary: 'Revoke a business token (admin token)', params: TokenParams, response: { 204: Type.Null(), ...problemResponses } },
       },
       async (req, reply) => {
         if (!(await ctx.store.deleteToken(req.params.b, req.params.id))) {

@@ -230,6 +230,38 @@ describe('dashboard in a real browser', { skip: browserSuiteSkip() }, () => {
     await shot('10-overview');
   });
 
+  test('issue 12: the admin issues a token (shown once, copied), sees it listed by prefix, and revokes it; the API then refuses it', async () => {
+    await nav('Tokens');
+    await heading('Tokens');
+    await page.getByText('No tokens yet.').waitFor();
+    await page.getByLabel('Name').fill('Front desk app');
+    await page.getByLabel('Expires').selectOption({ label: 'In 90 days' });
+    await page.getByRole('button', { name: 'Issue token' }).click();
+    const shown = page.getByTestId('new-token');
+    await shown.waitFor();
+    const token = await shown.innerText();
+    assert.match(token, /^hl_biz_[A-Za-z0-9_-]{43}$/);
+    assert.equal((await hl.api('GET', '/v1/businesses/sunrise-yoga', undefined, token)).status, 200);
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: hl.url });
+    await page.getByTestId('issued-token').getByRole('button', { name: 'Copy' }).click();
+    await page.getByTestId('issued-token').getByRole('button', { name: 'Copied' }).waitFor();
+    assert.equal(await page.evaluate<string>('navigator.clipboard.readText()'), token);
+    const row = page.locator('main tbody tr', { hasText: 'Front desk app' });
+    await row.waitFor();
+    assert.ok((await row.innerText()).includes(`${token.slice(0, 12)}…`), 'listed by its prefix');
+    await shot('13-tokens');
+
+    await page.getByRole('button', { name: 'Done' }).click();
+    assert.equal(await page.getByTestId('new-token').count(), 0, 'once dismissed, the token is gone from the page');
+    assert.ok(!(await page.locator('main').innerText()).includes(token));
+    await row.getByRole('button', { name: 'Revoke Front desk app' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Revoke this token?' });
+    await dialog.getByRole('button', { name: 'Revoke token' }).click();
+    await page.getByText('Revoked Front desk app.').waitFor();
+    await page.getByText('No tokens yet.').waitFor();
+    assert.equal((await hl.api('GET', '/v1/businesses/sunrise-yoga', undefined, token)).status, 401);
+  });
+
   test('at phone width (390 px) nothing scrolls sideways and the main actions are in reach', async () => {
     await page.setViewportSize({ width: 390, height: 844 });
     await nav('Webhooks');
@@ -262,6 +294,7 @@ describe('dashboard in a real browser', { skip: browserSuiteSkip() }, () => {
     assert.equal(await page.locator('main tbody tr').count(), 2);
     const navText = await page.getByRole('navigation', { name: 'Main' }).innerText();
     assert.doesNotMatch(navText, /Overview/);
+    assert.doesNotMatch(navText, /Tokens/, 'a business token cannot manage tokens');
     await page.goto(`${hl.url}/#/b/other-business/webhooks`);
     await heading('Page not found');
   });

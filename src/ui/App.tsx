@@ -14,6 +14,7 @@ import { Catalog } from './pages/Catalog.js';
 import { Inspector } from './pages/Inspector.js';
 import { InboxPage } from './pages/InboxPage.js';
 import { Overview } from './pages/Overview.js';
+import { Tokens } from './pages/Tokens.js';
 
 function home(s: Session): string {
   return s.business ? `/b/${encodeURIComponent(s.business)}/webhooks` : '/businesses';
@@ -94,6 +95,7 @@ function Page({ route, session, onSession }: { route: Route; session: Session; o
     if (p2 === 'deliveries' && p3) return <DeliveryPage b={p1} id={p3} />;
     if (p2 === 'inspector' && !p3) return <Inspector b={p1} />;
     if (p2 === 'inspector' && p3) return <InboxPage b={p1} id={p3} />;
+    if (p2 === 'tokens' && !p3 && session.kind === 'admin') return <Tokens b={p1} />;
   }
   return <NotFound session={session} />;
 }

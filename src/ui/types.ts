@@ -147,3 +147,23 @@ export interface Whoami {
   kind: 'admin' | 'business';
   business: { id: string; name: string } | null;
 }
+
+/** `GET /v1/businesses/{b}/tokens`: never the token itself. */
+export interface TokenInfo {
+  id: string;
+  name: string | null;
+  prefix: string | null;
+  created_at: string;
+  last_used_at: string | null;
+  expires_at: string | null;
+}
+
+/** `POST /v1/businesses/{b}/tokens`: the only answer that carries the token. */
+export interface IssuedToken {
+  id: string;
+  token: string;
+  name: string | null;
+  business: string;
+  created_at: string;
+  expires_at: string | null;
+}

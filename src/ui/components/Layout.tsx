@@ -16,6 +16,7 @@ export function Layout({ session, route, onSignOut, children }: Props) {
   if (b) {
     nav.push({ href: link('b', b, 'webhooks'), label: 'Webhooks', key: 'webhooks' });
     nav.push({ href: link('b', b, 'inspector'), label: 'Inspector', key: 'inspector' });
+    if (session.kind === 'admin') nav.push({ href: link('b', b, 'tokens'), label: 'Tokens', key: 'tokens' });
   }
   nav.push({ href: link('catalog'), label: 'Event catalogue', key: 'catalog' });
   if (session.kind === 'admin') nav.push({ href: link('overview'), label: 'Overview', key: 'overview' });

@@ -26,7 +26,8 @@ async function snapshot(): Promise<string> {
   const deliveries = (await hl.api('GET', `/v1/businesses/${B}/deliveries?limit=250`)).body.data;
   const wh = (await hl.api('GET', `/v1/businesses/${B}/webhooks/${idsOfB.webhooks}`)).body;
   const business = (await hl.api('GET', `/v1/businesses/${B}`)).body;
-  return JSON.stringify({ webhooks, deliveries: deliveries.map((d: { id: string; status: string; attempt_count: number }) => [d.id, d.status, d.attempt_count]), wh, business });
+  const tokens = (await hl.api('GET', `/v1/businesses/${B}/tokens`)).body.data;
+  return JSON.stringify({ webhooks, deliveries: deliveries.map((d: { id: string; status: string; attempt_count: number }) => [d.id, d.status, d.attempt_count]), wh, business, tokens });
 }
 
 before(async () => {
@@ -48,6 +49,10 @@ before(async () => {
   idsOfB.webhooks = wh.id;
   idsOfB.events = ev.id;
   idsOfB.deliveries = delivery.id;
+  // Issue 12: B's token can be neither listed nor revoked through A.
+  const tokenOfB = (await hl.api('POST', `/v1/businesses/${B}/tokens`, { name: 'Bravo staff token' })).body;
+  idsOfB.tokens = tokenOfB.id;
+  secretsOfB.push(tokenOfB.id, tokenOfB.token, tokenOfB.token.slice(0, 12), 'Bravo staff token');
   const inbox = await hl.api('POST', `/v1/businesses/${B}/inboxes`, {});
   if (inbox.status === 201) idsOfB.inboxes = inbox.body.id;
   // Health is written in batches: let the failed attempt's count land before taking the picture.

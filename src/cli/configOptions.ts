@@ -16,7 +16,7 @@ const settingHelp: Readonly<Record<keyof Config, SettingHelp>> = {
   databaseUrl: { arg: '<url>', about: 'file:<path> for SQLite, postgres://… for PostgreSQL' },
   adminToken: {
     arg: '<token>',
-    about: 'the directory (all-business) token, at least 16 characters',
+    about: 'the directory (all-business) token, at least 16 characters; it replaces any earlier admin token',
     defaultText: 'generated on first start and printed once',
   },
   allowPrivateNetworks: { about: 'allow webhook targets on loopback and private networks (development and tests only)' },

@@ -196,6 +196,25 @@ describe('Store contract', { concurrency: true }, () => {
         assert.deepEqual((await store.listTokens('b1')).map((x) => x.id), ['tok_2']);
       });
 
+      test('tokens: migration 0006 gives tokens issued before it an id, and they keep working', async (t) => {
+        const ts = await fresh(t);
+        const store = ts.store;
+        await store.createBusiness({ id: 'b1', name: 'B', created_at: T0 });
+        // Back to the table as it was before 0006, with a token in it, then migrate again.
+        for (const index of ['tokens_id', 'tokens_business']) await ts.sql(`DROP INDEX ${index}`);
+        for (const column of ['id', 'name', 'prefix', 'last_used_at', 'expires_at']) await ts.sql(`ALTER TABLE tokens DROP COLUMN ${column}`);
+        await ts.sql('DELETE FROM migrations WHERE id = 6');
+        await ts.sql(`INSERT INTO tokens (token_hash, business_id, created_at) VALUES ('old-admin', NULL, ${T0}), ('old-staff', 'b1', ${T0})`);
+        await store.migrate();
+        const admin = await store.findToken('old-admin');
+        const staff = await store.findToken('old-staff');
+        assert.match(admin!.id, /^tok_\w{20,}$/);
+        assert.match(staff!.id, /^tok_\w{20,}$/);
+        assert.notEqual(admin!.id, staff!.id);
+        assert.deepEqual(await store.listTokens('b1'), [{ id: staff!.id, business_id: 'b1', name: null, prefix: null, created_at: T0, last_used_at: null, expires_at: null }]);
+        assert.equal(await store.deleteToken('b1', staff!.id), true);
+      });
+
       test('tokens: replaceAdminTokens leaves the given token the only admin token and business tokens alone (issue 12)', async (t) => {
         const ts = await fresh(t);
         const store = ts.store;

@@ -81,7 +81,7 @@ test('expires_at must be an ISO 8601 time in the future, and the body has no oth
   assert.equal(past.status, 422);
   assert.equal(past.body.code, 'INVALID_TOKEN_EXPIRY');
   assert.match(past.body.detail, /future/);
-  for (const body of [{ expires_at: 'tomorrow' }, { expires_at: 1893456000000 }, { expires_at: '2030-01-01' }, { name: '' }, { name: 'x', scope: 'all' }]) {
+  for (const body of [{ expires_at: 'tomorrow' }, { expires_at: 1893456000000 }, { expires_at: '2030-01-01' }, { name: '' }, { name: 'a\u0001b' }, { name: 'x'.repeat(201) }, { name: 'x', scope: 'all' }]) {
     const r = await hl.api('POST', '/v1/businesses/studio/tokens', body);
     assert.equal(r.status, 400, `${JSON.stringify(body)} answered ${r.status}`);
     assert.equal(r.body.code, 'VALIDATION_FAILED');

@@ -5,7 +5,8 @@ import { BusinessId } from './schemas.js';
 
 const IsoTime = Type.String({ format: 'date-time' });
 const NullableIsoTime = Type.Union([IsoTime, Type.Null()]);
-const TokenName = Type.String({ minLength: 1, maxLength: 200, description: 'What the token is for, to tell tokens apart.' });
+// No control characters: the name is printed in the CLI's table and shown in the dashboard.
+const TokenName = Type.String({ minLength: 1, maxLength: 200, pattern: '^[^\\u0000-\\u001f\\u007f]+$', description: 'What the token is for, to tell tokens apart.' });
 
 export const TokenParams = Type.Object({ b: BusinessId, id: Type.String({ minLength: 1, maxLength: 64 }) });
 

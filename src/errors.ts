@@ -32,6 +32,8 @@ export const errorCatalog = {
   INTERNAL: { status: 500, title: 'Internal error' },
   CONFIG_INVALID: { status: 500, title: 'Invalid configuration' },
   MIGRATION_FAILED: { status: 500, title: 'Database migration failed' },
+  // A second server on one SQLite file (issue 12): the operator's setup to fix, so a 4xx (exit code 2).
+  DATABASE_IN_USE: { status: 409, title: 'Another Hookline process is using this SQLite database' },
 } as const satisfies Record<string, { status: number; title: string }>;
 
 export type ErrorCode = keyof typeof errorCatalog;

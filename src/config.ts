@@ -59,7 +59,7 @@ export interface Config {
   /** HOOKLINE_ENCRYPTION_KEYS_OLD, default none: earlier keys, comma-separated, still accepted for reading while rows move to the current key. */
   readonly encryptionKeysOld: string | null;
   /**
-   * HOOKLINE_HEARTBEAT_MS, default 2000: how often a process records that it is alive. One
+   * HOOKLINE_HEARTBEAT_MS, default 1000: how often a process records that it is alive. One
    * silent for DEAD_AFTER_BEATS (5) of these is dead, and a live process gives its leases back
    * at once (docs/reliability.md#crash-recovery).
    */
@@ -86,7 +86,7 @@ export const defaults: Config = Object.freeze({
   probeMs: 5000,
   encryptionKey: null,
   encryptionKeysOld: null,
-  heartbeatMs: 2_000,
+  heartbeatMs: 1_000,
 });
 
 /** Environment variable for each setting; the `hookline serve` flag is the same name in kebab case. */

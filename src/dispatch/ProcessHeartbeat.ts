@@ -21,15 +21,21 @@ export interface ProcessHeartbeatDeps {
  * stopped beating (issue 12: a SIGKILLed process's deliveries waited for their 120 s lease).
  *
  * Where several processes share the store, each one, every beat, releases the leases of any
- * process silent for DEAD_AFTER_BEATS intervals. Where the store serves one process (SQLite,
- * whose file this process has locked), nobody else can be alive: at start every lease that is
- * not this process's belongs to a process that died, and goes back before the first claim.
+ * process silent for DEAD_AFTER_BEATS intervals, but only once it has itself beaten without a
+ * gap for that long: after a database outage every process is silent, and the first one back
+ * must not take the others for dead before they have had the same chance to beat. Where the
+ * store serves one process (SQLite, whose file this process has locked), nobody else can be
+ * alive: at start every lease that is not this process's belongs to a process that died, and
+ * goes back before the first claim.
  */
 export class ProcessHeartbeat {
   private row: ProcessRow | null = null;
   private timer: NodeJS.Timeout | null = null;
   private beating: Promise<void> | null = null;
   private stopped = false;
+  /** The last beat that was stored, and since when beats have been stored with no gap. */
+  private lastBeat = 0;
+  private beatingSince = 0;
 
   constructor(private readonly deps: ProcessHeartbeatDeps) {}
 
@@ -38,7 +44,8 @@ export class ProcessHeartbeat {
     const now = Date.now();
     this.row = { id: workerId, host: hostname(), pid: process.pid, mode, started_at: now, heartbeat_at: now };
     await store.heartbeat(this.row);
-    this.report(store.capabilities.multiProcess ? await this.releaseDead(now) : await store.releaseLeasesNotOwnedBy(workerId, now));
+    this.beaten(now);
+    if (!store.capabilities.multiProcess) this.report(await store.releaseLeasesNotOwnedBy(workerId, now));
     this.timer = setInterval(() => void this.beat(), this.deps.heartbeatMs);
     this.timer.unref();
   }
@@ -55,19 +62,29 @@ export class ProcessHeartbeat {
     const now = Date.now();
     try {
       const alive = await store.heartbeat({ ...this.row, heartbeat_at: now });
+      this.beaten(now);
       if (!alive) {
         // Silent too long (a stalled event loop, a lost database): its leases are someone else's now,
         // and outcomes written under them will be dropped. It carries on as a new process would.
         events.emit('dispatcher:error', new Error(`process ${this.row.id} was declared dead after ${DEAD_AFTER_BEATS} missed heartbeats; its leases were given to other processes`));
       }
-      if (store.capabilities.multiProcess) this.report(await this.releaseDead(now));
+      if (store.capabilities.multiProcess && now - this.beatingSince >= this.deadAfterMs) this.report(await this.releaseDead(now));
     } catch (err) {
       events.emit('dispatcher:error', err as Error);
     }
   }
 
+  private get deadAfterMs(): number {
+    return DEAD_AFTER_BEATS * this.deps.heartbeatMs;
+  }
+
+  private beaten(now: number): void {
+    if (now - this.lastBeat > 2 * this.deps.heartbeatMs) this.beatingSince = now;
+    this.lastBeat = now;
+  }
+
   private releaseDead(now: number): Promise<ReleasedLeases> {
-    const deadBefore = now - DEAD_AFTER_BEATS * this.deps.heartbeatMs;
+    const deadBefore = now - this.deadAfterMs;
     return this.deps.store.releaseDeadProcesses({ now, deadBefore, except: this.deps.workerId });
   }
 

@@ -36,6 +36,7 @@ export class ProcessHeartbeat {
   /** The last beat that was stored, and since when beats have been stored with no gap. */
   private lastBeat = 0;
   private beatingSince = 0;
+  private failing = false;
 
   constructor(private readonly deps: ProcessHeartbeatDeps) {}
 
@@ -69,8 +70,11 @@ export class ProcessHeartbeat {
         events.emit('dispatcher:error', new Error(`process ${this.row.id} was declared dead after ${DEAD_AFTER_BEATS} missed heartbeats; its leases were given to other processes`));
       }
       if (store.capabilities.multiProcess && now - this.beatingSince >= this.deadAfterMs) this.report(await this.releaseDead(now));
+      this.failing = false;
     } catch (err) {
-      events.emit('dispatcher:error', err as Error);
+      // Once per outage, not once a second: the claim loop reports the outage too.
+      if (!this.failing) events.emit('dispatcher:error', err as Error);
+      this.failing = true;
     }
   }
 

@@ -121,6 +121,10 @@ export async function startHookline(config: Config, opts: StartOptions): Promise
   try {
     await heartbeat.start();
   } catch (err) {
+    // Nothing was started that holds work: stopping the dispatcher closes the sender.
+    await dispatcher.stop();
+    await operational.stop();
+    metrics.close();
     await store.close();
     throw err;
   }

@@ -410,8 +410,9 @@ export interface Store {
   removeProcess(id: string): Promise<void>;
   /**
    * Processes other than `except` whose last heartbeat is before `deadBefore` are dead: their
-   * rows are removed, the deliveries they held are made due at `now` with no owner, and their
-   * sender leases are deleted, in one transaction.
+   * rows are removed, the deliveries they hold under leases that have not run out
+   * (`next_attempt_at > now`) are made due at `now` with no owner, and their sender leases are
+   * deleted, in one transaction. Leases that ran out are left to the claim, as they are.
    */
   releaseDeadProcesses(opts: { now: number; deadBefore: number; except: string }): Promise<ReleasedLeases>;
   /**

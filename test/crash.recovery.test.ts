@@ -92,6 +92,8 @@ async function restartRecovers(t: TestContext, env: Record<string, string>): Pro
   const ms = await allArriveWithinBudget(rx, ids, killedAt, restartedAt);
   t.diagnostic(`${ids.length} held events arrived ${ms} ms after the restart (lease: 120 s)`);
   assert.match(server.output(), new RegExp(`"deliveries":${EVENTS}[^\\n]*gave back the leases`), 'the restarted process gave back every delivery the dead one held');
+  const metrics = await fetch(`${server.url}/metrics`).then((r) => r.text());
+  assert.match(metrics, new RegExp(`hookline_dead_process_releases_total\\{kind="delivery"\\} ${EVENTS}\\b`));
   await stop(server);
 }
 

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startReceiver } from './helpers/receiver.js';
@@ -50,6 +50,12 @@ test('issue 12: a second `hookline serve` or `worker` on a SQLite file in use ex
     assert.match(second.output, /PostgreSQL/);
     assert.doesNotMatch(second.output, /Hookline listening|worker started/);
   }
+
+  // Another spelling of the same file is the same database.
+  const alias = join(dir, 'alias.db');
+  symlinkSync(file, alias);
+  const throughAlias = await runCli(['worker'], { ...env, HOOKLINE_DATABASE_URL: `file:${alias}` });
+  assert.equal(throughAlias.code, 2, `a symlink to the file is refused too:\n${throughAlias.output}`);
 
   // The first server was not disturbed: it still accepts and delivers.
   const r = await api('POST', '/v1/businesses/lock/events', { id: 'after-refusal', type: 'invoice/paid', data: { n: 1 } });

@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { existsSync, mkdirSync, realpathSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { HooklineError } from '../../errors.js';
 
 /** Held for as long as this process uses the SQLite file; `release` is safe to call twice. */
@@ -21,10 +21,13 @@ export interface DatabaseFileLock {
  * restart never finds a stale one; the empty file left behind means nothing by itself.
  */
 export function lockDatabaseFile(databasePath: string): DatabaseFileLock {
-  const path = `${databasePath}.lock`;
+  let path = `${databasePath}.lock`;
   let db: Database.Database;
   try {
     mkdirSync(dirname(databasePath), { recursive: true });
+    // Beside the real file, so that two spellings of one database (a symlink, ./ and an absolute path) share one lock.
+    const real = existsSync(databasePath) ? realpathSync(databasePath) : join(realpathSync(dirname(databasePath)), basename(databasePath));
+    path = `${real}.lock`;
     db = new Database(path);
   } catch (err) {
     throw new HooklineError('STORE_UNAVAILABLE', `Cannot open the lock file ${path} beside the SQLite database: ${(err as Error).message}`);

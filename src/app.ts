@@ -18,6 +18,7 @@ import { SecretBox } from './secrets/SecretBox.js';
 import { prepareSecrets } from './secrets/prepareSecrets.js';
 import { withEncryptedSecrets } from './secrets/withEncryptedSecrets.js';
 import { RetentionSweeper } from './retention/RetentionSweeper.js';
+import { ProcessHeartbeat } from './dispatch/ProcessHeartbeat.js';
 
 export interface HooklineHandle {
   readonly config: Config;
@@ -81,6 +82,8 @@ export async function startHookline(config: Config, opts: StartOptions): Promise
     },
     onBackgroundError: (err) => log.warn({ err }, 'database connection problem'),
     thread: config.threads,
+    // A SQLite file is locked for this process: a second server on it exits (issue 12).
+    exclusive: true,
   });
   const box = SecretBox.fromConfig(config);
   try {
@@ -109,6 +112,22 @@ export async function startHookline(config: Config, opts: StartOptions): Promise
   const metrics = new Metrics(events, dispatcher, store);
   const operational = new OperationalEvents({ store, publisher, events });
   operational.start();
+  events.on('process:leases:released', (released) => log.warn({ released }, 'gave back the leases of processes that stopped without releasing them'));
+  // Registered before anything is leased to this process, so that if it dies its leases are found.
+  const heartbeat = new ProcessHeartbeat({
+    store, events, workerId: dispatcher.workerId, mode: opts.mode, heartbeatMs: config.heartbeatMs,
+    onReleased: () => dispatcher.othersReleased(),
+  });
+  try {
+    await heartbeat.start();
+  } catch (err) {
+    // Nothing was started that holds work: stopping the dispatcher closes the sender.
+    await dispatcher.stop();
+    await operational.stop();
+    metrics.close();
+    await store.close();
+    throw err;
+  }
 
   let generatedAdminToken: string | null = null;
   let server: Awaited<ReturnType<typeof buildServer>> | null = null;
@@ -138,6 +157,7 @@ export async function startHookline(config: Config, opts: StartOptions): Promise
         await sweeper.stop();
         await unlisten?.();
         await dispatcher.stop();
+        await heartbeat.stop();
         await operational.stop();
         metrics.close();
       } finally {

@@ -58,6 +58,12 @@ export interface Config {
   readonly encryptionKey: string | null;
   /** HOOKLINE_ENCRYPTION_KEYS_OLD, default none: earlier keys, comma-separated, still accepted for reading while rows move to the current key. */
   readonly encryptionKeysOld: string | null;
+  /**
+   * HOOKLINE_HEARTBEAT_MS, default 1000: how often a process records that it is alive. One
+   * silent for DEAD_AFTER_BEATS (5) of these is dead, and a live process gives its leases back
+   * at once (docs/reliability.md#crash-recovery).
+   */
+  readonly heartbeatMs: number;
 }
 
 export const defaults: Config = Object.freeze({
@@ -80,6 +86,7 @@ export const defaults: Config = Object.freeze({
   probeMs: 5000,
   encryptionKey: null,
   encryptionKeysOld: null,
+  heartbeatMs: 1_000,
 });
 
 /** Environment variable for each setting; the `hookline serve` flag is the same name in kebab case. */
@@ -103,6 +110,7 @@ export const envNames: Readonly<Record<keyof Config, string>> = Object.freeze({
   probeMs: 'HOOKLINE_PROBE_MS',
   encryptionKey: 'HOOKLINE_ENCRYPTION_KEY',
   encryptionKeysOld: 'HOOKLINE_ENCRYPTION_KEYS_OLD',
+  heartbeatMs: 'HOOKLINE_HEARTBEAT_MS',
 });
 
 type Raw = Partial<Record<keyof Config, string | number | boolean | null | undefined>>;
@@ -177,6 +185,7 @@ export function loadConfig(env: Record<string, string | undefined> = {}, overrid
     probeMs: int(envNames.probeMs, pick('probeMs'), 10, 3_600_000),
     encryptionKey: optionalText(pick('encryptionKey')),
     encryptionKeysOld: optionalText(pick('encryptionKeysOld')),
+    heartbeatMs: int(envNames.heartbeatMs, pick('heartbeatMs'), 100, 60_000),
   });
 }
 

@@ -36,6 +36,8 @@ export const errorCatalog = {
   TOKEN_EXPIRED: { status: 401, title: 'The bearer token has expired' },
   TOKEN_NOT_FOUND: { status: 404, title: 'Token not found' },
   INVALID_TOKEN_EXPIRY: { status: 422, title: 'Invalid token expiry' },
+  // A second server on one SQLite file (issue 12): the operator's setup to fix, so a 4xx (exit code 2).
+  DATABASE_IN_USE: { status: 409, title: 'Another Hookline process is using this SQLite database' },
 } as const satisfies Record<string, { status: number; title: string }>;
 
 export type ErrorCode = keyof typeof errorCatalog;

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import type { DeliveryStatus, HealthState } from './store/Store.js';
+import type { DeliveryStatus, HealthState, ReleasedLeases } from './store/Store.js';
 
 /** One finished attempt, as observers (metrics, logs, the dashboard) see it. */
 export interface AttemptEvent {
@@ -56,6 +56,8 @@ export interface HooklineEventMap {
   /** A retention pass that deleted something. */
   'retention:swept': [{ deliveries: number; attempts: number; events: number; batches: number; duration_ms: number; complete: boolean }];
   'retention:error': [Error];
+  /** Leases of processes that died were given back (docs/reliability.md#crash-recovery). */
+  'process:leases:released': [ReleasedLeases];
 }
 
 export class HooklineEvents extends EventEmitter<HooklineEventMap> {}

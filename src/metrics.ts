@@ -1,7 +1,7 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { HooklineEvents } from './events.js';
 import type { Dispatcher } from './dispatch/Dispatcher.js';
-import type { DeliveryCounts, Store } from './store/Store.js';
+import type { DeliveryCounts, ReleasedLeases, Store } from './store/Store.js';
 
 /**
  * Prometheus metrics. Counters follow the typed events; gauges that cost a query (delivery
@@ -42,6 +42,20 @@ export class Metrics {
     events.on('event:published', onPublished);
     events.on('delivery:attempt:succeeded', ok);
     events.on('delivery:attempt:failed', failed);
+    // Crash recovery (issue 12): how often, and how much, this process took over from a dead one.
+    const released = new Counter({
+      name: 'hookline_dead_process_releases_total',
+      help: 'What this process gave back for processes that died holding it: processes, deliveries, sender leases.',
+      labelNames: ['kind'],
+      registers: [r],
+    });
+    const onReleased = (x: ReleasedLeases): void => {
+      released.inc({ kind: 'process' }, x.processes.length);
+      released.inc({ kind: 'delivery' }, x.deliveries);
+      released.inc({ kind: 'sender' }, x.senders);
+    };
+    events.on('process:leases:released', onReleased);
+    this.listeners.push(() => events.off('process:leases:released', onReleased));
     this.listeners.push(
       () => events.off('event:published', onPublished),
       () => events.off('delivery:attempt:succeeded', ok),

@@ -38,6 +38,7 @@ const settingHelp: Readonly<Record<keyof Config, SettingHelp>> = {
     defaultText: 'none: stored unencrypted, with a warning at start',
   },
   encryptionKeysOld: { arg: '<keys>', about: 'earlier encryption keys, comma-separated, accepted for reading during a rotation', defaultText: 'none' },
+  heartbeatMs: { arg: '<ms>', about: 'how often this process records that it is alive; one silent for 5 of these is dead and its leases are given back' },
 };
 
 const kebab = (key: string): string => key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);

@@ -112,6 +112,20 @@ export class Dispatcher implements LaneHost, ClaimHost, ProbeHost {
     this.claims.wake();
   }
 
+  /**
+   * Processes that died had their leases given back: what they held is due now, and their
+   * webhooks have no sender. Queues that saw another sender look again instead of waiting
+   * out the dead one's lease, and the claim loop looks at once.
+   */
+  othersReleased(): void {
+    for (const q of this.queues.values()) {
+      if (q.sender !== 'foreign') continue;
+      q.sender = 'unknown';
+      q.senderUntil = 0;
+    }
+    this.claims.wake();
+  }
+
   /** Forget a cached webhook so that the next attempt reads its new settings (and health, if they changed). */
   invalidate(webhookId: string): void {
     const q = this.queues.get(webhookId);

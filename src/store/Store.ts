@@ -281,6 +281,27 @@ export interface OrderedClaim {
   blocked_until: number | null;
 }
 
+/** A running `hookline serve` or `hookline worker`, as its heartbeat row records it (migration 0007). */
+export interface ProcessRow {
+  /** The dispatcher's worker id: the owner named on the leases it takes. */
+  id: string;
+  host: string;
+  pid: number;
+  mode: 'serve' | 'worker';
+  started_at: number;
+  heartbeat_at: number;
+}
+
+/** What giving back dead processes' leases did. */
+export interface ReleasedLeases {
+  /** Ids of the processes whose rows were removed. */
+  processes: string[];
+  /** Deliveries made due now, held by nobody. */
+  deliveries: number;
+  /** Sender leases (webhook_senders rows) removed. */
+  senders: number;
+}
+
 export interface Store {
   readonly kind: 'sqlite' | 'postgres';
   readonly capabilities: StoreCapabilities;
@@ -402,6 +423,31 @@ export interface Store {
   claimProbe(opts: { owner: string; webhookId: string; now: number; leaseUntil: number }): Promise<DispatchItem | null>;
   /** Enabled webhooks whose health is 'unhealthy': open circuits that need probing after a restart. */
   unhealthyWebhookIds(): Promise<string[]>;
+
+  // Process heartbeats and crash recovery (docs/reliability.md#crash-recovery).
+  /**
+   * Records that `row.id` is alive at `row.heartbeat_at`, inserting the row if it is absent.
+   * Returns false when the row was absent although `row.heartbeat_at > row.started_at`: another
+   * process declared this one dead and has given its leases away.
+   */
+  heartbeat(row: ProcessRow): Promise<boolean>;
+  /** Every registered process, oldest first. */
+  listProcesses(): Promise<ProcessRow[]>;
+  /** Removes the process's row (a clean stop, after its leases were given back). */
+  removeProcess(id: string): Promise<void>;
+  /**
+   * Processes other than `except` whose last heartbeat is before `deadBefore` are dead: their
+   * rows are removed, the deliveries they hold under leases that have not run out
+   * (`next_attempt_at > now`) are made due at `now` with no owner, and their sender leases are
+   * deleted, in one transaction. Leases that ran out are left to the claim, as they are.
+   */
+  releaseDeadProcesses(opts: { now: number; deadBefore: number; except: string }): Promise<ReleasedLeases>;
+  /**
+   * For a process that knows it is the only one (SQLite, whose file it has locked): every
+   * delivery and sender lease held by another owner, registered or not, is given back as by
+   * `releaseDeadProcesses`, and every other process row removed.
+   */
+  releaseLeasesNotOwnedBy(owner: string, now: number): Promise<ReleasedLeases>;
 
   /**
    * Calls `onDue` when another process makes deliveries due (only where

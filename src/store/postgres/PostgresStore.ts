@@ -1,5 +1,7 @@
 import type {
   BusinessRow,
+  ProcessRow,
+  ReleasedLeases,
   DeliveryCounts,
   EventRow,
   EventTypeRow,
@@ -22,6 +24,7 @@ import { PostgresRetentionSweep } from './PostgresRetentionSweep.js';
 import { migratePostgres } from './migrate.js';
 import { poolConfigFromUrl, preparedStatementsFromUrl } from './poolConfig.js';
 import { prepared } from './PreparedStatement.js';
+import * as processes from './processes.js';
 import {
   businessFromRow,
   columnList,
@@ -315,5 +318,26 @@ export class PostgresStore extends PostgresDeliveries implements Store {
   async deliveryCounts(): Promise<DeliveryCounts> {
     const { rows } = await this.db.query<DeliveryCounts>(DELIVERY_COUNTS_SQL, [Date.now()]);
     return rows[0]!;
+  }
+
+  // Process heartbeats and crash recovery (docs/reliability.md#crash-recovery).
+  heartbeat(row: ProcessRow): Promise<boolean> {
+    return processes.heartbeat(this.db, row);
+  }
+
+  listProcesses(): Promise<ProcessRow[]> {
+    return processes.listProcesses(this.db);
+  }
+
+  removeProcess(id: string): Promise<void> {
+    return processes.removeProcess(this.db, id);
+  }
+
+  releaseDeadProcesses(opts: { now: number; deadBefore: number; except: string }): Promise<ReleasedLeases> {
+    return processes.releaseDeadProcesses(this.db, opts);
+  }
+
+  releaseLeasesNotOwnedBy(owner: string, now: number): Promise<ReleasedLeases> {
+    return processes.releaseLeasesNotOwnedBy(this.db, owner, now);
   }
 }

@@ -15,13 +15,15 @@ export const MIGRATION_LOCK_KEY = '7525493354826214757';
 const UNBOUNDED = { query_timeout: 2 ** 31 - 1 } as const;
 
 /**
- * Applies numbered, forward-only migrations in one transaction. The advisory lock comes
- * first, before reading what is applied, so that of ten processes starting together one
+ * Applies numbered, forward-only migrations from `dir` (a path ending in a slash) in one
+ * transaction. The advisory lock comes first, before reading what is applied, so that of ten processes starting together one
  * migrates and the other nine wait, then find nothing left to do. Each bookkeeping row
- * commits with its migration's body, so a crash leaves either both or neither.
+ * commits with its migration's body, so a crash leaves either both or neither. A migration is
+ * applied when its number is not recorded, so gaps, and a lower number that arrives after a
+ * higher one (two branches merged), are fine.
  */
-export async function migratePostgres(db: PgDatabase): Promise<void> {
-  const files = readdirSync(migrationsDir).filter((f) => /^\d{4}_.+\.sql$/.test(f)).sort();
+export async function migratePostgres(db: PgDatabase, dir = migrationsDir): Promise<void> {
+  const files = readdirSync(dir).filter((f) => /^\d{4}_.+\.sql$/.test(f)).sort();
   let current = '';
   try {
     await db.transaction(async (c) => {
@@ -36,7 +38,7 @@ export async function migratePostgres(db: PgDatabase): Promise<void> {
         const id = Number(file.slice(0, 4));
         if (applied.has(id)) continue;
         current = file;
-        await c.query({ text: readFileSync(migrationsDir + file, 'utf8'), ...UNBOUNDED });
+        await c.query({ text: readFileSync(dir + file, 'utf8'), ...UNBOUNDED });
         await c.query('INSERT INTO migrations (id, name, applied_at) VALUES ($1, $2, $3)', [id, file, Date.now()]);
       }
     });

@@ -3,6 +3,8 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type {
   BusinessRow,
+  ProcessRow,
+  ReleasedLeases,
   DeliveryCounts,
   EventRow,
   EventTypeRow,
@@ -22,6 +24,7 @@ import { migrateSqlite } from './migrate.js';
 import { eventTypeFromRow, webhookFromRow, webhookToColumns, type RawRow } from './rows.js';
 import { SqliteDeliveries } from './SqliteDeliveries.js';
 import { SqliteRetentionSweep } from './SqliteRetentionSweep.js';
+import { SqliteProcesses } from './SqliteProcesses.js';
 import { guardStoreErrors } from './storeErrors.js';
 
 /**
@@ -278,5 +281,31 @@ export class SqliteStore extends SqliteDeliveries implements Store {
 
   async deliveryCounts(): Promise<DeliveryCounts> {
     return this.stmt(DELIVERY_COUNTS_SQL).get({ now: Date.now() }) as DeliveryCounts;
+  }
+
+  // Process heartbeats and crash recovery (docs/reliability.md#crash-recovery).
+  private processRows: SqliteProcesses | null = null;
+  private get processes(): SqliteProcesses {
+    return (this.processRows ??= new SqliteProcesses(this.db, (sql) => this.stmt(sql)));
+  }
+
+  heartbeat(row: ProcessRow): Promise<boolean> {
+    return this.processes.heartbeat(row);
+  }
+
+  listProcesses(): Promise<ProcessRow[]> {
+    return this.processes.listProcesses();
+  }
+
+  removeProcess(id: string): Promise<void> {
+    return this.processes.removeProcess(id);
+  }
+
+  releaseDeadProcesses(opts: { now: number; deadBefore: number; except: string }): Promise<ReleasedLeases> {
+    return this.processes.releaseDeadProcesses(opts);
+  }
+
+  releaseLeasesNotOwnedBy(owner: string, now: number): Promise<ReleasedLeases> {
+    return this.processes.releaseLeasesNotOwnedBy(owner, now);
   }
 }

@@ -6,12 +6,14 @@ import { HooklineError } from '../../errors.js';
 const migrationsDir = fileURLToPath(new URL('../../../migrations/sqlite/', import.meta.url));
 
 /**
- * Applies numbered, forward-only migrations. BEGIN IMMEDIATE takes SQLite's write lock before
- * reading what is applied, so two processes opening the same file migrate once between them,
- * and each migration's bookkeeping row commits with its body.
+ * Applies numbered, forward-only migrations from `dir` (a path ending in a slash). BEGIN
+ * IMMEDIATE takes SQLite's write lock before reading what is applied, so two processes opening the same file migrate once between them,
+ * and each migration's bookkeeping row commits with its body. A migration is applied when its
+ * number is not recorded, in number order, so numbers may have gaps and a lower number that
+ * arrives after a higher one (two branches merged) is still applied.
  */
-export function migrateSqlite(db: Database.Database): void {
-  const files = readdirSync(migrationsDir).filter((f) => /^\d{4}_.+\.sql$/.test(f)).sort();
+export function migrateSqlite(db: Database.Database, dir = migrationsDir): void {
+  const files = readdirSync(dir).filter((f) => /^\d{4}_.+\.sql$/.test(f)).sort();
   db.exec('BEGIN IMMEDIATE');
   try {
     db.exec(`CREATE TABLE IF NOT EXISTS migrations (
@@ -22,7 +24,7 @@ export function migrateSqlite(db: Database.Database): void {
     for (const file of files) {
       const id = Number(file.slice(0, 4));
       if (applied.has(id)) continue;
-      db.exec(readFileSync(migrationsDir + file, 'utf8'));
+      db.exec(readFileSync(dir + file, 'utf8'));
       db.prepare('INSERT INTO migrations (id, name, applied_at) VALUES (?, ?, ?)').run(id, file, Date.now());
     }
     db.exec('COMMIT');

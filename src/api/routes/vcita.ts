@@ -8,6 +8,8 @@ import { vcitaAction, vcitaCatalogType, vcitaEntity, vcitaNames } from '../../di
 import { checkUrl } from '../webhookInput.js';
 import { toHooklineError } from '../problem.js';
 import { newWebhookRow } from '../newWebhookRow.js';
+import { checkRoomForWebhook } from '../webhookLimits.js';
+import { HooklineError } from '../../errors.js';
 
 /*
  * The subscription API of seed 003 (vcita), served as vcita serves it so that its integrators'
@@ -104,6 +106,13 @@ export const vcitaRoutes =
         if (!business) return notSubscribed(reply, 'no business: a directory token must name one with "business"');
         const existing = await vcitaWebhooks(business);
         if (existing.some((w) => w.url === url && w.events.includes(type))) return vcitaError(reply, 422, 'Webhook already exists');
+        try {
+          await checkRoomForWebhook(ctx, business);
+        } catch (err) {
+          // vcita's shape for a subscription it will not make (as for a duplicate), so its clients read it.
+          if (err instanceof HooklineError && err.code === 'LIMIT_EXCEEDED') return vcitaError(reply, 422, err.message);
+          throw err;
+        }
         const row = newWebhookRow(business, { name: `vcita ${event}`, url, events: [type], dialect: DIALECT });
         await ctx.store.createWebhook(row);
         return reply.code(201).send({ status: 'OK', data: { subscription_id: row.id } });

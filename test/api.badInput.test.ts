@@ -192,3 +192,10 @@ test('issue 12: a stored rate_limit far below one per second sets no timer past 
     await receiver.close();
   }
 });
+
+test('issue 12 (found by the shape fuzz): a vcita list filter given twice is a 422 in vcita\'s shape, not a 500', async () => {
+  const r = await hl.api('GET', `/platform/v1/webhooks?business=${B}&filter[event_type]=created&filter[event_type]=updated`);
+  assert.equal(r.status, 422, JSON.stringify(r.body));
+  assert.equal(r.body.status, 'Error');
+  assert.match(r.body.error, /filter\[event_type\]/);
+});

@@ -173,6 +173,9 @@ export const vcitaRoutes =
         config: { auth: false },
         onRequest,
         errorHandler: (err, req, reply) => {
+          const error = toHooklineError(err);
+          // A query the schema refuses (a filter given twice arrives as a list) is the caller's to fix.
+          if (error.status < 500) return vcitaError(reply, 422, error.message);
           req.log.error({ err }, 'vcita webhook list failed');
           return vcitaError(reply, 500, 'Could not list webhooks');
         },
@@ -186,6 +189,7 @@ export const vcitaRoutes =
             }),
             401: VcitaError,
             404: VcitaError,
+            422: VcitaError,
           },
         },
       },

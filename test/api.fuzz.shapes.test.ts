@@ -22,7 +22,7 @@ let tokenA: string;
 const A = 'shapes-alpha';
 const webhookIds: string[] = [];
 const otherIds: string[] = [];
-const RUNS = Number(process.env.FUZZ_SHAPE_RUNS ?? 120);
+const RUNS = Number(process.env.FUZZ_SHAPE_RUNS ?? 80);
 const SEED = Number(process.env.FUZZ_SEED ?? Date.now() % 1_000_000);
 
 /** A body each route accepts as it is, so that one reshaped field is what gets tested. */

@@ -7,6 +7,7 @@ import { startTestHookline, apiClient } from './helpers/hookline.js';
 import { loadConfig } from '../src/config.js';
 import { startHookline } from '../src/app.js';
 import { SecretBox } from '../src/secrets/SecretBox.js';
+import { recordFigures } from './helpers/reliabilityFigures.js';
 
 /**
  * Issue 12 §6: switching encryption on for an existing database re-encrypted the rows but left
@@ -65,4 +66,14 @@ test('issue 12 journey: after encryption is switched on, no plaintext secret or 
   const after = databaseBytes(plain.dir);
   const leftAfter = Object.entries(secrets).filter(([, s]) => after.text.includes(s)).map(([name]) => name);
   assert.deepEqual(leftAfter, [], 'nothing readable after it stopped');
+  recordFigures('encryption-later', {
+    probe: 'Encryption switched on for a database holding plaintext secrets, header values and a deleted webhook; every byte of the SQLite file and WAL searched',
+    test: 'test/secrets.scrub.test.ts',
+    tries: Object.keys(secrets).length,
+    server_errors: 0,
+    lost: null,
+    duplicates: null,
+    recovery_ms: null,
+    note: `${foundBefore.length} of ${Object.keys(secrets).length} values readable before, 0 after (${Math.round(whileRunning.text.length / 1024)} KiB searched while running, ${Math.round(after.text.length / 1024)} KiB after stopping)`,
+  });
 });

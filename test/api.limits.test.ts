@@ -36,6 +36,7 @@ test('issue 12 journey: max_in_flight, timeout_ms and the webhook count are held
   const tooSlow = await hl.api('POST', base, { ...hook, timeout_ms: 10_001 });
   assert.equal(tooSlow.status, 422);
   assert.match(tooSlow.body.detail, /^timeout_ms: 10001 .*at most 10000 ms.*HOOKLINE_MAX_WEBHOOK_TIMEOUT_MS/);
+  assert.equal(tooSlow.body.errors[0].pointer, '/body/timeout_ms', 'the dashboard places the message beside the field');
   // Past the schema's absolute range it is still the schema's 400.
   assert.equal((await hl.api('POST', base, { ...hook, max_in_flight: 5000 })).status, 400);
 

@@ -10,17 +10,16 @@ import { HooklineError } from '../errors.js';
  */
 export function checkWebhookBounds(config: Config, asked: { max_in_flight?: number; timeout_ms?: number }): void {
   if (asked.max_in_flight !== undefined && asked.max_in_flight > config.maxWebhookInFlight) {
-    throw new HooklineError(
-      'LIMIT_EXCEEDED',
-      `max_in_flight: ${asked.max_in_flight} is more than this server allows (at most ${config.maxWebhookInFlight} requests at once per webhook; its operator sets ${envNames.maxWebhookInFlight}).`,
-    );
+    tooMuch('max_in_flight', `${asked.max_in_flight} is more than this server allows (at most ${config.maxWebhookInFlight} requests at once per webhook; its operator sets ${envNames.maxWebhookInFlight})`);
   }
   if (asked.timeout_ms !== undefined && asked.timeout_ms > config.maxWebhookTimeoutMs) {
-    throw new HooklineError(
-      'LIMIT_EXCEEDED',
-      `timeout_ms: ${asked.timeout_ms} is more than this server allows (at most ${config.maxWebhookTimeoutMs} ms per attempt; its operator sets ${envNames.maxWebhookTimeoutMs}).`,
-    );
+    tooMuch('timeout_ms', `${asked.timeout_ms} is more than this server allows (at most ${config.maxWebhookTimeoutMs} ms per attempt; its operator sets ${envNames.maxWebhookTimeoutMs})`);
   }
+}
+
+/** With the field's pointer, as schema errors carry it, so a form can show it beside the field. */
+function tooMuch(field: string, why: string): never {
+  throw new HooklineError('LIMIT_EXCEEDED', `${field}: ${why}.`, { errors: [{ pointer: `/body/${field}`, message: why }] });
 }
 
 /**

@@ -4,26 +4,37 @@
  * `^(a+)+$` takes exponential time on a near-miss (1.86 s per publish, issue 12), so patterns
  * are checked when a type is registered and refused when they can backtrack catastrophically:
  *
- * - a repeated group that itself repeats something (star height above one): `(a+)+`, `(\w+\s?)*`;
- * - a repeated group with alternatives (`(a|aa)+`): two branches can match the same text;
+ * - a group repeated without bound (`*`, `+`, `{n,}`) that itself repeats something (star
+ *   height above one: `(a+)+`, `(\w+\s?)*`) or holds alternatives (`(a|aa)+`, where two
+ *   branches can match the same text);
+ * - a group repeated a bounded number of times that repeats something without bound
+ *   (`(.*a){12}`), or any such group repeated more than MAX_BOUNDED_REPEAT times;
  * - backreferences (`\1`, `\k<name>`), which no linear-time matcher can run.
+ *
+ * A small bounded repeat of bounded parts, such as an IPv4 address's `(\d{1,3}\.){3}`, is
+ * allowed: its work is bounded by the product of the bounds.
  *
  * The check is deliberately conservative: `(foo|bar)+` is refused although it is harmless (a
  * list of words is better an array with an `enum`). What it does not catch is polynomial
  * backtracking between neighbours (`\d*\d*x`), which the body size limit bounds (docs/catalog.md).
  */
 
+/** The most times a group holding repeats or alternatives may be repeated. */
+export const MAX_BOUNDED_REPEAT = 16;
+
 interface Frame {
-  /** Something inside the group repeats (`+`, `*`, `{2,}` …). */
+  /** Something inside the group repeats (`+`, `*`, `{2}` …). */
   repeats: boolean;
+  /** Something inside the group repeats without bound (`+`, `*`, `{2,}`). */
+  unbounded: boolean;
   alternates: boolean;
 }
 
-type Atom = { group: false } | { group: true; repeats: boolean; alternates: boolean };
+type Atom = { group: false } | ({ group: true } & Frame);
 
 /** Why the pattern is unsafe to run with a backtracking engine, or null when it is safe. */
 export function regexHazard(pattern: string): string | null {
-  const frames: Frame[] = [{ repeats: false, alternates: false }];
+  const frames: Frame[] = [{ repeats: false, unbounded: false, alternates: false }];
   let last: Atom | null = null;
   let i = 0;
   while (i < pattern.length) {
@@ -46,7 +57,7 @@ export function regexHazard(pattern: string): string | null {
       continue;
     }
     if (c === '(') {
-      frames.push({ repeats: false, alternates: false });
+      frames.push({ repeats: false, unbounded: false, alternates: false });
       // Skip a group's prefix: (?:  (?=  (?!  (?<=  (?<!  (?<name>
       const prefix = /^\(\?(?::|=|!|<=|<!|<[A-Za-z_$][\w$]*>)?/.exec(pattern.slice(i));
       i += prefix ? prefix[0].length : 1;
@@ -58,8 +69,9 @@ export function regexHazard(pattern: string): string | null {
       const inner = top;
       const parent = frames[frames.length - 1]!;
       parent.repeats ||= inner.repeats;
+      parent.unbounded ||= inner.unbounded;
       parent.alternates ||= inner.alternates;
-      last = { group: true, repeats: inner.repeats, alternates: inner.alternates };
+      last = { group: true, ...inner };
       i++;
       continue;
     }
@@ -72,10 +84,15 @@ export function regexHazard(pattern: string): string | null {
     const quantifier = /^(?:[*+?]|\{(\d+)(,(\d*))?\})/.exec(pattern.slice(i));
     if (quantifier) {
       const [text, min, comma, max] = quantifier;
-      const repeats = text === '*' || text === '+' || (min !== undefined && (comma !== undefined ? max === '' || Number(max) > 1 : Number(min) > 1));
-      if (repeats && last?.group && last.repeats) return 'it repeats a group that itself repeats (nested quantifiers)';
-      if (repeats && last?.group && last.alternates) return 'it repeats a group of alternatives';
-      if (repeats) top.repeats = true;
+      const unbounded = text === '*' || text === '+' || (comma !== undefined && max === '');
+      const most = unbounded ? Infinity : text === '?' ? 1 : Number(comma !== undefined ? max : min);
+      if (most > 1 && last?.group) {
+        if (last.unbounded) return 'it repeats a group that itself repeats without bound (nested quantifiers)';
+        if (last.repeats && (unbounded || most > MAX_BOUNDED_REPEAT)) return 'it repeats a group that itself repeats (nested quantifiers)';
+        if (last.alternates && (unbounded || most > MAX_BOUNDED_REPEAT)) return 'it repeats a group of alternatives';
+      }
+      if (most > 1) top.repeats = true;
+      if (unbounded) top.unbounded = true;
       i += text.length;
       if (pattern[i] === '?' || pattern[i] === '+') i++; // lazy or possessive marker
       last = { group: false };

@@ -1,4 +1,4 @@
-import { test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -8,6 +8,10 @@ import { loadConfig } from '../src/config.js';
 import { startHookline } from '../src/app.js';
 import { SecretBox } from '../src/secrets/SecretBox.js';
 import { recordFigures } from './helpers/reliabilityFigures.js';
+import { storeFactories } from './helpers/stores.js';
+import { prepareSecrets } from '../src/secrets/prepareSecrets.js';
+import { withEncryptedSecrets } from '../src/secrets/withEncryptedSecrets.js';
+import { newWebhookRow } from '../src/api/newWebhookRow.js';
 
 /**
  * Issue 12 §6: switching encryption on for an existing database re-encrypted the rows but left
@@ -76,4 +80,25 @@ test('issue 12 journey: after encryption is switched on, no plaintext secret or 
     recovery_ms: null,
     note: `${foundBefore.length} of ${Object.keys(secrets).length} values readable before, 0 after (${Math.round(whileRunning.text.length / 1024)} KiB searched while running, ${Math.round(after.text.length / 1024)} KiB after stopping)`,
   });
+});
+
+describe('issue 12: the start that encrypts forgets deleted webhooks\' secrets and rewrites the table, on each store', { concurrency: true }, () => {
+  for (const factory of storeFactories) {
+    test(factory.name, { skip: factory.skip }, async (t) => {
+      const ts = await factory.create();
+      t.after(() => ts.dispose());
+      await ts.store.createBusiness({ id: 'b1', name: 'B', created_at: Date.now() });
+      const kept = newWebhookRow('b1', { name: 'kept', url: 'https://kept.example.com/', events: ['*'], headers: { 'X-Key': 'kept-header-4444' } });
+      const gone = newWebhookRow('b1', { name: 'gone', url: 'https://gone.example.com/', events: ['*'], headers: { 'X-Key': 'gone-header-5555' } });
+      await ts.store.createWebhook(kept);
+      await ts.store.createWebhook(gone);
+      assert.ok(await ts.store.deleteWebhook('b1', gone.id));
+      const box = SecretBox.fromConfig({ encryptionKey: SecretBox.generateKey(), encryptionKeysOld: null });
+      await prepareSecrets(ts.store, box, pino({ level: 'silent' }));
+      const rows = JSON.stringify(await ts.sql('SELECT * FROM webhooks'));
+      for (const plain of [kept.secret, gone.secret, 'kept-header-4444', 'gone-header-5555']) assert.ok(!rows.includes(plain), `${plain} is gone from the rows`);
+      const read = await withEncryptedSecrets(ts.store, box).getWebhookById(kept.id);
+      assert.deepEqual([read!.secret, read!.headers], [kept.secret, { 'X-Key': 'kept-header-4444' }]);
+    });
+  }
 });

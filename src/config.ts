@@ -64,6 +64,13 @@ export interface Config {
    * at once (docs/reliability.md#crash-recovery).
    */
   readonly heartbeatMs: number;
+  // Bounds on what one business may ask for (issue 12, docs/api.md#limits-on-what-a-request-may-ask).
+  /** HOOKLINE_MAX_WEBHOOKS_PER_BUSINESS, default 250: webhooks one business may have (vcita subscriptions included: one per event). */
+  readonly maxWebhooksPerBusiness: number;
+  /** HOOKLINE_MAX_WEBHOOK_IN_FLIGHT, default 100: the largest `max_in_flight` a webhook may ask for. */
+  readonly maxWebhookInFlight: number;
+  /** HOOKLINE_MAX_WEBHOOK_TIMEOUT_MS, default 30000: the largest `timeout_ms` a webhook may ask for. */
+  readonly maxWebhookTimeoutMs: number;
 }
 
 export const defaults: Config = Object.freeze({
@@ -87,6 +94,9 @@ export const defaults: Config = Object.freeze({
   encryptionKey: null,
   encryptionKeysOld: null,
   heartbeatMs: 1_000,
+  maxWebhooksPerBusiness: 250,
+  maxWebhookInFlight: 100,
+  maxWebhookTimeoutMs: 30_000,
 });
 
 /** Environment variable for each setting; the `hookline serve` flag is the same name in kebab case. */
@@ -111,6 +121,9 @@ export const envNames: Readonly<Record<keyof Config, string>> = Object.freeze({
   encryptionKey: 'HOOKLINE_ENCRYPTION_KEY',
   encryptionKeysOld: 'HOOKLINE_ENCRYPTION_KEYS_OLD',
   heartbeatMs: 'HOOKLINE_HEARTBEAT_MS',
+  maxWebhooksPerBusiness: 'HOOKLINE_MAX_WEBHOOKS_PER_BUSINESS',
+  maxWebhookInFlight: 'HOOKLINE_MAX_WEBHOOK_IN_FLIGHT',
+  maxWebhookTimeoutMs: 'HOOKLINE_MAX_WEBHOOK_TIMEOUT_MS',
 });
 
 type Raw = Partial<Record<keyof Config, string | number | boolean | null | undefined>>;
@@ -186,6 +199,11 @@ export function loadConfig(env: Record<string, string | undefined> = {}, overrid
     encryptionKey: optionalText(pick('encryptionKey')),
     encryptionKeysOld: optionalText(pick('encryptionKeysOld')),
     heartbeatMs: int(envNames.heartbeatMs, pick('heartbeatMs'), 100, 60_000),
+    // The lower bounds are the defaults a webhook gets when it asks for nothing (10 in flight, 5 s);
+    // the upper ones are what the API's schema accepts at most.
+    maxWebhooksPerBusiness: int(envNames.maxWebhooksPerBusiness, pick('maxWebhooksPerBusiness'), 1, 100_000),
+    maxWebhookInFlight: int(envNames.maxWebhookInFlight, pick('maxWebhookInFlight'), 10, 1000),
+    maxWebhookTimeoutMs: int(envNames.maxWebhookTimeoutMs, pick('maxWebhookTimeoutMs'), 5000, 60_000),
   });
 }
 

@@ -8,6 +8,9 @@ export const errorCatalog = {
   BAD_REQUEST: { status: 400, title: 'The request is not valid' },
   VALIDATION_FAILED: { status: 400, title: 'The request body or parameters do not match the schema' },
   INVALID_JSON: { status: 400, title: 'The request body is not valid JSON' },
+  // issue 12: input hardening.
+  BODY_TOO_DEEP: { status: 400, title: 'The request body nests too deeply' },
+  LIMIT_EXCEEDED: { status: 422, title: 'A value is past the limit this server allows' },
   UNKNOWN_EVENT_TYPE: { status: 422, title: 'Unknown event type' },
   RESERVED_EVENT_TYPE: { status: 422, title: 'Only Hookline publishes this event type' },
   EVENT_DATA_INVALID: { status: 422, title: 'Event data does not match its event type schema' },

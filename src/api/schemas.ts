@@ -42,8 +42,8 @@ const EventFilterList = Type.Array(Type.String({ minLength: 1, maxLength: 200 })
 const Headers = Type.Record(Type.String({ maxLength: 100 }), Type.String({ maxLength: 2048 }), {
   description: 'Sent with every request as given (e.g. an Authorization header).',
 });
-// Null comes first in these unions: Fastify's Ajv coerces types, and tried against the array
-// branch first a null became [0] (one retry after 0 s) instead of the default schedule.
+// Null comes first in these unions, in case a body is ever validated with type coercion: tried
+// against the array branch first, a null became [0] (one retry after 0 s).
 const RetrySchedule = Type.Union(
   [Type.Null(), Type.Array(Type.Integer({ minimum: 0, maximum: 259200 }), { maxItems: 50 })],
   { description: 'Seconds between attempts; null = the default three-day schedule; [] = one attempt only.' },
@@ -58,7 +58,10 @@ const webhookFields = {
   headers: Headers,
   timeout_ms: Type.Integer({ minimum: 100, maximum: 60000 }),
   retry_schedule: RetrySchedule,
-  rate_limit: Type.Union([Type.Null(), Type.Number({ exclusiveMinimum: 0, maximum: 100000 })]),
+  // At least one request per 100 s: a slower rate is a typo, and its waits overflowed timers (issue 12).
+  rate_limit: Type.Union([Type.Null(), Type.Number({ minimum: 0.01, maximum: 100000 })], {
+    description: 'Requests per second, 0.01 (one per 100 s) to 100000; null = no limit.',
+  }),
   max_in_flight: Type.Integer({ minimum: 1, maximum: 1000 }),
   ordering: Type.Union([Type.Literal('none'), Type.Literal('fifo')]),
 };

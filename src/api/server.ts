@@ -20,6 +20,8 @@ import { overviewRoutes } from './routes/overview.js';
 import { wirePreviewRoutes } from './routes/wirePreview.js';
 import { inspectorRoutes } from './routes/inspector.js';
 import { uiRoutes } from './routes/ui.js';
+import { requestValidatorCompiler } from './validatorCompiler.js';
+import { registerJsonBody } from './jsonBody.js';
 
 /** Default body limit; the batch route raises its own. */
 export const BODY_LIMIT = 1024 * 1024;
@@ -30,13 +32,6 @@ export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
     // A line per request would cost more than the request at publishing rates; errors are logged.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: BODY_LIMIT,
-    ajv: {
-      customOptions: {
-        // Unknown fields are an error the caller should hear about, not something to drop silently.
-        removeAdditional: false,
-        allErrors: true,
-      },
-    },
     // Header and URL sizes are bounded by Node's own parser (16 KiB of headers).
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
     // Failures found while routing (before any hook runs) are problem+json like every other error.
@@ -51,6 +46,8 @@ export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
 
   // JSON in and out: a text/plain body is refused with 415 rather than failing validation later.
   app.removeContentTypeParser('text/plain');
+  app.setValidatorCompiler(requestValidatorCompiler());
+  registerJsonBody(app);
   app.addSchema(Problem);
   await app.register(swagger, {
     openapi: {

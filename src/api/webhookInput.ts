@@ -81,6 +81,14 @@ export function checkHeaders(headers: Record<string, string>): Record<string, st
       throw new HooklineError('INVALID_HEADER', `headers: "${name}" is set by Hookline itself and cannot be overridden.`);
     }
     if (/[\r\n\0]/.test(value)) throw new HooklineError('INVALID_HEADER', `headers: the value of "${name}" must not contain line breaks.`);
+    // HTTP carries field values as bytes: visible ASCII, space, tab and Latin-1. Anything else
+    // was stored and then failed every attempt as invalid_request (issue 12).
+    const bad = /[^\t\x20-\x7e\x80-\xff]/.exec(value);
+    if (bad) {
+      const cp = value.codePointAt(bad.index)!;
+      const what = cp < 0x80 ? `the control character U+${cp.toString(16).toUpperCase().padStart(4, '0')}` : `"${String.fromCodePoint(cp)}", which is outside Latin-1`;
+      throw new HooklineError('INVALID_HEADER', `headers: the value of "${name}" contains ${what}; header values may hold printable ASCII, spaces, tabs and Latin-1 letters only (percent- or base64-encode anything else).`);
+    }
     out[name] = value;
   }
   return out;

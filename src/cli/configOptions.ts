@@ -39,6 +39,9 @@ const settingHelp: Readonly<Record<keyof Config, SettingHelp>> = {
   },
   encryptionKeysOld: { arg: '<keys>', about: 'earlier encryption keys, comma-separated, accepted for reading during a rotation', defaultText: 'none' },
   heartbeatMs: { arg: '<ms>', about: 'how often this process records that it is alive; one silent for 5 of these is dead and its leases are given back' },
+  maxWebhooksPerBusiness: { arg: '<n>', about: 'webhooks one business may have, 1 to 100000 (each vcita subscription is one)' },
+  maxWebhookInFlight: { arg: '<n>', about: 'the largest max_in_flight a webhook may ask for, 10 to 1000' },
+  maxWebhookTimeoutMs: { arg: '<ms>', about: 'the largest timeout_ms a webhook may ask for, 5000 to 60000' },
 };
 
 const kebab = (key: string): string => key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);

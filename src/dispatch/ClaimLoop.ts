@@ -1,6 +1,7 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Config } from '../config.js';
 import type { DispatchItem, Store } from '../store/Store.js';
+import { timerDelay } from './timerDelay.js';
 
 /** What the claim loop needs from the dispatcher it feeds. */
 export interface ClaimHost {
@@ -105,7 +106,7 @@ export class ClaimLoop {
         this.wakeSleeper = null;
         resolve();
       };
-      const t = setTimeout(done, ms);
+      const t = setTimeout(done, timerDelay(ms));
       this.wakeSleeper = done;
     });
   }

@@ -14,6 +14,7 @@ import { OutcomeRecorder } from './OutcomeRecorder.js';
 import { SENDER_RENEW_MS, SenderLeases } from './SenderLeases.js';
 import { attemptDelivery } from './attemptDelivery.js';
 import type { Sender } from './sendAttempt.js';
+import { timerDelay } from './timerDelay.js';
 
 /** How many deliveries one process queues for a single webhook before leaving the rest in the store. */
 export const MAX_QUEUED_PER_WEBHOOK = 1000;
@@ -269,7 +270,7 @@ export class Dispatcher implements LaneHost, ClaimHost, ProbeHost {
     q.timer = setTimeout(() => {
       q.timer = null;
       this.kick(q);
-    }, Math.max(1, at - Date.now()));
+    }, timerDelay(at - Date.now(), 1));
     q.timer.unref();
   }
 

@@ -1,5 +1,6 @@
 import type { HooklineEvents } from '../events.js';
 import type { PurgeBatch, Store } from '../store/Store.js';
+import { timerDelay } from '../dispatch/timerDelay.js';
 
 const DAY_MS = 86_400_000;
 /** The smallest batch time-based sizing goes down to. */
@@ -85,7 +86,7 @@ export class RetentionSweeper {
   }
 
   private schedule(ms: number): void {
-    this.timer = setTimeout(() => void this.tick(), ms);
+    this.timer = setTimeout(() => void this.tick(), timerDelay(ms));
     // Retention alone must not keep a process alive.
     this.timer.unref();
   }

@@ -30,6 +30,8 @@ export async function prepareSecrets(store: Store, box: SecretBox, log: Logger):
       rewritten++;
     }
   }
+  // Rewriting leaves the earlier values in free space (issue 12 §6): scrub before saying it is done.
+  if (box.keyId !== null) await store.scrubSecretsAtRest();
   await store.setMeta(META_KEY, want);
   if (rewritten > 0) log.info({ webhooks: rewritten, key: want }, 'webhook secrets re-encrypted under the configured key');
 }

@@ -315,6 +315,14 @@ export interface Store {
   /** Sets `key`, replacing any value. */
   setMeta(key: string, value: string): Promise<void>;
 
+  /**
+   * After secrets were rewritten (encrypted, or moved to a new key): forgets the secrets of
+   * deleted webhooks, which nothing reads again, and rewrites the database so that no earlier
+   * version of a value is left in its files: SQLite's free pages and WAL, PostgreSQL's dead
+   * tuples (issue 12 §6, docs/reliability.md#secrets). Slow on a large database; run at start.
+   */
+  scrubSecretsAtRest(): Promise<void>;
+
   createBusiness(row: BusinessRow): Promise<BusinessRow>;
   getBusiness(id: string): Promise<BusinessRow | null>;
   listBusinesses(): Promise<BusinessRow[]>;

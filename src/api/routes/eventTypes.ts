@@ -3,6 +3,8 @@ import { Type } from '@sinclair/typebox';
 import type { AppContext } from '../../app.js';
 import { EventTypeOut, RegisterEventType, problemResponses } from '../schemas.js';
 import { dialectNames, findDialect } from '../../dialects/index.js';
+import { unsafePatterns } from '../../catalog/regexSafety.js';
+import { HooklineError } from '../../errors.js';
 
 /** Each dialect's name for a type, null where the dialect cannot express it. */
 const EventTypeListed = Type.Object({
@@ -37,6 +39,14 @@ export const catalogRoutes =
         schema: { tags, summary: 'Register a custom event type (admin token)', body: RegisterEventType, response: { 201: EventTypeOut, ...problemResponses } },
       },
       async (req, reply) => {
+        const unsafe = unsafePatterns(req.body.schema, '/schema');
+        if (unsafe.length > 0) {
+          throw new HooklineError(
+            'VALIDATION_FAILED',
+            unsafe.map((u) => `${u.pointer}: the pattern ${JSON.stringify(u.pattern)} can take exponential time to match, since ${u.reason}; rewrite it without repeating a repeat, an alternation or a backreference (docs/catalog.md#patterns)`).join('; '),
+            { errors: unsafe.map((u) => ({ pointer: `/body${u.pointer}`, message: `unsafe pattern: ${u.reason}` })) },
+          );
+        }
         const def = ctx.catalog.register({ ...req.body, example: req.body.example ?? {} });
         await ctx.store.upsertEventType({ ...def, schema: { ...def.schema }, created_at: Date.now() });
         return reply.code(201).send(def);

@@ -8,6 +8,8 @@ import { vcitaAction, vcitaCatalogType, vcitaEntity, vcitaNames } from '../../di
 import { checkUrl } from '../webhookInput.js';
 import { toHooklineError } from '../problem.js';
 import { newWebhookRow } from '../newWebhookRow.js';
+import { checkRoomForWebhook } from '../webhookLimits.js';
+import { HooklineError } from '../../errors.js';
 
 /*
  * The subscription API of seed 003 (vcita), served as vcita serves it so that its integrators'
@@ -104,6 +106,13 @@ export const vcitaRoutes =
         if (!business) return notSubscribed(reply, 'no business: a directory token must name one with "business"');
         const existing = await vcitaWebhooks(business);
         if (existing.some((w) => w.url === url && w.events.includes(type))) return vcitaError(reply, 422, 'Webhook already exists');
+        try {
+          await checkRoomForWebhook(ctx, business);
+        } catch (err) {
+          // vcita's shape for a subscription it will not make (as for a duplicate), so its clients read it.
+          if (err instanceof HooklineError && err.code === 'LIMIT_EXCEEDED') return vcitaError(reply, 422, err.message);
+          throw err;
+        }
         const row = newWebhookRow(business, { name: `vcita ${event}`, url, events: [type], dialect: DIALECT });
         await ctx.store.createWebhook(row);
         return reply.code(201).send({ status: 'OK', data: { subscription_id: row.id } });
@@ -164,6 +173,9 @@ export const vcitaRoutes =
         config: { auth: false },
         onRequest,
         errorHandler: (err, req, reply) => {
+          const error = toHooklineError(err);
+          // A query the schema refuses (a filter given twice arrives as a list) is the caller's to fix.
+          if (error.status < 500) return vcitaError(reply, 422, error.message);
           req.log.error({ err }, 'vcita webhook list failed');
           return vcitaError(reply, 500, 'Could not list webhooks');
         },
@@ -177,6 +189,7 @@ export const vcitaRoutes =
             }),
             401: VcitaError,
             404: VcitaError,
+            422: VcitaError,
           },
         },
       },

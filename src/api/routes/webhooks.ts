@@ -20,6 +20,7 @@ import {
   problemResponses,
 } from '../schemas.js';
 import { checkDialect, checkEvents, checkHeaders, checkUrl } from '../webhookInput.js';
+import { checkRoomForWebhook, checkWebhookBounds } from '../webhookLimits.js';
 
 /** The old secret keeps signing beside the new one for this long after a rotation. */
 export const ROTATION_OVERLAP_MS = 24 * 3600 * 1000;
@@ -43,6 +44,7 @@ export const webhookRoutes =
         const body = req.body;
         const dialect = checkDialect(body.dialect ?? WEBHOOK_DEFAULTS.dialect);
         const url = checkUrl(ctx, body.url);
+        checkWebhookBounds(ctx.config, body);
         const row = newWebhookRow(req.params.b, {
           name: body.name ?? new URL(url).hostname,
           url,
@@ -57,6 +59,7 @@ export const webhookRoutes =
           ordering: body.ordering,
           secret: body.secret,
         });
+        await checkRoomForWebhook(ctx, row.business_id);
         await ctx.store.createWebhook(row);
         return reply.code(201).header('location', `/v1/businesses/${row.business_id}/webhooks/${row.id}`).send(presentWebhook(row, { secret: true }));
       },
@@ -91,6 +94,7 @@ export const webhookRoutes =
       async (req) => {
         const current = await load(req.params);
         const body = req.body;
+        checkWebhookBounds(ctx.config, body);
         const patch: WebhookPatch = { ...body } as WebhookPatch;
         const dialect = body.dialect !== undefined ? checkDialect(body.dialect) : current.dialect;
         if (body.url !== undefined) patch.url = checkUrl(ctx, body.url);

@@ -145,6 +145,13 @@ export class PostgresStore extends PostgresDeliveries implements Store {
     return rows[0]?.value ?? ((await this.getMeta(key)) as string);
   }
 
+  async scrubSecretsAtRest(): Promise<void> {
+    await this.db.query("UPDATE webhooks SET secret = '', previous_secret = NULL, headers = '{}' WHERE deleted_at IS NOT NULL AND secret <> ''");
+    // A plain VACUUM only marks dead row versions reusable; FULL writes the table anew and drops
+    // the old file. It locks the webhooks table for as long as it takes (a small table: moments).
+    await this.db.query('VACUUM FULL webhooks');
+  }
+
   async setMeta(key: string, value: string): Promise<void> {
     await this.db.query('INSERT INTO meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value', [key, value]);
   }

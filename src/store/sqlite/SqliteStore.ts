@@ -112,6 +112,22 @@ export class SqliteStore extends SqliteDeliveries implements Store {
     if (this.db.open) this.db.close();
   }
 
+  async scrubSecretsAtRest(): Promise<void> {
+    this.db.prepare("UPDATE webhooks SET secret = '', previous_secret = NULL, headers = '{}' WHERE deleted_at IS NOT NULL AND secret <> ''").run();
+    // secure_delete zeroes what the rewrite frees; VACUUM then rebuilds the file from live rows
+    // only, which also drops what was freed before (old rows, deleted webhooks); the last
+    // checkpoint moves that into the main file and empties the WAL, whose frames held the old pages.
+    const secure = this.db.pragma('secure_delete', { simple: true }) as number;
+    this.db.pragma('secure_delete = ON');
+    try {
+      this.db.pragma('wal_checkpoint(TRUNCATE)');
+      this.db.exec('VACUUM');
+      this.db.pragma('wal_checkpoint(TRUNCATE)');
+    } finally {
+      this.db.pragma(`secure_delete = ${secure}`);
+    }
+  }
+
   async getMeta(key: string): Promise<string | null> {
     const row = this.db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined;
     return row?.value ?? null;

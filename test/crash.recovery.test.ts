@@ -43,7 +43,7 @@ async function slowReceiver(t: TestContext) {
 async function publishHeld(server: ServerProcess, url: string): Promise<string[]> {
   const api = apiClient(server.url, ADMIN);
   assert.equal((await api('POST', '/v1/businesses', { id: 'crash', name: 'Crash' })).status, 201);
-  const webhook = { url, events: ['*'], max_in_flight: 4, timeout_ms: 60_000 };
+  const webhook = { url, events: ['*'], max_in_flight: 4, timeout_ms: 30_000 };
   assert.equal((await api('POST', '/v1/businesses/crash/webhooks', webhook)).status, 201);
   const ids: string[] = [];
   for (let i = 0; i < EVENTS; i += 40) {

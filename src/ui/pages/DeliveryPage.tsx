@@ -124,8 +124,18 @@ function AttemptItem({ b, deliveryId, attempt: a, open, canRender }: { b: string
           </span>
         </summary>
         <div class="attempt-body">
-          <h3>Response</h3>
-          {a.response_body ? <pre class="code">{prettyBody(a.response_body)}</pre> : <p class="muted small">No response body{a.status_code === null ? ' (no answer was received)' : ''}.</p>}
+          {a.status_code === null && a.response_body ? (
+            // Nothing was sent (`unrepresentable`, `render_failed`): the attempt keeps Hookline's reason instead of a response.
+            <>
+              <h3>Not sent: {a.error}</h3>
+              <p class="attempt-reason">{a.response_body}</p>
+            </>
+          ) : (
+            <>
+              <h3>Response</h3>
+              {a.response_body ? <pre class="code">{prettyBody(a.response_body)}</pre> : <p class="muted small">No response body{a.status_code === null ? ' (no answer was received)' : ''}.</p>}
+            </>
+          )}
           {canRender && shown && <RequestView b={b} deliveryId={deliveryId} attempt={a.number} />}
         </div>
       </details>

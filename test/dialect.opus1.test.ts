@@ -79,3 +79,17 @@ test('opus1: a non-integer id fails only that delivery, at once and as unreprese
   const badDate = await h.hl.api('POST', `/v1/businesses/${h.business}/events`, { type: 'client/created', data: { id: 1, new_member_at: 'yesterday' } });
   assert.equal(badDate.status, 422);
 });
+
+test('opus1: unrepresentable deliveries in a row leave the endpoint healthy, and its next representable event is delivered (issue 11)', async (t) => {
+  const h = await startDialectHarness(t);
+  const wh = await h.createWebhook({ dialect: 'opus1', events: ['client_create_trigger'] });
+  const uuids: string[] = [];
+  for (let i = 0; i < 6; i++) uuids.push((await h.publish('client/created', { id: `0ea627de-158e-48b1-bcbb-7fe6058d19${10 + i}` })).id);
+  for (const id of uuids) assert.equal((await h.deliveryOf(id, 'failed')).attempts[0].error, 'unrepresentable');
+  await h.publish('client/created', { id: 48213, first_name: 'Maya' });
+  await h.rx.waitFor(1);
+  assert.equal(JSON.parse(h.rx.received[0]!.body).id, 48213);
+  const after = (await h.hl.api('GET', `/v1/businesses/${h.business}/webhooks/${wh.id}`)).body;
+  assert.equal(after.health.state, 'healthy');
+  assert.equal(after.health.consecutive_failures, 0);
+});

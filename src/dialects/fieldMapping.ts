@@ -50,33 +50,60 @@ export type Mapped = { ok: true; value: JsonObject } | { ok: false; problem: Unr
  */
 export function mapFields(rules: readonly FieldRule[], data: JsonObject, dialect: string, base = ''): Mapped {
   const out: JsonObject = {};
-  for (const rule of rules) {
-    const found = firstPresent(data, [...rule.from, rule.field]);
+  for (const c of compiled(rules)) {
+    const { rule } = c;
+    const found = firstPresent(data, c.sources);
     if (!found) {
-      if (rule.absent === 'null') setPath(out, rule.field, null);
+      if (rule.absent === 'null') setPath(out, c.fieldKeys, null);
       continue;
     }
-    const pointer = `${base}/${found.path.split('.').join('/')}`;
     if (rule.items) {
-      if (!Array.isArray(found.value)) return refuse(pointer, `${dialect} sends "${rule.field}" as a list of objects`);
+      if (!Array.isArray(found.value)) return refuse(pointerOf(base, found.keys), `${dialect} sends "${rule.field}" as a list of objects`);
       const list: JsonObject[] = [];
       for (const [i, item] of found.value.entries()) {
-        const sub = mapFields(rule.items, isObject(item) ? item : {}, dialect, `${pointer}/${i}`);
+        const sub = mapFields(rule.items, isObject(item) ? item : {}, dialect, `${pointerOf(base, found.keys)}/${i}`);
         if (!sub.ok) return sub;
         list.push(sub.value);
       }
-      setPath(out, rule.field, list);
+      setPath(out, c.fieldKeys, list);
       continue;
     }
-    const fromCanonical = found.path !== rule.field;
+    const fromCanonical = found.keys !== c.native;
     const value = rule.values && fromCanonical && typeof found.value === 'string' ? (rule.values[found.value] ?? found.value) : found.value;
     const converted = convert(rule.as, value);
     if (converted === UNREPRESENTABLE) {
-      return refuse(pointer, `${dialect} documents "${rule.field}" as ${describe(rule.as)}; ${JSON.stringify(found.value).slice(0, 80)} cannot be sent as one`);
+      return refuse(pointerOf(base, found.keys), `${dialect} documents "${rule.field}" as ${describe(rule.as)}; ${JSON.stringify(found.value).slice(0, 80)} cannot be sent as one`);
     }
-    setPath(out, rule.field, converted);
+    setPath(out, c.fieldKeys, converted);
   }
   return { ok: true, value: out };
+}
+
+/** A rule with its paths split once: `mapFields` runs for every attempt. */
+interface CompiledRule {
+  rule: FieldRule;
+  fieldKeys: readonly string[];
+  /** The canonical sources, then `native` (the dialect's own field). */
+  sources: readonly (readonly string[])[];
+  native: readonly string[];
+}
+
+const compiledRules = new WeakMap<readonly FieldRule[], readonly CompiledRule[]>();
+
+function compiled(rules: readonly FieldRule[]): readonly CompiledRule[] {
+  let out = compiledRules.get(rules);
+  if (!out) {
+    out = rules.map((rule) => {
+      const native = rule.field.split('.');
+      return { rule, fieldKeys: native, native, sources: [...rule.from.map((f) => f.split('.')), native] };
+    });
+    compiledRules.set(rules, out);
+  }
+  return out;
+}
+
+function pointerOf(base: string, keys: readonly string[]): string {
+  return `${base}/${keys.join('/')}`;
 }
 
 /** Checks the rules' types without building anything: for dialects that send `data` as it is. */
@@ -112,31 +139,31 @@ function refuse(pointer: string, message: string): Mapped {
   return { ok: false, problem: { unrepresentable: { pointer, message } } };
 }
 
-function firstPresent(data: JsonObject, paths: readonly string[]): { path: string; value: unknown } | null {
-  for (const path of paths) {
-    const value = getPath(data, path);
-    if (value !== undefined && value !== null) return { path, value };
+function firstPresent(data: JsonObject, sources: readonly (readonly string[])[]): { keys: readonly string[]; value: unknown } | null {
+  for (const keys of sources) {
+    const value = getPath(data, keys);
+    if (value !== undefined && value !== null) return { keys, value };
   }
   return null;
 }
 
-function getPath(data: JsonObject, path: string): unknown {
+function getPath(data: JsonObject, keys: readonly string[]): unknown {
   let at: unknown = data;
-  for (const key of path.split('.')) {
+  for (const key of keys) {
     if (!isObject(at) || !Object.hasOwn(at, key)) return undefined;
     at = at[key];
   }
   return at;
 }
 
-function setPath(out: JsonObject, path: string, value: unknown): void {
-  const keys = path.split('.');
+function setPath(out: JsonObject, keys: readonly string[], value: unknown): void {
   let at = out;
-  for (const key of keys.slice(0, -1)) {
+  for (let i = 0; i < keys.length - 1; i++) {
+    const key = keys[i]!;
     if (!isObject(at[key])) at[key] = {};
     at = at[key] as JsonObject;
   }
-  at[keys.at(-1)!] = value;
+  at[keys[keys.length - 1]!] = value;
 }
 
 function isObject(value: unknown): value is JsonObject {

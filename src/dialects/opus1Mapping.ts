@@ -14,9 +14,11 @@ const subscriptionIds: readonly FieldRule[] = [
   'primary_staff_id', 'replacing_subscription_id', 'replaced_by_subscription_id',
 ].map(integer);
 
+const clientIds: readonly FieldRule[] = [integer('id')];
+
 export const opus1Mapping: MappingTable = {
-  'client/created': [integer('id')],
-  'client/updated': [integer('id')],
+  'client/created': clientIds,
+  'client/updated': clientIds,
   'subscription/created': subscriptionIds,
   'subscription/updated': subscriptionIds,
 };

@@ -130,7 +130,7 @@ test('issue 11: a business with a Hapana webhook publishes the catalogue\'s own 
 function promised(rule: FieldRule, data: Record<string, unknown>): unknown {
   const get = (o: unknown, path: string) => path.split('.').reduce<unknown>((at, k) => (at && typeof at === 'object' ? (at as Record<string, unknown>)[k] : undefined), o);
   const source = rule.from.find((f) => get(data, f) !== undefined && get(data, f) !== null);
-  if (source === undefined) return undefined;
+  if (source === undefined) return rule.absent === 'null' ? null : undefined;
   const value = get(data, source);
   if (rule.items) return (value as Record<string, unknown>[]).map((item) => Object.fromEntries(rule.items!.map((r) => [r.field, promised(r, item)]).filter(([, v]) => v !== undefined)));
   if (rule.values && typeof value === 'string') return rule.values[value] ?? value;

@@ -48,7 +48,7 @@ function rows(rules: readonly FieldRule[], prefix: string, sourcePrefix: string)
       out.push(`| \`${field}[]\` | ${sources}, each item as below | list |`);
       out.push(...rows(r.items, `${field}[].`, `${sourcePrefix}${r.from[0]}[].`));
     } else {
-      out.push(`| \`${field}\` | ${sources}${values} | ${TYPE_TEXT[r.as]} |`);
+      out.push(`| \`${field}\` | ${sources}${values} | ${TYPE_TEXT[r.as]}${r.absent === 'null' ? '; `null` when absent' : ''} |`);
     }
   }
   return out;

@@ -10,7 +10,8 @@ import type { FieldRule, MappingTable } from './fieldMapping.js';
 const text = (field: string, ...from: string[]): FieldRule => ({ field, from, as: 'string' });
 const same = (field: string, ...from: string[]): FieldRule => ({ field, from, as: 'same' });
 
-const identifier = text('Issuer.Identifier', 'id');
+// 001's Url ends in the id; without one the receiver gets an explicit null rather than no field.
+const identifier: FieldRule = { ...text('Issuer.Identifier', 'id'), absent: 'null' };
 
 const customer: readonly FieldRule[] = [
   identifier,

@@ -1,8 +1,7 @@
 import type { AttemptOutcome, DispatchItem, WebhookRow } from '../store/Store.js';
-import { findDialect, isUnrepresentable } from '../dialects/index.js';
+import { findDialect, isUnrepresentable, type RenderedRequest } from '../dialects/index.js';
 import { nextAttemptAt } from './retryPolicy.js';
 import type { Sender } from './sendAttempt.js';
-import type { RenderedRequest } from '../dialects/index.js';
 
 /**
  * One HTTP attempt of one delivery: render the webhook's dialect, send, decide what the

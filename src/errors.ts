@@ -32,6 +32,8 @@ export const errorCatalog = {
   BODY_TOO_LARGE: { status: 413, title: 'Request body too large' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'Unsupported media type' },
   STORE_UNAVAILABLE: { status: 503, title: 'The database cannot store this right now' },
+  // Issue 11: a dialect cannot carry a value; only previews raise it (deliveries record `unrepresentable`).
+  UNREPRESENTABLE_DATA: { status: 422, title: "A value in the event's data cannot be carried by this dialect" },
   INTERNAL: { status: 500, title: 'Internal error' },
   CONFIG_INVALID: { status: 500, title: 'Invalid configuration' },
   MIGRATION_FAILED: { status: 500, title: 'Database migration failed' },

@@ -22,16 +22,16 @@ test('schema violations come back as JSON pointers into data', () => {
 });
 
 test('a missing required property points at its parent, the root being "/"', () => {
-  const result = catalog.validate('client/checked_in', { siteID: 31 });
-  assert.deepEqual(result, { ok: false, errors: [{ pointer: '/', message: "must have required property 'clientID'" }] });
+  const result = catalog.validate('webhook/test', { message: 'hello' });
+  assert.deepEqual(result, { ok: false, errors: [{ pointer: '/', message: "must have required property 'webhook_id'" }] });
 });
 
 test('messages name the allowed values and types', () => {
-  const result = catalog.validate('client/status_changed', { clientID: 1, status: 'frozen', siteID: 2.5 });
+  const result = catalog.validate('client/status_changed', { id: 1, membership_status: 'frozen', location_id: 2.5 });
   assert.equal(result.ok, false);
   const messages = !result.ok ? result.errors.map((e) => `${e.pointer} ${e.message}`) : [];
-  assert.ok(messages.includes('/siteID must be string or integer'), messages.join('\n'));
-  assert.ok(messages.some((m) => m.startsWith('/status must be equal to one of the allowed values: "introOffer"')));
+  assert.ok(messages.includes('/location_id must be string or integer'), messages.join('\n'));
+  assert.ok(messages.some((m) => m.startsWith('/membership_status must be equal to one of the allowed values: "intro_offer"')));
 });
 
 test('data must be a JSON object, even where the schema would let anything through', () => {

@@ -49,10 +49,15 @@ test('hapana: named by its six types, signed t=…,v1=…, a new X-Hapana-Delive
   assert.ok(verified.signedAt !== null && Math.abs(verified.signedAt - Date.now() / 1000) < 30);
 });
 
-test('hapana: a client event without clientID is refused when a Hapana webhook would carry it', async (t) => {
+test('hapana: canonical data is translated by the table; clientID from id on client types and from client_id elsewhere; the canonical field wins over a native one (issue 11)', async (t) => {
   const h = await startDialectHarness(t);
-  await h.createWebhook({ dialect: 'hapana', events: ['accountCreated'] });
-  const res = await h.hl.api('POST', `/v1/businesses/${h.business}/events`, { type: 'client/created', data: { id: 7, first_name: 'Tom' } });
-  assert.equal(res.status, 422);
-  assert.match(res.body.detail, /clientID/);
+  await h.createWebhook({ dialect: 'hapana', events: ['accountCreated', 'packagePurchased', 'clientStatusChange'] });
+  await h.publish('client/created', { id: 44, first_name: 'Ada', email: 'ada@example.com', status: 'active', street: '1 High St', city: 'Leeds' });
+  await h.publish('package/purchased', { client_id: 44, clientID: 99, package_type: 'session_package', amount: 180 });
+  await h.publish('client/status_changed', { id: 44, membership_status: 'suspended_membership', active_packages: [{ package_id: 5520, package_name: 'Unlimited' }] });
+  await h.rx.waitFor(3);
+  const byType = new Map(h.rx.received.map((r) => [JSON.parse(r.body).eventType as string, JSON.parse(r.body).data]));
+  assert.deepEqual(byType.get('accountCreated'), { clientID: 44, firstName: 'Ada', email: 'ada@example.com', address: { street: '1 High St', city: 'Leeds' } });
+  assert.deepEqual(byType.get('packagePurchased'), { clientID: 44, packageType: 'sessionpackage', amount: 180 });
+  assert.deepEqual(byType.get('clientStatusChange'), { clientID: 44, status: 'suspendedMembership', activePackages: [{ packageID: 5520, packageName: 'Unlimited' }] });
 });

@@ -128,10 +128,3 @@ test('withFields splices into the stored text, and replaces clashing fields', ()
   assert.equal(withFields('{"business":"evil","id":1}', { first: { business: 'b' } }), '{"business":"b","id":1}');
 });
 
-test('opus1 wants integer ids on its four documented types only', () => {
-  const o = findDialect('opus1')!;
-  assert.deepEqual(o.validateData!('client/created', { id: 7 }), []);
-  assert.equal(o.validateData!('client/created', { id: '7' }).length, 1);
-  assert.equal(o.validateData!('subscription/updated', {}).length, 1);
-  assert.deepEqual(o.validateData!('webhook/test', {}), []);
-});

@@ -52,21 +52,22 @@ test('upodi: the 001 envelope, FILETIME Time written exactly, Data null for an i
   assert.equal(verified.id, JSON.parse(retry!.body).ID);
 });
 
-test('upodi: Data carries the object when there is more than the id; Action and Type as 001 spells them', async (t) => {
+test('upodi: Data is the Upodi object translated from the canonical fields; Action and Type as 001 spells them', async (t) => {
   const h = await startDialectHarness(t);
   const wh = await h.createWebhook({ dialect: 'upodi', events: ['Subscription.hold', 'Invoice.paid'] });
-  const sub = { id: 'c3b7e0f2-5d1a-4c4e-9f0b-2a6d8e1f7b90', reason: 'customer request' };
+  const sub = { id: 'c3b7e0f2-5d1a-4c4e-9f0b-2a6d8e1f7b90', status: 'on_hold', client_id: 48213, reason: 'customer request' };
   await h.publish('subscription/on_hold', sub);
   await h.publish('invoice/paid', { id: 42, amount_paid: 240 });
   await h.rx.waitFor(2);
   const bodies = h.rx.received.map((r) => JSON.parse(r.body));
   const hold = bodies.find((b) => b.Type === 'Subscription')!;
   assert.equal(hold.Action, 'hold');
-  assert.deepEqual(hold.Data, sub);
+  assert.deepEqual(hold.Data, { CustomerId: '48213', Status: 'on_hold' });
   assert.equal(hold.Issuer.Url, `/Subscription/hold/${sub.id}`);
   const paid = bodies.find((b) => b.Type === 'Invoice')!;
   assert.equal(paid.Action, 'paid');
   assert.equal(paid.Issuer.Identifier, '42');
+  assert.deepEqual(paid.Data, { AmountPaid: 240 });
   for (const r of h.rx.received) assert.ok(checkUpodiSignature(wh.secret, r.body));
 });
 
@@ -82,10 +83,12 @@ test('upodi: retry_schedule [] gives v1\'s fire-and-forget: one attempt, whateve
   assert.equal(h.rx.received.length, 1);
 });
 
-test('upodi: an event without an id is refused, since Issuer.Identifier needs one', async (t) => {
+test('upodi: an event without an id is delivered with Issuer.Identifier null, not refused (issue 11)', async (t) => {
   const h = await startDialectHarness(t);
   await h.createWebhook({ dialect: 'upodi', events: ['Invoice.paid'] });
-  const res = await h.hl.api('POST', `/v1/businesses/${h.business}/events`, { type: 'invoice/paid', data: { amount_paid: 1 } });
-  assert.equal(res.status, 422);
-  assert.match(res.body.detail, /upodi/);
+  await h.publish('invoice/paid', { amount_paid: 1 });
+  await h.rx.waitFor(1);
+  const body = JSON.parse(h.rx.received[0]!.body);
+  assert.deepEqual(body.Issuer, { Url: '/Invoice/paid', Identifier: null });
+  assert.deepEqual(body.Data, { AmountPaid: 1 });
 });

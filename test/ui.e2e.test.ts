@@ -299,6 +299,27 @@ describe('dashboard in a real browser', { skip: browserSuiteSkip() }, () => {
     await heading('Page not found');
   });
 
+  test('an event its dialect cannot carry: the delivery reads "Not sent: unrepresentable" naming the field, and the webhook page shows what its receiver gets (issue 11)', async () => {
+    const wh = await hl.api('POST', '/v1/businesses/sunrise-yoga/webhooks', { name: 'Opus sync', url: `${failing.url}/opus`, dialect: 'opus1', events: ['client/created'] });
+    assert.equal(wh.status, 201, JSON.stringify(wh.body));
+    const ev = await hl.api('POST', '/v1/businesses/sunrise-yoga/events', { type: 'client/created', data: { id: '0ea627de-158e-48b1-bcbb-7fe6058d191c', first_name: 'Maya' } });
+    assert.equal(ev.status, 202, JSON.stringify(ev.body));
+    await page.goto(`${hl.url}/#/b/sunrise-yoga/webhooks/${wh.body.id}`);
+    await heading('Opus sync');
+    const wire = page.locator('details.card', { hasText: 'What the receiver gets' });
+    await wire.locator('summary').click();
+    await wire.locator('pre').filter({ hasText: 'X-Opus1-Trigger: client_create_trigger' }).waitFor();
+    assert.match(await wire.locator('pre').innerText(), /"first_name": "Maya"/);
+
+    await page.locator('.log tr[data-status="failed"]').waitFor();
+    await page.locator('.log .row-main').first().click();
+    const reason = page.locator('.attempt-reason').first();
+    await reason.waitFor();
+    assert.match(await reason.innerText(), /^data\/id: opus1 documents "id" as an integer/);
+    assert.match(await page.locator('.attempt-body h3').first().innerText(), /Not sent: unrepresentable/);
+    await shot('13-unrepresentable');
+  });
+
   // The 200 ms budget itself is ui.serverTime.e2e.test.ts's, with 100k deliveries and retries
   // for a loaded machine; here every answer must at least carry the server's timing.
   test('no script errors, and every API answer carried its Server-Timing', () => {

@@ -6,6 +6,7 @@ import Fastify from 'fastify';
 import { Hono } from 'hono';
 import { serve } from '@hono/node-server';
 import { findDialect } from '../src/dialects/index.js';
+import { renderRequest } from './helpers/renderRequest.js';
 import { WebhookVerifier, expressWebhook, fastifyWebhook, honoWebhook, type DialectName, type VerifiedWebhook } from '../src/verify/index.js';
 
 const SECRET = `whsec_${Buffer.alloc(32, 0x5a).toString('base64')}`;
@@ -23,7 +24,7 @@ const dialects = Object.keys(samples) as DialectName[];
 function signed(dialect: DialectName, eventId: string, extra: Record<string, unknown> = {}) {
   const [type, data] = samples[dialect];
   const now = Date.now();
-  return findDialect(dialect)!.render({
+  return renderRequest(findDialect(dialect)!, {
     event: { id: eventId, business_id: 'studio-1', type, data: JSON.stringify({ ...data, ...extra }), occurred_at: now, created_at: now },
     webhook: { id: 'wh_1', business_id: 'studio-1', url: 'http://127.0.0.1/', secret: SECRET, previous_secret: null, previous_secret_expires_at: null },
     deliveryId: 'dlv_01JRTFXDELIVERY0000000000',

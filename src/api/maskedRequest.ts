@@ -1,4 +1,6 @@
-import type { Dialect, DialectWebhook, RenderInput } from '../dialects/index.js';
+import type { Dialect, DialectWebhook, RenderedRequest, RenderInput } from '../dialects/index.js';
+import { isUnrepresentable } from '../dialects/index.js';
+import { HooklineError } from '../errors.js';
 
 /** What the dashboard shows of a request: as the dialect renders it, with secret-derived parts masked. */
 export interface MaskedRequest {
@@ -56,9 +58,14 @@ export function renderMasked(
   userAgent: string,
 ): MaskedRequest {
   const rotating = input.webhook.previous_secret !== null && (input.webhook.previous_secret_expires_at ?? 0) > input.now;
-  const [a, b] = PROBES.map((p) =>
-    dialect.render({ ...input, webhook: { ...input.webhook, secret: p.secret, previous_secret: rotating ? p.previous : null } }),
-  ) as [ReturnType<Dialect['render']>, ReturnType<Dialect['render']>];
+  const [a, b] = PROBES.map((p) => {
+    const r = dialect.render({ ...input, webhook: { ...input.webhook, secret: p.secret, previous_secret: rotating ? p.previous : null } });
+    if (isUnrepresentable(r)) {
+      const { pointer, message } = r.unrepresentable;
+      throw new HooklineError('UNREPRESENTABLE_DATA', `data${pointer}: ${message}. The ${dialect.name} dialect leaves this delivery failed as "unrepresentable"; publish the value in the type the platform documents.`, { errors: [{ pointer: `/data${pointer}`, message }] });
+    }
+    return r;
+  }) as [RenderedRequest, RenderedRequest];
   const headers: MaskedRequest['headers'] = [
     { name: 'Content-Type', value: 'application/json', masked: false },
     { name: 'User-Agent', value: userAgent, masked: false },

@@ -148,8 +148,10 @@ export const Attempt = Type.Object({
   started_at: IsoTime,
   duration_ms: Type.Integer(),
   status_code: Type.Union([Type.Integer(), Type.Null()]),
-  error: Type.Union([Type.String(), Type.Null()]),
-  response_body: Type.Union([Type.String(), Type.Null()]),
+  error: Type.Union([Type.String(), Type.Null()], { description: 'A short code: timeout, connection_refused, http_status, … ; unrepresentable and render_failed mean nothing was sent.' }),
+  response_body: Type.Union([Type.String(), Type.Null()], {
+    description: 'Up to 4 KiB of the response; for an attempt that sent nothing (unrepresentable, render_failed), the reason, naming the field.',
+  }),
 });
 
 export const Delivery = Type.Object({

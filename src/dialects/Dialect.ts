@@ -1,4 +1,5 @@
 import type { EventRow, WebhookRow } from '../store/Store.js';
+import type { MappingTable, Unrepresentable } from './fieldMapping.js';
 
 /** What a dialect needs to know about the webhook it renders for. */
 export type DialectWebhook = Pick<
@@ -22,12 +23,6 @@ export interface RenderedRequest {
   headers: Record<string, string>;
 }
 
-/** Something in an event's `data` that one wire format cannot carry; `pointer` is inside `data`. */
-export interface DataProblem {
-  pointer: string;
-  message: string;
-}
-
 /**
  * One wire format. The dispatcher knows dialects only through this interface: how a body and
  * its headers look, which status codes count as delivered, and how event names translate.
@@ -35,7 +30,12 @@ export interface DataProblem {
 export interface Dialect {
   readonly name: string;
   readonly description: string;
-  render(input: RenderInput): RenderedRequest;
+  /**
+   * The request for one attempt. Total: for any `data` object it returns a request, or,
+   * where a present value does not fit the platform's documented type, `Unrepresentable`
+   * naming the field (that delivery fails at once). It never refuses a publish.
+   */
+  render(input: RenderInput): RenderedRequest | Unrepresentable;
   isSuccess(statusCode: number): boolean;
   /** This dialect's name for a catalogue event type, or null when it cannot express it. */
   eventName(type: string): string | null;
@@ -49,11 +49,10 @@ export interface Dialect {
   /** Header names `render` sets (lowercase); a webhook's custom headers may not use them. */
   readonly headerNames: readonly string[];
   /**
-   * Checks on `data` beyond the type's schema, for what this wire format promises its
-   * receivers (Opus1's integer ids). Publishing runs it for every matching webhook of the
-   * dialect, so a payload the format cannot carry is refused before it is stored.
+   * How canonical `data` becomes this dialect's fields, per catalogue type (docs/dialects.md
+   * prints it). Absent for a dialect that sends `data` as published.
    */
-  validateData?(type: string, data: unknown): DataProblem[];
+  readonly mapping?: MappingTable;
 }
 
 /** The secrets that sign right now: the current one, and the previous one until it expires. */

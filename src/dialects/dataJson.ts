@@ -33,9 +33,3 @@ function members(obj: JsonObject): string {
   const text = JSON.stringify(obj);
   return text.slice(1, -1);
 }
-
-/** `data.id` as a string, when it is a string or a number. */
-export function idOf(data: JsonObject): string | null {
-  const id = data['id'];
-  return typeof id === 'string' || typeof id === 'number' ? String(id) : null;
-}

@@ -1,5 +1,8 @@
-import type { DataProblem, Dialect, RenderInput, RenderedRequest } from './Dialect.js';
+import type { Dialect, RenderInput, RenderedRequest } from './Dialect.js';
 import { signingSecrets } from './Dialect.js';
+import { parseData } from './dataJson.js';
+import { mapFields, type Unrepresentable } from './fieldMapping.js';
+import { hapanaMapping } from './hapanaMapping.js';
 import { timestampedSignature } from './hmac.js';
 import { Vocabulary, splitType } from './Vocabulary.js';
 
@@ -21,8 +24,8 @@ export const HAPANA_HEADERS = {
 } as const;
 
 /**
- * Hapana (seed 002): `{eventType, eventId, createdAt, data}` with Hapana's camelCase names;
- * `data` is the payload exactly as published. Signed as Hapana's developer API signs:
+ * Hapana (seed 002): `{eventType, eventId, createdAt, data}`, `data` translated to Hapana's
+ * camelCase fields by `hapanaMapping` (the test event goes as published). Signed as Hapana's developer API signs:
  * `X-Hapana-Signature: t=<unix>,v1=<hex HMAC-SHA256 of "t.body">`; `X-Hapana-Delivery` names
  * this one attempt (`del_<delivery ULID>-<attempt>`), so receivers de-duplicate by `eventId`.
  * The authentication header 002 mentions is the webhook's own `headers`.
@@ -31,11 +34,18 @@ export const hapanaDialect: Dialect = {
   name: 'hapana',
   description: 'Hapana: {eventType, eventId, createdAt, data}; X-Hapana-Signature t=<unix>,v1=<hex HMAC of "t.body">, X-Hapana-Delivery per attempt, X-Hapana-Event.',
 
-  render({ event, webhook, deliveryId, attemptNumber, now }: RenderInput): RenderedRequest {
+  render({ event, webhook, deliveryId, attemptNumber, now }: RenderInput): RenderedRequest | Unrepresentable {
     const eventType = hapanaName(event.type);
+    const rules = hapanaMapping[event.type];
+    let data = event.data;
+    if (rules) {
+      const mapped = mapFields(rules, parseData(event.data), 'hapana');
+      if (!mapped.ok) return mapped.problem;
+      data = JSON.stringify(mapped.value);
+    }
     const body =
       `{"eventType":${JSON.stringify(eventType)},"eventId":${JSON.stringify(event.id)},` +
-      `"createdAt":"${new Date(event.occurred_at).toISOString()}","data":${event.data}}`;
+      `"createdAt":"${new Date(event.occurred_at).toISOString()}","data":${data}}`;
     const t = Math.floor(now / 1000);
     return {
       body,
@@ -53,13 +63,8 @@ export const hapanaDialect: Dialect = {
   eventNames: types.byName,
   headerNames: Object.values(HAPANA_HEADERS).map((h) => h.toLowerCase()),
 
-  // Every Hapana payload is about a client; the shared client types do not require clientID.
-  validateData(type: string, data: unknown): DataProblem[] {
-    if (type === 'webhook/test' || types.nameOf(type) === null) return [];
-    const id = (data as Record<string, unknown> | null)?.['clientID'];
-    if (typeof id === 'string' || typeof id === 'number') return [];
-    return [{ pointer: '/clientID', message: 'the hapana dialect needs "clientID", which every Hapana payload carries; add data.clientID' }];
-  },
+  mapping: hapanaMapping,
+
 };
 
 /** camelCase of the catalogue type for a type outside 002 (kept only so render never fails). */

@@ -1,4 +1,4 @@
-import type { DataProblem, Dialect } from './Dialect.js';
+import type { Dialect } from './Dialect.js';
 import { standardDialect } from './standard.js';
 import { opus1Dialect } from './opus1.js';
 import { upodiDialect } from './upodi.js';
@@ -24,21 +24,6 @@ export function isDialectHeader(name: string): boolean {
   return dialectHeaders.has(name.toLowerCase());
 }
 
-/** Problems the dialects of these webhooks find in `data` beyond its schema, each naming the webhook. */
-export function dialectDataProblems(webhooks: readonly { id: string; dialect: string }[], type: string, data: unknown): DataProblem[] {
-  const problems: DataProblem[] = [];
-  const seen = new Set<string>();
-  for (const w of webhooks) {
-    const dialect = dialects.get(w.dialect);
-    if (!dialect?.validateData || seen.has(dialect.name)) continue;
-    seen.add(dialect.name);
-    for (const p of dialect.validateData(type, data)) {
-      problems.push({ pointer: p.pointer, message: `${p.message} (webhook ${w.id} uses the ${dialect.name} dialect)` });
-    }
-  }
-  return problems;
-}
-
 /** Names in `names` that belong to dialects other than `current`, said so, e.g. for a trigger used with the wrong dialect. */
 export function foreignNamesHint(names: readonly string[], current: string): string {
   const notes: string[] = [];
@@ -51,6 +36,8 @@ export function foreignNamesHint(names: readonly string[], current: string): str
   return notes.length > 0 ? ` ${notes.join('; ')}.` : '';
 }
 
-export type { Dialect, DataProblem, RenderInput, RenderedRequest, DialectWebhook } from './Dialect.js';
+export type { Dialect, RenderInput, RenderedRequest, DialectWebhook } from './Dialect.js';
+export type { FieldRule, MappingTable, Unrepresentable } from './fieldMapping.js';
+export { isUnrepresentable } from './fieldMapping.js';
 export { signingSecrets } from './Dialect.js';
 export { allowedEventsHint, expandFilters } from './eventNameHints.js';

@@ -1,6 +1,8 @@
-import type { DataProblem, Dialect, RenderInput, RenderedRequest } from './Dialect.js';
+import type { Dialect, RenderInput, RenderedRequest } from './Dialect.js';
 import { signingSecrets } from './Dialect.js';
-import { withFields } from './dataJson.js';
+import { parseData, withFields } from './dataJson.js';
+import { firstProblem, type Unrepresentable } from './fieldMapping.js';
+import { opus1Mapping } from './opus1Mapping.js';
 import { hmacHex } from './hmac.js';
 import { Vocabulary, splitType } from './Vocabulary.js';
 
@@ -12,9 +14,6 @@ const triggers = new Vocabulary([
   ['subscription_update_trigger', 'subscription/updated'],
   ['webhook_test_trigger', 'webhook/test'],
 ]);
-
-/** Types whose payload 000 documents; their ids must be what it documents. */
-const documented = new Set(['client/created', 'client/updated', 'subscription/created', 'subscription/updated']);
 
 export const OPUS1_HEADERS = {
   trigger: 'X-Opus1-Trigger',
@@ -34,7 +33,11 @@ export const opus1Dialect: Dialect = {
   name: 'opus1',
   description: 'Opus1.io: flat client/subscription object plus "business"; X-Opus1-Trigger, X-Opus1-Event-Id, X-Opus1-Signature (sha256=<hex HMAC of the body>).',
 
-  render({ event, webhook, now }: RenderInput): RenderedRequest {
+  render({ event, webhook, now }: RenderInput): RenderedRequest | Unrepresentable {
+    // The catalogue's shape is 000's, so the text goes as published once its ids fit 000's types.
+    const rules = opus1Mapping[event.type];
+    const problem = rules ? firstProblem(rules, parseData(event.data), 'opus1') : null;
+    if (problem) return problem;
     // `business` is the event's owner, whatever the data says: receivers route by it.
     const body = withFields(event.data, { first: { business: event.business_id } });
     const signature = signingSecrets(webhook, now)
@@ -56,12 +59,8 @@ export const opus1Dialect: Dialect = {
   eventNames: triggers.byName,
   headerNames: Object.values(OPUS1_HEADERS).map((h) => h.toLowerCase()),
 
-  validateData(type: string, data: unknown): DataProblem[] {
-    if (!documented.has(type)) return [];
-    const id = (data as Record<string, unknown> | null)?.['id'];
-    if (typeof id === 'number' && Number.isInteger(id)) return [];
-    return [{ pointer: '/id', message: 'the opus1 dialect sends "id" as an integer, as Opus1.io documents it; give data.id as an integer' }];
-  },
+  mapping: opus1Mapping,
+
 };
 
 /** The API never subscribes an opus1 webhook to a type without a trigger; this keeps render total anyway. */

@@ -1,6 +1,8 @@
-import type { DataProblem, Dialect, RenderInput, RenderedRequest } from './Dialect.js';
+import type { Dialect, RenderInput, RenderedRequest } from './Dialect.js';
 import { signingSecrets } from './Dialect.js';
-import { idOf, parseData } from './dataJson.js';
+import { parseData, type JsonObject } from './dataJson.js';
+import { mapFields, type Unrepresentable } from './fieldMapping.js';
+import { upodiMapping } from './upodiMapping.js';
 import { hmacBase64 } from './hmac.js';
 import { Vocabulary, splitType } from './Vocabulary.js';
 import { toFiletime, uuidV5 } from './upodiIds.js';
@@ -34,8 +36,8 @@ export const UPODI_UNSIGNED_MARK = '"Signature":""';
 /**
  * Upodi v1 (seed 001): the envelope `{ID, Time, Signature, Action, Issuer{Url, Identifier},
  * Data, Type}` in 001's key order. `ID` is a name-based GUID of the event, `Time` the event's
- * time as Windows FILETIME, `Data` null when the payload is only the resource id (001's
- * "payload is id"). 001 does not say how `Signature` is made; Hookline puts there the base64
+ * time as Windows FILETIME; `Issuer.Identifier` and `Data` come from `upodiMapping`, `Data`
+ * null when it has nothing beyond the id (001's "payload is id"). 001 does not say how `Signature` is made; Hookline puts there the base64
  * HMAC-SHA256 of the body itself with `"Signature":""` in place of the value, so a receiver
  * checks the whole body, `Data` included, without re-serialising anything.
  */
@@ -43,15 +45,22 @@ export const upodiDialect: Dialect = {
   name: 'upodi',
   description: 'Upodi v1: envelope {ID, Time (FILETIME), Signature, Action, Issuer{Url, Identifier}, Data, Type}; Signature = base64 HMAC of the body with "Signature":"".',
 
-  render({ event, webhook, now }: RenderInput): RenderedRequest {
+  render({ event, webhook, now }: RenderInput): RenderedRequest | Unrepresentable {
     const [type, action] = upodiPair(event.type);
-    const data = parseData(event.data);
-    const identifier = idOf(data) ?? event.id;
-    const onlyId = Object.keys(data).every((k) => k === 'id');
+    const rules = upodiMapping[event.type];
+    let identifier: string | null = null;
+    let data: string = event.data;
+    if (rules) {
+      const mapped = mapFields(rules, parseData(event.data), 'upodi');
+      if (!mapped.ok) return mapped.problem;
+      identifier = ((mapped.value['Issuer'] as JsonObject | undefined)?.['Identifier'] as string | undefined) ?? null;
+      data = mapped.value['Data'] === undefined ? 'null' : JSON.stringify(mapped.value['Data']);
+    }
+    const url = `/${type}/${action}${identifier === null ? '' : `/${encodeURIComponent(identifier)}`}`;
     const rest =
       `"Action":${JSON.stringify(action)},` +
-      `"Issuer":{"Url":${JSON.stringify(`/${type}/${action}/${encodeURIComponent(identifier)}`)},"Identifier":${JSON.stringify(identifier)}},` +
-      `"Data":${onlyId ? 'null' : event.data},"Type":${JSON.stringify(type)}}`;
+      `"Issuer":{"Url":${JSON.stringify(url)},"Identifier":${JSON.stringify(identifier)}},` +
+      `"Data":${data},"Type":${JSON.stringify(type)}}`;
     const head = `{"ID":"${uuidV5(`${event.business_id}:${event.id}`)}","Time":${toFiletime(event.occurred_at).toString()},`;
     const unsigned = `${head}${UPODI_UNSIGNED_MARK},${rest}`;
     const signature = signingSecrets(webhook, now)
@@ -66,11 +75,8 @@ export const upodiDialect: Dialect = {
   eventNames: events.byName,
   headerNames: [],
 
-  validateData(type: string, data: unknown): DataProblem[] {
-    if (type === 'webhook/test' || events.nameOf(type) === null) return [];
-    if (idOf((data ?? {}) as Record<string, unknown>) !== null) return [];
-    return [{ pointer: '/id', message: 'the upodi dialect needs "id" (the resource id it sends as Issuer.Identifier); add data.id' }];
-  },
+  mapping: upodiMapping,
+
 };
 
 /** `Customer`/`create` for `client/created`; a type outside 001 keeps its own two parts. */

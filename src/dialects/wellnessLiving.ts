@@ -1,6 +1,8 @@
 import type { Dialect, RenderInput, RenderedRequest } from './Dialect.js';
 import { signingSecrets } from './Dialect.js';
-import { withFields } from './dataJson.js';
+import { parseData, withFields } from './dataJson.js';
+import { mapFields, type Unrepresentable } from './fieldMapping.js';
+import { wellnessLivingMapping } from './wellnessLivingMapping.js';
 import { hmacHex, sha256Hex } from './hmac.js';
 import { Vocabulary, splitType } from './Vocabulary.js';
 
@@ -26,7 +28,8 @@ const topics = new Vocabulary([
 export const WELLNESSLIVING_PAYLOAD_VERSION = 1;
 
 /**
- * WellnessLiving (seed 004): the resource object itself with a `meta_data` block
+ * WellnessLiving (seed 004): the resource object itself, in WellnessLiving's field names where
+ * `wellnessLivingMapping` has them, with a `meta_data` block
  * {id, business_id, date, topic, operation, source, version}. 004 says the signature is a
  * SHA-256 of the payload with the webhook key; Hookline sends lowercase hex (GitHub's habit
  * for a header named `…-256`). `x-payload-key` is the SHA-256 of the body, so it is the same
@@ -37,11 +40,18 @@ export const wellnessLivingDialect: Dialect = {
   name: 'wellnessliving',
   description: 'WellnessLiving: resource object + meta_data; x-topic, x-signature-256 (hex HMAC of the body), x-generated-at, x-sent-at, x-payload-key; only 200/201 succeed.',
 
-  render({ event, webhook, now }: RenderInput): RenderedRequest {
+  render({ event, webhook, now }: RenderInput): RenderedRequest | Unrepresentable {
     const topic = topicOf(event.type);
+    const rules = wellnessLivingMapping[event.type];
+    let resource = event.data;
+    if (rules) {
+      const mapped = mapFields(rules, parseData(event.data), 'wellnessliving');
+      if (!mapped.ok) return mapped.problem;
+      resource = JSON.stringify(mapped.value);
+    }
     const dot = topic.indexOf('.');
     const generatedAt = new Date(event.occurred_at).toISOString();
-    const body = withFields(event.data, {
+    const body = withFields(resource, {
       last: {
         meta_data: {
           id: event.id,
@@ -74,6 +84,7 @@ export const wellnessLivingDialect: Dialect = {
   catalogType: (name) => topics.typeOf(name),
   eventNames: topics.byName,
   headerNames: ['x-topic', 'x-signature-256', 'x-generated-at', 'x-sent-at', 'x-payload-key'],
+  mapping: wellnessLivingMapping,
 };
 
 /** `entity.action` for a type outside 004 (kept only so render never fails). */

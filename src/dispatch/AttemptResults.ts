@@ -42,7 +42,10 @@ export class AttemptResults {
 
     if (ok) q.recovered();
     else if (attempt.status_code === 429 || attempt.status_code === 503) q.slowDown(attempt.status_code, retryAfterMs, now);
-    const transition = this.health.observe(w, q.health, { ok, statusCode: attempt.status_code, error: attempt.error, probe, operational }, now);
+    // An unrepresentable value was never sent, so it says nothing about the endpoint: counting it
+    // would park the webhook's other deliveries (issue 11). A probe still records, so the circuit moves on.
+    const sent = attempt.error !== 'unrepresentable' || probe;
+    const transition = sent ? this.health.observe(w, q.health, { ok, statusCode: attempt.status_code, error: attempt.error, probe, operational }, now) : null;
     if (transition) this.transitioned(q, transition);
 
     this.events.emit(ok ? 'delivery:attempt:succeeded' : 'delivery:attempt:failed', {

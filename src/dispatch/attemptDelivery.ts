@@ -1,12 +1,13 @@
 import type { AttemptOutcome, DispatchItem, WebhookRow } from '../store/Store.js';
-import { findDialect } from '../dialects/index.js';
+import { findDialect, isUnrepresentable, type RenderedRequest } from '../dialects/index.js';
 import { nextAttemptAt } from './retryPolicy.js';
 import type { Sender } from './sendAttempt.js';
 
 /**
  * One HTTP attempt of one delivery: render the webhook's dialect, send, decide what the
  * delivery's state is afterwards. Never throws: a dialect that cannot render is a failed
- * attempt with its own error code, so one bad payload cannot stall the queue.
+ * attempt with its own error code, so one bad payload cannot stall the queue. What is not
+ * sent has no response, so the attempt's `response_body` carries why (docs/dialects.md#translation).
  */
 export async function attemptDelivery(
   item: DispatchItem,
@@ -24,15 +25,25 @@ export async function attemptDelivery(
   let retryAfterMs: number | null = null;
   let durationMs = 0;
   let ok = false;
+  // A value the dialect's platform cannot hold fails the same way on every attempt: no retries.
+  let final = false;
 
   if (!dialect) {
     error = 'unknown_dialect';
   } else {
-    let rendered: { body: string; headers: Record<string, string> } | null = null;
+    let rendered: RenderedRequest | null = null;
     try {
-      rendered = dialect.render({ event, webhook, deliveryId: delivery.id, attemptNumber, now: started });
-    } catch {
+      const r = dialect.render({ event, webhook, deliveryId: delivery.id, attemptNumber, now: started });
+      if (isUnrepresentable(r)) {
+        error = 'unrepresentable';
+        responseBody = `data${r.unrepresentable.pointer}: ${r.unrepresentable.message}`;
+        final = true;
+      } else {
+        rendered = r;
+      }
+    } catch (err) {
       error = 'render_failed';
+      responseBody = `The ${dialect.name} dialect could not render this event: ${String((err as Error)?.message ?? err).slice(0, 500)}`;
     }
     if (rendered) {
       // Dialect headers come last so a custom header can never overwrite a signature.
@@ -51,7 +62,7 @@ export async function attemptDelivery(
   }
 
   const now = Date.now();
-  const next = ok
+  const next = ok || final
     ? null
     : nextAttemptAt({
         attemptNumber,

@@ -88,6 +88,7 @@ export const deliveryRoutes =
         try {
           rendered = renderMasked(dialect, { event, webhook, deliveryId: d.id, attemptNumber, now }, `Hookline/${ctx.version}`);
         } catch (err) {
+          if (err instanceof HooklineError) throw err;
           // The dispatcher records the same failure as a `render_failed` attempt.
           throw new HooklineError('EVENT_DATA_INVALID', `The ${dialect.name} dialect cannot render this event: ${(err as Error).message}`);
         }

@@ -65,6 +65,7 @@ export const wirePreviewRoutes =
         try {
           rendered = renderMasked(dialect, input, `Hookline/${ctx.version}`);
         } catch (err) {
+          if (err instanceof HooklineError) throw err;
           throw new HooklineError('EVENT_DATA_INVALID', `The example of ${def.type} cannot be rendered in the ${dialect.name} dialect: ${(err as Error).message}`);
         }
         return { ...rendered, attempt_number: 1, rendered_for: new Date(input.now).toISOString() };

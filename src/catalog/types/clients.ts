@@ -1,25 +1,14 @@
 import type { EventTypeDefinition } from '../EventTypeDefinition.js';
-import { anyId, objectSchema } from '../schemas/common.js';
-import {
-  hapanaCheckInProperties,
-  hapanaClientProfileProperties,
-  hapanaStatusChangeProperties,
-} from '../schemas/hapana.js';
-import { opus1ClientProperties } from '../schemas/opus1.js';
-import { wellnessLivingClientProperties } from '../schemas/wellnessLiving.js';
+import { objectSchema } from '../schemas/common.js';
+import { checkInFields, clientFields, clientStatusFields } from '../schemas/canonicalFields.js';
 import { permissiveType } from './permissiveType.js';
 
 /**
- * Opus1, Upodi, Hapana, WellnessLiving and vcita all announce new and changed clients, each
- * with its own field names. The canonical schema is the union of them, nothing required, so
- * any one platform's payload passes; `id` takes integers (Opus1) and strings (Upodi, vcita).
+ * Opus1, Upodi, Hapana, WellnessLiving and vcita all announce new and changed clients. The
+ * canonical schema names each field once (Opus1's documented client plus what the others
+ * carry), nothing required; each dialect translates it to its platform's names.
  */
-const clientProfileSchema = objectSchema({
-  id: anyId,
-  ...opus1ClientProperties,
-  ...hapanaClientProfileProperties,
-  ...wellnessLivingClientProperties,
-});
+const clientProfileSchema = objectSchema(clientFields);
 
 export const clientTypes: EventTypeDefinition[] = [
   {
@@ -43,6 +32,9 @@ export const clientTypes: EventTypeDefinition[] = [
       state: 'CA',
       country: 'US',
       birthdate: '1991-07-19',
+      location_id: 31,
+      created_at: '2025-03-02T09:14:07Z',
+      lead_source: 'website',
     },
   },
   {
@@ -60,47 +52,49 @@ export const clientTypes: EventTypeDefinition[] = [
       new_member_at: '2025-03-02T09:15:00Z',
     },
   },
-  permissiveType(
-    'client/deleted',
-    'Fires once a client record has been removed; the payload identifies which one.',
-    { id: '0ea627de-158e-48b1-bcbb-7fe6058d191c' },
-  ),
+  {
+    type: 'client/deleted',
+    description: 'Fires once a client record has been removed; the payload identifies which one.',
+    schema: clientProfileSchema,
+    example: { id: '0ea627de-158e-48b1-bcbb-7fe6058d191c' },
+  },
   {
     type: 'client/status_changed',
     description: "Fires when a client's membership standing moves, for example from an intro offer to an active package or to suspended.",
-    schema: objectSchema(hapanaStatusChangeProperties, ['clientID']),
+    schema: objectSchema(clientStatusFields),
     example: {
-      clientID: 771204,
-      siteID: 31,
-      firstName: 'Tom',
-      lastName: 'Brandt',
+      id: 771204,
+      location_id: 31,
+      first_name: 'Tom',
+      last_name: 'Brandt',
       email: 'tom.brandt@example.com',
-      phone: '+44 20 7946 0321',
-      status: 'activePackage',
-      activePackages: [{ packageID: 5520, packageName: 'Unlimited Monthly', packageCategory: 'Membership' }],
+      primary_phone: '+44 20 7946 0321',
+      membership_status: 'active_package',
+      active_packages: [{ package_id: 5520, package_name: 'Unlimited Monthly', package_category: 'Membership' }],
     },
   },
   {
     type: 'client/checked_in',
     description: 'Fires when a client is checked in at the door or for a session, whether the check-in was accepted or refused.',
-    schema: objectSchema(hapanaCheckInProperties, ['clientID']),
+    schema: objectSchema(checkInFields),
     example: {
-      clientID: 771204,
-      siteID: 31,
-      checkInTime: '2025-04-14T06:58:12Z',
-      firstName: 'Tom',
-      lastName: 'Brandt',
+      id: 'chk_90817_771204',
+      client_id: 771204,
+      location_id: 31,
+      checked_in_at: '2025-04-14T06:58:12Z',
+      first_name: 'Tom',
+      last_name: 'Brandt',
       email: 'tom.brandt@example.com',
-      barcode: '000771204',
-      packageName: 'Unlimited Monthly',
-      packageID: 5520,
-      checkInStatus: 'Valid',
-      checkInMessage: 'Enjoy your class',
-      sessionType: 'class',
-      sessionName: 'Sunrise HIIT',
-      sessionID: 90817,
-      sessionStartTime: '2025-04-14T07:00:00Z',
-      SessionInstructor: 'Ana Ruiz',
+      barcode_id: '000771204',
+      package_id: 5520,
+      package_name: 'Unlimited Monthly',
+      check_in_status: 'valid',
+      check_in_message: 'Enjoy your class',
+      session_id: 90817,
+      session_type: 'class',
+      session_name: 'Sunrise HIIT',
+      session_start_at: '2025-04-14T07:00:00Z',
+      session_instructor: 'Ana Ruiz',
     },
   },
   permissiveType(

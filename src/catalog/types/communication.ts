@@ -1,6 +1,6 @@
 import type { EventTypeDefinition } from '../EventTypeDefinition.js';
 import { objectSchema } from '../schemas/common.js';
-import { hapanaOutboundMessageProperties } from '../schemas/hapana.js';
+import { sentMessageFields } from '../schemas/canonicalFields.js';
 import { permissiveType } from './permissiveType.js';
 
 const chatMessage = {
@@ -16,16 +16,16 @@ export const communicationTypes: EventTypeDefinition[] = [
   {
     type: 'message/sent',
     description: 'Fires when the platform sends a client an automatic SMS or email, for example a receipt after a purchase.',
-    schema: objectSchema(hapanaOutboundMessageProperties, ['clientID']),
+    schema: objectSchema(sentMessageFields),
     example: {
-      clientID: 771204,
-      siteID: 31,
+      id: 'm-20250412-0093',
+      client_id: 771204,
+      location_id: 31,
       email: 'tom.brandt@example.com',
-      messageId: 'm-20250412-0093',
-      communicationType: 'email',
+      channel: 'email',
       message: 'Thanks for buying the 10 Class Pack.',
-      emailTo: 'tom.brandt@example.com',
-      emailFrom: 'hello@harbour-yoga.example',
+      email_to: 'tom.brandt@example.com',
+      email_from: 'hello@harbour-yoga.example',
       subject: 'Your purchase',
     },
   },

@@ -1,11 +1,10 @@
 import type { EventTypeDefinition } from '../EventTypeDefinition.js';
 import { objectSchema } from '../schemas/common.js';
-import { hapanaPackagePurchaseProperties } from '../schemas/hapana.js';
-import { wellnessLivingPurchaseProperties } from '../schemas/wellnessLiving.js';
+import { packagePurchaseFields, purchaseFields } from '../schemas/canonicalFields.js';
 import { permissiveType } from './permissiveType.js';
 
-/** WellnessLiving's purchase topics share one shape; the purchase id is what receivers key on. */
-const purchaseSchema = objectSchema(wellnessLivingPurchaseProperties, ['text_purchase_id']);
+/** WellnessLiving's purchase topics share one shape. */
+const purchaseSchema = objectSchema(purchaseFields);
 
 const payment = { id: 'pay_9e21', client_id: 'cl_52e9d1', amount: 75, currency: 'USD', method: 'card' };
 
@@ -60,37 +59,31 @@ export const paymentTypes: EventTypeDefinition[] = [
     type: 'purchase/created',
     description: 'Fires when a client buys something from the business: a pass, membership, product or gift card.',
     schema: purchaseSchema,
-    example: {
-      text_purchase_id: '1184403',
-      dtl_purchase: '2025-04-12 17:45:03',
-      a_price: { m_total: '89.00', text_currency: 'USD' },
-    },
+    example: { id: '1184403', client_id: '3020751', location_id: '2114', purchased_at: '2025-04-12 17:45:03', amount: 89, currency: 'USD' },
   },
   {
     type: 'purchase/refunded',
     description: 'Fires when an earlier purchase is refunded to the client.',
     schema: purchaseSchema,
-    example: {
-      text_purchase_id: '1184403',
-      dtl_purchase: '2025-04-12 17:45:03',
-      a_price: { m_total: '89.00', text_currency: 'USD' },
-    },
+    example: { id: '1184403', client_id: '3020751', location_id: '2114', purchased_at: '2025-04-12 17:45:03', amount: 89, currency: 'USD' },
   },
   {
     type: 'package/purchased',
     description: 'Fires when a client buys a membership or a pack of sessions.',
-    schema: objectSchema(hapanaPackagePurchaseProperties, ['clientID']),
+    schema: objectSchema(packagePurchaseFields),
     example: {
-      clientID: 771204,
-      siteID: 31,
-      firstName: 'Tom',
-      lastName: 'Brandt',
+      id: 'pp_6031_771204',
+      client_id: 771204,
+      location_id: 31,
+      first_name: 'Tom',
+      last_name: 'Brandt',
       email: 'tom.brandt@example.com',
-      packageName: '10 Class Pack',
-      packageType: 'sessionpackage',
-      packageCategory: 'Class Packs',
-      packageID: 6031,
+      package_id: 6031,
+      package_name: '10 Class Pack',
+      package_type: 'session_package',
+      package_category: 'Class Packs',
       amount: 180,
+      currency: 'GBP',
     },
   },
 ];

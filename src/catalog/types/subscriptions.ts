@@ -1,13 +1,13 @@
 import type { EventTypeDefinition } from '../EventTypeDefinition.js';
-import { anyId, objectSchema } from '../schemas/common.js';
-import { opus1SubscriptionProperties } from '../schemas/opus1.js';
+import { objectSchema } from '../schemas/common.js';
+import { subscriptionFields } from '../schemas/canonicalFields.js';
 import { permissiveType } from './permissiveType.js';
 
 /**
  * Opus1 documents the subscription payload; Upodi and vcita send the same two events with
  * string ids and no documented fields, hence `id` as integer or string and nothing required.
  */
-const subscriptionSchema = objectSchema({ id: anyId, ...opus1SubscriptionProperties });
+const subscriptionSchema = objectSchema(subscriptionFields);
 
 /** Upodi subscription lifecycle steps: its payload is the subscription's GUID. */
 const upodiExample = { id: 'c3b7e0f2-5d1a-4c4e-9f0b-2a6d8e1f7b90' };
@@ -45,46 +45,14 @@ export const subscriptionTypes: EventTypeDefinition[] = [
       replaced_by_subscription_id: 90876,
     },
   },
-  permissiveType(
-    'subscription/deleted',
-    'Fires when a subscription record is removed outright rather than ended.',
-    upodiExample,
-  ),
-  permissiveType(
-    'subscription/cancelled',
-    'Fires when a subscription is cancelled, by the customer or by staff.',
-    upodiExample,
-  ),
-  permissiveType(
-    'subscription/activated',
-    'Fires when a subscription becomes active.',
-    upodiExample,
-  ),
-  permissiveType(
-    'subscription/renewing',
-    'Fires when a fixed-term subscription enters its renewal step (evergreen plans never do).',
-    upodiExample,
-  ),
-  permissiveType(
-    'subscription/renewed',
-    'Fires when a fixed-term subscription has finished renewing into a new term.',
-    upodiExample,
-  ),
-  permissiveType(
-    'subscription/ended',
-    'Fires when a subscription reaches its end and stops running.',
-    upodiExample,
-  ),
-  permissiveType(
-    'subscription/on_hold',
-    'Fires when a subscription is paused (put on hold) without being cancelled.',
-    upodiExample,
-  ),
-  permissiveType(
-    'subscription/expired',
-    'Fires when a subscription lapses because its term ran out without renewal.',
-    upodiExample,
-  ),
+  { type: 'subscription/deleted', description: 'Fires when a subscription record is removed outright rather than ended.', schema: subscriptionSchema, example: upodiExample },
+  { type: 'subscription/cancelled', description: 'Fires when a subscription is cancelled, by the customer or by staff.', schema: subscriptionSchema, example: upodiExample },
+  { type: 'subscription/activated', description: 'Fires when a subscription becomes active.', schema: subscriptionSchema, example: upodiExample },
+  { type: 'subscription/renewing', description: 'Fires when a fixed-term subscription enters its renewal step (evergreen plans never do).', schema: subscriptionSchema, example: upodiExample },
+  { type: 'subscription/renewed', description: 'Fires when a fixed-term subscription has finished renewing into a new term.', schema: subscriptionSchema, example: upodiExample },
+  { type: 'subscription/ended', description: 'Fires when a subscription reaches its end and stops running.', schema: subscriptionSchema, example: upodiExample },
+  { type: 'subscription/on_hold', description: 'Fires when a subscription is paused (put on hold) without being cancelled.', schema: subscriptionSchema, example: upodiExample },
+  { type: 'subscription/expired', description: 'Fires when a subscription lapses because its term ran out without renewal.', schema: subscriptionSchema, example: upodiExample },
   permissiveType(
     'purchasable_subscription/created',
     'Fires when the business adds a new subscription plan that clients can buy.',

@@ -1,9 +1,9 @@
 import { useState } from 'preact/hooks';
-import { api, qs } from '../api.js';
 import { dialectsOf, loadCatalog } from '../catalog.js';
-import { DIALECTS, prettyBody } from '../format.js';
+import { DIALECTS } from '../format.js';
 import { useLoad } from '../hooks.js';
-import type { EventType, RenderedRequest } from '../types.js';
+import type { EventType } from '../types.js';
+import { WirePreview } from '../components/WirePreview.js';
 import { Empty, ErrorNote, Loading } from '../components/ui.js';
 
 /** Every event type: what it means, its schema, its example, and how each dialect names and sends it. */
@@ -77,7 +77,7 @@ function TypeCard({ t, dialect }: { t: EventType; dialect: string }) {
         </table>
       </details>
       <details>
-        <summary>Example data</summary>
+        <summary>Example data (canonical: what the platform publishes)</summary>
         <pre class="code">{JSON.stringify(t.example, null, 2)}</pre>
       </details>
       <details>
@@ -89,18 +89,5 @@ function TypeCard({ t, dialect }: { t: EventType; dialect: string }) {
         {wire && <WirePreview type={t.type} dialect={dialect} />}
       </details>
     </li>
-  );
-}
-
-function WirePreview({ type, dialect }: { type: string; dialect: string }) {
-  const r = useLoad(() => api<RenderedRequest>('GET', `/v1/event-types/preview${qs({ type, dialect })}`), [type, dialect]);
-  if (r.loading) return <Loading what="the example request" />;
-  if (!r.data) return <ErrorNote error={r.error} />;
-  return (
-    <pre class="code">
-      {r.data.headers.map((h) => `${h.name}: ${h.value}\n`).join('')}
-      {'\n'}
-      {prettyBody(r.data.body)}
-    </pre>
   );
 }

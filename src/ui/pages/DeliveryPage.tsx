@@ -112,6 +112,8 @@ export function DeliveryPage({ b, id }: { b: string; id: string }) {
 function AttemptItem({ b, deliveryId, attempt: a, open, canRender }: { b: string; deliveryId: string; attempt: Attempt; open: boolean; canRender: boolean }) {
   const [shown, setShown] = useState(open);
   const ok = a.error === null;
+  // These attempts sent nothing; Hookline keeps its reason where a response would be.
+  const notSent = (a.error === 'unrepresentable' || a.error === 'render_failed') && !!a.response_body;
   return (
     <li class="attempt">
       <details open={open} onToggle={(e) => setShown((e.currentTarget as HTMLDetailsElement).open)}>
@@ -124,9 +126,18 @@ function AttemptItem({ b, deliveryId, attempt: a, open, canRender }: { b: string
           </span>
         </summary>
         <div class="attempt-body">
-          <h3>Response</h3>
-          {a.response_body ? <pre class="code">{prettyBody(a.response_body)}</pre> : <p class="muted small">No response body{a.status_code === null ? ' (no answer was received)' : ''}.</p>}
-          {canRender && shown && <RequestView b={b} deliveryId={deliveryId} attempt={a.number} />}
+          {notSent ? (
+            <>
+              <h3>Not sent: {a.error}</h3>
+              <p class="attempt-reason">{a.response_body}</p>
+            </>
+          ) : (
+            <>
+              <h3>Response</h3>
+              {a.response_body ? <pre class="code">{prettyBody(a.response_body)}</pre> : <p class="muted small">No response body{a.status_code === null ? ' (no answer was received)' : ''}.</p>}
+            </>
+          )}
+          {canRender && shown && !notSent && <RequestView b={b} deliveryId={deliveryId} attempt={a.number} />}
         </div>
       </details>
     </li>

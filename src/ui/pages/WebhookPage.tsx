@@ -9,6 +9,7 @@ import { Crumbs } from '../components/Layout.js';
 import { DeliveryLog } from '../components/DeliveryLog.js';
 import { ReplayPanel } from '../components/ReplayPanel.js';
 import { SecretPanel } from '../components/SecretPanel.js';
+import { WebhookWirePreview } from '../components/WirePreview.js';
 import { Badge, Confirm, ErrorNote, Loading, Notice, Time } from '../components/ui.js';
 import { EventList } from './WebhookList.js';
 
@@ -124,6 +125,7 @@ export function WebhookPage({ b, id }: { b: string; id: string }) {
           <ReplayPanel b={b} webhook={webhook} onReplayed={(m) => { setNotice(m); setBump((n) => n + 1); }} />
         </div>
       </div>
+      <WebhookWirePreview webhook={webhook} catalog={catalog} />
       <DeliveryLog b={b} webhook={webhook} catalog={catalog} bump={bump} onNotice={setNotice} />
       <Confirm
         open={deleting}

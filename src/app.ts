@@ -19,6 +19,7 @@ import { prepareSecrets } from './secrets/prepareSecrets.js';
 import { withEncryptedSecrets } from './secrets/withEncryptedSecrets.js';
 import { RetentionSweeper } from './retention/RetentionSweeper.js';
 import { ProcessHeartbeat } from './dispatch/ProcessHeartbeat.js';
+import { WebhooksService } from './webhooks/WebhooksService.js';
 
 export interface HooklineHandle {
   readonly config: Config;
@@ -46,6 +47,8 @@ export interface AppContext {
   catalog: EventCatalog;
   publisher: Publisher;
   dispatcher: Dispatcher;
+  /** Every webhook change goes through it, whichever API asks (issue 13). */
+  webhooks: WebhooksService;
   events: HooklineEvents;
   auth: TokenAuth;
   metrics: Metrics;
@@ -135,7 +138,8 @@ export async function startHookline(config: Config, opts: StartOptions): Promise
   if (opts.mode === 'serve') {
     generatedAdminToken = await ensureAdminToken(store, config.adminToken);
     const auth = new TokenAuth(store);
-    const ctx: AppContext = { config, store, catalog, publisher, dispatcher, events, auth, metrics, log, version: VERSION };
+    const webhooks = new WebhooksService({ store, config, catalog, engine: dispatcher });
+    const ctx: AppContext = { config, store, catalog, publisher, dispatcher, webhooks, events, auth, metrics, log, version: VERSION };
     server = await buildServer(ctx);
     const address = await server.listen({ port: config.port, host: config.host });
     url = config.publicUrl ?? address;

@@ -11,7 +11,7 @@ import { recordFigures } from './helpers/reliabilityFigures.js';
 import { storeFactories } from './helpers/stores.js';
 import { prepareSecrets } from '../src/secrets/prepareSecrets.js';
 import { withEncryptedSecrets } from '../src/secrets/withEncryptedSecrets.js';
-import { newWebhookRow } from '../src/api/newWebhookRow.js';
+import { newWebhookRow } from '../src/webhooks/newWebhookRow.js';
 
 /**
  * Issue 12 §6: switching encryption on for an existing database re-encrypted the rows but left

@@ -2,10 +2,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { pino } from 'pino';
 import type { AppContext } from '../src/app.js';
+import type { Store } from '../src/store/Store.js';
 import { buildServer } from '../src/api/server.js';
 import { EventCatalog } from '../src/catalog/index.js';
 import { loadConfig } from '../src/config.js';
 import { HooklineEvents } from '../src/events.js';
+import { WebhooksService } from '../src/webhooks/WebhooksService.js';
 
 const TOKEN = 'staff-token-for-studio-1-0123456789';
 
@@ -16,12 +18,16 @@ async function serverWithBrokenStore() {
       throw Object.assign(new Error('SQLITE_FULL: database or disk is full'), { code: 'SQLITE_FULL' });
     },
   });
+  const config = loadConfig({}, { allowPrivateNetworks: true });
+  const catalog = new EventCatalog();
+  const engine = { invalidate() {}, wake() {} };
   const ctx = {
-    config: loadConfig({}, { allowPrivateNetworks: true }),
+    config,
     store: broken,
-    catalog: new EventCatalog(),
+    catalog,
     auth: { resolve: async (t: string) => (t === TOKEN ? { kind: 'business', businessId: 'studio-1' } : null) },
-    dispatcher: { invalidate() {}, wake() {} },
+    dispatcher: engine,
+    webhooks: new WebhooksService({ store: broken as Store, config, catalog, engine }),
     events: new HooklineEvents(),
     log: pino({ level: 'silent' }),
     version: '0.0.0-test',

@@ -5,10 +5,7 @@ import type { Principal } from '../../auth/TokenAuth.js';
 import type { WebhookRow } from '../../store/Store.js';
 import { splitType } from '../../dialects/Vocabulary.js';
 import { vcitaAction, vcitaCatalogType, vcitaEntity, vcitaNames } from '../../dialects/vcitaNames.js';
-import { checkUrl } from '../webhookInput.js';
 import { toHooklineError } from '../problem.js';
-import { newWebhookRow } from '../newWebhookRow.js';
-import { checkRoomForWebhook } from '../webhookLimits.js';
 import { HooklineError } from '../../errors.js';
 
 /*
@@ -101,21 +98,19 @@ export const vcitaRoutes =
         const event = String(body.event).trim();
         const type = vcitaCatalogType(event);
         if (!type || !ctx.catalog.has(type)) return notSubscribed(reply, `"${event}" is not a vcita entity/event_type`);
-        const url = checkUrl(ctx, String(body.target_url));
+        const url = ctx.webhooks.targetUrl(String(body.target_url));
         const business = await businessFor(req, body);
         if (!business) return notSubscribed(reply, 'no business: a directory token must name one with "business"');
         const existing = await vcitaWebhooks(business);
         if (existing.some((w) => w.url === url && w.events.includes(type))) return vcitaError(reply, 422, 'Webhook already exists');
         try {
-          await checkRoomForWebhook(ctx, business);
+          const row = await ctx.webhooks.create(business, { name: `vcita ${event}`, url, events: [type], dialect: DIALECT });
+          return reply.code(201).send({ status: 'OK', data: { subscription_id: row.id } });
         } catch (err) {
           // vcita's shape for a subscription it will not make (as for a duplicate), so its clients read it.
           if (err instanceof HooklineError && err.code === 'LIMIT_EXCEEDED') return vcitaError(reply, 422, err.message);
           throw err;
         }
-        const row = newWebhookRow(business, { name: `vcita ${event}`, url, events: [type], dialect: DIALECT });
-        await ctx.store.createWebhook(row);
-        return reply.code(201).send({ status: 'OK', data: { subscription_id: row.id } });
       },
     );
 
@@ -157,10 +152,12 @@ export const vcitaRoutes =
         let removed = 0;
         for (const w of await vcitaWebhooks(business)) {
           if (!target(w.url) || (type !== null && !w.events.includes(type))) continue;
-          const rest = type === null ? [] : w.events.filter((e) => e !== type);
-          if (rest.length === 0) await ctx.store.deleteWebhook(business, w.id);
-          else await ctx.store.updateWebhook(business, w.id, { events: rest }, Date.now());
-          ctx.dispatcher.invalidate(w.id);
+          try {
+            await ctx.webhooks.dropEvents(business, w.id, type === null ? w.events : [type]);
+          } catch (err) {
+            // Removed by another request since it was listed: unsubscribed all the same.
+            if (!(err instanceof HooklineError && err.code === 'WEBHOOK_NOT_FOUND')) throw err;
+          }
           removed++;
         }
         return reply.code(200).send({ status: 'OK', data: { unsubscribed: removed > 0 } });

@@ -1,10 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import type { AppContext } from '../../app.js';
-import { HooklineError } from '../../errors.js';
-import { newWebhookSecret } from '../../ids.js';
-import { newWebhookRow, WEBHOOK_DEFAULTS } from '../newWebhookRow.js';
-import type { WebhookPatch, WebhookRow } from '../../store/Store.js';
 import { presentDelivery, presentEvent, presentWebhook } from '../present.js';
 import {
   BusinessParams,
@@ -19,11 +15,6 @@ import {
   WebhookParams,
   problemResponses,
 } from '../schemas.js';
-import { checkDialect, checkEvents, checkHeaders, checkUrl } from '../webhookInput.js';
-import { checkRoomForWebhook, checkWebhookBounds } from '../webhookLimits.js';
-
-/** The old secret keeps signing beside the new one for this long after a rotation. */
-export const ROTATION_OVERLAP_MS = 24 * 3600 * 1000;
 
 type Params = { b: string; id: string };
 
@@ -31,36 +22,13 @@ export const webhookRoutes =
   (ctx: AppContext): FastifyPluginAsync =>
   async (app) => {
     const tags = ['webhooks'];
-    const load = async (p: Params): Promise<WebhookRow> => {
-      const w = await ctx.store.getWebhook(p.b, p.id);
-      if (!w) throw new HooklineError('WEBHOOK_NOT_FOUND', `No webhook "${p.id}" in business "${p.b}".`);
-      return w;
-    };
+    const load = (p: Params) => ctx.webhooks.get(p.b, p.id);
 
     app.post<{ Params: { b: string }; Body: CreateWebhook }>(
       '/v1/businesses/:b/webhooks',
       { schema: { tags, summary: 'Subscribe a URL to events', params: BusinessParams, body: CreateWebhook, response: { 201: Webhook, ...problemResponses } } },
       async (req, reply) => {
-        const body = req.body;
-        const dialect = checkDialect(body.dialect ?? WEBHOOK_DEFAULTS.dialect);
-        const url = checkUrl(ctx, body.url);
-        checkWebhookBounds(ctx.config, body);
-        const row = newWebhookRow(req.params.b, {
-          name: body.name ?? new URL(url).hostname,
-          url,
-          events: checkEvents(ctx, body.events, dialect),
-          dialect,
-          enabled: body.enabled,
-          headers: checkHeaders(body.headers ?? {}),
-          timeout_ms: body.timeout_ms,
-          retry_schedule: body.retry_schedule,
-          rate_limit: body.rate_limit,
-          max_in_flight: body.max_in_flight,
-          ordering: body.ordering,
-          secret: body.secret,
-        });
-        await checkRoomForWebhook(ctx, row.business_id);
-        await ctx.store.createWebhook(row);
+        const row = await ctx.webhooks.create(req.params.b, req.body);
         return reply.code(201).header('location', `/v1/businesses/${row.business_id}/webhooks/${row.id}`).send(presentWebhook(row, { secret: true }));
       },
     );
@@ -92,21 +60,7 @@ export const webhookRoutes =
       '/v1/businesses/:b/webhooks/:id',
       { schema: { tags, summary: 'Change a webhook', params: WebhookParams, body: PatchWebhook, response: { 200: Webhook, ...problemResponses } } },
       async (req) => {
-        const current = await load(req.params);
-        const body = req.body;
-        checkWebhookBounds(ctx.config, body);
-        const patch: WebhookPatch = { ...body } as WebhookPatch;
-        const dialect = body.dialect !== undefined ? checkDialect(body.dialect) : current.dialect;
-        if (body.url !== undefined) patch.url = checkUrl(ctx, body.url);
-        if (body.events !== undefined || body.dialect !== undefined) patch.events = checkEvents(ctx, body.events ?? current.events, dialect);
-        if (body.headers !== undefined) patch.headers = checkHeaders(body.headers);
-        const reEnabled = body.enabled === true && !current.enabled;
-        if (reEnabled) Object.assign(patch, { health_state: 'healthy', consecutive_failures: 0, health_since: Date.now(), health_reason: null });
-        if (body.enabled === false) Object.assign(patch, { health_state: 'disabled', health_since: Date.now(), health_reason: 'Disabled through the API.' });
-        const updated = await ctx.store.updateWebhook(req.params.b, req.params.id, patch, Date.now());
-        if (!updated) throw new HooklineError('WEBHOOK_NOT_FOUND', `No webhook "${req.params.id}" in business "${req.params.b}".`);
-        ctx.dispatcher.invalidate(updated.id);
-        if (reEnabled && (await ctx.store.unparkWebhook(updated.id, Date.now())) > 0) ctx.dispatcher.wake();
+        const updated = await ctx.webhooks.update(req.params.b, req.params.id, req.body);
         return presentWebhook(updated, { secret: true });
       },
     );
@@ -115,12 +69,7 @@ export const webhookRoutes =
       '/v1/businesses/:b/webhooks/:id',
       { schema: { tags, summary: 'Remove a webhook; its queued deliveries fail, its log stays', params: WebhookParams, response: { 204: Type.Null(), ...problemResponses } } },
       async (req, reply) => {
-        if (!(await ctx.store.deleteWebhook(req.params.b, req.params.id))) {
-          throw new HooklineError('WEBHOOK_NOT_FOUND', `No webhook "${req.params.id}" in business "${req.params.b}".`);
-        }
-        ctx.dispatcher.invalidate(req.params.id);
-        // Parked deliveries (disabled, or an open circuit) are due again so the claim fails them.
-        if ((await ctx.store.unparkWebhook(req.params.id, Date.now())) > 0) ctx.dispatcher.wake();
+        await ctx.webhooks.remove(req.params.b, req.params.id);
         return reply.code(204).send();
       },
     );
@@ -129,16 +78,8 @@ export const webhookRoutes =
       '/v1/businesses/:b/webhooks/:id/rotate-secret',
       { schema: { tags, summary: 'New secret; the old one keeps signing alongside for 24 h', params: WebhookParams, body: RotateSecret, response: { 200: Webhook, ...problemResponses } } },
       async (req) => {
-        const current = await load(req.params);
-        const now = Date.now();
-        const updated = await ctx.store.updateWebhook(
-          req.params.b,
-          req.params.id,
-          { secret: req.body?.secret ?? newWebhookSecret(), previous_secret: current.secret, previous_secret_expires_at: now + ROTATION_OVERLAP_MS },
-          now,
-        );
-        ctx.dispatcher.invalidate(current.id);
-        return presentWebhook(updated!, { secret: true });
+        const updated = await ctx.webhooks.rotateSecret(req.params.b, req.params.id, req.body?.secret);
+        return presentWebhook(updated, { secret: true });
       },
     );
 

@@ -1,6 +1,6 @@
-import type { AppContext } from '../app.js';
 import { envNames, type Config } from '../config.js';
 import { HooklineError } from '../errors.js';
+import type { Store } from '../store/Store.js';
 
 /**
  * The bounds one business may ask for (issue 12): a webhook's `max_in_flight` and
@@ -26,9 +26,9 @@ function tooMuch(field: string, why: string): never {
  * Refuses a new webhook when the business has as many as it may. Counted before the insert,
  * not by a database constraint: two creates at the same instant can pass one over the limit.
  */
-export async function checkRoomForWebhook(ctx: AppContext, businessId: string): Promise<void> {
-  const limit = ctx.config.maxWebhooksPerBusiness;
-  const count = (await ctx.store.webhooksOfBusiness(businessId)).length;
+export async function checkRoomForWebhook(config: Config, store: Store, businessId: string): Promise<void> {
+  const limit = config.maxWebhooksPerBusiness;
+  const count = (await store.webhooksOfBusiness(businessId)).length;
   if (count >= limit) {
     throw new HooklineError(
       'LIMIT_EXCEEDED',

@@ -1,4 +1,4 @@
-import type { AppContext } from '../app.js';
+import type { EventCatalog } from '../catalog/EventCatalog.js';
 import { HooklineError } from '../errors.js';
 import { assertValidFilters } from '../catalog/eventFilter.js';
 import { allowedEventsHint, dialectNames, expandFilters, findDialect, foreignNamesHint, isDialectHeader } from '../dialects/index.js';
@@ -15,8 +15,8 @@ const MAX_HEADERS = 20;
 /** Signature headers of every dialect are Hookline's to set. */
 const SIGNATURE_HEADER = /^(webhook-|x-hapana-|x-signature|x-topic$|x-generated-at$|x-sent-at$|x-payload-key$)/i;
 
-export function checkUrl(ctx: AppContext, url: string): string {
-  const check = checkTargetUrl(url, ctx.config.allowPrivateNetworks);
+export function checkUrl(url: string, allowPrivateNetworks: boolean): string {
+  const check = checkTargetUrl(url, allowPrivateNetworks);
   if (check.ok) return check.url.toString();
   if (check.code === 'blocked_target') {
     throw new HooklineError(
@@ -40,7 +40,7 @@ export function checkDialect(name: string): string {
  * Errors list the names the dialect accepts, since a dialect's own names are what its
  * integrators know.
  */
-export function checkEvents(ctx: AppContext, events: string[], dialectName: string): string[] {
+export function checkEvents(catalog: EventCatalog, events: readonly string[], dialectName: string): string[] {
   const dialect = findDialect(dialectName);
   const hint = (filters: string[]) => (dialect ? allowedEventsHint(dialect) + foreignNamesHint(filters, dialect.name) : '');
   const normalized = [...new Set(events.map((e) => (e === '*' || e.endsWith('/*') ? e : (dialect?.catalogType(e) ?? e))))];
@@ -50,7 +50,7 @@ export function checkEvents(ctx: AppContext, events: string[], dialectName: stri
     if (err instanceof HooklineError) throw new HooklineError(err.code, err.message + hint(normalized), err.extensions);
     throw err;
   }
-  const unknown = ctx.catalog.unknownFilters(normalized);
+  const unknown = catalog.unknownFilters(normalized);
   if (unknown.length > 0) {
     throw new HooklineError(
       'UNKNOWN_EVENT_TYPE',

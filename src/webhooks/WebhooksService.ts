@@ -1,0 +1,149 @@
+import type { Config } from '../config.js';
+import type { EventCatalog } from '../catalog/EventCatalog.js';
+import { HooklineError } from '../errors.js';
+import { newWebhookSecret } from '../ids.js';
+import type { Store, WebhookPatch, WebhookRow } from '../store/Store.js';
+import type { WebhookEngine } from './WebhookEngine.js';
+import { newWebhookRow, WEBHOOK_DEFAULTS } from './newWebhookRow.js';
+import { checkDialect, checkEvents, checkHeaders, checkUrl } from './webhookInput.js';
+import { checkRoomForWebhook, checkWebhookBounds } from './webhookLimits.js';
+
+/** The old secret keeps signing beside the new one for this long after a rotation. */
+export const ROTATION_OVERLAP_MS = 24 * 3600 * 1000;
+
+/** What an owner of a webhook chooses about it. */
+export type WebhookSettings = Pick<
+  WebhookRow,
+  'name' | 'url' | 'events' | 'dialect' | 'enabled' | 'headers' | 'timeout_ms' | 'retry_schedule' | 'rate_limit' | 'max_in_flight' | 'ordering'
+>;
+/** A new webhook: a URL and its events; everything else has a default. */
+export type NewWebhook = Pick<WebhookSettings, 'url' | 'events'> & Partial<Omit<WebhookSettings, 'url' | 'events'>> & { secret?: string };
+export type WebhookChanges = Partial<WebhookSettings>;
+
+const SETTINGS: readonly (keyof WebhookSettings)[] = [
+  'name', 'url', 'events', 'dialect', 'enabled', 'headers', 'timeout_ms', 'retry_schedule', 'rate_limit', 'max_in_flight', 'ordering',
+];
+
+export interface WebhooksServiceDeps {
+  /** The store as the rest of Hookline sees it: secrets are sealed below it (`withEncryptedSecrets`). */
+  store: Store;
+  config: Config;
+  catalog: EventCatalog;
+  engine: WebhookEngine;
+}
+
+/**
+ * Every change to a webhook, whichever API asks for it: the checks a webhook must pass, the
+ * operator's bounds, and what the delivery engine must be told afterwards. Routes translate
+ * their own request and response shapes and call this; none writes webhooks to the store
+ * itself, so the rules cannot drift apart between them (issue 13).
+ */
+export class WebhooksService {
+  constructor(private readonly deps: WebhooksServiceDeps) {}
+
+  /** The webhook, or WEBHOOK_NOT_FOUND. */
+  async get(businessId: string, id: string): Promise<WebhookRow> {
+    return (await this.deps.store.getWebhook(businessId, id)) ?? notFound(businessId, id);
+  }
+
+  /** The URL as it would be stored, or the error that refuses it: for callers that compare URLs before creating. */
+  targetUrl(url: string): string {
+    return checkUrl(url, this.deps.config.allowPrivateNetworks);
+  }
+
+  async create(businessId: string, input: NewWebhook): Promise<WebhookRow> {
+    const { config, catalog, store } = this.deps;
+    const dialect = checkDialect(input.dialect ?? WEBHOOK_DEFAULTS.dialect);
+    const url = this.targetUrl(input.url);
+    checkWebhookBounds(config, input);
+    const row = newWebhookRow(businessId, {
+      name: input.name ?? new URL(url).hostname,
+      url,
+      events: checkEvents(catalog, input.events, dialect),
+      dialect,
+      enabled: input.enabled,
+      headers: checkHeaders(input.headers ?? {}),
+      timeout_ms: input.timeout_ms,
+      retry_schedule: input.retry_schedule,
+      rate_limit: input.rate_limit,
+      max_in_flight: input.max_in_flight,
+      ordering: input.ordering,
+      secret: input.secret,
+    });
+    await checkRoomForWebhook(config, store, businessId);
+    await store.createWebhook(row);
+    return row;
+  }
+
+  /**
+   * Changes what the caller gave and leaves the rest. Enabling a disabled webhook makes it
+   * healthy and resumes its parked deliveries; disabling it records why it went quiet.
+   */
+  async update(businessId: string, id: string, changes: WebhookChanges): Promise<WebhookRow> {
+    const { config, catalog, store } = this.deps;
+    const current = await this.get(businessId, id);
+    checkWebhookBounds(config, changes);
+    const patch = settingsOf(changes);
+    const dialect = changes.dialect !== undefined ? checkDialect(changes.dialect) : current.dialect;
+    if (changes.url !== undefined) patch.url = this.targetUrl(changes.url);
+    // A new dialect reads the kept filters in its own names, so they are checked again.
+    if (changes.events !== undefined || changes.dialect !== undefined) patch.events = checkEvents(catalog, changes.events ?? current.events, dialect);
+    if (changes.headers !== undefined) patch.headers = checkHeaders(changes.headers);
+    const now = Date.now();
+    const reEnabled = changes.enabled === true && !current.enabled;
+    if (reEnabled) Object.assign(patch, { health_state: 'healthy', consecutive_failures: 0, health_since: now, health_reason: null });
+    if (changes.enabled === false) Object.assign(patch, { health_state: 'disabled', health_since: now, health_reason: 'Disabled through the API.' });
+    const updated = (await store.updateWebhook(businessId, id, patch, now)) ?? notFound(businessId, id);
+    this.deps.engine.invalidate(updated.id);
+    if (reEnabled) await this.resumeParked(updated.id);
+    return updated;
+  }
+
+  /** A new secret (given, or generated); the old one keeps signing beside it for ROTATION_OVERLAP_MS. */
+  async rotateSecret(businessId: string, id: string, secret?: string): Promise<WebhookRow> {
+    const current = await this.get(businessId, id);
+    const now = Date.now();
+    const patch: WebhookPatch = { secret: secret ?? newWebhookSecret(), previous_secret: current.secret, previous_secret_expires_at: now + ROTATION_OVERLAP_MS };
+    const updated = (await this.deps.store.updateWebhook(businessId, id, patch, now)) ?? notFound(businessId, id);
+    this.deps.engine.invalidate(id);
+    return updated;
+  }
+
+  /** Removes the webhook; its queued and parked deliveries fail, its log stays. */
+  async remove(businessId: string, id: string): Promise<void> {
+    if (!(await this.deps.store.deleteWebhook(businessId, id))) notFound(businessId, id);
+    this.deps.engine.invalidate(id);
+    // Parked deliveries (disabled, or an open circuit) are due again so that the claim fails them.
+    await this.resumeParked(id);
+  }
+
+  /**
+   * Stops sending these exact filters to the webhook; one left with none is removed. The kept
+   * filters were checked when they were stored, so they are not read through the dialect again.
+   */
+  async dropEvents(businessId: string, id: string, filters: readonly string[]): Promise<'narrowed' | 'removed'> {
+    const current = await this.get(businessId, id);
+    const rest = current.events.filter((e) => !filters.includes(e));
+    if (rest.length === 0) {
+      await this.remove(businessId, id);
+      return 'removed';
+    }
+    (await this.deps.store.updateWebhook(businessId, id, { events: rest }, Date.now())) ?? notFound(businessId, id);
+    this.deps.engine.invalidate(id);
+    return 'narrowed';
+  }
+
+  private async resumeParked(id: string): Promise<void> {
+    if ((await this.deps.store.unparkWebhook(id, Date.now())) > 0) this.deps.engine.wake();
+  }
+}
+
+function settingsOf(changes: WebhookChanges): WebhookPatch {
+  const patch: Record<string, unknown> = {};
+  for (const key of SETTINGS) if (changes[key] !== undefined) patch[key] = changes[key];
+  return patch as WebhookPatch;
+}
+
+function notFound(businessId: string, id: string): never {
+  throw new HooklineError('WEBHOOK_NOT_FOUND', `No webhook "${id}" in business "${businessId}".`);
+}

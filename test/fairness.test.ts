@@ -73,6 +73,7 @@ test('issue 12: business A with hung endpoints holding every socket it can does 
   const rx = await startReceiver();
   t.after(() => rx.close());
   await business(hl, 'b-healthy', [{ url: rx.url, events: ['invoice/paid'] }]);
+  await timedRound(hl, 'b-healthy', rx, 1, 'warm-up');
   const alone = await timedRound(hl, 'b-healthy', rx, 20, 'alone');
 
   // Three hung webhooks with the largest max_in_flight and timeout a business may ask for.

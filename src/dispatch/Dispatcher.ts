@@ -378,7 +378,7 @@ export class Dispatcher implements LaneHost, ClaimHost, ProbeHost {
 
   /** Whether a fifo lane may send its next delivery now, or should give its turn to others. */
   mayGoOn(q: EndpointQueue): boolean {
-    return this.fair.allows(q);
+    return !q.share || this.fair.allows(q);
   }
 
   /** Renews held leases and forgets idle queues. */

@@ -163,3 +163,41 @@ test('issue 12: a hung business\u2019s backlog beyond the memory budget does not
   assert.equal(h.requests, 50, 'A got no more attempts out of it');
   assert.ok(after.held <= 100 + 20, `A's backlog stayed in the store (held ${after.held})`);
 });
+
+test('issue 12: under contention each business gets half the pool, whatever its number of webhooks', { timeout: 30_000 }, async (t) => {
+  const hl = await hookline(t, { maxInFlight: 20 });
+  /** A receiver that answers every request after 300 ms and counts what it has open. */
+  const slow = async () => {
+    const state = { open: 0, most: 0 };
+    const rx = await startReceiver((_r, res) => {
+      state.open++;
+      state.most = Math.max(state.most, state.open);
+      const timer = setTimeout(() => res.end('ok'), 300);
+      res.on('close', () => {
+        clearTimeout(timer);
+        state.open--;
+      });
+    });
+    t.after(() => rx.close());
+    return Object.assign(rx, { state });
+  };
+  const a = await Promise.all([1, 2, 3, 4].map(() => slow()));
+  const b = await slow();
+  await business(hl, 'many-hooks', a.map((rx) => ({ url: rx.url, events: ['invoice/paid'], max_in_flight: 1000 })));
+  await business(hl, 'one-hook', [{ url: b.url, events: ['invoice/paid'], max_in_flight: 1000 }]);
+  await publish(hl, 'many-hooks', 'invoice/paid', 200, 'a');
+  await publish(hl, 'one-hook', 'invoice/paid', 300, 'b');
+  await sleep(600);
+  const count = (): [number, number] => [a.reduce((n, rx) => n + rx.received.length, 0), b.received.length];
+  const [a0, b0] = count();
+  let most = 0;
+  for (let i = 0; i < 20; i++) {
+    await sleep(100);
+    most = Math.max(most, a.reduce((n, rx) => n + rx.state.open, 0) + b.state.open);
+  }
+  const [a1, b1] = count();
+  t.diagnostic(`in 2 s: the business with 4 webhooks got ${a1 - a0} requests, the one with 1 webhook ${b1 - b0}; at most ${most} open at once`);
+  const ratio = (b1 - b0) / (a1 - a0);
+  assert.ok(ratio > 0.7 && ratio < 1.4, `the one-webhook business got ${ratio.toFixed(2)} of the other's attempts (4 webhooks against 1 used to get it a quarter)`);
+  assert.ok(most <= 22, `${most} attempts were open at once with a pool of 20`);
+});

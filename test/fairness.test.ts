@@ -4,6 +4,9 @@ import { startTestHookline, type TestInstance } from './helpers/hookline.js';
 import { startReceiver } from './helpers/receiver.js';
 import { hangsForever, type Hostile } from './helpers/hostileReceivers.js';
 import { sleep, until } from './helpers/wait.js';
+import { createTestSchema, probePostgres, type TestDatabase } from './helpers/postgres.js';
+
+const pgReady = await probePostgres();
 
 /**
  * Issue 12, section 1: one business must not stall the others. Every receiver is real (loopback),
@@ -129,10 +132,14 @@ test('a lone business still gets the whole pool, and idle capacity goes to whoev
   assert.equal(await inFlight(hl), 69);
 });
 
-test('issue 12: a hung business\u2019s backlog beyond the memory budget does not crowd another business out of the claim', { timeout: 30_000 }, async (t) => {
-  // A budget of 100 deliveries held in memory and 50 attempts at once: business A's first 100
-  // hung deliveries spend both; its next 200 wait in the store, due before anything of B's.
-  const hl = await hookline(t, { maxHeld: 100, maxInFlight: 50 });
+/**
+ * A budget of 100 deliveries held in memory and 50 attempts at once: business A's first 100
+ * hung deliveries spend both; its next 200 wait in the store, due before anything of B's.
+ */
+async function backlogDoesNotCrowdTheClaim(t: TestContext, db?: TestDatabase): Promise<void> {
+  const hl = await hookline(t, { maxHeld: 100, maxInFlight: 50, ...(db ? { databaseUrl: db.url } : {}) });
+  // After hooks run in the order they were added: the server stops before its schema goes.
+  if (db) t.after(() => db.drop());
   const h = await hung(t);
   await business(hl, 'a-backlog', [{ url: h.url, events: ['client/created'], max_in_flight: 1000, timeout_ms: 60_000 }]);
   await publish(hl, 'a-backlog', 'client/created', 100, 'a1');
@@ -162,6 +169,14 @@ test('issue 12: a hung business\u2019s backlog beyond the memory budget does not
   t.diagnostic(`A: ${h.requests} requests; in flight ${after.in_flight}, held ${after.held}`);
   assert.equal(h.requests, 50, 'A got no more attempts out of it');
   assert.ok(after.held <= 100 + 20, `A's backlog stayed in the store (held ${after.held})`);
+}
+
+test('issue 12: a hung business\u2019s backlog beyond the memory budget does not crowd another business out of the claim', { timeout: 30_000 }, async (t) => {
+  await backlogDoesNotCrowdTheClaim(t);
+});
+
+test('issue 12, PostgreSQL: a hung business\u2019s backlog beyond the memory budget does not crowd another business out of the claim', { skip: pgReady.available ? false : pgReady.reason, timeout: 30_000 }, async (t) => {
+  await backlogDoesNotCrowdTheClaim(t, await createTestSchema());
 });
 
 test('issue 12: under contention each business gets half the pool, whatever its number of webhooks', { timeout: 30_000 }, async (t) => {
@@ -187,7 +202,8 @@ test('issue 12: under contention each business gets half the pool, whatever its 
   await business(hl, 'one-hook', [{ url: b.url, events: ['invoice/paid'], max_in_flight: 1000 }]);
   await publish(hl, 'many-hooks', 'invoice/paid', 200, 'a');
   await publish(hl, 'one-hook', 'invoice/paid', 300, 'b');
-  await sleep(600);
+  // B's first attempts stretch the pool while A's first 20 end; then both hold their half.
+  await sleep(900);
   const count = (): [number, number] => [a.reduce((n, rx) => n + rx.received.length, 0), b.received.length];
   const [a0, b0] = count();
   let most = 0;

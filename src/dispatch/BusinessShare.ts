@@ -17,6 +17,8 @@ export class BusinessShare {
   readonly ready = new Fifo<EndpointQueue>();
   /** Its webhook queues that could start but found the pool full and their business over its share. */
   readonly stalled = new Fifo<EndpointQueue>();
+  /** The ticket of each entry of `stalled`: an entry is current while its queue still holds that ticket. */
+  readonly stalledTickets = new Fifo<number>();
   /** In the scheduler's ring of businesses. */
   inRing = false;
   /** In the scheduler's list of businesses with stalled queues (cleaned lazily). */

@@ -67,7 +67,7 @@ export class Dispatcher implements LaneHost, ClaimHost, ProbeHost {
 
   constructor(private readonly deps: DispatcherDeps) {
     this.store = deps.store;
-    this.fair = new FairScheduler(deps.config.maxInFlight);
+    this.fair = new FairScheduler(deps.config.maxInFlight, () => this.running && this.pump());
     this.leaseMs = deps.config.leaseMs;
     this.policy = { probeMs: deps.config.probeMs, disableAfterMs: deps.config.disableAfterMs };
     const onError = (err: Error): void => void deps.events.emit('dispatcher:error', err);
@@ -325,8 +325,8 @@ export class Dispatcher implements LaneHost, ClaimHost, ProbeHost {
     } finally {
       const turned = this.fair.finished(q);
       if (this.fair.inFlight === 0) for (const w of this.idleWaiters.splice(0)) w();
-      // A fifo lane's attempt is not followed by a pump of its own.
-      if (turned && this.running) queueMicrotask(() => this.pump());
+      // `run` pumps after an attempt; a fifo lane's attempt (`wait`) is not followed by a pump of its own.
+      if (turned && wait && this.running) queueMicrotask(() => this.pump());
     }
   }
 

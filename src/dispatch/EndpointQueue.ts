@@ -28,8 +28,15 @@ export class EndpointQueue {
   loading = false;
   /** The webhook is deleted: whatever comes for it fails without an attempt. */
   gone = false;
-  /** True while this queue sits in the dispatcher's ready ring. */
+  /** True while this queue waits for its turn: in the scheduler's ready ring, or stalled. */
   inRing = false;
+  /**
+   * Waiting in its business's stalled list (the pool was full and it was not below its share):
+   * the ticket of that stall, or 0.
+   */
+  stalled = 0;
+  /** When it was first passed over with nothing in flight (0: it was not); see `STARVED_MS`. */
+  waitingSince = 0;
 
   readonly bucket = new TokenBucket();
   readonly health: EndpointHealth;
@@ -115,6 +122,7 @@ export class EndpointQueue {
     const rest = this.items.slice(this.head);
     this.items = [];
     this.head = 0;
+    this.waitingSince = 0;
     this.share?.moved(rest.length + this.inFlight, this.inFlight);
     return rest;
   }

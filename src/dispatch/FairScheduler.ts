@@ -3,6 +3,13 @@ import type { EndpointQueue } from './EndpointQueue.js';
 import { Fifo } from './Fifo.js';
 
 /**
+ * A webhook that has had nothing in flight for this long while the pool was full and its
+ * business at its share may start one attempt anyway. Long enough that webhooks sharing a busy
+ * pool evenly never reach it (each gets a turn within milliseconds), short beside any timeout.
+ */
+export const STARVED_MS = 100;
+
+/**
  * Decides which webhook queue starts the next attempt, so that one business cannot stall the
  * others (issue 12). The rule, docs/delivery.md#sharing-between-businesses:
  *
@@ -10,14 +17,18 @@ import { Fifo } from './Fifo.js';
  * - While the pool (`HOOKLINE_MAX_IN_FLIGHT`) has room, whoever has work may use it: a lone
  *   business gets the whole pool.
  * - When the pool is full, a business below its share (the pool divided by the businesses with
- *   work here) may still start, and so may a webhook below its share of its business's share.
- *   An attempt cannot be taken back, so this is how a newcomer gets going at once while hung
- *   attempts of another business hold the pool: the pool stretches, up to twice its size, and
- *   shrinks back as the older attempts end, since nobody above its share starts until then.
+ *   work here) may still start. An attempt cannot be taken back, so this is how a newcomer gets
+ *   going at once while hung attempts of another business hold the pool: the pool stretches, up
+ *   to twice its size, and shrinks back as the older attempts end, since nobody above its share
+ *   starts until then.
+ * - Inside a business at its share, a webhook that has waited `STARVED_MS` with nothing in
+ *   flight may keep one attempt going (its business's other webhook hung with a large
+ *   `max_in_flight`), until it starts one the ordinary way.
  * - A queue that may not start waits in its business's stalled list: one of them gets a turn
- *   back each time a slot of the pool frees, and each time an attempt of its own business ends.
+ *   back each time a slot of the pool frees, and each time an attempt of its own business ends;
+ *   a timer looks at them all again when one may have starved.
  *
- * Every step is O(1): no scan over businesses or queues per attempt.
+ * Every step per attempt is O(1): no scan over businesses or queues per attempt.
  */
 export class FairScheduler implements ShareTotals {
   inFlight = 0;
@@ -28,8 +39,15 @@ export class FairScheduler implements ShareTotals {
   private readonly businesses = new Map<string, BusinessShare>();
   private readonly ring = new Fifo<BusinessShare>();
   private readonly stalledBusinesses = new Fifo<BusinessShare>();
+  private starvation: NodeJS.Timeout | null = null;
+  /** Numbers each stall, so that an entry left in a stalled list by a queue that moved on is known as stale. */
+  private tickets = 0;
 
-  constructor(private readonly maxInFlight: number) {
+  /** `wake` is called when stalled queues got their turn back from the starvation timer. */
+  constructor(
+    private readonly maxInFlight: number,
+    private readonly wake: () => void,
+  ) {
     this.ceiling = 2 * maxInFlight;
   }
 
@@ -71,8 +89,16 @@ export class FairScheduler implements ShareTotals {
   next(): EndpointQueue | null {
     for (;;) {
       if (this.inFlight >= this.ceiling) return null;
-      // A free slot of the pool goes to a stalled queue first: it has waited longest.
-      if (this.inFlight < this.maxInFlight) this.unstallOne();
+      // A free slot of the pool goes to a stalled queue first: it has waited longest. (Put back
+      // in the ring instead, it would come after the queue whose attempt just freed the slot,
+      // and find the pool full again.)
+      if (this.inFlight < this.maxInFlight) {
+        const s = this.takeStalled();
+        if (s) {
+          this.waiting--;
+          return s;
+        }
+      }
       const b = this.ring.shift();
       if (!b) return null;
       b.inRing = false;
@@ -85,7 +111,10 @@ export class FairScheduler implements ShareTotals {
         this.waiting--;
         return q;
       }
+      q.stalled = ++this.tickets;
+      if (q.inFlight === 0) this.mayStarve(q);
       b.stalled.push(q);
+      b.stalledTickets.push(q.stalled);
       if (!b.listedStalled) {
         b.listedStalled = true;
         this.stalledBusinesses.push(b);
@@ -100,12 +129,14 @@ export class FairScheduler implements ShareTotals {
     const b = q.share!;
     const share = this.share();
     if (b.inFlight < share) return true;
-    // A webhook of a business at its share still gets its own part of that share: one hung
-    // webhook with a large max_in_flight cannot hold its business's other webhooks back.
-    return q.inFlight < Math.floor(share / Math.max(1, b.activeQueues));
+    // One hung webhook with a large max_in_flight cannot hold the other webhooks of its
+    // business back: they keep one attempt going, and get their turns of the slots it frees.
+    return q.inFlight === 0 && q.waitingSince > 0 && Date.now() - q.waitingSince >= STARVED_MS;
   }
 
   started(q: EndpointQueue): void {
+    // Started the ordinary way: no longer starved. A starved webhook's own attempt keeps it so.
+    if (q.waitingSince > 0 && (this.inFlight < this.maxInFlight || q.share!.inFlight < this.share())) q.waitingSince = 0;
     const before = q.queued + q.inFlight;
     q.inFlight++;
     this.inFlight++;
@@ -122,9 +153,13 @@ export class FairScheduler implements ShareTotals {
     const b = q.share!;
     b.inFlight--;
     b.moved(before, before - 1);
-    // The pool may still be stretched past its size, yet this business is now further below
-    // its share: one of its own stalled queues looks again.
-    const s = b.stalled.shift();
+    // The pool may still be stretched past its size, yet this business is now further below its
+    // share, and this queue may have nothing in flight any more: the queue itself, if it waits,
+    // or else one of its business's stalled queues looks again. (Its entry in the stalled list
+    // stays, and is skipped when reached: its ticket is no longer the queue's.)
+    let s: EndpointQueue | undefined = q;
+    if (q.stalled) q.stalled = 0;
+    else s = this.unstalledOf(b);
     if (s) this.requeue(b, s);
     return s !== undefined || (this.inFlight < this.maxInFlight && this.stalledBusinesses.length > 0);
   }
@@ -149,17 +184,45 @@ export class FairScheduler implements ShareTotals {
     this.ring.clear();
     this.stalledBusinesses.clear();
     this.waiting = 0;
+    if (this.starvation) clearTimeout(this.starvation);
+    this.starvation = null;
   }
 
-  private unstallOne(): void {
+  /** A queue with nothing in flight was passed over: if it still is in STARVED_MS, it may start. */
+  private mayStarve(q: EndpointQueue): void {
+    if (q.waitingSince === 0) q.waitingSince = Date.now();
+    if (this.starvation) return;
+    this.starvation = setTimeout(() => {
+      this.starvation = null;
+      // Rare (only while a pool is full and a webhook starves), so every stalled queue looks again.
+      for (let b = this.stalledBusinesses.shift(); b; b = this.stalledBusinesses.shift()) {
+        b.listedStalled = false;
+        for (let s = this.unstalledOf(b); s; s = this.unstalledOf(b)) this.requeue(b, s);
+      }
+      this.wake();
+    }, STARVED_MS);
+    this.starvation.unref();
+  }
+
+  /** The business's longest-stalled queue, taken off its stalled list. */
+  private unstalledOf(b: BusinessShare): EndpointQueue | undefined {
+    for (let q = b.stalled.shift(); q; q = b.stalled.shift()) {
+      if (q.stalled !== b.stalledTickets.shift()) continue;
+      q.stalled = 0;
+      return q;
+    }
+    return undefined;
+  }
+
+  /** The longest-stalled queue of the business that stalled first; businesses take turns. */
+  private takeStalled(): EndpointQueue | undefined {
     for (;;) {
       const b = this.stalledBusinesses.shift();
-      if (!b) return;
-      const q = b.stalled.shift();
-      if (q) this.requeue(b, q);
+      if (!b) return undefined;
+      const q = this.unstalledOf(b);
       if (b.stalled.length > 0) this.stalledBusinesses.push(b);
       else b.listedStalled = false;
-      if (q) return;
+      if (q) return q;
     }
   }
 

@@ -16,7 +16,11 @@ export interface Config {
   readonly adminToken: string | null;
   /** HOOKLINE_ALLOW_PRIVATE_NETWORKS, default false: refuse loopback/private targets. */
   readonly allowPrivateNetworks: boolean;
-  /** HOOKLINE_MAX_IN_FLIGHT, default 256: attempts in flight across all webhooks in one process. */
+  /**
+   * HOOKLINE_MAX_IN_FLIGHT, default 256: attempts in flight across all webhooks in one process,
+   * shared between businesses; a business below its share may stretch it up to twice this
+   * while older attempts end (docs/delivery.md#sharing-between-businesses).
+   */
   readonly maxInFlight: number;
   /**
    * HOOKLINE_THREADS, default true: the HTTP sender, and the SQLite store, each run on a worker

@@ -24,6 +24,7 @@ test('a wake that arrives during a claim makes the loop claim again at once, not
     held: new Map(),
     take: (items, at) => items.forEach((item) => taken.push({ item, at })),
     saturated: () => [],
+    claimRoom: () => ({ limit: config.maxHeld, excludeBusinesses: [] }),
     onError: (err) => assert.fail(err),
   });
   t.after(async () => {

@@ -396,6 +396,18 @@ describe('Store contract', { concurrency: true }, () => {
         assert.deepEqual(ids(noExclusions), [excluded!.id]);
       });
 
+      test('claimDue: skips the businesses it is told to leave in the store (issue 12: a hung business must not crowd the claim)', async (t) => {
+        const ts = await fresh(t);
+        const store = ts.store;
+        const crowd = [due('wh_a', T0 - 50), due('wh_a', T0 - 40), due('wh_b', T0 - 30)];
+        await publishOne(store, 'b1', crowd);
+        const [other] = await publishOne(store, 'b2', [due('wh_c', T0 - 10)], { id: 'e2' });
+        const claimed = await store.claimDue({ owner: 'wrk_1', now: T0, leaseUntil: T0 + 60_000, limit: 2, excludeWebhooks: [], excludeBusinesses: ['b1'] });
+        assert.deepEqual(ids(claimed), [other], 'the older rows of the excluded business stay where they are');
+        const rest = await store.claimDue({ owner: 'wrk_1', now: T0, leaseUntil: T0 + 60_000, limit: 10, excludeWebhooks: [] });
+        assert.deepEqual(ids(rest), crowd.map((d) => d.id));
+      });
+
       test('claimDue: a held row is not claimed again until its lease runs out, then another process takes it', async (t) => {
         const ts = await fresh(t);
         const store = ts.store;

@@ -116,12 +116,12 @@ export async function explainPostgres(shape) {
 
     const now = shape.now;
     const owner = 'wrk_bench';
-    await explain(c, 'claim: 500 due deliveries, with their events', CLAIM_SQL, [owner, now + 120_000, now, 500, []], { rollback: true });
+    await explain(c, 'claim: 500 due deliveries, with their events', CLAIM_SQL, [owner, now + 120_000, now, 500, [], []], { rollback: true });
 
     // recordOutcomes needs rows leased to its owner: claim them in the same transaction first.
     await c.query('BEGIN');
     c.inTransaction = true;
-    const claimed = (await c.query(CLAIM_SQL.text, [owner, now + 120_000, now, 500, []])).rows;
+    const claimed = (await c.query(CLAIM_SQL.text, [owner, now + 120_000, now, 500, [], []])).rows;
     const n = claimed.length;
     await explain(c, `recordOutcomes: ${n} attempts, one statement`, RECORD_SQL, [
       claimed.map((r) => r.id), claimed.map(() => now), claimed.map(() => 87), claimed.map(() => 200), claimed.map(() => null),

@@ -12,6 +12,8 @@ export interface ClaimHost {
   take(items: DispatchItem[], at: number): void;
   /** Webhooks this process cannot queue more of: their deliveries stay in the store. */
   saturated(): string[];
+  /** How many deliveries the claim may take, and the businesses whose deliveries it must leave in the store. */
+  claimRoom(): { limit: number; excludeBusinesses: string[] };
   onError(err: Error): void;
 }
 
@@ -61,9 +63,9 @@ export class ClaimLoop {
       // From here on, a wake means "since this claim began", which it may have missed.
       this.wokenWhileAwake = false;
       try {
-        const room = config.maxHeld - host.held.size;
-        if (room > 0) {
-          const limit = Math.min(config.claimBatch, room);
+        const room = host.claimRoom();
+        if (room.limit > 0) {
+          const limit = Math.min(config.claimBatch, room.limit);
           const now = Date.now();
           const items = await store.claimDue({
             owner: host.workerId,
@@ -71,6 +73,7 @@ export class ClaimLoop {
             leaseUntil: now + config.leaseMs,
             limit,
             excludeWebhooks: host.saturated(),
+            excludeBusinesses: room.excludeBusinesses,
           });
           const at = Date.now();
           const fresh: DispatchItem[] = [];

@@ -6,6 +6,7 @@ import { AttemptResults } from './AttemptResults.js';
 import { CircuitProbes, type ProbeHost } from './CircuitProbes.js';
 import { ClaimLoop, type ClaimHost } from './ClaimLoop.js';
 import { EndpointQueue } from './EndpointQueue.js';
+import { FairScheduler } from './FairScheduler.js';
 import type { HealthPolicy, HealthTransition } from './EndpointHealth.js';
 import { FifoLane, type LaneHost } from './FifoLane.js';
 import { HealthTracker } from './HealthTracker.js';
@@ -40,15 +41,15 @@ const NOT_NOW: Readiness = { ok: false };
  * (already leased to this process) and go out at once; the claim loop picks up everything else
  * that is due: retries, deliveries another process gave back, and leases that ran out because
  * their process died. Each webhook has its own queue, and its flow control (`ready`) decides
- * when the next attempt may start: docs/delivery.md#flow-control.
+ * when the next attempt may start: docs/delivery.md#flow-control. Which queue goes next, across
+ * businesses and their webhooks, is the fair scheduler's call: docs/delivery.md#sharing-between-businesses.
  */
 export class Dispatcher implements LaneHost, ClaimHost, ProbeHost {
   readonly workerId = newWorkerId();
   readonly store: Store;
   readonly leaseMs: number;
   private readonly queues = new Map<string, EndpointQueue>();
-  private ring: EndpointQueue[] = [];
-  private inFlight = 0;
+  private readonly fair: FairScheduler;
   /** Every delivery this process holds a lease on, with when it was taken. */
   readonly held = new Map<string, number>();
   private readonly recorder: OutcomeRecorder;
@@ -67,6 +68,7 @@ export class Dispatcher implements LaneHost, ClaimHost, ProbeHost {
 
   constructor(private readonly deps: DispatcherDeps) {
     this.store = deps.store;
+    this.fair = new FairScheduler(deps.config.maxInFlight, () => this.running && this.pump());
     this.leaseMs = deps.config.leaseMs;
     this.policy = { probeMs: deps.config.probeMs, disableAfterMs: deps.config.disableAfterMs };
     const onError = (err: Error): void => void deps.events.emit('dispatcher:error', err);
@@ -92,13 +94,24 @@ export class Dispatcher implements LaneHost, ClaimHost, ProbeHost {
   }
 
   /** Whether the publisher should lease a fresh delivery to this process (or leave it to the claim loop). */
-  canHold(webhookId: string): boolean {
-    if (!this.running || this.held.size >= this.deps.config.maxHeld) return false;
+  canHold(webhookId: string, businessId: string): boolean {
+    if (!this.running || !this.hasRoomFor(businessId)) return false;
     const q = this.queues.get(webhookId);
     if (!q) return true;
     // Another process sends for it: written unleased, its sender claims it.
     if (q.gone || (q.sender === 'foreign' && Date.now() < q.senderUntil)) return false;
     return q.queued < MAX_QUEUED_PER_WEBHOOK;
+  }
+
+  /**
+   * The memory budget (`maxHeld`) is shared like the pool of attempts: once it is spent, a
+   * business below its share of it may still hold more, so another business's backlog behind
+   * hung endpoints cannot keep it out. The shares add up to the budget, so what is held stays
+   * below about twice the budget.
+   */
+  private hasRoomFor(businessId: string): boolean {
+    const { maxHeld } = this.deps.config;
+    return this.held.size < maxHeld || this.fair.belowShareOf(maxHeld, businessId);
   }
 
   /** Fresh deliveries leased to this process by the publisher. */
@@ -139,7 +152,7 @@ export class Dispatcher implements LaneHost, ClaimHost, ProbeHost {
   stats(): { held: number; inFlight: number; queuedWebhooks: number; openCircuits: number } {
     let open = 0;
     for (const q of this.queues.values()) if (q.health.state === 'unhealthy') open++;
-    return { held: this.held.size, inFlight: this.inFlight, queuedWebhooks: this.ring.length, openCircuits: open };
+    return { held: this.held.size, inFlight: this.fair.inFlight, queuedWebhooks: this.fair.waiting, openCircuits: open };
   }
 
   queueFor(webhookId: string): EndpointQueue {
@@ -155,6 +168,7 @@ export class Dispatcher implements LaneHost, ClaimHost, ProbeHost {
     const q = this.queueFor(item.delivery.webhook_id);
     // Settings to start from; health is read from the store before the first attempt.
     if (!q.webhook && webhook) q.webhook = webhook;
+    this.fair.attach(q, item.delivery.business_id);
     this.hold(item, now);
     q.activeAt = now;
     if (q.gone) return this.writes.fail([item.delivery.id]);
@@ -167,16 +181,14 @@ export class Dispatcher implements LaneHost, ClaimHost, ProbeHost {
   }
 
   private toRing(q: EndpointQueue): void {
-    if (q.inRing || q.queued === 0 || q.inFlight >= q.limit) return;
+    if (q.inRing || q.queued === 0 || q.inFlight >= q.limit || !q.share) return;
     if (q.fifo && (q.laneRunning || Date.now() < q.laneBlockedUntil)) return;
-    q.inRing = true;
-    this.ring.push(q);
+    this.fair.offer(q);
   }
 
-  /** Starts attempts, round-robin across webhooks, while global slots are free. */
+  /** Starts attempts, in the fair scheduler's order, while it finds a queue that may start one. */
   private pump(): void {
-    while (this.inFlight < this.deps.config.maxInFlight && this.ring.length > 0) {
-      const q = this.ring.shift()!;
+    for (let q = this.fair.next(); q; q = this.fair.next()) {
       q.inRing = false;
       if (q.queued === 0) continue;
       const ready = this.ready(q, Date.now());
@@ -245,6 +257,7 @@ export class Dispatcher implements LaneHost, ClaimHost, ProbeHost {
           q.gone = true;
           q.webhook = null;
         } else {
+          this.fair.attach(q, w.business_id);
           // A newer row than the health came from is a change through the API (re-enabled, …).
           if (q.loadedAt === 0 || q.health.syncedAt !== w.updated_at) q.health.adopt(w, started);
           q.webhook = w;
@@ -316,8 +329,8 @@ export class Dispatcher implements LaneHost, ClaimHost, ProbeHost {
     const start = Date.now();
     q.bucket.take(start);
     q.activeAt = start;
-    this.inFlight++;
-    q.inFlight++;
+    this.fair.attach(q, item.delivery.business_id);
+    this.fair.started(q);
     if (probe) q.health.probing = true;
     try {
       const result = await attemptDelivery(item, w, this.deps.sender, this.workerId);
@@ -325,9 +338,10 @@ export class Dispatcher implements LaneHost, ClaimHost, ProbeHost {
       if (wait) await stored;
       return { ok: result.ok, outcome: result.outcome };
     } finally {
-      this.inFlight--;
-      q.inFlight--;
-      if (this.inFlight === 0) for (const w of this.idleWaiters.splice(0)) w();
+      const turned = this.fair.finished(q);
+      if (this.fair.inFlight === 0) for (const w of this.idleWaiters.splice(0)) w();
+      // `run` pumps after an attempt; a fifo lane's attempt (`wait`) is not followed by a pump of its own.
+      if (turned && wait && this.running) queueMicrotask(() => this.pump());
     }
   }
 
@@ -365,19 +379,39 @@ export class Dispatcher implements LaneHost, ClaimHost, ProbeHost {
     return out;
   }
 
+  /**
+   * How much the claim may take, and whose deliveries it must leave: within the budget anyone's;
+   * past it only those of businesses below their share of it, a newcomer's share at a time (a
+   * hung business's backlog stays in the store and cannot crowd the others out of the claim).
+   */
+  claimRoom(): { limit: number; excludeBusinesses: string[] } {
+    const { maxHeld } = this.deps.config;
+    const held = this.held.size;
+    if (held < maxHeld) return { limit: maxHeld - held, excludeBusinesses: [] };
+    return { limit: Math.ceil(maxHeld / (this.fair.activeBusinesses + 1)), excludeBusinesses: this.fair.atShareOf(maxHeld) };
+  }
+
+  /** Whether a fifo lane may send its next delivery now, or should give its turn to others. */
+  mayGoOn(q: EndpointQueue): boolean {
+    return !q.share || this.fair.allows(q);
+  }
+
   /** Renews held leases and forgets idle queues. */
   private async tick(every: number): Promise<void> {
     await this.claims.renew(every);
     const now = Date.now();
     for (const [id, q] of this.queues) {
-      const idle = q.queued === 0 && q.inFlight === 0 && !q.laneRunning && !q.loading && !q.timer && q.activeAt < now - QUEUE_IDLE_MS;
+      const idle = q.queued === 0 && q.inFlight === 0 && !q.inRing && !q.laneRunning && !q.loading && !q.timer && q.activeAt < now - QUEUE_IDLE_MS;
       const leaseFree = !this.senders.active || q.sender !== 'mine';
-      if (idle && leaseFree && q.health.state === 'healthy') this.queues.delete(id);
+      if (idle && leaseFree && q.health.state === 'healthy') {
+        this.queues.delete(id);
+        this.fair.detach(q);
+      }
     }
   }
 
   private idle(): Promise<void> {
-    return this.inFlight === 0 ? Promise.resolve() : new Promise((r) => this.idleWaiters.push(r));
+    return this.fair.inFlight === 0 ? Promise.resolve() : new Promise((r) => this.idleWaiters.push(r));
   }
 
   /**
@@ -393,7 +427,7 @@ export class Dispatcher implements LaneHost, ClaimHost, ProbeHost {
       await this.claims.stop();
       const queued: string[] = [];
       for (const q of this.queues.values()) for (const it of q.drain()) queued.push(it.delivery.id);
-      this.ring = [];
+      this.fair.clear();
       if (queued.length > 0) {
         await store.releaseLeases(this.workerId, queued, Date.now());
         for (const id of queued) this.held.delete(id);
@@ -402,7 +436,7 @@ export class Dispatcher implements LaneHost, ClaimHost, ProbeHost {
       await Promise.race([this.idle(), new Promise<void>((r) => (grace = setTimeout(r, config.shutdownGraceMs)))]);
       clearTimeout(grace);
       // Past the grace period, attempts still open are cut; their deliveries are retried later.
-      await (this.inFlight > 0 ? this.deps.sender.destroy() : this.deps.sender.close());
+      await (this.fair.inFlight > 0 ? this.deps.sender.destroy() : this.deps.sender.close());
       await this.idle();
       await this.recorder.flush();
       await this.health.flush();

@@ -1,4 +1,5 @@
 import type { DispatchItem, WebhookRow } from '../store/Store.js';
+import type { BusinessShare } from './BusinessShare.js';
 import { EndpointHealth, type HealthPolicy } from './EndpointHealth.js';
 import { TokenBucket } from './TokenBucket.js';
 
@@ -18,14 +19,24 @@ const RETRY_AFTER_MAX_MS = 3_600_000;
 export class EndpointQueue {
   private items: DispatchItem[] = [];
   private head = 0;
+  /** Attempts open; changed only by the scheduler (`FairScheduler.started`/`finished`), which keeps the business's counts with it. */
   inFlight = 0;
+  /** The webhook's business, known from its first delivery or its row; it counts what this queue holds. */
+  share: BusinessShare | null = null;
   /** When `webhook` was read from the store; 0 = read it before the next attempt. */
   loadedAt = 0;
   loading = false;
   /** The webhook is deleted: whatever comes for it fails without an attempt. */
   gone = false;
-  /** True while this queue sits in the dispatcher's ready ring. */
+  /** True while this queue waits for its turn: in the scheduler's ready ring, or stalled. */
   inRing = false;
+  /**
+   * Waiting in its business's stalled list (the pool was full and it was not below its share):
+   * the ticket of that stall, or 0.
+   */
+  stalled = 0;
+  /** When it was first passed over with nothing in flight (0: it was not); see `STARVED_MS`. */
+  waitingSince = 0;
 
   readonly bucket = new TokenBucket();
   readonly health: EndpointHealth;
@@ -75,12 +86,16 @@ export class EndpointQueue {
 
   push(item: DispatchItem): void {
     this.items.push(item);
+    const after = this.queued + this.inFlight;
+    this.share?.moved(after - 1, after);
   }
 
   shift(): DispatchItem | undefined {
     if (this.head >= this.items.length) return undefined;
     const item = this.items[this.head]!;
     this.items[this.head++] = undefined as unknown as DispatchItem;
+    const after = this.queued + this.inFlight;
+    this.share?.moved(after + 1, after);
     // Compact now and then instead of Array#shift, which is O(n) per call.
     if (this.head > 1024 && this.head * 2 > this.items.length) {
       this.items = this.items.slice(this.head);
@@ -91,8 +106,10 @@ export class EndpointQueue {
 
   /** Drops the deliveries with these ids (an ordered lane took them from the store itself). */
   remove(ids: ReadonlySet<string>): void {
+    const before = this.queued + this.inFlight;
     this.items = this.items.slice(this.head).filter((it) => !ids.has(it.delivery.id));
     this.head = 0;
+    this.share?.moved(before, this.queued + this.inFlight);
   }
 
   has(id: string): boolean {
@@ -105,6 +122,8 @@ export class EndpointQueue {
     const rest = this.items.slice(this.head);
     this.items = [];
     this.head = 0;
+    this.waitingSince = 0;
+    this.share?.moved(rest.length + this.inFlight, this.inFlight);
     return rest;
   }
 

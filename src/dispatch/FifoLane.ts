@@ -14,6 +14,8 @@ export interface LaneHost {
   readonly running: boolean;
   /** Whether the queue's flow control lets one more attempt start now, and whether it is a circuit probe. */
   ready(q: EndpointQueue, now: number): { ok: true; probe: boolean } | { ok: false };
+  /** Whether sharing with other businesses lets the lane send its next delivery now. */
+  mayGoOn(q: EndpointQueue): boolean;
   hold(item: DispatchItem, now: number): void;
   /** One attempt, resolved once its outcome is stored; counts against the process's slots. */
   send(q: EndpointQueue, item: DispatchItem, probe: boolean): Promise<{ ok: boolean; outcome: AttemptOutcome }>;
@@ -58,6 +60,8 @@ export class FifoLane {
         }
         for (let i = 0; i < claim.items.length; i++) {
           if (i > 0) {
+            // Giving the turn back queues the rest: the scheduler runs the lane again in its turn.
+            if (!host.mayGoOn(q)) return this.putBack(q, claim.items.slice(i));
             const ready = host.ready(q, Date.now());
             if (!ready.ok) return this.putBack(q, claim.items.slice(i));
             asProbe = ready.probe;

@@ -132,7 +132,7 @@ export class Publisher {
 
   private newDelivery(webhook: WebhookRow, now: number, leased: Map<string, WebhookRow>): NewDelivery {
     const d = this.deps.dispatcher;
-    if (d && d.canHold(webhook.id)) {
+    if (d && d.canHold(webhook.id, webhook.business_id)) {
       leased.set(webhook.id, webhook);
       return { id: newDeliveryId(), webhook_id: webhook.id, lease_owner: d.workerId, next_attempt_at: now + this.deps.config.leaseMs };
     }

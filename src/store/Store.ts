@@ -377,6 +377,8 @@ export interface Store {
     leaseUntil: number;
     limit: number;
     excludeWebhooks: string[];
+    /** Businesses holding their share of this process's memory budget: their deliveries stay in the store (issue 12). */
+    excludeBusinesses?: string[];
   }): Promise<DispatchItem[]>;
   renewLeases(owner: string, deliveryIds: string[], leaseUntil: number): Promise<void>;
   /** Gives held deliveries back so that any process may take them at `availableAt`. */

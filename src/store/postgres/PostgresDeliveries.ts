@@ -52,7 +52,7 @@ export class PostgresDeliveries {
     return publishEvents(this.db, items);
   }
 
-  claimDue(opts: { owner: string; now: number; leaseUntil: number; limit: number; excludeWebhooks: string[] }): Promise<DispatchItem[]> {
+  claimDue(opts: { owner: string; now: number; leaseUntil: number; limit: number; excludeWebhooks: string[]; excludeBusinesses?: string[] }): Promise<DispatchItem[]> {
     return claimDueDeliveries(this.db, opts);
   }
 

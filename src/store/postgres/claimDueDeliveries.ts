@@ -26,6 +26,9 @@ import { prepared } from './PreparedStatement.js';
  * its rows through `id = ANY (ARRAY(…))`, a primary-key lookup the planner always takes,
  * rather than through a join it could answer with a hash of the whole deliveries table.
  *
+ * Businesses in $6 hold their share of this process's memory budget (issue 12): their rows
+ * stay for other processes, or for later, so that one business's backlog cannot fill the claim.
+ *
  * A row whose event is gone (purged by retention) cannot be sent: it is failed in the same
  * statement instead of being leased, as in the SQLite store, and not returned.
  */
@@ -34,6 +37,7 @@ WITH due AS MATERIALIZED (
   SELECT id, business_id, event_id, next_attempt_at
   FROM deliveries
   WHERE next_attempt_at IS NOT NULL AND next_attempt_at <= $3 AND webhook_id <> ALL ($5::text[])
+    AND business_id <> ALL ($6::text[])
     AND NOT EXISTS (
       SELECT FROM webhook_senders s WHERE s.webhook_id = deliveries.webhook_id AND s.owner <> $1 AND s.lease_until > $3
     )
@@ -60,10 +64,10 @@ ORDER BY due_at, id`);
 
 export async function claimDueDeliveries(
   db: PgDatabase,
-  opts: { owner: string; now: number; leaseUntil: number; limit: number; excludeWebhooks: string[] },
+  opts: { owner: string; now: number; leaseUntil: number; limit: number; excludeWebhooks: string[]; excludeBusinesses?: string[] },
 ): Promise<DispatchItem[]> {
   if (opts.limit <= 0) return [];
-  const { rows } = await db.query(CLAIM_SQL, [opts.owner, opts.leaseUntil, opts.now, opts.limit, opts.excludeWebhooks]);
+  const { rows } = await db.query(CLAIM_SQL, [opts.owner, opts.leaseUntil, opts.now, opts.limit, opts.excludeWebhooks, opts.excludeBusinesses ?? []]);
   return (rows as RawRow[]).map((r) => ({
     delivery: deliveryFromRow(r),
     event: {

@@ -74,11 +74,12 @@ export class SqliteDeliveries {
    * instead of one per row is what makes claiming cheap. A delivery whose event is gone
    * (purged by retention) cannot be sent: it is failed here instead of being re-leased forever.
    */
-  async claimDue(opts: { owner: string; now: number; leaseUntil: number; limit: number; excludeWebhooks: string[] }): Promise<DispatchItem[]> {
+  async claimDue(opts: { owner: string; now: number; leaseUntil: number; limit: number; excludeWebhooks: string[]; excludeBusinesses?: string[] }): Promise<DispatchItem[]> {
     const due = this.stmt(
       `SELECT id FROM deliveries
        WHERE next_attempt_at IS NOT NULL AND next_attempt_at <= @now
          AND webhook_id NOT IN (SELECT value FROM json_each(@exclude))
+         AND business_id NOT IN (SELECT value FROM json_each(@excludeBusinesses))
        ORDER BY next_attempt_at LIMIT @limit`,
     ).pluck();
     const lease = this.stmt(
@@ -90,7 +91,12 @@ export class SqliteDeliveries {
     );
     const selectEvent = this.stmt('SELECT * FROM events WHERE business_id = ? AND id = ?');
     return this.db.transaction((): DispatchItem[] => {
-      const ids = due.all({ now: opts.now, limit: opts.limit, exclude: JSON.stringify(opts.excludeWebhooks) }) as string[];
+      const ids = due.all({
+        now: opts.now,
+        limit: opts.limit,
+        exclude: JSON.stringify(opts.excludeWebhooks),
+        excludeBusinesses: JSON.stringify(opts.excludeBusinesses ?? []),
+      }) as string[];
       if (ids.length === 0) return [];
       const leased = new Map<string, RawRow>();
       for (const r of lease.all({ owner: opts.owner, leaseUntil: opts.leaseUntil, now: opts.now, ids: JSON.stringify(ids) }) as RawRow[]) {

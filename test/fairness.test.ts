@@ -16,8 +16,9 @@ const pgReady = await probePostgres();
 type Overrides = Parameters<typeof startTestHookline>[0];
 
 async function hookline(t: TestContext, overrides: Overrides = {}): Promise<TestInstance> {
-  // Stopping does not wait for the hung attempts' 60 s deadlines.
-  const hl = await startTestHookline({ shutdownGraceMs: 0, ...overrides });
+  // Stopping does not wait for the hung attempts' 60 s deadlines. The operator's bounds are at
+  // their most permissive, so a hostile business asks for as much as any configuration allows.
+  const hl = await startTestHookline({ shutdownGraceMs: 0, maxWebhookInFlight: 1000, maxWebhookTimeoutMs: 60_000, ...overrides });
   t.after(() => hl.stop());
   return hl;
 }

@@ -85,6 +85,7 @@ describe('portal sessions over the API (issue 14)', () => {
     const html = await ended.text();
     assert.match(html, /This link has expired — open Webhooks again from Studio Suite/);
     assert.match(html, /href="https:\/\/app.example.com\/integrations" target="_top"/);
+    assert.match(html, /The app that created it has withdrawn it\./);
   });
 
   test('the cookie reaches its business only: another business answers 404, admin routes 403, tokens 403', async () => {
@@ -141,10 +142,12 @@ describe('portal sessions over the API (issue 14)', () => {
     assert.equal(again.setCookie, null);
     assert.match(again.body, /This link has expired — open Webhooks again from Default Platform/, 'the configured name when the session gives none');
     assert.match(again.body, /href="https:\/\/app.example.com\/back\?x=1&#38;y=2"/);
+    assert.match(again.body, /this one has been used/);
     assert.match(again.headers.get('content-security-policy')!, /style-src 'self' 'nonce-[^']+'/);
     const unknown = await openLink(`${hl.url}/portal/open?t=hl_pl_${'x'.repeat(43)}`);
     assert.equal(unknown.status, 410);
     assert.doesNotMatch(unknown.body, /class="button"/, 'an unknown link has no way back to offer');
+    assert.match(unknown.body, /not a link this server knows/);
     assert.equal((await openLink(`${hl.url}/portal/open`)).status, 410);
   });
 
@@ -157,7 +160,9 @@ describe('portal sessions over the API (issue 14)', () => {
     assert.equal((await call('GET', '/v1/businesses/studio/webhooks')).status, 200);
     await sleep(Math.max(Date.parse(body.expires_at), Date.parse(unopened.expires_at)) - Date.now() + 20);
     assert.equal((await call('GET', '/v1/businesses/studio/webhooks')).status, 401);
-    assert.equal((await openLink(unopened.url)).status, 410);
+    const late = await openLink(unopened.url);
+    assert.equal(late.status, 410);
+    assert.match(late.body, /valid for a limited time, and that time has passed/);
   });
 
   test('bad input: each field says what to fix (422 INVALID_PORTAL_SESSION, 400 for the schema)', async () => {

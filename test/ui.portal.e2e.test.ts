@@ -178,6 +178,7 @@ describe('the embeddable portal in a real browser (issue 14)', { skip: browserSu
     await page.goto(body.url);
     await page.getByRole('heading', { name: 'This link has expired — open Webhooks again from Studio Suite' }).waitFor();
     assert.equal(await page.getByRole('link', { name: 'Back to Studio Suite' }).getAttribute('href'), 'https://studio.example.com/settings');
+    await shot('18-portal-expired');
   });
 
   test('read_only hides every write', async () => {

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Config } from '../config.js';
-import type { PortalTheme } from '../store/Store.js';
+import type { PortalSessionRow, PortalTheme } from '../store/Store.js';
 
 /** A theme with the configuration's defaults filled in, as the portal applies it. */
 export interface ResolvedTheme {
@@ -39,17 +39,34 @@ export function portalPageHeaders(config: Config, styleNonce?: string): Record<s
 
 const escape = (s: string): string => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
+export type EndReason = 'used' | 'expired' | 'revoked' | 'unknown';
+
+const WHY: Record<EndReason, string> = {
+  used: 'Each link opens the portal once, and this one has been used.',
+  expired: 'It was valid for a limited time, and that time has passed.',
+  revoked: 'The app that created it has withdrawn it.',
+  unknown: 'It is not a link this server knows; it may have been copied in part.',
+};
+
+/** Why a link or session no longer opens the portal, most final first. */
+export function endReason(session: PortalSessionRow | null, now: number, link: boolean): EndReason {
+  if (!session) return 'unknown';
+  if (session.revoked_at !== null) return 'revoked';
+  if (session.expires_at <= now) return 'expired';
+  return link && session.opened_at !== null ? 'used' : 'unknown';
+}
+
 /**
  * The page a used, expired or revoked link (or an ended session) shows: what happened and the
  * way back, `return_url`, opened in the top window since the portal usually sits in a frame.
  * Self-contained (one inline style, allowed by its nonce) so it needs no bundle.
  */
-export function expiredPage(theme: ResolvedTheme, returnUrl: string | null, reason: 'used' | 'ended'): { html: string; nonce: string } {
+export function expiredPage(theme: ResolvedTheme, returnUrl: string | null, reason: EndReason): { html: string; nonce: string } {
   const nonce = randomBytes(16).toString('base64');
   const platform = theme.name ?? 'the app you came from';
   const dark = theme.mode === 'dark';
   const accent = theme.accent ?? (dark ? '#60a5fa' : '#1d4ed8');
-  const why = reason === 'used' ? 'Each link opens the portal once, and this one has been used.' : 'The session it opened has ended.';
+  const why = WHY[reason];
   const html = `<!doctype html>
 <html lang="en">
 <head>
@@ -62,7 +79,7 @@ main { max-width: 36rem; margin: 3rem auto; padding: 2rem; border-radius: 10px; 
 h1 { font-size: 1.35rem; margin: 0 0 .5rem; }
 p { margin: 0 0 1rem; color: ${dark ? '#cbd5e1' : '#5b6473'}; }
 a.button { display: inline-block; padding: .6rem 1.1rem; border-radius: 8px; background: ${accent}; color: #fff; text-decoration: none; font-weight: 600; }
-a.button:focus-visible { outline: 3px solid ${dark ? '#93c5fd' : '#93c5fd'}; outline-offset: 2px; }
+a.button:focus-visible { outline: 3px solid #93c5fd; outline-offset: 2px; }
 </style>
 </head>
 <body>

@@ -10,7 +10,7 @@ import type { PortalSessionRow } from '../../store/Store.js';
 import { iso } from '../present.js';
 import { BusinessParams, problemResponses } from '../schemas.js';
 import { loadUiAssets } from '../uiAssets.js';
-import { expiredPage, portalPageHeaders, resolveTheme } from '../portalPages.js';
+import { endReason, expiredPage, portalPageHeaders, resolveTheme } from '../portalPages.js';
 
 const tags = ['portal'];
 const CreatePortalSession = Type.Union([
@@ -123,8 +123,8 @@ export const portalRoutes =
       },
     );
 
-    const sendExpired = (reply: FastifyReply, session: PortalSessionRow | null, reason: 'used' | 'ended') => {
-      const page = expiredPage(resolveTheme(session?.theme ?? null, ctx.config), session?.return_url ?? null, reason);
+    const sendExpired = (reply: FastifyReply, session: PortalSessionRow | null, link: boolean) => {
+      const page = expiredPage(resolveTheme(session?.theme ?? null, ctx.config), session?.return_url ?? null, endReason(session, Date.now(), link));
       return reply.code(410).headers(portalPageHeaders(ctx.config, page.nonce)).type('text/html; charset=utf-8').send(page.html);
     };
 
@@ -137,7 +137,7 @@ export const portalRoutes =
         const credential = newPortalCredential('session');
         const now = Date.now();
         const session = link.length >= 16 ? await ctx.store.openPortalLink(linkHash, hashToken(credential), now) : null;
-        if (!session) return sendExpired(reply, link.length >= 16 ? await ctx.store.findPortalSessionByLink(linkHash) : null, 'used');
+        if (!session) return sendExpired(reply, link.length >= 16 ? await ctx.store.findPortalSessionByLink(linkHash) : null, true);
         const maxAge = Math.max(1, Math.floor((session.expires_at - now) / 1000));
         // Framed by another site over HTTPS, the cookie must be SameSite=None (and so Secure) to
         // be sent at all; otherwise Lax, which also works on plain http://127.0.0.1 in development.
@@ -155,7 +155,7 @@ export const portalRoutes =
     app.get('/portal', { config: { auth: false }, schema: { hide: true } }, async (req, reply) => {
       const cookie = readCookie(req.headers.cookie, PORTAL_COOKIE);
       const checked = cookie ? await portalAuth.check(cookie) : null;
-      if (!checked?.ok) return sendExpired(reply, checked?.session ?? null, 'ended');
+      if (!checked?.ok) return sendExpired(reply, checked?.session ?? null, false);
       const index = assets?.get('index.html');
       if (!index) throw new HooklineError('NOT_FOUND', 'The dashboard has not been built; run npm run build and restart Hookline.');
       return reply.headers(portalPageHeaders(ctx.config)).type(index.type).send(index.body);

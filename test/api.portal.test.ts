@@ -101,6 +101,7 @@ describe('portal sessions over the API (issue 14)', () => {
       const r = await call(method, path, method === 'POST' ? {} : undefined);
       assert.equal(r.status, 403, `${method} ${path}`);
       assert.equal(r.body.code, 'FORBIDDEN');
+      assert.equal(r.body.detail, 'This needs the admin token; the webhooks portal cannot do it.');
     }
     assert.equal((await call('GET', '/v1/businesses/studio/webhooks')).status, 200);
   });

@@ -41,7 +41,8 @@ export function registerAuth(app: FastifyInstance, ctx: AppContext, portalAuth: 
     const b = (request.params as { b?: string } | undefined)?.b;
     if (b !== undefined && !TokenAuth.reaches(principal, b)) throw notFound(b);
     if (config.adminOnly && principal.kind !== 'admin') {
-      throw new HooklineError('FORBIDDEN', 'This needs the admin token; a business token cannot do it.');
+      const who = principal.kind === 'portal' ? 'the webhooks portal' : 'a business token';
+      throw new HooklineError('FORBIDDEN', `This needs the admin token; ${who} cannot do it.`);
     }
     if (principal.kind === 'portal' && principal.readOnly && request.method !== 'GET' && request.method !== 'HEAD') {
       throw new HooklineError('PORTAL_READ_ONLY', 'This portal session is read-only: it can look but not change anything. Ask the platform for a session without read_only.');

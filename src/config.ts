@@ -75,6 +75,19 @@ export interface Config {
   readonly maxWebhookInFlight: number;
   /** HOOKLINE_MAX_WEBHOOK_TIMEOUT_MS, default 30000: the largest `timeout_ms` a webhook may ask for. */
   readonly maxWebhookTimeoutMs: number;
+  // The embeddable portal (issue 14, docs/portal.md).
+  /**
+   * HOOKLINE_PORTAL_FRAME_ANCESTORS, default none: the origins (space- or comma-separated,
+   * e.g. https://app.example.com) whose pages may embed the portal in an iframe; the portal's
+   * CSP frame-ancestors says exactly these. None: the portal cannot be framed.
+   */
+  readonly portalFrameAncestors: readonly string[];
+  /** HOOKLINE_PORTAL_NAME, default none: the platform's name in the portal when a session's theme gives none. */
+  readonly portalName: string | null;
+  /** HOOKLINE_PORTAL_ACCENT, default none (Hookline's blue): the portal's accent colour, #rrggbb, when a session's theme gives none. */
+  readonly portalAccent: string | null;
+  /** HOOKLINE_PORTAL_MODE, default light: light or dark, when a session's theme gives none. */
+  readonly portalMode: 'light' | 'dark';
 }
 
 export const defaults: Config = Object.freeze({
@@ -101,6 +114,10 @@ export const defaults: Config = Object.freeze({
   maxWebhooksPerBusiness: 250,
   maxWebhookInFlight: 100,
   maxWebhookTimeoutMs: 30_000,
+  portalFrameAncestors: Object.freeze([]),
+  portalName: null,
+  portalAccent: null,
+  portalMode: 'light',
 });
 
 /** Environment variable for each setting; the `hookline serve` flag is the same name in kebab case. */
@@ -128,6 +145,10 @@ export const envNames: Readonly<Record<keyof Config, string>> = Object.freeze({
   maxWebhooksPerBusiness: 'HOOKLINE_MAX_WEBHOOKS_PER_BUSINESS',
   maxWebhookInFlight: 'HOOKLINE_MAX_WEBHOOK_IN_FLIGHT',
   maxWebhookTimeoutMs: 'HOOKLINE_MAX_WEBHOOK_TIMEOUT_MS',
+  portalFrameAncestors: 'HOOKLINE_PORTAL_FRAME_ANCESTORS',
+  portalName: 'HOOKLINE_PORTAL_NAME',
+  portalAccent: 'HOOKLINE_PORTAL_ACCENT',
+  portalMode: 'HOOKLINE_PORTAL_MODE',
 });
 
 type Raw = Partial<Record<keyof Config, string | number | boolean | null | undefined>>;
@@ -208,7 +229,25 @@ export function loadConfig(env: Record<string, string | undefined> = {}, overrid
     maxWebhooksPerBusiness: int(envNames.maxWebhooksPerBusiness, pick('maxWebhooksPerBusiness'), 1, 100_000),
     maxWebhookInFlight: int(envNames.maxWebhookInFlight, pick('maxWebhookInFlight'), 10, 1000),
     maxWebhookTimeoutMs: int(envNames.maxWebhookTimeoutMs, pick('maxWebhookTimeoutMs'), 5000, 60_000),
+    ...portalSettings(pick),
   });
+}
+
+/** The portal's settings (issue 14): framing origins and the default theme. */
+function portalSettings(pick: (k: keyof Config) => unknown): Pick<Config, 'portalFrameAncestors' | 'portalName' | 'portalAccent' | 'portalMode'> {
+  const given = pick('portalFrameAncestors');
+  const list = Array.isArray(given) ? given.map(String) : String(given).split(/[\s,]+/).filter(Boolean);
+  // An origin, optionally with a wildcard subdomain; CSP would take more (paths, schemes alone), but an origin is what framing needs.
+  for (const o of list) {
+    if (!/^https?:\/\/(\*\.)?[A-Za-z0-9.-]+(:\d{1,5})?$/.test(o)) bad(envNames.portalFrameAncestors, given, `origins such as https://app.example.com, separated by spaces or commas ("${o}" is not one)`);
+  }
+  const name = optionalText(pick('portalName'));
+  if (name !== null && (name.length > 80 || /[\u0000-\u001f\u007f]/.test(name))) bad(envNames.portalName, name, 'at most 80 characters, no control characters');
+  const accent = optionalText(pick('portalAccent'));
+  if (accent !== null && !/^#[0-9a-fA-F]{6}$/.test(accent)) bad(envNames.portalAccent, accent, 'a colour as #rrggbb');
+  const mode = String(pick('portalMode'));
+  if (mode !== 'light' && mode !== 'dark') bad(envNames.portalMode, mode, 'light or dark');
+  return { portalFrameAncestors: Object.freeze([...new Set(list)]), portalName: name, portalAccent: accent?.toLowerCase() ?? null, portalMode: mode };
 }
 
 /** Settings of the CLI commands that talk to a running server (`send`, `deliveries`). */

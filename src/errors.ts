@@ -43,6 +43,10 @@ export const errorCatalog = {
   INVALID_TOKEN_EXPIRY: { status: 422, title: 'Invalid token expiry' },
   // A second server on one SQLite file (issue 12): the operator's setup to fix, so a 4xx (exit code 2).
   DATABASE_IN_USE: { status: 409, title: 'Another Hookline process is using this SQLite database' },
+  // The embeddable portal (issue 14, docs/portal.md).
+  INVALID_PORTAL_SESSION: { status: 422, title: 'Invalid portal session request' },
+  PORTAL_SESSION_NOT_FOUND: { status: 404, title: 'Portal session not found' },
+  PORTAL_READ_ONLY: { status: 403, title: 'This portal session is read-only' },
 } as const satisfies Record<string, { status: number; title: string }>;
 
 export type ErrorCode = keyof typeof errorCatalog;

@@ -22,3 +22,7 @@ export const newToken = (kind: 'admin' | 'business'): string =>
   `hl_${kind === 'admin' ? 'adm' : 'biz'}_${randomBytes(32).toString('base64url')}`;
 /** A token's id, by which it is listed and revoked; never the token itself. */
 export const newTokenId = (): string => `tok_${ulid()}`;
+/** A portal session's id (issue 14), by which it is revoked; never one of its credentials. */
+export const newPortalSessionId = (): string => `ps_${ulid()}`;
+/** A portal credential (the link's single-use one, or the cookie's): 256 bits, stored as SHA-256. */
+export const newPortalCredential = (kind: 'link' | 'session'): string => `hl_${kind === 'link' ? 'pl' : 'ps'}_${randomBytes(32).toString('base64url')}`;

@@ -20,6 +20,8 @@ import { overviewRoutes } from './routes/overview.js';
 import { wirePreviewRoutes } from './routes/wirePreview.js';
 import { inspectorRoutes } from './routes/inspector.js';
 import { uiRoutes } from './routes/ui.js';
+import { portalRoutes } from './routes/portal.js';
+import { PortalAuth } from '../auth/PortalAuth.js';
 import { requestValidatorCompiler } from './validatorCompiler.js';
 import { registerJsonBody } from './jsonBody.js';
 
@@ -77,7 +79,9 @@ export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
   );
 
   registerServerTiming(app);
-  registerAuth(app, ctx);
+  // The embeddable portal's cookie sessions (issue 14): one cache shared by the auth hook and the routes that revoke.
+  const portalAuth = new PortalAuth(ctx.store);
+  registerAuth(app, ctx, portalAuth);
   // Ajv coerces "Infinity" and "1e400" in a query string to Infinity and then lets it past
   // `integer` and `maximum` alike; the stores cannot take it.
   app.addHook('preHandler', async (request) => {
@@ -100,5 +104,6 @@ export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
   await app.register(wirePreviewRoutes(ctx));
   await app.register(inspectorRoutes(ctx));
   await app.register(uiRoutes(ctx));
+  await app.register(portalRoutes(ctx, portalAuth));
   return app;
 }

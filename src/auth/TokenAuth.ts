@@ -1,7 +1,12 @@
 import type { Store, TokenGrant } from '../store/Store.js';
 import { hashToken } from './hashToken.js';
 
-export type Principal = { kind: 'admin' } | { kind: 'business'; businessId: string };
+export type Principal = { kind: 'admin' } | { kind: 'business'; businessId: string } | PortalPrincipal;
+/**
+ * An embeddable portal session (issue 14, src/auth/PortalAuth.ts): reaches its business as a
+ * business token does; `readOnly` refuses every write.
+ */
+export type PortalPrincipal = { kind: 'portal'; businessId: string; sessionId: string; readOnly: boolean };
 
 /** A token that authenticates, or why not: unknown (never issued, or revoked) or expired. */
 export type TokenCheck = { ok: true; principal: Principal; tokenId: string } | { ok: false; expiredAt: number | null };

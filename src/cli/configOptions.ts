@@ -42,6 +42,14 @@ const settingHelp: Readonly<Record<keyof Config, SettingHelp>> = {
   maxWebhooksPerBusiness: { arg: '<n>', about: 'webhooks one business may have, 1 to 100000 (each vcita subscription is one)' },
   maxWebhookInFlight: { arg: '<n>', about: 'the largest max_in_flight a webhook may ask for, 10 to 1000' },
   maxWebhookTimeoutMs: { arg: '<ms>', about: 'the largest timeout_ms a webhook may ask for, 5000 to 60000' },
+  portalFrameAncestors: {
+    arg: '<origins>',
+    about: 'origins whose pages may embed the portal in an iframe, separated by spaces or commas (the CSP frame-ancestors of portal pages)',
+    defaultText: "none: the portal cannot be framed ('none')",
+  },
+  portalName: { arg: '<name>', about: "the platform's name shown in the portal when a session's theme gives none", defaultText: 'none' },
+  portalAccent: { arg: '<#rrggbb>', about: "the portal's accent colour when a session's theme gives none", defaultText: "none: Hookline's own" },
+  portalMode: { arg: '<light|dark>', about: "the portal's colours when a session's theme gives no mode" },
 };
 
 const kebab = (key: string): string => key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);

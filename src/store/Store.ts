@@ -23,6 +23,31 @@ export interface TokenRow {
 export type NewTokenRow = Omit<TokenRow, 'last_used_at'> & { token_hash: string };
 export type TokenGrant = Pick<TokenRow, 'id' | 'business_id' | 'last_used_at' | 'expires_at'>;
 
+/**
+ * An embeddable portal session (issue 14, docs/portal.md). `theme` holds only what the admin
+ * set; configuration fills in the rest when the portal is served.
+ */
+export interface PortalTheme {
+  name?: string;
+  accent?: string;
+  logo?: string;
+  mode?: 'light' | 'dark';
+}
+export interface PortalSessionRow {
+  id: string;
+  business_id: string;
+  read_only: boolean;
+  theme: PortalTheme;
+  return_url: string | null;
+  created_at: number;
+  expires_at: number;
+  /** When its link was exchanged for the cookie session; null while the link is unused. */
+  opened_at: number | null;
+  revoked_at: number | null;
+}
+/** `link_hash` is the SHA-256 of the single-use credential the link carries. */
+export type NewPortalSessionRow = Omit<PortalSessionRow, 'opened_at' | 'revoked_at'> & { link_hash: string };
+
 export interface BusinessRow {
   id: string;
   name: string;
@@ -343,6 +368,23 @@ export interface Store {
   deleteToken(businessId: string, id: string): Promise<boolean>;
   /** Records a use; never moves last_used_at backwards. Callers coalesce (one write a minute). */
   touchToken(id: string, usedAt: number): Promise<void>;
+
+  // Portal sessions (issue 14, docs/portal.md). Revoking keeps the row, marked, so that its
+  // link's "expired" page still offers the session's return_url.
+  /** Also removes sessions that expired more than a day before `row.created_at`. */
+  createPortalSession(row: NewPortalSessionRow): Promise<void>;
+  /**
+   * The single-use exchange: when the link is unused, unrevoked and unexpired at `now`, records
+   * `sessionHash` as the session's cookie credential and returns the session; otherwise null.
+   * Two openings racing on two processes: one wins.
+   */
+  openPortalLink(linkHash: string, sessionHash: string, now: number): Promise<PortalSessionRow | null>;
+  /** The session a link belongs to, however it stands (used, expired, revoked), for its expired page. */
+  findPortalSessionByLink(linkHash: string): Promise<PortalSessionRow | null>;
+  /** The session a cookie credential belongs to, however it stands; callers check expiry and revocation. */
+  findPortalSession(sessionHash: string): Promise<PortalSessionRow | null>;
+  /** false when the business has no session with this id; revoking twice is true twice. */
+  revokePortalSession(businessId: string, id: string, now: number): Promise<boolean>;
 
   listEventTypes(): Promise<EventTypeRow[]>;
   upsertEventType(row: EventTypeRow): Promise<void>;

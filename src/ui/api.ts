@@ -1,4 +1,5 @@
 import { loadSession } from './session.js';
+import { PORTAL_HEADER, portalMode } from './portal/mode.js';
 
 /** An API answer that was not 2xx, carrying the problem+json `detail` that says what to fix. */
 export class ApiError extends Error {
@@ -19,9 +20,11 @@ export function setUnauthorizedHandler(fn: (message: string) => void): void {
   onUnauthorized = fn;
 }
 
-export async function api<T>(method: string, path: string, body?: unknown, token = loadSession()?.token): Promise<T> {
+export async function api<T>(method: string, path: string, body?: unknown, token = portalMode ? undefined : loadSession()?.token): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' };
   if (token) headers.authorization = `Bearer ${token}`;
+  // The portal's HttpOnly cookie counts only on requests that carry this header (src/auth/PortalAuth.ts).
+  else if (portalMode) headers[PORTAL_HEADER] = '1';
   if (body !== undefined) headers['content-type'] = 'application/json';
   let res: Response;
   try {
@@ -34,7 +37,7 @@ export async function api<T>(method: string, path: string, body?: unknown, token
   if (res.ok) return json as T;
   const problem = (json ?? {}) as { code?: string; detail?: string; errors?: { pointer: string; message: string }[] };
   const err = new ApiError(res.status, problem.code ?? `HTTP_${res.status}`, problem.detail ?? `The server answered ${res.status}.`, problem.errors);
-  if (res.status === 401 && token) onUnauthorized(err.detail);
+  if (res.status === 401 && (token || portalMode)) onUnauthorized(err.detail);
   throw err;
 }
 

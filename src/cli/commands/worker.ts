@@ -7,7 +7,7 @@ import { stopOnSignal } from '../stopOnSignal.js';
 import { tuneHeapForServer } from '../tuneHeap.js';
 
 // A worker serves no HTTP, so the settings that only shape the API are not offered.
-const apiOnly: ReadonlySet<keyof Config> = new Set(['port', 'host', 'adminToken', 'publicUrl', 'maxWebhooksPerBusiness', 'maxWebhookInFlight', 'maxWebhookTimeoutMs']);
+const apiOnly: ReadonlySet<keyof Config> = new Set(['port', 'host', 'adminToken', 'publicUrl', 'maxWebhooksPerBusiness', 'maxWebhookInFlight', 'maxWebhookTimeoutMs', 'portalFrameAncestors', 'portalName', 'portalAccent', 'portalMode']);
 const workerSettings = allSettings.filter((key) => !apiOnly.has(key));
 
 export function registerWorker(program: Command, ctx: CliContext): void {

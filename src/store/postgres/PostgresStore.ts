@@ -5,7 +5,9 @@ import type {
   DeliveryCounts,
   EventRow,
   EventTypeRow,
+  NewPortalSessionRow,
   NewTokenRow,
+  PortalSessionRow,
   Page,
   RetentionSweep,
   Store,
@@ -25,6 +27,7 @@ import { migratePostgres } from './migrate.js';
 import { poolConfigFromUrl, preparedStatementsFromUrl } from './poolConfig.js';
 import { prepared } from './PreparedStatement.js';
 import * as processes from './processes.js';
+import * as portalSessions from './portalSessions.js';
 import {
   businessFromRow,
   columnList,
@@ -202,6 +205,27 @@ export class PostgresStore extends PostgresDeliveries implements Store {
 
   async touchToken(id: string, usedAt: number): Promise<void> {
     await this.db.query('UPDATE tokens SET last_used_at = $2 WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < $2)', [id, usedAt]);
+  }
+
+  // Portal sessions (issue 14): the statements live in ./portalSessions.ts.
+  createPortalSession(row: NewPortalSessionRow): Promise<void> {
+    return portalSessions.createPortalSession(this.db, row);
+  }
+
+  openPortalLink(linkHash: string, sessionHash: string, now: number): Promise<PortalSessionRow | null> {
+    return portalSessions.openPortalLink(this.db, linkHash, sessionHash, now);
+  }
+
+  findPortalSessionByLink(linkHash: string): Promise<PortalSessionRow | null> {
+    return portalSessions.findPortalSession(this.db, 'link_hash', linkHash);
+  }
+
+  findPortalSession(sessionHash: string): Promise<PortalSessionRow | null> {
+    return portalSessions.findPortalSession(this.db, 'session_hash', sessionHash);
+  }
+
+  revokePortalSession(businessId: string, id: string, now: number): Promise<boolean> {
+    return portalSessions.revokePortalSession(this.db, businessId, id, now);
   }
 
   async listEventTypes(): Promise<EventTypeRow[]> {

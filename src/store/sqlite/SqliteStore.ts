@@ -8,7 +8,9 @@ import type {
   DeliveryCounts,
   EventRow,
   EventTypeRow,
+  NewPortalSessionRow,
   NewTokenRow,
+  PortalSessionRow,
   Page,
   RetentionSweep,
   Store,
@@ -26,6 +28,7 @@ import { SqliteDeliveries } from './SqliteDeliveries.js';
 import { SqliteRetentionSweep } from './SqliteRetentionSweep.js';
 import { SqliteProcesses } from './SqliteProcesses.js';
 import { guardStoreErrors } from './storeErrors.js';
+import * as portalSessions from './portalSessions.js';
 
 /**
  * One statement, so one snapshot. Open deliveries are read from deliveries_open (the query
@@ -183,6 +186,27 @@ export class SqliteStore extends SqliteDeliveries implements Store {
 
   async touchToken(id: string, usedAt: number): Promise<void> {
     this.db.prepare('UPDATE tokens SET last_used_at = ? WHERE id = ? AND (last_used_at IS NULL OR last_used_at < ?)').run(usedAt, id, usedAt);
+  }
+
+  // Portal sessions (issue 14): the statements live in ./portalSessions.ts.
+  async createPortalSession(row: NewPortalSessionRow): Promise<void> {
+    portalSessions.createPortalSession(this.db, row);
+  }
+
+  async openPortalLink(linkHash: string, sessionHash: string, now: number): Promise<PortalSessionRow | null> {
+    return portalSessions.openPortalLink(this.db, linkHash, sessionHash, now);
+  }
+
+  async findPortalSessionByLink(linkHash: string): Promise<PortalSessionRow | null> {
+    return portalSessions.findPortalSession(this.db, 'link_hash', linkHash);
+  }
+
+  async findPortalSession(sessionHash: string): Promise<PortalSessionRow | null> {
+    return portalSessions.findPortalSession(this.db, 'session_hash', sessionHash);
+  }
+
+  async revokePortalSession(businessId: string, id: string, now: number): Promise<boolean> {
+    return portalSessions.revokePortalSession(this.db, businessId, id, now);
   }
 
   async listEventTypes(): Promise<EventTypeRow[]> {

@@ -119,7 +119,7 @@ export function DeliveryLog({ b, webhook, catalog, bump, onNotice }: { b: string
                 </td>
                 <td class="cell-actions">
                   {(d.status === 'failed' || d.status === 'retrying') && (
-                    <button type="button" class="btn btn-small" disabled={retry.busy} onClick={() => void retry.run(d)}>
+                    <button type="button" class="btn btn-small" data-write disabled={retry.busy} onClick={() => void retry.run(d)}>
                       Retry now
                     </button>
                   )}

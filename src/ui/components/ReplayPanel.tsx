@@ -20,6 +20,7 @@ export function ReplayPanel({ b, webhook, onReplayed }: { b: string; webhook: We
   return (
     <form
       class="card"
+      data-write
       onSubmit={(e) => {
         e.preventDefault();
         void replay.run();

@@ -31,7 +31,7 @@ export function SecretPanel({ b, webhook, onRotated }: { b: string; webhook: Web
           {revealed ? 'Hide' : 'Reveal'}
         </button>
         {revealed && <CopyButton text={secret} />}
-        <button type="button" class="btn btn-small" onClick={() => setConfirming(true)}>
+        <button type="button" class="btn btn-small" data-write onClick={() => setConfirming(true)}>
           Rotate secret
         </button>
       </div>

@@ -70,7 +70,7 @@ export function DeliveryPage({ b, id }: { b: string; id: string }) {
           </div>
         </div>
         <div class="actions">
-          <button type="button" class="btn btn-primary" disabled={retry.busy} onClick={() => void retry.run()}>
+          <button type="button" class="btn btn-primary" data-write disabled={retry.busy} onClick={() => void retry.run()}>
             {retry.busy ? 'Retrying…' : 'Retry now'}
           </button>
         </div>

@@ -45,10 +45,10 @@ export function InboxPage({ b, id }: { b: string; id: string }) {
         <h1 tabIndex={-1}>Test inbox</h1>
         {inbox && (
           <div class="actions">
-            <a class="btn btn-primary" href={`${link('b', b, 'webhooks', 'new')}?url=${encodeURIComponent(inbox.url)}`}>
+            <a class="btn btn-primary" data-write href={`${link('b', b, 'webhooks', 'new')}?url=${encodeURIComponent(inbox.url)}`}>
               Create a webhook that sends here
             </a>
-            <button type="button" class="btn btn-danger-quiet" onClick={() => setDeleting(true)}>
+            <button type="button" class="btn btn-danger-quiet" data-write onClick={() => setDeleting(true)}>
               Delete inbox
             </button>
           </div>

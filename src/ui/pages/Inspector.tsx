@@ -40,6 +40,7 @@ export function Inspector({ b }: { b: string }) {
       </p>
       <form
         class="card inline-form"
+        data-write
         onSubmit={(e) => {
           e.preventDefault();
           void create.run();

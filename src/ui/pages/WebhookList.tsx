@@ -32,7 +32,7 @@ export function WebhookList({ b }: { b: string }) {
       <Crumbs items={[{ label: 'Business' }, { label: 'Integrations' }, { label: 'Webhooks' }]} />
       <div class="page-head">
         <h1 tabIndex={-1}>Webhooks</h1>
-        <a class="btn btn-primary" href={link('b', b, 'webhooks', 'new')}>
+        <a class="btn btn-primary" data-write href={link('b', b, 'webhooks', 'new')}>
           + Add Webhook
         </a>
       </div>

@@ -62,16 +62,16 @@ export function WebhookPage({ b, id }: { b: string; id: string }) {
           <div class="mono small muted break">{webhook.url}</div>
         </div>
         <div class="actions">
-          <button type="button" class="btn btn-primary" disabled={test.busy || !webhook.enabled} onClick={() => void test.run()} title={webhook.enabled ? undefined : 'Enable the webhook first'}>
+          <button type="button" class="btn btn-primary" data-write disabled={test.busy || !webhook.enabled} onClick={() => void test.run()} title={webhook.enabled ? undefined : 'Enable the webhook first'}>
             {test.busy ? 'Sending…' : 'Send test event'}
           </button>
-          <a class="btn" href={link('b', b, 'webhooks', webhook.id, 'edit')}>
+          <a class="btn" data-write href={link('b', b, 'webhooks', webhook.id, 'edit')}>
             Edit
           </a>
-          <button type="button" class="btn" disabled={toggle.busy} onClick={() => void toggle.run()}>
+          <button type="button" class="btn" data-write disabled={toggle.busy} onClick={() => void toggle.run()}>
             {webhook.enabled ? 'Disable' : 'Enable'}
           </button>
-          <button type="button" class="btn btn-danger-quiet" onClick={() => setDeleting(true)}>
+          <button type="button" class="btn btn-danger-quiet" data-write onClick={() => setDeleting(true)}>
             Delete
           </button>
         </div>

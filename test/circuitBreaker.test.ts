@@ -1,22 +1,16 @@
 import { before, after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestHookline, type TestInstance } from './helpers/hookline.js';
+import { newBusiness } from './helpers/businesses.js';
 import { startReceiver } from './helpers/receiver.js';
 import { until, sleep } from './helpers/wait.js';
 
 let hl: TestInstance;
-let n = 0;
 before(async () => {
   // Short probe and disable windows so a test sees a week's behaviour in seconds.
   hl = await startTestHookline({ probeMs: 200, disableAfterMs: 60_000 });
 });
 after(() => hl.stop());
-
-async function business(): Promise<string> {
-  const id = `cb-${++n}`;
-  await hl.api('POST', '/v1/businesses', { id, name: id });
-  return id;
-}
 
 const webhookOf = async (b: string, id: string) => (await hl.api('GET', `/v1/businesses/${b}/webhooks/${id}`)).body;
 const deliveriesOf = async (b: string, webhookId: string) => (await hl.api('GET', `/v1/businesses/${b}/deliveries?webhook_id=${webhookId}&limit=100`)).body.data;
@@ -28,7 +22,7 @@ test('after 5 failures the circuit opens: deliveries wait without spending attem
     res.end();
   });
   t.after(() => rx.close());
-  const b = await business();
+  const b = await newBusiness(hl.api);
   const wh = (await hl.api('POST', `/v1/businesses/${b}/webhooks`, { url: rx.url, events: ['*'], max_in_flight: 1, retry_schedule: Array(20).fill(0) })).body;
   const events = Array.from({ length: 20 }, (_, i) => ({ type: 'invoice/paid', data: { n: i } }));
   assert.equal((await hl.api('POST', `/v1/businesses/${b}/events/batch`, { events })).status, 202);
@@ -73,7 +67,7 @@ test('a healthy endpoint next to a broken one keeps its pace', async (t) => {
   const fine = await startReceiver();
   t.after(() => broken.close());
   t.after(() => fine.close());
-  const b = await business();
+  const b = await newBusiness(hl.api);
   await hl.api('POST', `/v1/businesses/${b}/webhooks`, { url: broken.url, events: ['*'], retry_schedule: Array(10).fill(0) });
   await hl.api('POST', `/v1/businesses/${b}/webhooks`, { url: fine.url, events: ['*'] });
   const started = Date.now();
@@ -124,7 +118,7 @@ test('deleting a webhook whose circuit is open fails its parked deliveries witho
     res.end();
   });
   t.after(() => rx.close());
-  const b = await business();
+  const b = await newBusiness(hl.api);
   const wh = (await hl.api('POST', `/v1/businesses/${b}/webhooks`, { url: rx.url, events: ['*'], max_in_flight: 1, retry_schedule: Array(20).fill(0) })).body;
   const events = Array.from({ length: 10 }, (_, i) => ({ type: 'invoice/paid', data: { n: i } }));
   await hl.api('POST', `/v1/businesses/${b}/events/batch`, { events });

@@ -1,21 +1,15 @@
 import { before, after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestHookline, type TestInstance } from './helpers/hookline.js';
+import { newBusiness } from './helpers/businesses.js';
 import { startReceiver } from './helpers/receiver.js';
 import { until, sleep } from './helpers/wait.js';
 
 let hl: TestInstance;
-let n = 0;
 before(async () => {
   hl = await startTestHookline();
 });
 after(() => hl.stop());
-
-async function business(): Promise<string> {
-  const id = `flow-${++n}`;
-  await hl.api('POST', '/v1/businesses', { id, name: id });
-  return id;
-}
 
 async function publishMany(b: string, count: number, prefix = 'e'): Promise<string[]> {
   const events = Array.from({ length: count }, (_, i) => ({ id: `${prefix}-${String(i).padStart(4, '0')}`, type: 'invoice/paid', data: { n: i } }));
@@ -38,7 +32,7 @@ function peak(times: number[], ms: number): number {
 test('rate_limit 20/s holds: no three seconds see more than 60 (+15 %), and 80 deliveries take about 4 s', async (t) => {
   const rx = await startReceiver();
   t.after(() => rx.close());
-  const b = await business();
+  const b = await newBusiness(hl.api);
   await hl.api('POST', `/v1/businesses/${b}/webhooks`, { url: rx.url, events: ['*'], rate_limit: 20 });
   const started = Date.now();
   await publishMany(b, 80);
@@ -64,7 +58,7 @@ test('max_in_flight 2: the receiver never has more than 2 requests open at once'
     }, 30);
   });
   t.after(() => rx.close());
-  const b = await business();
+  const b = await newBusiness(hl.api);
   await hl.api('POST', `/v1/businesses/${b}/webhooks`, { url: rx.url, events: ['*'], max_in_flight: 2 });
   await publishMany(b, 40);
   await rx.waitFor(40, 10_000);
@@ -83,7 +77,7 @@ test('a 429 pauses the whole endpoint until Retry-After, not just the delivery i
     res.end('ok');
   });
   t.after(() => rx.close());
-  const b = await business();
+  const b = await newBusiness(hl.api);
   await hl.api('POST', `/v1/businesses/${b}/webhooks`, { url: rx.url, events: ['*'], max_in_flight: 1, retry_schedule: [1] });
   await publishMany(b, 5);
   await rx.waitFor(6, 10_000);
@@ -103,7 +97,7 @@ test('429s without Retry-After pause the endpoint 1 s, then 2 s, and it goes bac
     res.end();
   });
   t.after(() => rx.close());
-  const b = await business();
+  const b = await newBusiness(hl.api);
   await hl.api('POST', `/v1/businesses/${b}/webhooks`, { url: rx.url, events: ['*'], max_in_flight: 1, retry_schedule: [0, 0] });
   await publishMany(b, 10);
   await rx.waitFor(12, 10_000);
@@ -131,7 +125,7 @@ test('fifo: one at a time in event order, and a failing head holds the rest back
     }, 5);
   });
   t.after(() => rx.close());
-  const b = await business();
+  const b = await newBusiness(hl.api);
   await hl.api('POST', `/v1/businesses/${b}/webhooks`, { url: rx.url, events: ['*'], ordering: 'fifo', max_in_flight: 10, retry_schedule: [1, 1, 1] });
   const ids = await publishMany(b, 12, 'f');
   await until('all delivered', async () => (await hl.api('GET', `/v1/businesses/${b}/deliveries?status=succeeded`)).body.data.length === 12, 20_000);
@@ -145,7 +139,7 @@ test('fifo: one at a time in event order, and a failing head holds the rest back
 test('fifo: deliveries published in separate calls go in the order they were published', async (t) => {
   const rx = await startReceiver();
   t.after(() => rx.close());
-  const b = await business();
+  const b = await newBusiness(hl.api);
   await hl.api('POST', `/v1/businesses/${b}/webhooks`, { url: rx.url, events: ['*'], ordering: 'fifo' });
   const ids: string[] = [];
   for (let i = 0; i < 15; i++) {

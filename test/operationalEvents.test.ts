@@ -1,21 +1,15 @@
 import { before, after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestHookline, type TestInstance } from './helpers/hookline.js';
+import { newBusiness } from './helpers/businesses.js';
 import { startReceiver } from './helpers/receiver.js';
 import { until, sleep } from './helpers/wait.js';
 
 let hl: TestInstance;
-let n = 0;
 before(async () => {
   hl = await startTestHookline({ probeMs: 150 });
 });
 after(() => hl.stop());
-
-async function business(): Promise<string> {
-  const id = `ops-${++n}`;
-  await hl.api('POST', '/v1/businesses', { id, name: id });
-  return id;
-}
 
 const bodies = (rx: { received: { body: string }[] }) => rx.received.map((r) => JSON.parse(r.body) as { type: string; business: string; data: Record<string, unknown> });
 
@@ -28,7 +22,7 @@ test('a business hears that its webhook is failing, then recovered; the webhook 
   const ops = await startReceiver();
   const everything = await startReceiver();
   for (const rx of [broken, ops, everything]) t.after(() => rx.close());
-  const b = await business();
+  const b = await newBusiness(hl.api);
   const wh = (await hl.api('POST', `/v1/businesses/${b}/webhooks`, { name: 'CRM', url: broken.url, events: ['*'], max_in_flight: 1, retry_schedule: Array(20).fill(0) })).body;
   await hl.api('POST', `/v1/businesses/${b}/webhooks`, { url: ops.url, events: ['hookline/*'] });
   await hl.api('POST', `/v1/businesses/${b}/webhooks`, { url: everything.url, events: ['*'] });
@@ -63,7 +57,7 @@ test('a delivery that runs out of attempts is reported once; failures delivering
   });
   const ops = await startReceiver();
   for (const rx of [broken, opsBroken, ops]) t.after(() => rx.close());
-  const b = await business();
+  const b = await newBusiness(hl.api);
   const wh = (await hl.api('POST', `/v1/businesses/${b}/webhooks`, { url: broken.url, events: ['invoice/paid'], retry_schedule: [] })).body;
   const brokenOps = (await hl.api('POST', `/v1/businesses/${b}/webhooks`, { url: opsBroken.url, events: ['hookline/delivery.exhausted'], retry_schedule: [] })).body;
   await hl.api('POST', `/v1/businesses/${b}/webhooks`, { url: ops.url, events: ['hookline/*'] });
@@ -92,7 +86,7 @@ test('the _platform business hears every business\u2019s operational events', as
   t.after(() => broken.close());
   assert.equal((await hl.api('POST', '/v1/businesses', { id: '_platform', name: 'Platform operations' })).status, 201);
   await hl.api('POST', '/v1/businesses/_platform/webhooks', { url: platform.url, events: ['hookline/*'] });
-  const b = await business();
+  const b = await newBusiness(hl.api);
   const wh = (await hl.api('POST', `/v1/businesses/${b}/webhooks`, { url: broken.url, events: ['*'], retry_schedule: [] })).body;
   await hl.api('POST', `/v1/businesses/${b}/events`, { type: 'invoice/paid', data: {} });
   await until('platform told', async () => platform.received.length >= 1);
@@ -104,7 +98,7 @@ test('the _platform business hears every business\u2019s operational events', as
 });
 
 test('only Hookline publishes hookline/ events: the API refuses them with 422 RESERVED_EVENT_TYPE', async () => {
-  const b = await business();
+  const b = await newBusiness(hl.api);
   const one = await hl.api('POST', `/v1/businesses/${b}/events`, { type: 'hookline/webhook.disabled', data: {} });
   assert.equal(one.status, 422);
   assert.equal(one.body.code, 'RESERVED_EVENT_TYPE');

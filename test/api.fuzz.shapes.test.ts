@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import { startTestHookline, type TestInstance } from './helpers/hookline.js';
 import { exampleOf, fillPath, isServerError, listRoutes, type RouteOp } from './helpers/apiRoutes.js';
 import { recordFigures } from './helpers/reliabilityFigures.js';
+import type { ApiAccepted, ApiDelivery, ApiIssuedToken, ApiPage, ApiWebhook } from './helpers/apiShapes.js';
 
 /**
  * Issue 12 §7: every route /openapi.json lists, fed bodies, queries and paths of the wrong
@@ -46,12 +47,12 @@ before(async () => {
   hl = await startTestHookline({ allowPrivateNetworks: false });
   routes = await listRoutes(hl.api);
   await hl.api('POST', '/v1/businesses', { id: A, name: 'Shapes Alpha' });
-  tokenA = (await hl.api('POST', `/v1/businesses/${A}/tokens`)).body.token;
+  tokenA = (await hl.api<ApiIssuedToken>('POST', `/v1/businesses/${A}/tokens`)).body.token;
   for (let i = 0; i < 4; i++) {
-    webhookIds.push((await hl.api('POST', `/v1/businesses/${A}/webhooks`, { url: `https://shapes-${i}.example.com/h`, events: ['*'] })).body.id);
+    webhookIds.push((await hl.api<ApiWebhook>('POST', `/v1/businesses/${A}/webhooks`, { url: `https://shapes-${i}.example.com/h`, events: ['*'] })).body.id);
   }
-  const ev = (await hl.api('POST', `/v1/businesses/${A}/events`, { id: 'shapes-event', type: 'invoice/paid', data: {} })).body;
-  otherIds.push(ev.id, (await hl.api('GET', `/v1/businesses/${A}/deliveries?event_id=${ev.id}`)).body.data[0].id);
+  const ev = (await hl.api<ApiAccepted>('POST', `/v1/businesses/${A}/events`, { id: 'shapes-event', type: 'invoice/paid', data: {} })).body;
+  otherIds.push(ev.id, (await hl.api<ApiPage<ApiDelivery>>('GET', `/v1/businesses/${A}/deliveries?event_id=${ev.id}`)).body.data[0]!.id);
 });
 after(() => hl.stop());
 

@@ -4,6 +4,7 @@ import { startTestHookline, type TestInstance } from './helpers/hookline.js';
 import { newBusiness } from './helpers/businesses.js';
 import { startReceiver } from './helpers/receiver.js';
 import { until, sleep } from './helpers/wait.js';
+import type { ApiDelivery, ApiDeliveryDetail, ApiPage, ApiWebhook } from './helpers/apiShapes.js';
 
 let hl: TestInstance;
 before(async () => {
@@ -12,8 +13,8 @@ before(async () => {
 });
 after(() => hl.stop());
 
-const webhookOf = async (b: string, id: string) => (await hl.api('GET', `/v1/businesses/${b}/webhooks/${id}`)).body;
-const deliveriesOf = async (b: string, webhookId: string) => (await hl.api('GET', `/v1/businesses/${b}/deliveries?webhook_id=${webhookId}&limit=100`)).body.data;
+const webhookOf = async (b: string, id: string) => (await hl.api<ApiWebhook>('GET', `/v1/businesses/${b}/webhooks/${id}`)).body;
+const deliveriesOf = async (b: string, webhookId: string) => (await hl.api<ApiPage<ApiDelivery>>('GET', `/v1/businesses/${b}/deliveries?webhook_id=${webhookId}&limit=100`)).body.data;
 
 test('after 5 failures the circuit opens: deliveries wait without spending attempts, probes go at growing intervals, one success closes it', async (t) => {
   let up = false;
@@ -23,7 +24,7 @@ test('after 5 failures the circuit opens: deliveries wait without spending attem
   });
   t.after(() => rx.close());
   const b = await newBusiness(hl.api);
-  const wh = (await hl.api('POST', `/v1/businesses/${b}/webhooks`, { url: rx.url, events: ['*'], max_in_flight: 1, retry_schedule: Array(20).fill(0) })).body;
+  const wh = (await hl.api<ApiWebhook>('POST', `/v1/businesses/${b}/webhooks`, { url: rx.url, events: ['*'], max_in_flight: 1, retry_schedule: Array(20).fill(0) })).body;
   const events = Array.from({ length: 20 }, (_, i) => ({ type: 'invoice/paid', data: { n: i } }));
   assert.equal((await hl.api('POST', `/v1/businesses/${b}/events/batch`, { events })).status, 202);
 
@@ -32,7 +33,7 @@ test('after 5 failures the circuit opens: deliveries wait without spending attem
     return w.health.state === 'unhealthy' && w;
   });
   assert.equal(open.health.consecutive_failures >= 5, true);
-  assert.match(open.health.reason, /consecutive failed attempts; last: HTTP 503/);
+  assert.match(open.health.reason ?? '', /consecutive failed attempts; last: HTTP 503/);
   assert.ok(open.enabled, 'an open circuit does not disable the webhook');
 
   const atOpen = rx.received.length;
@@ -90,24 +91,24 @@ test('an endpoint unhealthy for longer than HOOKLINE_DISABLE_AFTER_MS is disable
   });
   t.after(() => rx.close());
   await quick.api('POST', '/v1/businesses', { id: 'dis', name: 'dis' });
-  const wh = (await quick.api('POST', '/v1/businesses/dis/webhooks', { url: rx.url, events: ['*'], max_in_flight: 1, retry_schedule: Array(30).fill(0) })).body;
+  const wh = (await quick.api<ApiWebhook>('POST', '/v1/businesses/dis/webhooks', { url: rx.url, events: ['*'], max_in_flight: 1, retry_schedule: Array(30).fill(0) })).body;
   const events = Array.from({ length: 8 }, (_, i) => ({ type: 'invoice/paid', data: { n: i } }));
   await quick.api('POST', '/v1/businesses/dis/events/batch', { events });
   const disabled = await until('disabled', async () => {
-    const w = (await quick.api('GET', `/v1/businesses/dis/webhooks/${wh.id}`)).body;
+    const w = (await quick.api<ApiWebhook>('GET', `/v1/businesses/dis/webhooks/${wh.id}`)).body;
     return w.health.state === 'disabled' && w;
   }, 30_000);
   assert.equal(disabled.enabled, false);
-  assert.match(disabled.health.reason, /^Failing for \d+ min/);
+  assert.match(disabled.health.reason ?? '', /^Failing for \d+ min/);
   const before = rx.received.length;
   await sleep(500);
   assert.equal(rx.received.length, before, 'a disabled webhook gets nothing');
 
   up = true;
-  const re = await quick.api('PATCH', `/v1/businesses/dis/webhooks/${wh.id}`, { enabled: true });
+  const re = await quick.api<ApiWebhook>('PATCH', `/v1/businesses/dis/webhooks/${wh.id}`, { enabled: true });
   assert.equal(re.body.health.state, 'healthy');
   await until('resumed', async () => {
-    const list = (await quick.api('GET', `/v1/businesses/dis/deliveries?webhook_id=${wh.id}`)).body.data;
+    const list = (await quick.api<ApiPage<ApiDelivery>>('GET', `/v1/businesses/dis/deliveries?webhook_id=${wh.id}`)).body.data;
     return list.length === 8 && list.every((d: { status: string }) => d.status === 'succeeded');
   }, 10_000);
 });
@@ -119,7 +120,7 @@ test('deleting a webhook whose circuit is open fails its parked deliveries witho
   });
   t.after(() => rx.close());
   const b = await newBusiness(hl.api);
-  const wh = (await hl.api('POST', `/v1/businesses/${b}/webhooks`, { url: rx.url, events: ['*'], max_in_flight: 1, retry_schedule: Array(20).fill(0) })).body;
+  const wh = (await hl.api<ApiWebhook>('POST', `/v1/businesses/${b}/webhooks`, { url: rx.url, events: ['*'], max_in_flight: 1, retry_schedule: Array(20).fill(0) })).body;
   const events = Array.from({ length: 10 }, (_, i) => ({ type: 'invoice/paid', data: { n: i } }));
   await hl.api('POST', `/v1/businesses/${b}/events/batch`, { events });
   await until('unhealthy', async () => (await webhookOf(b, wh.id)).health.state === 'unhealthy');
@@ -127,7 +128,7 @@ test('deleting a webhook whose circuit is open fails its parked deliveries witho
   assert.equal((await hl.api('DELETE', `/v1/businesses/${b}/webhooks/${wh.id}`)).status, 204);
   const sent = rx.received.length;
   await until('all failed', async () => {
-    const all = await Promise.all(ids.map(async (id: string) => (await hl.api('GET', `/v1/businesses/${b}/deliveries/${id}`)).body.status));
+    const all = await Promise.all(ids.map(async (id: string) => (await hl.api<ApiDeliveryDetail>('GET', `/v1/businesses/${b}/deliveries/${id}`)).body.status));
     return all.every((s) => s === 'failed');
     // Each parked delivery is failed when a probe turn reaches it: seconds on a machine busy with other tests.
   }, 30_000);

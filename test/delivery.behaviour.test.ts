@@ -5,7 +5,7 @@ import { newBusiness } from './helpers/businesses.js';
 import { startReceiver } from './helpers/receiver.js';
 import { until } from './helpers/wait.js';
 import { afterClaimLoopTurn } from './helpers/claimLoopTurn.js';
-import type { ApiDelivery, ApiDeliveryDetail, ApiEvent, ApiPage, ApiTestEvent, ApiWebhook } from './helpers/apiShapes.js';
+import type { ApiAccepted, ApiDelivery, ApiDeliveryDetail, ApiPage, ApiTestEvent, ApiWebhook } from './helpers/apiShapes.js';
 
 let hl: TestInstance;
 before(async () => {
@@ -25,8 +25,8 @@ async function onlyDelivery(b: string, eventId: string): Promise<ApiDelivery> {
   return until('the delivery exists', async () => (await deliveries(b, `event_id=${eventId}`))[0]);
 }
 
-async function publish(b: string, event: { type: string; data: unknown }): Promise<ApiEvent> {
-  const r = await hl.api<ApiEvent>('POST', `/v1/businesses/${b}/events`, event);
+async function publish(b: string, event: { type: string; data: unknown }): Promise<ApiAccepted> {
+  const r = await hl.api<ApiAccepted>('POST', `/v1/businesses/${b}/events`, event);
   assert.equal(r.status, 202, JSON.stringify(r.body));
   return r.body;
 }
@@ -136,7 +136,7 @@ test('retry now re-sends a failed delivery; replay re-sends every failed one sin
   const b = await newBusiness(hl.api);
   const wh = await createWebhook(b, { url: rx.url, events: ['*'], retry_schedule: [] });
   const since = new Date(Date.now() - 1000).toISOString();
-  const evs: ApiEvent[] = [];
+  const evs: ApiAccepted[] = [];
   for (let i = 0; i < 3; i++) evs.push(await publish(b, { type: 'invoice/paid', data: { id: String(i) } }));
   await until('all failed', async () => (await deliveries(b, 'status=failed')).length === 3);
   ok = true;

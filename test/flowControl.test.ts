@@ -4,6 +4,7 @@ import { startTestHookline, type TestInstance } from './helpers/hookline.js';
 import { newBusiness } from './helpers/businesses.js';
 import { startReceiver } from './helpers/receiver.js';
 import { until, sleep } from './helpers/wait.js';
+import type { ApiBatchAccepted, ApiDelivery, ApiPage } from './helpers/apiShapes.js';
 
 let hl: TestInstance;
 before(async () => {
@@ -13,7 +14,7 @@ after(() => hl.stop());
 
 async function publishMany(b: string, count: number, prefix = 'e'): Promise<string[]> {
   const events = Array.from({ length: count }, (_, i) => ({ id: `${prefix}-${String(i).padStart(4, '0')}`, type: 'invoice/paid', data: { n: i } }));
-  const r = await hl.api('POST', `/v1/businesses/${b}/events/batch`, { events });
+  const r = await hl.api<ApiBatchAccepted>('POST', `/v1/businesses/${b}/events/batch`, { events });
   assert.equal(r.status, 202, JSON.stringify(r.body));
   return events.map((e) => e.id);
 }
@@ -84,8 +85,8 @@ test('a 429 pauses the whole endpoint until Retry-After, not just the delivery i
   const [refused, next] = rx.received;
   const gap = next!.at - refused!.at;
   assert.ok(gap >= 950, `the next request came ${gap} ms after the 429`);
-  const list = (await hl.api('GET', `/v1/businesses/${b}/deliveries?limit=10`)).body.data;
-  await until('all succeeded', async () => (await hl.api('GET', `/v1/businesses/${b}/deliveries?status=succeeded`)).body.data.length === 5);
+  const list = (await hl.api<ApiPage<ApiDelivery>>('GET', `/v1/businesses/${b}/deliveries?limit=10`)).body.data;
+  await until('all succeeded', async () => (await hl.api<ApiPage<ApiDelivery>>('GET', `/v1/businesses/${b}/deliveries?status=succeeded`)).body.data.length === 5);
   assert.equal(list.length, 5);
 });
 
@@ -128,7 +129,7 @@ test('fifo: one at a time in event order, and a failing head holds the rest back
   const b = await newBusiness(hl.api);
   await hl.api('POST', `/v1/businesses/${b}/webhooks`, { url: rx.url, events: ['*'], ordering: 'fifo', max_in_flight: 10, retry_schedule: [1, 1, 1] });
   const ids = await publishMany(b, 12, 'f');
-  await until('all delivered', async () => (await hl.api('GET', `/v1/businesses/${b}/deliveries?status=succeeded`)).body.data.length === 12, 20_000);
+  await until('all delivered', async () => (await hl.api<ApiPage<ApiDelivery>>('GET', `/v1/businesses/${b}/deliveries?status=succeeded`)).body.data.length === 12, 20_000);
   const order = rx.received.map((r) => JSON.parse(r.body).id as string);
   assert.equal(most, 1, 'never more than one request open');
   assert.deepEqual(order, [...ids.slice(0, 4), 'f-0003', 'f-0003', ...ids.slice(4)], 'the head is retried before anything behind it goes');

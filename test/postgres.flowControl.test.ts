@@ -5,6 +5,7 @@ import { spawnServer, type ServerProcess } from './helpers/serverProcess.js';
 import { apiClient } from './helpers/hookline.js';
 import { createTestDatabase, probePostgres, type TestDatabase } from './helpers/postgres.js';
 import { until } from './helpers/wait.js';
+import type { ApiBatchAccepted } from './helpers/apiShapes.js';
 
 const ADMIN = 'pg-flow-admin-token-0123456789';
 const pgReady = await probePostgres();
@@ -15,7 +16,7 @@ async function publish(url: string, business: string, prefix: string, count: num
   const accepted: string[] = [];
   for (let i = 0; i < count; i += per) {
     const events = Array.from({ length: Math.min(per, count - i) }, (_, j) => ({ id: `${prefix}-${i + j}`, type: 'invoice/paid', data: { n: i + j } }));
-    const r = await api('POST', `/v1/businesses/${business}/events/batch`, { events });
+    const r = await api<ApiBatchAccepted>('POST', `/v1/businesses/${business}/events/batch`, { events });
     assert.equal(r.status, 202, JSON.stringify(r.body));
     accepted.push(...r.body.data.map((e: { id: string }) => e.id));
   }

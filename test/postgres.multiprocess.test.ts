@@ -5,6 +5,7 @@ import { spawnServer, spawnWorker, type ServerProcess } from './helpers/serverPr
 import { apiClient } from './helpers/hookline.js';
 import { createTestDatabase, probePostgres, queryTestDatabase, type TestDatabase } from './helpers/postgres.js';
 import { until, sleep } from './helpers/wait.js';
+import type { ApiBatchAccepted } from './helpers/apiShapes.js';
 
 const ADMIN = 'pg-scale-admin-token-0123456789';
 const pgReady = await probePostgres();
@@ -16,7 +17,7 @@ async function publish(url: string, business: string, prefix: string, count: num
   for (let i = 0; i < count; i += 50) {
     const events = Array.from({ length: Math.min(50, count - i) }, (_, j) => ({ id: `${prefix}-${i + j}`, type: 'invoice/paid', data: { n: i + j } }));
     try {
-      const r = await api('POST', `/v1/businesses/${business}/events/batch`, { events });
+      const r = await api<ApiBatchAccepted>('POST', `/v1/businesses/${business}/events/batch`, { events });
       if (r.status === 202) accepted.push(...r.body.data.map((e: { id: string }) => e.id));
     } catch (err) {
       if (stopOnError) return accepted;

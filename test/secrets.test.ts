@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import { Webhook } from 'standardwebhooks';
 import { startTestHookline } from './helpers/hookline.js';
 import { startReceiver } from './helpers/receiver.js';
+import type { ApiListedWebhook, ApiPage, ApiWebhook } from './helpers/apiShapes.js';
 
 const K1 = SecretBox.generateKey();
 const K2 = SecretBox.generateKey();
@@ -139,7 +140,7 @@ test('end to end with HOOKLINE_ENCRYPTION_KEY: deliveries are signed and carry t
   const rx = await startReceiver();
   t.after(() => rx.close());
   await hl.api('POST', '/v1/businesses', { id: 'enc', name: 'Enc' });
-  const wh = (await hl.api('POST', '/v1/businesses/enc/webhooks', { url: rx.url, events: ['*'], headers: { 'X-Api-Key': 'receiver-api-key-42' } })).body;
+  const wh = (await hl.api<ApiWebhook>('POST', '/v1/businesses/enc/webhooks', { url: rx.url, events: ['*'], headers: { 'X-Api-Key': 'receiver-api-key-42' } })).body;
   await hl.api('POST', '/v1/businesses/enc/events', { type: 'invoice/paid', data: { id: 'i' } });
   await rx.waitFor(1);
   const got = rx.received[0]!;
@@ -150,9 +151,9 @@ test('end to end with HOOKLINE_ENCRYPTION_KEY: deliveries are signed and carry t
   assert.ok(files.length > 0);
   assert.ok(!bytes.includes('receiver-api-key-42'), 'the header value is not in the database files');
   assert.ok(!bytes.includes(wh.secret.slice(6)), 'the secret is not in the database files');
-  const listed = (await hl.api('GET', '/v1/businesses/enc/webhooks')).body.data[0];
+  const listed = (await hl.api<ApiPage<ApiListedWebhook>>('GET', '/v1/businesses/enc/webhooks')).body.data[0]!;
   assert.deepEqual([listed.secret, listed.headers], [undefined, { 'X-Api-Key': '[redacted]' }]);
-  assert.equal((await hl.api('GET', `/v1/businesses/enc/webhooks/${wh.id}`)).body.headers['X-Api-Key'], 'receiver-api-key-42');
+  assert.equal((await hl.api<ApiWebhook>('GET', `/v1/businesses/enc/webhooks/${wh.id}`)).body.headers['X-Api-Key'], 'receiver-api-key-42');
 });
 
 test('a server logging at trace writes neither secrets nor header values nor the key', async (t) => {
@@ -175,7 +176,7 @@ test('a server logging at trace writes neither secrets nor header values nor the
   t.after(() => rx.close());
   const api = apiClient(handle.url!, 'log-test-admin-token-0123');
   await api('POST', '/v1/businesses', { id: 'logs', name: 'Logs' });
-  const wh = (await api('POST', '/v1/businesses/logs/webhooks', { url: rx.url, events: ['*'], retry_schedule: [], headers: { 'X-Api-Key': 'log-header-value-77' } })).body;
+  const wh = (await api<ApiWebhook>('POST', '/v1/businesses/logs/webhooks', { url: rx.url, events: ['*'], retry_schedule: [], headers: { 'X-Api-Key': 'log-header-value-77' } })).body;
   await api('POST', '/v1/businesses/logs/events', { type: 'invoice/paid', data: {} });
   await api('PATCH', `/v1/businesses/logs/webhooks/${wh.id}`, { headers: { 'X-Api-Key': 'log-header-value-78' } });
   await api('POST', `/v1/businesses/logs/webhooks/${wh.id}/rotate-secret`);

@@ -15,14 +15,14 @@ export interface TestInstance {
   stop(): Promise<void>;
 }
 
-export interface ApiResponse<T = any> {
+export interface ApiResponse<T = unknown> {
   status: number;
   headers: Headers;
   body: T;
 }
 
 /** One request; `T` is the body the test expects back (see apiShapes.ts), unknown until it says. */
-export type ApiClient = <T = any>(method: string, path: string, body?: unknown, token?: string | null) => Promise<ApiResponse<T>>;
+export type ApiClient = <T = unknown>(method: string, path: string, body?: unknown, token?: string | null) => Promise<ApiResponse<T>>;
 
 export function apiClient(base: string, defaultToken: string | null): ApiClient {
   return async <T>(method: string, path: string, body?: unknown, token: string | null = defaultToken): Promise<ApiResponse<T>> => {

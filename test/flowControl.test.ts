@@ -2,6 +2,7 @@ import { before, after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestHookline, type TestInstance } from './helpers/hookline.js';
 import { newBusiness } from './helpers/businesses.js';
+import { peak } from './helpers/peak.js';
 import { startReceiver } from './helpers/receiver.js';
 import { until, sleep } from './helpers/wait.js';
 import type { ApiBatchAccepted, ApiDelivery, ApiPage } from './helpers/apiShapes.js';
@@ -17,17 +18,6 @@ async function publishMany(b: string, count: number, prefix = 'e'): Promise<stri
   const r = await hl.api<ApiBatchAccepted>('POST', `/v1/businesses/${b}/events/batch`, { events });
   assert.equal(r.status, 202, JSON.stringify(r.body));
   return events.map((e) => e.id);
-}
-
-/** Most requests that arrived within any window of `ms`. */
-function peak(times: number[], ms: number): number {
-  const sorted = [...times].sort((a, b) => a - b);
-  let best = 0;
-  for (let i = 0, j = 0; j < sorted.length; j++) {
-    while (sorted[j]! - sorted[i]! >= ms) i++;
-    best = Math.max(best, j - i + 1);
-  }
-  return best;
 }
 
 test('rate_limit 20/s holds: no three seconds see more than 60 (+15 %), and 80 deliveries take about 4 s', async (t) => {

@@ -29,7 +29,7 @@ test('a published event reaches the subscribed receiver, signed so that standard
   assert.equal(req.url, '/hook');
   assert.equal(req.headers['content-type'], 'application/json');
   assert.match(String(req.headers['user-agent']), /^Hookline\/\d+\.\d+\.\d+/);
-  const verified = new StandardWebhook(wh.body.secret).verify(req.body, req.headers as Record<string, string>) as any;
+  const verified = new StandardWebhook(wh.body.secret).verify(req.body, req.headers as Record<string, string>) as { id: string; type: string; business: string; data: unknown };
   assert.equal(verified.id, pub.body.id);
   assert.equal(verified.type, 'client/created');
   assert.equal(verified.business, 'studio-1');

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { peak } from './helpers/peak.js';
 import { publishBatches } from './helpers/publishBatches.js';
 import { startReceiver } from './helpers/receiver.js';
-import { spawnServer, type ServerProcess } from './helpers/serverProcess.js';
+import { killAll, spawnServer, type ServerProcess } from './helpers/serverProcess.js';
 import { apiClient } from './helpers/hookline.js';
 import { createTestDatabase, probePostgres, type TestDatabase } from './helpers/postgres.js';
 import { until } from './helpers/wait.js';
@@ -26,8 +26,7 @@ test('PostgreSQL: a webhook\u2019s max_in_flight and rate_limit hold across two 
   });
   const limited = await startReceiver();
   t.after(async () => {
-    for (const p of procs) p.child.kill('SIGKILL');
-    await Promise.all(procs.map((p) => p.exited));
+    await killAll(procs);
     await slow.close();
     await limited.close();
     await db?.drop();

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { publishBatches } from './helpers/publishBatches.js';
 import { startReceiver } from './helpers/receiver.js';
-import { spawnServer, spawnWorker, type ServerProcess } from './helpers/serverProcess.js';
+import { killAll, spawnServer, spawnWorker, type ServerProcess } from './helpers/serverProcess.js';
 import { apiClient } from './helpers/hookline.js';
 import { createTestDatabase, probePostgres, queryTestDatabase, type TestDatabase } from './helpers/postgres.js';
 import { until, sleep } from './helpers/wait.js';
@@ -15,8 +15,7 @@ test('PostgreSQL: several processes share one database', { skip: pgReady.availab
   const procs: ServerProcess[] = [];
   const rx = await startReceiver((_r, res) => setTimeout(() => res.end('ok'), 2));
   t.after(async () => {
-    for (const p of procs) p.child.kill('SIGKILL');
-    await Promise.all(procs.map((p) => p.exited));
+    await killAll(procs);
     await rx.close();
     await db?.drop();
   });

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import pg from 'pg';
 import { startReceiver } from './helpers/receiver.js';
-import { spawnServer, spawnWorker, type ServerProcess } from './helpers/serverProcess.js';
+import { killAll, spawnServer, spawnWorker, type ServerProcess } from './helpers/serverProcess.js';
 import { apiClient, type ApiClient } from './helpers/hookline.js';
 import { privatePostgresUnavailable, startPrivatePostgres, type PrivatePostgres } from './helpers/privatePostgres.js';
 import { until, sleep } from './helpers/wait.js';
@@ -45,8 +45,7 @@ test('PostgreSQL down mid-delivery: publish answers 503, the processes reconnect
   // 40 ms per answer, 8 at a time: the 300 first deliveries take 1.5 s, so the crash lands mid-way.
   const rx = await startReceiver((_r, res) => setTimeout(() => res.end('ok'), 40));
   t.after(async () => {
-    for (const p of procs) p.child.kill('SIGKILL');
-    await Promise.all(procs.map((p) => p.exited));
+    await killAll(procs);
     await rx.close();
     await server?.destroy();
   });

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { spawnServer, type ServerProcess } from './helpers/serverProcess.js';
+import { killAll, spawnServer, type ServerProcess } from './helpers/serverProcess.js';
 import { apiClient } from './helpers/hookline.js';
 import { createTestSchema, probePostgres, type TestDatabase } from './helpers/postgres.js';
 import { until } from './helpers/wait.js';
@@ -23,8 +23,7 @@ test('PostgreSQL, two processes (issue 12): a token revoked through one is refus
   let db: TestDatabase | undefined;
   const procs: ServerProcess[] = [];
   t.after(async () => {
-    for (const p of procs) p.child.kill('SIGKILL');
-    await Promise.all(procs.map((p) => p.exited));
+    await killAll(procs);
     await db?.drop();
   });
   db = await createTestSchema();

@@ -13,7 +13,7 @@ before(async () => {
 });
 after(() => hl.stop());
 
-const webhookOf = async (b: string, id: string) => (await hl.api<ApiWebhook>('GET', `/v1/businesses/${b}/webhooks/${id}`)).body;
+const readWebhook = async (b: string, id: string) => (await hl.api<ApiWebhook>('GET', `/v1/businesses/${b}/webhooks/${id}`)).body;
 const deliveriesOf = async (b: string, webhookId: string) => (await hl.api<ApiPage<ApiDelivery>>('GET', `/v1/businesses/${b}/deliveries?webhook_id=${webhookId}&limit=100`)).body.data;
 
 test('after 5 failures the circuit opens: deliveries wait without spending attempts, probes go at growing intervals, one success closes it', async (t) => {
@@ -29,7 +29,7 @@ test('after 5 failures the circuit opens: deliveries wait without spending attem
   assert.equal((await hl.api('POST', `/v1/businesses/${b}/events/batch`, { events })).status, 202);
 
   const open = await until('unhealthy', async () => {
-    const w = await webhookOf(b, wh.id);
+    const w = await readWebhook(b, wh.id);
     return w.health.state === 'unhealthy' && w;
   });
   assert.equal(open.health.consecutive_failures >= 5, true);
@@ -54,7 +54,7 @@ test('after 5 failures the circuit opens: deliveries wait without spending attem
   await until('all 20 delivered', async () => (await deliveriesOf(b, wh.id)).every((d: { status: string }) => d.status === 'succeeded'), 30_000);
   // Health is written in batches (every 200 ms), so the API shows it a moment later.
   const closed = await until('healthy again', async () => {
-    const w = await webhookOf(b, wh.id);
+    const w = await readWebhook(b, wh.id);
     return w.health.state === 'healthy' && w;
   });
   assert.equal(closed.health.consecutive_failures, 0);
@@ -123,7 +123,7 @@ test('deleting a webhook whose circuit is open fails its parked deliveries witho
   const wh = (await hl.api<ApiWebhook>('POST', `/v1/businesses/${b}/webhooks`, { url: rx.url, events: ['*'], max_in_flight: 1, retry_schedule: Array(20).fill(0) })).body;
   const events = Array.from({ length: 10 }, (_, i) => ({ type: 'invoice/paid', data: { n: i } }));
   await hl.api('POST', `/v1/businesses/${b}/events/batch`, { events });
-  await until('unhealthy', async () => (await webhookOf(b, wh.id)).health.state === 'unhealthy');
+  await until('unhealthy', async () => (await readWebhook(b, wh.id)).health.state === 'unhealthy');
   const ids = (await deliveriesOf(b, wh.id)).map((d: { id: string }) => d.id);
   assert.equal((await hl.api('DELETE', `/v1/businesses/${b}/webhooks/${wh.id}`)).status, 204);
   const sent = rx.received.length;

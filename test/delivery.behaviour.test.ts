@@ -80,12 +80,12 @@ test('the default schedule retries a failed first attempt 5 s later, give or tak
   const retrying = await until('retrying', async () => { const x = await delivery(b, d.id); return x.status === 'retrying' && x; });
   assert.equal(retrying.attempt_count, 1);
   // docs/delivery.md: the first step of the default schedule is 5 s, times a factor in [0.8, 1.2],
-  // counted from when the attempt ended. The attempt's own span and the hop from the sending thread
-  // to the recorder are the only slack allowed on top.
+  // counted from when the attempt's result reached the policy: after the attempt ended, by the hop
+  // from the sending thread (up to a second on a loaded machine), the only slack allowed on top.
   const first = retrying.attempts[0]!;
   const ended = Date.parse(first.started_at) + first.duration_ms;
   const wait = Date.parse(retrying.next_attempt_at!) - ended;
-  assert.ok(wait >= 4000 - 5 && wait <= 6000 + 500, `next attempt ${wait} ms after the first ended, not 4–6 s`);
+  assert.ok(wait >= 4000 - 5 && wait <= 6000 + 1000, `next attempt ${wait} ms after the first ended, not 4–6 s`);
 });
 
 test('redirects are failures and are not followed', async (t) => {

@@ -18,6 +18,7 @@ export async function afterClaimLoopTurn(api: ApiClient, business: string): Prom
     const witness = await api<ApiWebhook>('POST', `${base}/webhooks`, { name: 'claim loop witness', url: rx.url, events: ['webhook/test'] });
     if (witness.status !== 201) throw new Error(`creating the witness webhook answered ${witness.status}: ${JSON.stringify(witness.body)}`);
     const sent = await api<ApiTestEvent>('POST', `${base}/webhooks/${witness.body.id}/test`);
+    if (sent.status !== 202) throw new Error(`sending the witness a test event answered ${sent.status}: ${JSON.stringify(sent.body)}`);
     const id = sent.body.delivery.id;
     const detail = async (): Promise<ApiDeliveryDetail> => (await api<ApiDeliveryDetail>('GET', `${base}/deliveries/${id}`)).body;
     await until('the witness delivery is recorded', async () => (await detail()).status === 'succeeded');

@@ -6,6 +6,7 @@ import { startReceiver } from './helpers/receiver.js';
 import { loadConfig } from '../src/config.js';
 import { startHookline } from '../src/app.js';
 import { pino } from 'pino';
+import type { ApiAccepted, ApiEvent, ApiListedWebhook, ApiPage, ApiProblem, ApiVcitaError, ApiWebhook } from './helpers/apiShapes.js';
 
 /**
  * Issue 12 §5: bad input gets a 4xx that names what to fix, never a 500 and never a stored row
@@ -20,7 +21,7 @@ let webhookId: string;
 before(async () => {
   hl = await startTestHookline();
   await hl.api('POST', '/v1/businesses', { id: B, name: 'Bad Input' });
-  webhookId = (await hl.api('POST', base, { url: 'https://bad-input.example.com/h', events: ['*'] })).body.id;
+  webhookId = (await hl.api<ApiWebhook>('POST', base, { url: 'https://bad-input.example.com/h', events: ['*'] })).body.id;
 });
 after(() => hl.stop());
 
@@ -43,46 +44,46 @@ test('issue 12: a wrongly shaped retry_schedule or rate_limit is a 400 naming th
     ['name', ['x']],
   ];
   for (const [field, value] of shapes) {
-    const created = await hl.api('POST', base, { url: 'https://bad-input.example.com/h', events: ['*'], [field]: value });
+    const created = await hl.api<ApiProblem>('POST', base, { url: 'https://bad-input.example.com/h', events: ['*'], [field]: value });
     assert.equal(created.status, 400, `create ${field}=${JSON.stringify(value)}: ${JSON.stringify(created.body)}`);
     assert.match(created.body.detail, new RegExp(`/body/${field}`), created.body.detail);
-    const patched = await hl.api('PATCH', `${base}/${webhookId}`, { [field]: value });
+    const patched = await hl.api<ApiProblem>('PATCH', `${base}/${webhookId}`, { [field]: value });
     assert.equal(patched.status, 400, `patch ${field}=${JSON.stringify(value)}: ${JSON.stringify(patched.body)}`);
     assert.match(patched.body.detail, new RegExp(`/body/${field}`));
   }
-  const list = await hl.api('GET', base);
+  const list = await hl.api<ApiPage<ApiListedWebhook>>('GET', base);
   assert.equal(list.status, 200, JSON.stringify(list.body));
   assert.equal(list.body.data.length, 1, 'nothing was stored');
-  assert.deepEqual(list.body.data[0].retry_schedule, null);
+  assert.deepEqual(list.body.data[0]!.retry_schedule, null);
 });
 
 test('issue 12: the query string still takes numbers as text (?limit=2)', async () => {
-  const list = await hl.api('GET', `${base}?limit=2`);
+  const list = await hl.api<ApiPage<ApiListedWebhook>>('GET', `${base}?limit=2`);
   assert.equal(list.status, 200);
   assert.equal((await hl.api('GET', `${base}?limit=abc`)).status, 400);
 });
 
 test('issue 12: rate_limit below one request per 100 s is refused with a 400 naming the bound', async () => {
   for (const rate of [1e-9, 0.001]) {
-    const r = await hl.api('POST', base, { url: 'https://bad-input.example.com/h', events: ['*'], rate_limit: rate });
+    const r = await hl.api<ApiProblem>('POST', base, { url: 'https://bad-input.example.com/h', events: ['*'], rate_limit: rate });
     assert.equal(r.status, 400, JSON.stringify(r.body));
     assert.match(r.body.detail, /\/body\/rate_limit: must be >= 0\.01/);
   }
-  const ok = await hl.api('PATCH', `${base}/${webhookId}`, { rate_limit: 0.01 });
+  const ok = await hl.api<ApiWebhook>('PATCH', `${base}/${webhookId}`, { rate_limit: 0.01 });
   assert.equal(ok.status, 200, JSON.stringify(ok.body));
   assert.equal((await hl.api('PATCH', `${base}/${webhookId}`, { rate_limit: null })).status, 200);
 });
 
 test('issue 12: header values with control characters or text outside Latin-1 are refused at save with a 422 that says why', async () => {
   for (const value of ['a\u0001b', '中文', 'tab\tis fine but DEL \u007f is not']) {
-    const created = await hl.api('POST', base, { url: 'https://bad-input.example.com/h', events: ['*'], headers: { 'X-Key': value } });
+    const created = await hl.api<ApiProblem>('POST', base, { url: 'https://bad-input.example.com/h', events: ['*'], headers: { 'X-Key': value } });
     assert.equal(created.status, 422, JSON.stringify(created.body));
     assert.equal(created.body.code, 'INVALID_HEADER');
     assert.match(created.body.detail, /X-Key/);
-    const patched = await hl.api('PATCH', `${base}/${webhookId}`, { headers: { 'X-Key': value } });
+    const patched = await hl.api<ApiWebhook>('PATCH', `${base}/${webhookId}`, { headers: { 'X-Key': value } });
     assert.equal(patched.status, 422);
   }
-  const fine = await hl.api('PATCH', `${base}/${webhookId}`, { headers: { 'X-Key': 'Bearer abc\tdéf' } });
+  const fine = await hl.api<ApiWebhook>('PATCH', `${base}/${webhookId}`, { headers: { 'X-Key': 'Bearer abc\tdéf' } });
   assert.equal(fine.status, 200, JSON.stringify(fine.body));
 });
 
@@ -99,18 +100,18 @@ test('issue 12: event data nested deeper than the limit is a 400 naming the limi
   assert.equal(batch.body.code, 'BODY_TOO_DEEP');
   let arrays: unknown = [];
   for (let i = 0; i < 100; i++) arrays = [arrays];
-  const nestedArrays = await hl.api('POST', `/v1/businesses/${B}/events`, { type: 'invoice/paid', data: { a: arrays } });
+  const nestedArrays = await hl.api<ApiAccepted>('POST', `/v1/businesses/${B}/events`, { type: 'invoice/paid', data: { a: arrays } });
   assert.equal(nestedArrays.status, 400);
   let shallow: unknown = {};
   for (let i = 0; i < 50; i++) shallow = { a: shallow };
-  const ok = await hl.api('POST', `/v1/businesses/${B}/events`, { type: 'invoice/paid', data: shallow });
+  const ok = await hl.api<ApiAccepted>('POST', `/v1/businesses/${B}/events`, { type: 'invoice/paid', data: shallow });
   assert.equal(ok.status, 202, JSON.stringify(ok.body).slice(0, 300));
-  assert.equal((await hl.api('GET', `/v1/businesses/${B}/events/${ok.body.id}`)).status, 200);
+  assert.equal((await hl.api<ApiEvent>('GET', `/v1/businesses/${B}/events/${ok.body.id}`)).status, 200);
 });
 
 test('issue 12: an empty body sent with Content-Type: application/json is no body, on every bodiless route', async () => {
   const json = { 'content-type': 'application/json' };
-  const wh = (await hl.api('POST', base, { url: 'https://bad-input.example.com/empty', events: ['*'] })).body;
+  const wh = (await hl.api<ApiWebhook>('POST', base, { url: 'https://bad-input.example.com/empty', events: ['*'] })).body;
   const rotated = await raw('POST', `${base}/${wh.id}/rotate-secret`, json, '');
   assert.equal(rotated.status, 200, JSON.stringify(rotated.body));
   assert.notEqual(rotated.body.secret, wh.secret);
@@ -139,7 +140,7 @@ test('issue 12: a custom event type whose schema has a catastrophic regex is ref
       { type: 'object', patternProperties: { [pattern]: { type: 'string' } } },
       { type: 'object', properties: { tags: { type: 'array', items: { type: 'string', pattern } } } },
     ]) {
-      const r = await hl.api('POST', '/v1/event-types', { type: 'lead/scored', description: 'A lead was scored.', schema });
+      const r = await hl.api<ApiProblem>('POST', '/v1/event-types', { type: 'lead/scored', description: 'A lead was scored.', schema });
       assert.equal(r.status, 400, `${pattern}: ${JSON.stringify(r.body)}`);
       assert.match(r.body.detail, /pattern/);
     }
@@ -160,7 +161,7 @@ test('issue 12: a custom event type whose schema has a catastrophic regex is ref
   });
   assert.equal(safe.status, 201, JSON.stringify(safe.body));
   const started = Date.now();
-  const published = await hl.api('POST', `/v1/businesses/${B}/events`, { type: 'lead/scored', data: { code: 'a'.repeat(30) + '!' } });
+  const published = await hl.api<ApiAccepted>('POST', `/v1/businesses/${B}/events`, { type: 'lead/scored', data: { code: 'a'.repeat(30) + '!' } });
   assert.equal(published.status, 422);
   assert.ok(Date.now() - started < 500);
 });
@@ -173,7 +174,7 @@ test('issue 12: a stored rate_limit far below one per second sets no timer past 
   const first = await startTestHookline();
   try {
     await first.api('POST', '/v1/businesses', { id: 'slow', name: 'Slow' });
-    const wh = (await first.api('POST', '/v1/businesses/slow/webhooks', { url: receiver.url, events: ['*'], rate_limit: 1 })).body;
+    const wh = (await first.api<ApiWebhook>('POST', '/v1/businesses/slow/webhooks', { url: receiver.url, events: ['*'], rate_limit: 1 })).body;
     await first.handle.stop();
     // A row written before rate_limit had a floor.
     const db = new Database(first.dbUrl.slice('file:'.length));
@@ -202,7 +203,7 @@ test('issue 12: a stored rate_limit far below one per second sets no timer past 
 });
 
 test('issue 12 (found by the shape fuzz): a vcita list filter given twice is a 422 in vcita\'s shape, not a 500', async () => {
-  const r = await hl.api('GET', `/platform/v1/webhooks?business=${B}&filter[event_type]=created&filter[event_type]=updated`);
+  const r = await hl.api<ApiVcitaError>('GET', `/platform/v1/webhooks?business=${B}&filter[event_type]=created&filter[event_type]=updated`);
   assert.equal(r.status, 422, JSON.stringify(r.body));
   assert.equal(r.body.status, 'Error');
   assert.match(r.body.error, /filter\[event_type\]/);

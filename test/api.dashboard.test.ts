@@ -4,6 +4,7 @@ import { startTestHookline, type TestInstance } from './helpers/hookline.js';
 import { startReceiver } from './helpers/receiver.js';
 import { until } from './helpers/wait.js';
 import { parseServerTiming } from '../src/api/serverTiming.js';
+import type { ApiDeliveryDetail, ApiIssuedToken, ApiOpenApi, ApiOverview, ApiProblem, ApiRenderedRequest, ApiTestEvent, ApiWebhook } from './helpers/apiShapes.js';
 
 /** The API routes the dashboard adds: the rendered request, whoami, overview, previews, and the UI itself. */
 
@@ -23,12 +24,12 @@ after(async () => {
 });
 
 async function deliveredTest(body: Record<string, unknown>) {
-  const w = await hl.api('POST', `${b}/webhooks`, { url: `${receiver.url}/hooks`, events: ['client/*'], ...body });
+  const w = await hl.api<ApiWebhook>('POST', `${b}/webhooks`, { url: `${receiver.url}/hooks`, events: ['client/*'], ...body });
   assert.equal(w.status, 201, JSON.stringify(w.body));
   const sent = receiver.received.length;
-  const t = await hl.api('POST', `${b}/webhooks/${w.body.id}/test`);
+  const t = await hl.api<ApiTestEvent>('POST', `${b}/webhooks/${w.body.id}/test`);
   await receiver.waitFor(sent + 1);
-  await until('the attempt is recorded', async () => (await hl.api('GET', `${b}/deliveries/${t.body.delivery.id}`)).body.attempts.length === 1);
+  await until('the attempt is recorded', async () => (await hl.api<ApiDeliveryDetail>('GET', `${b}/deliveries/${t.body.delivery.id}`)).body.attempts.length === 1);
   return { webhook: w.body, deliveryId: t.body.delivery.id as string, received: receiver.received[sent]! };
 }
 
@@ -42,7 +43,7 @@ test('every answer carries Server-Timing with the server-side duration', async (
 
 test('GET …/deliveries/{id}/request renders what was sent, with the signature and custom header values masked', async () => {
   const { webhook, deliveryId, received } = await deliveredTest({ headers: { Authorization: 'Bearer receiver-credential' } });
-  const r = await hl.api('GET', `${b}/deliveries/${deliveryId}/request`);
+  const r = await hl.api<ApiRenderedRequest>('GET', `${b}/deliveries/${deliveryId}/request`);
   assert.equal(r.status, 200, JSON.stringify(r.body));
   const headers = Object.fromEntries(r.body.headers.map((h: { name: string; value: string }) => [h.name.toLowerCase(), h.value]));
   assert.equal(r.body.body, received.body, 'the body is exactly what the receiver got');
@@ -60,66 +61,66 @@ test('GET …/deliveries/{id}/request renders what was sent, with the signature 
 
 test('signatures inside the body (upodi) and in t=…,v1=… headers (hapana) are masked too', async () => {
   const upodi = await deliveredTest({ dialect: 'upodi', events: ['client/created'] });
-  const u = await hl.api('GET', `${b}/deliveries/${upodi.deliveryId}/request`);
+  const u = await hl.api<ApiRenderedRequest>('GET', `${b}/deliveries/${upodi.deliveryId}/request`);
   assert.equal(u.body.body_masked, true);
   assert.match(u.body.body, /"Signature":"••••=?","Action"/);
   assert.equal(u.body.body.replace(/"Signature":"[^"]*"/, ''), upodi.received.body.replace(/"Signature":"[^"]*"/, ''));
 
   const hapana = await deliveredTest({ dialect: 'hapana', events: ['client/created'] });
-  const h = await hl.api('GET', `${b}/deliveries/${hapana.deliveryId}/request`);
+  const h = await hl.api<ApiRenderedRequest>('GET', `${b}/deliveries/${hapana.deliveryId}/request`);
   const sig = h.body.headers.find((x: { name: string }) => x.name === 'X-Hapana-Signature');
-  assert.match(sig.value, /^t=\d+,v1=••••$/);
-  assert.equal(sig.value.split(',')[0], String(hapana.received.headers['x-hapana-signature']).split(',')[0]);
+  assert.match(sig!.value, /^t=\d+,v1=••••$/);
+  assert.equal(sig!.value.split(',')[0], String(hapana.received.headers['x-hapana-signature']).split(',')[0]);
 });
 
 test('…/request names what is missing: an unknown attempt, another business, a deleted webhook', async () => {
   const { webhook, deliveryId } = await deliveredTest({});
-  const noAttempt = await hl.api('GET', `${b}/deliveries/${deliveryId}/request?attempt=7`);
+  const noAttempt = await hl.api<ApiProblem>('GET', `${b}/deliveries/${deliveryId}/request?attempt=7`);
   assert.equal(noAttempt.status, 404);
   assert.match(noAttempt.body.detail, /no attempt 7; it has 1/);
   assert.equal((await hl.api('GET', `/v1/businesses/other/deliveries/${deliveryId}/request`)).status, 404);
   await hl.api('DELETE', `${b}/webhooks/${webhook.id}`);
-  const gone = await hl.api('GET', `${b}/deliveries/${deliveryId}/request`);
+  const gone = await hl.api<ApiProblem>('GET', `${b}/deliveries/${deliveryId}/request`);
   assert.equal(gone.status, 404);
   assert.match(gone.body.detail, /deleted/);
 });
 
 test('retry_schedule: null keeps the default schedule (it was coerced to [0] before)', async () => {
-  const w = await hl.api('POST', `${b}/webhooks`, { url: `${receiver.url}/x`, events: ['client/*'], retry_schedule: null, rate_limit: null });
+  const w = await hl.api<ApiWebhook>('POST', `${b}/webhooks`, { url: `${receiver.url}/x`, events: ['client/*'], retry_schedule: null, rate_limit: null });
   assert.equal(w.status, 201);
   assert.equal(w.body.retry_schedule, null);
   assert.equal(w.body.rate_limit, null);
-  const set = await hl.api('PATCH', `${b}/webhooks/${w.body.id}`, { retry_schedule: [] });
+  const set = await hl.api<ApiWebhook>('PATCH', `${b}/webhooks/${w.body.id}`, { retry_schedule: [] });
   assert.deepEqual(set.body.retry_schedule, []);
-  const back = await hl.api('PATCH', `${b}/webhooks/${w.body.id}`, { retry_schedule: null });
+  const back = await hl.api<ApiWebhook>('PATCH', `${b}/webhooks/${w.body.id}`, { retry_schedule: null });
   assert.equal(back.body.retry_schedule, null);
 });
 
 test('GET /v1/whoami tells the dashboard which kind of token it holds', async () => {
   assert.deepEqual((await hl.api('GET', '/v1/whoami')).body, { kind: 'admin', business: null });
-  const token = (await hl.api('POST', `${b}/tokens`)).body.token;
+  const token = (await hl.api<ApiIssuedToken>('POST', `${b}/tokens`)).body.token;
   assert.deepEqual((await hl.api('GET', '/v1/whoami', undefined, token)).body, { kind: 'business', business: { id: 'studio', name: 'Studio' } });
   assert.equal((await hl.api('GET', '/v1/whoami', undefined, null)).status, 401);
 });
 
 test('GET /v1/overview is for the admin, and counts the log by status', async () => {
-  const token = (await hl.api('POST', `${b}/tokens`)).body.token;
+  const token = (await hl.api<ApiIssuedToken>('POST', `${b}/tokens`)).body.token;
   assert.equal((await hl.api('GET', '/v1/overview', undefined, token)).status, 403);
-  let o = await hl.api('GET', '/v1/overview');
+  let o = await hl.api<ApiOverview>('GET', '/v1/overview');
   assert.equal(o.status, 200);
   assert.equal(o.body.per_minute.length, 60);
-  await until('the log is counted', async () => (o = await hl.api('GET', '/v1/overview')).body.queue.counted_at !== null);
+  await until('the log is counted', async () => (o = await hl.api<ApiOverview>('GET', '/v1/overview')).body.queue.counted_at !== null);
   assert.ok(o.body.queue.succeeded >= 1);
-  const attempts = o.body.per_minute.reduce((n: number, m: { succeeded: number }) => n + m.succeeded, 0);
+  const attempts = o.body.per_minute.reduce((n, m) => n + m.succeeded, 0);
   assert.ok(attempts >= 1, 'the test deliveries above are counted');
 });
 
 test('GET /v1/event-types/preview renders an example in a dialect, public and masked', async () => {
-  const r = await hl.api('GET', '/v1/event-types/preview?type=client/created&dialect=opus1', undefined, null);
+  const r = await hl.api<ApiRenderedRequest>('GET', '/v1/event-types/preview?type=client/created&dialect=opus1', undefined, null);
   assert.equal(r.status, 200);
   assert.ok(r.body.headers.some((h: { name: string; value: string }) => h.name === 'X-Opus1-Signature' && h.value === 'sha256=••••'));
   assert.equal(JSON.parse(r.body.body).business, 'example-business');
-  const cannot = await hl.api('GET', '/v1/event-types/preview?type=invoice/paid&dialect=opus1', undefined, null);
+  const cannot = await hl.api<ApiRenderedRequest>('GET', '/v1/event-types/preview?type=invoice/paid&dialect=opus1', undefined, null);
   assert.equal(cannot.status, 422);
 });
 
@@ -141,7 +142,7 @@ test('the dashboard is served at / with a strict CSP, and its bundles are cachea
 });
 
 test('the OpenAPI document describes the routes the dashboard uses', async () => {
-  const paths = Object.keys((await hl.api('GET', '/openapi.json')).body.paths);
+  const paths = Object.keys((await hl.api<ApiOpenApi>('GET', '/openapi.json')).body.paths);
   for (const p of ['/v1/businesses/{b}/deliveries/{id}/request', '/v1/whoami', '/v1/overview', '/v1/event-types/preview', '/v1/businesses/{b}/inboxes', '/v1/businesses/{b}/inboxes/{id}/requests']) {
     assert.ok(paths.includes(p), `${p} is in /openapi.json`);
   }

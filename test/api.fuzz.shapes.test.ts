@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import { startTestHookline, type TestInstance } from './helpers/hookline.js';
 import { exampleOf, fillPath, isServerError, listRoutes, type RouteOp } from './helpers/apiRoutes.js';
 import { recordFigures } from './helpers/reliabilityFigures.js';
+import type { ApiAccepted, ApiBusiness, ApiDelivery, ApiIssuedToken, ApiListedWebhook, ApiPage, ApiWebhook } from './helpers/apiShapes.js';
 
 /**
  * Issue 12 §7: every route /openapi.json lists, fed bodies, queries and paths of the wrong
@@ -46,12 +47,12 @@ before(async () => {
   hl = await startTestHookline({ allowPrivateNetworks: false });
   routes = await listRoutes(hl.api);
   await hl.api('POST', '/v1/businesses', { id: A, name: 'Shapes Alpha' });
-  tokenA = (await hl.api('POST', `/v1/businesses/${A}/tokens`)).body.token;
+  tokenA = (await hl.api<ApiIssuedToken>('POST', `/v1/businesses/${A}/tokens`)).body.token;
   for (let i = 0; i < 4; i++) {
-    webhookIds.push((await hl.api('POST', `/v1/businesses/${A}/webhooks`, { url: `https://shapes-${i}.example.com/h`, events: ['*'] })).body.id);
+    webhookIds.push((await hl.api<ApiWebhook>('POST', `/v1/businesses/${A}/webhooks`, { url: `https://shapes-${i}.example.com/h`, events: ['*'] })).body.id);
   }
-  const ev = (await hl.api('POST', `/v1/businesses/${A}/events`, { id: 'shapes-event', type: 'invoice/paid', data: {} })).body;
-  otherIds.push(ev.id, (await hl.api('GET', `/v1/businesses/${A}/deliveries?event_id=${ev.id}`)).body.data[0].id);
+  const ev = (await hl.api<ApiAccepted>('POST', `/v1/businesses/${A}/events`, { id: 'shapes-event', type: 'invoice/paid', data: {} })).body;
+  otherIds.push(ev.id, (await hl.api<ApiPage<ApiDelivery>>('GET', `/v1/businesses/${A}/deliveries?event_id=${ev.id}`)).body.data[0]!.id);
 });
 after(() => hl.stop());
 
@@ -162,25 +163,25 @@ test('issue 12: every route, fed requests of the wrong shape, answers without a 
 
 test('issue 12: after the fuzz, every list and read route still answers 2xx for everything stored', { timeout: 60_000 }, async (t) => {
   let reads = 0;
-  const read = async (path: string): Promise<any> => {
-    const r = await hl.api('GET', path);
+  const read = async <T = unknown>(path: string): Promise<T> => {
+    const r = await hl.api<T>('GET', path);
     reads++;
     assert.ok(r.status >= 200 && r.status < 300, `GET ${path} answered ${r.status}: ${JSON.stringify(r.body).slice(0, 300)}`);
     return r.body;
   };
   for (const path of ['/v1/event-types', '/v1/overview', '/v1/whoami', '/metrics', '/openapi.json', '/platform/v1/webhooks']) await read(path);
-  const businesses = (await read('/v1/businesses')).data as { id: string }[];
+  const businesses = (await read<ApiPage<ApiBusiness>>('/v1/businesses')).data;
   for (const { id: b } of businesses) {
     const bp = `/v1/businesses/${encodeURIComponent(b)}`;
     await read(bp);
     await read(`${bp}/inboxes`);
     await read(`/platform/v1/webhooks?business=${encodeURIComponent(b)}`);
     for (let cursor: string | null = null, first = true; first || cursor; first = false) {
-      const page: { data: { id: string }[]; next_cursor: string | null } = await read(`${bp}/webhooks?limit=250${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+      const page: ApiPage<ApiListedWebhook> = await read<ApiPage<ApiListedWebhook>>(`${bp}/webhooks?limit=250${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
       for (const w of page.data) await read(`${bp}/webhooks/${w.id}`);
-      cursor = page.next_cursor;
+      cursor = page.next_cursor ?? null;
     }
-    const deliveries = (await read(`${bp}/deliveries?limit=250`)).data as { id: string; event_id: string }[];
+    const deliveries = (await read<ApiPage<ApiDelivery>>(`${bp}/deliveries?limit=250`)).data;
     for (const d of deliveries) {
       await read(`${bp}/deliveries/${d.id}`);
       await read(`${bp}/events/${encodeURIComponent(d.event_id)}`);

@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import { startTestHookline, type TestInstance } from './helpers/hookline.js';
 import { exampleOf, fillPath, isServerError, listRoutes, type JsonSchema, type RouteOp } from './helpers/apiRoutes.js';
 import { recordFigures } from './helpers/reliabilityFigures.js';
+import type { ApiAccepted, ApiDelivery, ApiIssuedToken, ApiPage, ApiWebhook } from './helpers/apiShapes.js';
 
 /**
  * Generated and malformed requests at every route /openapi.json lists: odd path segments,
@@ -29,10 +30,10 @@ before(async () => {
   routes = await listRoutes(hl.api);
   await hl.api('POST', '/v1/businesses', { id: A, name: 'Fuzz Alpha' });
   await hl.api('POST', '/v1/businesses', { id: B, name: 'Fuzz Bravo Secret' });
-  tokenA = (await hl.api('POST', `/v1/businesses/${A}/tokens`)).body.token;
-  const wh = (await hl.api('POST', `/v1/businesses/${B}/webhooks`, { url: 'https://bravo-fuzz.example.com/x', events: ['*'], headers: { 'X-Api-Key': 'bravo-fuzz-key' } })).body;
-  const ev = (await hl.api('POST', `/v1/businesses/${B}/events`, { id: 'bravo-fuzz-event', type: 'invoice/paid', data: {} })).body;
-  const dl = (await hl.api('GET', `/v1/businesses/${B}/deliveries?event_id=${ev.id}`)).body.data[0];
+  tokenA = (await hl.api<ApiIssuedToken>('POST', `/v1/businesses/${A}/tokens`)).body.token;
+  const wh = (await hl.api<ApiWebhook>('POST', `/v1/businesses/${B}/webhooks`, { url: 'https://bravo-fuzz.example.com/x', events: ['*'], headers: { 'X-Api-Key': 'bravo-fuzz-key' } })).body;
+  const ev = (await hl.api<ApiAccepted>('POST', `/v1/businesses/${B}/events`, { id: 'bravo-fuzz-event', type: 'invoice/paid', data: {} })).body;
+  const dl = (await hl.api<ApiPage<ApiDelivery>>('GET', `/v1/businesses/${B}/deliveries?event_id=${ev.id}`)).body.data[0]!;
   ids.push(wh.id, ev.id, dl.id);
   secretsOfB.push(wh.id, wh.secret, 'bravo-fuzz-key', 'bravo-fuzz.example.com', ev.id, dl.id, 'Fuzz Bravo Secret');
 });

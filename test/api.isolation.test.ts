@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { startTestHookline, type TestInstance } from './helpers/hookline.js';
 import { exampleOf, fillPath, idKind, isServerError, listRoutes, type RouteOp } from './helpers/apiRoutes.js';
 import { until } from './helpers/wait.js';
+import type { ApiAccepted, ApiBusiness, ApiDelivery, ApiInbox, ApiIssuedToken, ApiListedToken, ApiListedWebhook, ApiPage, ApiProblem, ApiWebhook } from './helpers/apiShapes.js';
 
 /**
  * The isolation matrix: every route of /openapi.json, called with business A's token, aimed
@@ -22,11 +23,11 @@ const secretsOfB: string[] = [];
 let snapshotOfB: string;
 
 async function snapshot(): Promise<string> {
-  const webhooks = (await hl.api('GET', `/v1/businesses/${B}/webhooks`)).body.data;
-  const deliveries = (await hl.api('GET', `/v1/businesses/${B}/deliveries?limit=250`)).body.data;
-  const wh = (await hl.api('GET', `/v1/businesses/${B}/webhooks/${idsOfB.webhooks}`)).body;
-  const business = (await hl.api('GET', `/v1/businesses/${B}`)).body;
-  const tokens = (await hl.api('GET', `/v1/businesses/${B}/tokens`)).body.data;
+  const webhooks = (await hl.api<ApiPage<ApiListedWebhook>>('GET', `/v1/businesses/${B}/webhooks`)).body.data;
+  const deliveries = (await hl.api<ApiPage<ApiDelivery>>('GET', `/v1/businesses/${B}/deliveries?limit=250`)).body.data;
+  const wh = (await hl.api<ApiWebhook>('GET', `/v1/businesses/${B}/webhooks/${idsOfB.webhooks}`)).body;
+  const business = (await hl.api<ApiBusiness>('GET', `/v1/businesses/${B}`)).body;
+  const tokens = (await hl.api<ApiPage<ApiListedToken>>('GET', `/v1/businesses/${B}/tokens`)).body.data;
   return JSON.stringify({ webhooks, deliveries: deliveries.map((d: { id: string; status: string; attempt_count: number }) => [d.id, d.status, d.attempt_count]), wh, business, tokens });
 }
 
@@ -35,28 +36,28 @@ before(async () => {
   routes = await listRoutes(hl.api);
   assert.equal((await hl.api('POST', '/v1/businesses', { id: A, name: 'Alpha' })).status, 201);
   assert.equal((await hl.api('POST', '/v1/businesses', { id: B, name: 'Bravo Confidential Name' })).status, 201);
-  tokenA = (await hl.api('POST', `/v1/businesses/${A}/tokens`)).body.token;
+  tokenA = (await hl.api<ApiIssuedToken>('POST', `/v1/businesses/${A}/tokens`)).body.token;
   await hl.api('POST', `/v1/businesses/${A}/webhooks`, { url: 'https://alpha.example.com/hook', events: ['*'] });
   // B's webhook points nowhere reachable and never retries, so its delivery settles and stays put.
-  const wh = (await hl.api('POST', `/v1/businesses/${B}/webhooks`, {
+  const wh = (await hl.api<ApiWebhook>('POST', `/v1/businesses/${B}/webhooks`, {
     url: 'http://127.0.0.1:9/bravo-private-path', events: ['*'], retry_schedule: [], headers: { Authorization: 'Bearer bravo-header-token' },
   })).body;
-  const ev = (await hl.api('POST', `/v1/businesses/${B}/events`, { id: 'bravo-event-1', type: 'invoice/paid', data: { id: 'bravo-invoice' } })).body;
+  const ev = (await hl.api<ApiAccepted>('POST', `/v1/businesses/${B}/events`, { id: 'bravo-event-1', type: 'invoice/paid', data: { id: 'bravo-invoice' } })).body;
   const delivery = await until('B has a delivery', async () => {
-    const d = (await hl.api('GET', `/v1/businesses/${B}/deliveries?event_id=${ev.id}`)).body.data[0];
+    const d = (await hl.api<ApiPage<ApiDelivery>>('GET', `/v1/businesses/${B}/deliveries?event_id=${ev.id}`)).body.data[0];
     return d?.status === 'failed' && d;
   });
   idsOfB.webhooks = wh.id;
   idsOfB.events = ev.id;
   idsOfB.deliveries = delivery.id;
   // Issue 12: B's token can be neither listed nor revoked through A.
-  const tokenOfB = (await hl.api('POST', `/v1/businesses/${B}/tokens`, { name: 'Bravo staff token' })).body;
+  const tokenOfB = (await hl.api<ApiIssuedToken>('POST', `/v1/businesses/${B}/tokens`, { name: 'Bravo staff token' })).body;
   idsOfB.tokens = tokenOfB.id;
   secretsOfB.push(tokenOfB.id, tokenOfB.token, tokenOfB.token.slice(0, 12), 'Bravo staff token');
-  const inbox = await hl.api('POST', `/v1/businesses/${B}/inboxes`, {});
+  const inbox = await hl.api<ApiInbox>('POST', `/v1/businesses/${B}/inboxes`, {});
   if (inbox.status === 201) idsOfB.inboxes = inbox.body.id;
   // Health is written in batches: let the failed attempt's count land before taking the picture.
-  await until('B\u2019s health settled', async () => (await hl.api('GET', `/v1/businesses/${B}/webhooks/${wh.id}`)).body.health.consecutive_failures === 1);
+  await until('B\u2019s health settled', async () => (await hl.api<ApiWebhook>('GET', `/v1/businesses/${B}/webhooks/${wh.id}`)).body.health.consecutive_failures === 1);
   secretsOfB.push(wh.id, wh.secret, 'bravo-header-token', 'bravo-private-path', ev.id, delivery.id, 'bravo-invoice', 'Bravo Confidential Name', ...(idsOfB.inboxes ? [idsOfB.inboxes] : []));
   snapshotOfB = await snapshot();
 });
@@ -69,7 +70,7 @@ function leaks(body: unknown, asked: string): string[] {
 }
 
 async function call(op: RouteOp, path: string, body: unknown) {
-  const r = await hl.api(op.method, path, body, tokenA);
+  const r = await hl.api<ApiProblem>(op.method, path, body, tokenA);
   return { ...r, leaked: leaks(r.body, path + JSON.stringify(body ?? '')) };
 }
 

@@ -2,6 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type AddressInfo } from 'node:net';
 import { startTestHookline, type TestInstance } from './helpers/hookline.js';
+import type { ApiIssuedToken, ApiPortalSession, ApiProblem, ApiWebhook } from './helpers/apiShapes.js';
 import { spawnServer, type ServerProcess } from './helpers/serverProcess.js';
 import { apiClient } from './helpers/hookline.js';
 import { createTestSchema, probePostgres, type TestDatabase } from './helpers/postgres.js';
@@ -44,7 +45,7 @@ describe('portal sessions over the API (issue 14)', () => {
   after(() => hl?.stop());
 
   test('journey: create a session, open its link once (cookie, redirect to /portal), use the portal, revoke it', async () => {
-    const created = await hl.api('POST', '/v1/businesses/studio/portal-sessions', { return_url: 'https://app.example.com/integrations', theme: { name: 'Studio Suite', accent: '#0F766E', logo: PNG_1PX, mode: 'dark' } });
+    const created = await hl.api<ApiPortalSession & ApiProblem>('POST', '/v1/businesses/studio/portal-sessions', { return_url: 'https://app.example.com/integrations', theme: { name: 'Studio Suite', accent: '#0F766E', logo: PNG_1PX, mode: 'dark' } });
     assert.equal(created.status, 201);
     assert.match(created.body.id, /^ps_/);
     assert.match(created.body.url, new RegExp(`^${hl.url}/portal/open\\?t=hl_pl_[A-Za-z0-9_-]{43}$`));
@@ -89,7 +90,7 @@ describe('portal sessions over the API (issue 14)', () => {
   });
 
   test('the cookie reaches its business only: another business answers 404, admin routes 403, tokens 403', async () => {
-    const { body } = await hl.api('POST', '/v1/businesses/studio/portal-sessions', {});
+    const { body } = await hl.api<ApiPortalSession & ApiProblem>('POST', '/v1/businesses/studio/portal-sessions', {});
     const call = portalCall(hl.url, (await openLink(body.url)).cookie!);
     for (const path of ['/v1/businesses/other/webhooks', '/v1/businesses/other/deliveries', '/v1/businesses/nobody/webhooks']) {
       const r = await call('GET', path);
@@ -107,7 +108,7 @@ describe('portal sessions over the API (issue 14)', () => {
   });
 
   test('the cookie alone, without the portal header (a forged cross-site request), authenticates nothing', async () => {
-    const { body } = await hl.api('POST', '/v1/businesses/studio/portal-sessions', {});
+    const { body } = await hl.api<ApiPortalSession & ApiProblem>('POST', '/v1/businesses/studio/portal-sessions', {});
     const call = portalCall(hl.url, (await openLink(body.url)).cookie!);
     const r = await call('POST', '/v1/businesses/studio/webhooks', { url: 'https://example.com/csrf', events: ['*'] }, false);
     assert.equal(r.status, 401);
@@ -115,8 +116,8 @@ describe('portal sessions over the API (issue 14)', () => {
   });
 
   test('read_only: every read works, every write is 403 PORTAL_READ_ONLY', async () => {
-    const hook = (await hl.api('POST', '/v1/businesses/studio/webhooks', { url: 'https://example.com/ro', events: ['*'] })).body;
-    const { body } = await hl.api('POST', '/v1/businesses/studio/portal-sessions', { read_only: true });
+    const hook = (await hl.api<ApiWebhook>('POST', '/v1/businesses/studio/webhooks', { url: 'https://example.com/ro', events: ['*'] })).body;
+    const { body } = await hl.api<ApiPortalSession & ApiProblem>('POST', '/v1/businesses/studio/portal-sessions', { read_only: true });
     const call = portalCall(hl.url, (await openLink(body.url)).cookie!);
     assert.equal((await call('GET', `/v1/businesses/studio/webhooks/${hook.id}`)).status, 200);
     assert.equal((await call('GET', '/v1/portal/session')).body.read_only, true);
@@ -132,11 +133,11 @@ describe('portal sessions over the API (issue 14)', () => {
       assert.equal(r.status, 403, `${method} ${path}`);
       assert.equal(r.body.code, 'PORTAL_READ_ONLY');
     }
-    assert.equal((await hl.api('GET', `/v1/businesses/studio/webhooks/${hook.id}`)).body.enabled, true);
+    assert.equal((await hl.api<ApiWebhook>('GET', `/v1/businesses/studio/webhooks/${hook.id}`)).body.enabled, true);
   });
 
   test('opening a link twice: the second time is the expired page with the return_url button, and sets no cookie', async () => {
-    const { body } = await hl.api('POST', '/v1/businesses/studio/portal-sessions', { return_url: 'https://app.example.com/back?x=1&y=2' });
+    const { body } = await hl.api<ApiPortalSession & ApiProblem>('POST', '/v1/businesses/studio/portal-sessions', { return_url: 'https://app.example.com/back?x=1&y=2' });
     assert.equal((await openLink(body.url)).status, 303);
     const again = await openLink(body.url);
     assert.equal(again.status, 410);
@@ -153,8 +154,8 @@ describe('portal sessions over the API (issue 14)', () => {
   });
 
   test('expires_in: the link and the session stop at their expiry', async () => {
-    const { body } = await hl.api('POST', '/v1/businesses/studio/portal-sessions', { expires_in: 1 });
-    const unopened = (await hl.api('POST', '/v1/businesses/studio/portal-sessions', { expires_in: 1 })).body;
+    const { body } = await hl.api<ApiPortalSession & ApiProblem>('POST', '/v1/businesses/studio/portal-sessions', { expires_in: 1 });
+    const unopened = (await hl.api<ApiPortalSession & ApiProblem>('POST', '/v1/businesses/studio/portal-sessions', { expires_in: 1 })).body;
     const opened = await openLink(body.url);
     assert.match(opened.setCookie!, /Max-Age=1;/);
     const call = portalCall(hl.url, opened.cookie!);
@@ -181,22 +182,22 @@ describe('portal sessions over the API (issue 14)', () => {
       [{ theme: { colour: '#000000' } }, 400, /colour|additional/],
     ];
     for (const [payload, status, detail] of cases) {
-      const r = await hl.api('POST', '/v1/businesses/studio/portal-sessions', payload);
+      const r = await hl.api<ApiPortalSession & ApiProblem>('POST', '/v1/businesses/studio/portal-sessions', payload);
       assert.equal(r.status, status, JSON.stringify(payload).slice(0, 80));
       assert.match(`${r.body.detail} ${JSON.stringify(r.body.errors ?? [])}`, detail, JSON.stringify(payload).slice(0, 80));
     }
-    assert.equal((await hl.api('POST', '/v1/businesses/studio/portal-sessions', { expires_in: 86_400, theme: { logo: `data:image/svg+xml,${encodeURIComponent('<svg xmlns="http://www.w3.org/2000/svg"/>')}` } })).status, 201, 'a day, and a percent-encoded SVG, are accepted');
-    const missing = await hl.api('DELETE', '/v1/businesses/studio/portal-sessions/ps_nothing');
+    assert.equal((await hl.api<ApiPortalSession & ApiProblem>('POST', '/v1/businesses/studio/portal-sessions', { expires_in: 86_400, theme: { logo: `data:image/svg+xml,${encodeURIComponent('<svg xmlns="http://www.w3.org/2000/svg"/>')}` } })).status, 201, 'a day, and a percent-encoded SVG, are accepted');
+    const missing = await hl.api<ApiProblem>('DELETE', '/v1/businesses/studio/portal-sessions/ps_nothing');
     assert.equal(missing.status, 404);
     assert.equal(missing.body.code, 'PORTAL_SESSION_NOT_FOUND');
-    const { body } = await hl.api('POST', '/v1/businesses/studio/portal-sessions', {});
+    const { body } = await hl.api<ApiPortalSession & ApiProblem>('POST', '/v1/businesses/studio/portal-sessions', {});
     assert.equal((await hl.api('DELETE', `/v1/businesses/other/portal-sessions/${body.id}`)).status, 404, "another business's id is not found");
-    assert.equal((await hl.api('POST', '/v1/businesses/nobody/portal-sessions', {})).status, 404);
+    assert.equal((await hl.api<ApiPortalSession & ApiProblem>('POST', '/v1/businesses/nobody/portal-sessions', {})).status, 404);
   });
 
   test('a business token cannot create portal sessions (admin only)', async () => {
-    const token = (await hl.api('POST', '/v1/businesses/studio/tokens', {})).body.token;
-    const r = await hl.api('POST', '/v1/businesses/studio/portal-sessions', {}, token);
+    const token = (await hl.api<ApiIssuedToken>('POST', '/v1/businesses/studio/tokens', {})).body.token;
+    const r = await hl.api<ApiPortalSession & ApiProblem>('POST', '/v1/businesses/studio/portal-sessions', {}, token);
     assert.equal(r.status, 403);
   });
 });
@@ -205,7 +206,7 @@ test('without HOOKLINE_PORTAL_FRAME_ANCESTORS the portal cannot be framed: frame
   const hl = await startTestHookline();
   t.after(() => hl.stop());
   await hl.api('POST', '/v1/businesses', { id: 'solo', name: 'Solo' });
-  const { body } = await hl.api('POST', '/v1/businesses/solo/portal-sessions', {});
+  const { body } = await hl.api<ApiPortalSession & ApiProblem>('POST', '/v1/businesses/solo/portal-sessions', {});
   const opened = await openLink(body.url);
   const page = await fetch(`${hl.url}/portal`, { headers: { cookie: opened.cookie! } });
   assert.equal(page.status, 200);
@@ -220,7 +221,7 @@ test('SameSite=None; Secure when framing is configured and the public URL is HTT
   t.after(() => hl.stop());
   const api = apiClient(`http://127.0.0.1:${port}`, hl.adminToken);
   await api('POST', '/v1/businesses', { id: 'tls', name: 'TLS' });
-  const { body } = await api('POST', '/v1/businesses/tls/portal-sessions', {});
+  const { body } = await api<ApiPortalSession & ApiProblem>('POST', '/v1/businesses/tls/portal-sessions', {});
   assert.match(body.url, /^https:\/\/hooks\.example\.com\/portal\/open\?t=/);
   const opened = await openLink(body.url.replace('https://hooks.example.com', `http://127.0.0.1:${port}`));
   assert.match(opened.setCookie!, /; SameSite=None; Secure$/);
@@ -253,7 +254,7 @@ test('PostgreSQL, two processes (issue 14): a portal session revoked through one
   procs.push(await spawnServer(env), await spawnServer(env));
   const [a, b] = procs.map((p) => apiClient(p.url, ADMIN)) as [ReturnType<typeof apiClient>, ReturnType<typeof apiClient>];
   assert.equal((await a('POST', '/v1/businesses', { id: 'pg', name: 'PG' })).status, 201);
-  const { body } = await a('POST', '/v1/businesses/pg/portal-sessions', {});
+  const { body } = await a<ApiPortalSession>('POST', '/v1/businesses/pg/portal-sessions', {});
   const cookie = (await openLink(body.url.replace(procs[0]!.url, procs[1]!.url))).cookie!;
   const onA = portalCall(procs[0]!.url, cookie);
   const onB = portalCall(procs[1]!.url, cookie);

@@ -1,6 +1,7 @@
 import { before, after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestHookline, type TestInstance } from './helpers/hookline.js';
+import { startTestHookline, type ApiResponse, type TestInstance } from './helpers/hookline.js';
+import type { ApiListedWebhook, ApiPage, ApiProblem, ApiWebhook } from './helpers/apiShapes.js';
 
 let hl: TestInstance;
 before(async () => {
@@ -12,7 +13,7 @@ after(() => hl.stop());
 const base = '/v1/businesses/clinic/webhooks';
 
 test('create, read, list, change and delete a webhook with every documented field', async () => {
-  const created = await hl.api('POST', base, {
+  const created = await hl.api<ApiWebhook>('POST', base, {
     name: 'Billing',
     url: 'https://billing.example.com/hooks',
     events: ['invoice/paid', 'subscription/*'],
@@ -34,17 +35,17 @@ test('create, read, list, change and delete a webhook with every documented fiel
   assert.equal(w.enabled, true);
   assert.deepEqual(w.health, { state: 'healthy', consecutive_failures: 0, since: null, reason: null });
 
-  const read = await hl.api('GET', `${base}/${w.id}`);
+  const read = await hl.api<ApiWebhook>('GET', `${base}/${w.id}`);
   assert.equal(read.status, 200);
   assert.equal(read.body.secret, w.secret);
 
-  const list = await hl.api('GET', base);
+  const list = await hl.api<ApiPage<ApiListedWebhook>>('GET', base);
   assert.equal(list.status, 200);
   assert.equal(list.body.data.length, 1);
-  assert.equal(list.body.data[0].secret, undefined, 'lists never show secrets');
+  assert.equal(list.body.data[0]!.secret, undefined, 'lists never show secrets');
   assert.equal(list.body.next_cursor, null);
 
-  const patched = await hl.api('PATCH', `${base}/${w.id}`, { name: 'Billing v2', retry_schedule: [], enabled: false });
+  const patched = await hl.api<ApiWebhook>('PATCH', `${base}/${w.id}`, { name: 'Billing v2', retry_schedule: [], enabled: false });
   assert.equal(patched.status, 200, JSON.stringify(patched.body));
   assert.equal(patched.body.name, 'Billing v2');
   assert.deepEqual(patched.body.retry_schedule, []);
@@ -58,23 +59,23 @@ test('create, read, list, change and delete a webhook with every documented fiel
 test('webhook lists page with next_cursor until every webhook was seen once', async () => {
   const ids = new Set<string>();
   for (let i = 0; i < 5; i++) {
-    ids.add((await hl.api('POST', base, { url: `https://p${i}.example.com/`, events: ['*'] })).body.id);
+    ids.add((await hl.api<ApiWebhook>('POST', base, { url: `https://p${i}.example.com/`, events: ['*'] })).body.id);
   }
   const seen: string[] = [];
   let cursor: string | null = null;
   do {
-    const page: { body: { data: { id: string }[]; next_cursor: string | null } } = await hl.api('GET', `${base}?limit=2${cursor ? `&cursor=${cursor}` : ''}`);
+    const page: ApiResponse<ApiPage<ApiListedWebhook>> = await hl.api<ApiPage<ApiListedWebhook>>('GET', `${base}?limit=2${cursor ? `&cursor=${cursor}` : ''}`);
     assert.ok(page.body.data.length <= 2);
     seen.push(...page.body.data.map((w) => w.id));
-    cursor = page.body.next_cursor;
+    cursor = page.body.next_cursor ?? null;
   } while (cursor);
   for (const id of ids) assert.ok(seen.includes(id));
   assert.equal(new Set(seen).size, seen.length);
 });
 
 test('rotating a secret returns a new one and keeps the old one signing', async () => {
-  const w = (await hl.api('POST', base, { url: 'https://rotate.example.com/', events: ['*'] })).body;
-  const r = await hl.api('POST', `${base}/${w.id}/rotate-secret`);
+  const w = (await hl.api<ApiWebhook>('POST', base, { url: 'https://rotate.example.com/', events: ['*'] })).body;
+  const r = await hl.api<ApiWebhook>('POST', `${base}/${w.id}/rotate-secret`);
   assert.equal(r.status, 200);
   assert.match(r.body.secret, /^whsec_/);
   assert.notEqual(r.body.secret, w.secret);
@@ -96,7 +97,7 @@ test('bad webhook input answers 4xx problem+json whose detail says what to fix',
     [{ url: 'https://example.com/', events: ['*'], colour: 'blue' }, 400, /colour/],
   ];
   for (const [body, status, detail] of cases) {
-    const r = await hl.api('POST', base, body);
+    const r = await hl.api<ApiProblem>('POST', base, body);
     assert.equal(r.status, status, `${JSON.stringify(body)} → ${r.status} ${JSON.stringify(r.body)}`);
     assert.match(r.headers.get('content-type') ?? '', /application\/problem\+json/);
     assert.match(r.body.detail, detail, `${JSON.stringify(body)}: ${r.body.detail}`);
@@ -117,7 +118,7 @@ test('private targets are refused unless HOOKLINE_ALLOW_PRIVATE_NETWORKS is set'
   t.after(() => strict.stop());
   await strict.api('POST', '/v1/businesses', { id: 's', name: 'S' });
   for (const url of ['http://127.0.0.1:9/x', 'http://localhost/x', 'http://169.254.169.254/latest', 'http://[::1]/', 'http://10.0.0.1/', 'http://100.64.0.1/']) {
-    const r = await strict.api('POST', '/v1/businesses/s/webhooks', { url, events: ['*'] });
+    const r = await strict.api<ApiProblem>('POST', '/v1/businesses/s/webhooks', { url, events: ['*'] });
     assert.equal(r.status, 422, url);
     assert.equal(r.body.code, 'BLOCKED_TARGET', url);
   }

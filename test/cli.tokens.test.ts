@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { startTestHookline, type TestInstance } from './helpers/hookline.js';
+import type { ApiIssuedToken } from './helpers/apiShapes.js';
 
 /** `hookline tokens create|list|revoke` against a real server (issue 12). */
 
@@ -59,7 +60,7 @@ test('tokens: the server\u2019s refusals are one line and exit 2 (past expiry, u
   const unknown = await run(['tokens', 'revoke', 'tok_nope', '--business', 'desk']);
   assert.equal(unknown.code, 2);
   assert.match(unknown.stderr, /tok_nope/);
-  const staff = (await hl.api('POST', '/v1/businesses/desk/tokens')).body.token as string;
+  const staff = (await hl.api<ApiIssuedToken>('POST', '/v1/businesses/desk/tokens')).body.token as string;
   const forbidden = await run(['tokens', 'list', '--business', 'desk'], staff);
   assert.equal(forbidden.code, 2);
   assert.match(forbidden.stderr, /admin token/);

@@ -9,6 +9,7 @@ import { spawnServer, spawnWorker, type ServerProcess } from './helpers/serverPr
 import { apiClient } from './helpers/hookline.js';
 import { createTestSchema, probePostgres } from './helpers/postgres.js';
 import { until } from './helpers/wait.js';
+import type { ApiBatchAccepted } from './helpers/apiShapes.js';
 
 /**
  * Issue 12 §3: deliveries held by a process that is SIGKILLed come back within seconds, not
@@ -48,7 +49,7 @@ async function publishHeld(server: ServerProcess, url: string): Promise<string[]
   const ids: string[] = [];
   for (let i = 0; i < EVENTS; i += 40) {
     const events = Array.from({ length: 40 }, (_, j) => ({ id: `held-${i + j}`, type: 'invoice/paid', data: { n: i + j } }));
-    const r = await api('POST', '/v1/businesses/crash/events/batch', { events });
+    const r = await api<ApiBatchAccepted>('POST', '/v1/businesses/crash/events/batch', { events });
     assert.equal(r.status, 202);
     ids.push(...r.body.data.map((e: { id: string }) => e.id));
   }

@@ -8,6 +8,7 @@ import { spawnServer, type ServerProcess } from './helpers/serverProcess.js';
 import { apiClient } from './helpers/hookline.js';
 import { until, sleep } from './helpers/wait.js';
 import { recordFigures } from './helpers/reliabilityFigures.js';
+import type { ApiBatchAccepted } from './helpers/apiShapes.js';
 
 const ADMIN = 'crash-test-admin-token-0123456789';
 
@@ -45,7 +46,7 @@ test('every event that got 202 is delivered after the server is killed with SIGK
       while (!stop) {
         const events = Array.from({ length: 20 }, (_, i) => ({ id: `e-${round}-${seq++}`, type: i % 10 === 0 ? 'client/created' : 'invoice/paid', data: { n: seq } }));
         try {
-          const r = await api('POST', '/v1/businesses/crash/events/batch', { events });
+          const r = await api<ApiBatchAccepted>('POST', '/v1/businesses/crash/events/batch', { events });
           if (r.status === 202) for (const e of r.body.data) accepted.add(e.id);
           if (r.status === 202) for (const e of r.body.data) if (e.type === 'client/created') acceptedOrdered.add(e.id);
         } catch {

@@ -4,12 +4,13 @@ import { Webhook as StandardWebhook } from 'standardwebhooks';
 import { Webhook as SvixWebhook } from 'svix';
 import { verifyWebhook } from '../src/verify/index.js';
 import { startDialectHarness } from './fixtures/dialectHarness.js';
+import type { ApiWebhook } from './helpers/apiShapes.js';
 
 test('standard: during a rotation the old and the new secret each verify, with standardwebhooks, svix and hookline/verify', async (t) => {
   const h = await startDialectHarness(t);
   const wh = await h.createWebhook({ events: ['client/*'] });
   const oldSecret = wh.secret;
-  const rotated = await h.hl.api('POST', `/v1/businesses/${h.business}/webhooks/${wh.id}/rotate-secret`, null);
+  const rotated = await h.hl.api<ApiWebhook>('POST', `/v1/businesses/${h.business}/webhooks/${wh.id}/rotate-secret`, null);
   assert.equal(rotated.status, 200, JSON.stringify(rotated.body));
   const newSecret = rotated.body.secret as string;
   assert.notEqual(newSecret, oldSecret);

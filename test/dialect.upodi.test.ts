@@ -46,7 +46,7 @@ test('upodi: the 001 envelope, FILETIME Time written exactly, Data null for an i
   assert.equal(JSON.parse(first!.body).ID, JSON.parse(retry!.body).ID, 'the ID is the event\'s, not the attempt\'s');
 
   const delivery = await h.deliveryOf(event.id, 'succeeded');
-  assert.deepEqual(delivery.attempts.map((a: { status_code: number }) => a.status_code), [500, 200]);
+  assert.deepEqual(delivery.attempts.map((a) => a.status_code), [500, 200]);
   const verified = verifyWebhook('upodi', retry!.body, retry!.headers, wh.secret);
   assert.equal(verified.event, 'Customer.create');
   assert.equal(verified.id, JSON.parse(retry!.body).ID);

@@ -3,15 +3,16 @@ import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { verifyWebhook } from '../src/verify/index.js';
 import { startDialectHarness } from './fixtures/dialectHarness.js';
+import type { ApiIssuedToken, ApiVcitaSubscribed, ApiWebhook } from './helpers/apiShapes.js';
 
 test('vcita: a subscription made through the vcita API receives {entity_name, event_type, data}, signed', async (t) => {
   const h = await startDialectHarness(t);
-  const token = (await h.hl.api('POST', `/v1/businesses/${h.business}/tokens`)).body.token as string;
-  const sub = await h.hl.api('POST', '/platform/v1/webhook/subscribe', { event: 'lead/created', target_url: `${h.rx.url}/vcita` }, token);
+  const token = (await h.hl.api<ApiIssuedToken>('POST', `/v1/businesses/${h.business}/tokens`)).body.token as string;
+  const sub = await h.hl.api<ApiVcitaSubscribed>('POST', '/platform/v1/webhook/subscribe', { event: 'lead/created', target_url: `${h.rx.url}/vcita` }, token);
   assert.equal(sub.status, 201, JSON.stringify(sub.body));
-  const id = sub.body.data.subscription_id as string;
+  const id = sub.body.data.subscription_id;
   // The secret is read through Hookline's own API with the same staff token.
-  const secret = (await h.hl.api('GET', `/v1/businesses/${h.business}/webhooks/${id}`, undefined, token)).body.secret as string;
+  const secret = (await h.hl.api<ApiWebhook>('GET', `/v1/businesses/${h.business}/webhooks/${id}`, undefined, token)).body.secret as string;
 
   const data = { id: 'cl_52e9d1', first_name: 'Lee', email: 'lee@example.com' };
   const event = await h.publish('client/created', data);

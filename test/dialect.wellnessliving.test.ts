@@ -46,7 +46,7 @@ test('wellnessliving: 202 and 204 are retried until a 200; topic, signature, gen
   assert.ok(sentAt[2]! > Date.parse('2025-04-14T06:58:12.123Z'));
 
   const delivery = await h.deliveryOf(event.id, 'succeeded');
-  assert.deepEqual(delivery.attempts.map((a: { status_code: number }) => a.status_code), [202, 204, 200]);
+  assert.deepEqual(delivery.attempts.map((a) => a.status_code), [202, 204, 200]);
   const verified = verifyWebhook('wellnessliving', attempts[2]!.body, attempts[2]!.headers, wh.secret);
   assert.equal(verified.id, attempts[0]!.headers['x-payload-key']);
   assert.equal(verified.event, 'client.created');

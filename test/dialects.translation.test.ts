@@ -6,6 +6,7 @@ import { startTestHookline } from './helpers/hookline.js';
 import { startReceiver, type Received } from './helpers/receiver.js';
 import { dialectNames, findDialect, type FieldRule } from '../src/dialects/index.js';
 import type * as verifyApi from '../src/verify/index.js';
+import type { ApiAccepted, ApiBatchAccepted, ApiBusiness, ApiEventType, ApiPage, ApiRenderedRequest, ApiWebhook } from './helpers/apiShapes.js';
 
 /*
  * Issue 11 end to end: the platform publishes once, in the catalogue's shape, and each
@@ -24,20 +25,20 @@ async function setUp(t: TestContext) {
   t.after(() => hl.stop());
   const rx = await startReceiver();
   t.after(() => rx.close());
-  const created = await hl.api('POST', '/v1/businesses', { id: BUSINESS, name: 'Acme Studios' });
+  const created = await hl.api<ApiBusiness>('POST', '/v1/businesses', { id: BUSINESS, name: 'Acme Studios' });
   assert.equal(created.status, 201, JSON.stringify(created.body));
   const secrets = new Map<string, string>();
   /** One webhook per dialect, each at its own path, subscribed to `events` (or all it can carry). */
   const subscribe = async (dialects: string[], events: (dialect: string) => string[]) => {
     for (const dialect of dialects) {
-      const res = await hl.api('POST', `/v1/businesses/${BUSINESS}/webhooks`, { url: `${rx.url}/${dialect}`, dialect, events: events(dialect) });
+      const res = await hl.api<ApiWebhook>('POST', `/v1/businesses/${BUSINESS}/webhooks`, { url: `${rx.url}/${dialect}`, dialect, events: events(dialect) });
       assert.equal(res.status, 201, JSON.stringify(res.body));
       secrets.set(dialect, res.body.secret);
     }
   };
   const example = async (type: string) => {
-    const list = await hl.api('GET', '/v1/event-types');
-    return (list.body.data as { type: string; example: Record<string, unknown> }[]).find((d) => d.type === type)!.example;
+    const list = await hl.api<ApiPage<ApiEventType>>('GET', '/v1/event-types');
+    return list.body.data.find((d) => d.type === type)!.example as Record<string, unknown>;
   };
   const byDialect = (dialect: string): Received[] => rx.received.filter((r) => r.url === `/${dialect}`);
   const verified = (dialect: string, r: Received) => verifyWebhook(dialect as verifyApi.DialectName, r.body, r.headers, secrets.get(dialect)!);
@@ -50,7 +51,7 @@ test('journey: one canonical client/created reaches six webhooks, one per dialec
   const s = await setUp(t);
   await s.subscribe(dialectNames(), () => ['client/created']);
   const data = await s.example('client/created');
-  const published = await s.hl.api('POST', `/v1/businesses/${BUSINESS}/events`, { type: 'client/created', data, occurred_at: '2025-04-14T06:58:12.123Z' });
+  const published = await s.hl.api<ApiAccepted>('POST', `/v1/businesses/${BUSINESS}/events`, { type: 'client/created', data, occurred_at: '2025-04-14T06:58:12.123Z' });
   assert.equal(published.status, 202, JSON.stringify(published.body));
   await s.rx.waitFor(6);
   await new Promise((r) => setTimeout(r, 100));
@@ -108,7 +109,7 @@ test('journey: one canonical client/created reaches six webhooks, one per dialec
 
   // The catalogue's per-dialect view shows the same translated body a receiver got.
   for (const [dialect, got] of [['hapana', hapana.body.data], ['upodi', upodi.body.Data]] as const) {
-    const preview = await s.hl.api('GET', `/v1/event-types/preview?type=client/created&dialect=${dialect}`);
+    const preview = await s.hl.api<ApiRenderedRequest>('GET', `/v1/event-types/preview?type=client/created&dialect=${dialect}`);
     assert.equal(preview.status, 200, JSON.stringify(preview.body));
     const shown = JSON.parse(preview.body.body);
     assert.deepEqual(dialect === 'hapana' ? shown.data : shown.Data, got, dialect);
@@ -118,7 +119,7 @@ test('journey: one canonical client/created reaches six webhooks, one per dialec
 test('issue 11: a business with a Hapana webhook publishes the catalogue\'s own client/created: 202, and every webhook, Hapana\'s included, receives it', async (t) => {
   const s = await setUp(t);
   await s.subscribe(['hapana', 'standard', 'wellnessliving', 'vcita'], () => ['client/created']);
-  const res = await s.hl.api('POST', `/v1/businesses/${BUSINESS}/events`, { type: 'client/created', data: { id: 44, first_name: 'Ada', email: 'ada@example.com', status: 'active' } });
+  const res = await s.hl.api<ApiAccepted>('POST', `/v1/businesses/${BUSINESS}/events`, { type: 'client/created', data: { id: 44, first_name: 'Ada', email: 'ada@example.com', status: 'active' } });
   assert.equal(res.status, 202, JSON.stringify(res.body));
   assert.equal(res.body.deliveries, 4);
   await s.rx.waitFor(4);
@@ -141,11 +142,11 @@ function promised(rule: FieldRule, data: Record<string, unknown>): unknown {
 
 test('every type two or more dialects express: its catalogue example, published once, reaches each of them exactly once, with the values its mapping table promises (issue 11)', async (t) => {
   const s = await setUp(t);
-  const catalogue = (await s.hl.api('GET', '/v1/event-types')).body.data as { type: string; example: Record<string, unknown> }[];
+  const catalogue = (await s.hl.api<ApiPage<ApiEventType>>('GET', '/v1/event-types')).body.data;
   const types = catalogue.filter((d) => !d.type.startsWith('hookline/') && dialectNames().filter((n) => findDialect(n)!.eventName(d.type) !== null).length >= 2);
   assert.ok(types.length > 80, `${types.length} types`);
   await s.subscribe(dialectNames(), (dialect) => types.filter((d) => findDialect(dialect)!.eventName(d.type) !== null).map((d) => d.type));
-  const batch = await s.hl.api('POST', `/v1/businesses/${BUSINESS}/events/batch`, { events: types.map((d) => ({ type: d.type, data: d.example })) });
+  const batch = await s.hl.api<ApiBatchAccepted>('POST', `/v1/businesses/${BUSINESS}/events/batch`, { events: types.map((d) => ({ type: d.type, data: d.example })) });
   assert.equal(batch.status, 202, JSON.stringify(batch.body));
   const expected = types.reduce((n, d) => n + dialectNames().filter((x) => findDialect(x)!.eventName(d.type) !== null).length, 0);
   await s.rx.waitFor(expected, 20_000);

@@ -55,7 +55,7 @@ async function publish(hl: TestInstance, b: string, type: string, count: number,
 
 /** The dispatcher's own count of attempts in flight and deliveries held, from the admin overview. */
 async function queue(hl: TestInstance): Promise<{ in_flight: number; held: number }> {
-  const r = await hl.api('GET', '/v1/overview');
+  const r = await hl.api<{ queue: { in_flight: number; held: number } }>('GET', '/v1/overview');
   assert.equal(r.status, 200, JSON.stringify(r.body));
   return r.body.queue;
 }

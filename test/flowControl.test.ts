@@ -1,44 +1,29 @@
 import { before, after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestHookline, type TestInstance } from './helpers/hookline.js';
+import { newBusiness } from './helpers/businesses.js';
+import { peak } from './helpers/peak.js';
 import { startReceiver } from './helpers/receiver.js';
 import { until, sleep } from './helpers/wait.js';
+import type { ApiBatchAccepted, ApiDelivery, ApiPage } from './helpers/apiShapes.js';
 
 let hl: TestInstance;
-let n = 0;
 before(async () => {
   hl = await startTestHookline();
 });
 after(() => hl.stop());
 
-async function business(): Promise<string> {
-  const id = `flow-${++n}`;
-  await hl.api('POST', '/v1/businesses', { id, name: id });
-  return id;
-}
-
 async function publishMany(b: string, count: number, prefix = 'e'): Promise<string[]> {
   const events = Array.from({ length: count }, (_, i) => ({ id: `${prefix}-${String(i).padStart(4, '0')}`, type: 'invoice/paid', data: { n: i } }));
-  const r = await hl.api('POST', `/v1/businesses/${b}/events/batch`, { events });
+  const r = await hl.api<ApiBatchAccepted>('POST', `/v1/businesses/${b}/events/batch`, { events });
   assert.equal(r.status, 202, JSON.stringify(r.body));
   return events.map((e) => e.id);
-}
-
-/** Most requests that arrived within any window of `ms`. */
-function peak(times: number[], ms: number): number {
-  const sorted = [...times].sort((a, b) => a - b);
-  let best = 0;
-  for (let i = 0, j = 0; j < sorted.length; j++) {
-    while (sorted[j]! - sorted[i]! >= ms) i++;
-    best = Math.max(best, j - i + 1);
-  }
-  return best;
 }
 
 test('rate_limit 20/s holds: no three seconds see more than 60 (+15 %), and 80 deliveries take about 4 s', async (t) => {
   const rx = await startReceiver();
   t.after(() => rx.close());
-  const b = await business();
+  const b = await newBusiness(hl.api);
   await hl.api('POST', `/v1/businesses/${b}/webhooks`, { url: rx.url, events: ['*'], rate_limit: 20 });
   const started = Date.now();
   await publishMany(b, 80);
@@ -64,7 +49,7 @@ test('max_in_flight 2: the receiver never has more than 2 requests open at once'
     }, 30);
   });
   t.after(() => rx.close());
-  const b = await business();
+  const b = await newBusiness(hl.api);
   await hl.api('POST', `/v1/businesses/${b}/webhooks`, { url: rx.url, events: ['*'], max_in_flight: 2 });
   await publishMany(b, 40);
   await rx.waitFor(40, 10_000);
@@ -83,15 +68,15 @@ test('a 429 pauses the whole endpoint until Retry-After, not just the delivery i
     res.end('ok');
   });
   t.after(() => rx.close());
-  const b = await business();
+  const b = await newBusiness(hl.api);
   await hl.api('POST', `/v1/businesses/${b}/webhooks`, { url: rx.url, events: ['*'], max_in_flight: 1, retry_schedule: [1] });
   await publishMany(b, 5);
   await rx.waitFor(6, 10_000);
   const [refused, next] = rx.received;
   const gap = next!.at - refused!.at;
   assert.ok(gap >= 950, `the next request came ${gap} ms after the 429`);
-  const list = (await hl.api('GET', `/v1/businesses/${b}/deliveries?limit=10`)).body.data;
-  await until('all succeeded', async () => (await hl.api('GET', `/v1/businesses/${b}/deliveries?status=succeeded`)).body.data.length === 5);
+  const list = (await hl.api<ApiPage<ApiDelivery>>('GET', `/v1/businesses/${b}/deliveries?limit=10`)).body.data;
+  await until('all succeeded', async () => (await hl.api<ApiPage<ApiDelivery>>('GET', `/v1/businesses/${b}/deliveries?status=succeeded`)).body.data.length === 5);
   assert.equal(list.length, 5);
 });
 
@@ -103,7 +88,7 @@ test('429s without Retry-After pause the endpoint 1 s, then 2 s, and it goes bac
     res.end();
   });
   t.after(() => rx.close());
-  const b = await business();
+  const b = await newBusiness(hl.api);
   await hl.api('POST', `/v1/businesses/${b}/webhooks`, { url: rx.url, events: ['*'], max_in_flight: 1, retry_schedule: [0, 0] });
   await publishMany(b, 10);
   await rx.waitFor(12, 10_000);
@@ -131,10 +116,10 @@ test('fifo: one at a time in event order, and a failing head holds the rest back
     }, 5);
   });
   t.after(() => rx.close());
-  const b = await business();
+  const b = await newBusiness(hl.api);
   await hl.api('POST', `/v1/businesses/${b}/webhooks`, { url: rx.url, events: ['*'], ordering: 'fifo', max_in_flight: 10, retry_schedule: [1, 1, 1] });
   const ids = await publishMany(b, 12, 'f');
-  await until('all delivered', async () => (await hl.api('GET', `/v1/businesses/${b}/deliveries?status=succeeded`)).body.data.length === 12, 20_000);
+  await until('all delivered', async () => (await hl.api<ApiPage<ApiDelivery>>('GET', `/v1/businesses/${b}/deliveries?status=succeeded`)).body.data.length === 12, 20_000);
   const order = rx.received.map((r) => JSON.parse(r.body).id as string);
   assert.equal(most, 1, 'never more than one request open');
   assert.deepEqual(order, [...ids.slice(0, 4), 'f-0003', 'f-0003', ...ids.slice(4)], 'the head is retried before anything behind it goes');
@@ -145,7 +130,7 @@ test('fifo: one at a time in event order, and a failing head holds the rest back
 test('fifo: deliveries published in separate calls go in the order they were published', async (t) => {
   const rx = await startReceiver();
   t.after(() => rx.close());
-  const b = await business();
+  const b = await newBusiness(hl.api);
   await hl.api('POST', `/v1/businesses/${b}/webhooks`, { url: rx.url, events: ['*'], ordering: 'fifo' });
   const ids: string[] = [];
   for (let i = 0; i < 15; i++) {

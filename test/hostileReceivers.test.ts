@@ -13,6 +13,7 @@ import {
   tricklesOneByteASecond,
   type Hostile,
 } from './helpers/hostileReceivers.js';
+import type { ApiDelivery, ApiDeliveryDetail, ApiPage, ApiWebhook } from './helpers/apiShapes.js';
 
 /** A seeded generator, so a failure can be replayed. */
 function mulberry32(seed: number): () => number {
@@ -56,7 +57,7 @@ test('hostile receivers each end in a recorded attempt with the right code, in b
   const ids: Record<string, string> = {};
   for (const [name, h] of Object.entries(hostile)) {
     const flaky = name === 'flaky';
-    const r = await hl.api('POST', '/v1/businesses/hostile/webhooks', {
+    const r = await hl.api<ApiWebhook>('POST', '/v1/businesses/hostile/webhooks', {
       name,
       url: h.url,
       events: ['client/created'],
@@ -89,9 +90,9 @@ test('hostile receivers each end in a recorded attempt with the right code, in b
   assert.ok(beside <= Math.max(2 * alone, alone + 1500), `500 deliveries took ${beside} ms beside the hostile endpoints, ${alone} ms alone`);
 
   const attemptsOf = async (name: string): Promise<Attempt[]> => {
-    const list = (await hl.api('GET', `/v1/businesses/hostile/deliveries?webhook_id=${ids[name]}&limit=50`)).body.data as { id: string }[];
+    const list = (await hl.api<ApiPage<ApiDelivery>>('GET', `/v1/businesses/hostile/deliveries?webhook_id=${ids[name]}&limit=50`)).body.data as { id: string }[];
     const out: Attempt[] = [];
-    for (const d of list) out.push(...(await hl.api('GET', `/v1/businesses/hostile/deliveries/${d.id}`)).body.attempts);
+    for (const d of list) out.push(...(await hl.api<ApiDeliveryDetail>('GET', `/v1/businesses/hostile/deliveries/${d.id}`)).body.attempts);
     return out;
   };
   const settled = async (name: string, n: number): Promise<Attempt[]> =>
@@ -123,7 +124,7 @@ test('hostile receivers each end in a recorded attempt with the right code, in b
   assert.equal(metadata.received.length, 0, 'the redirect to an internal address was not followed');
 
   await until('the flaky endpoint got every delivery in the end', async () => {
-    const list = (await hl.api('GET', `/v1/businesses/hostile/deliveries?webhook_id=${ids.flaky}&limit=50`)).body.data as { status: string }[];
+    const list = (await hl.api<ApiPage<ApiDelivery>>('GET', `/v1/businesses/hostile/deliveries?webhook_id=${ids.flaky}&limit=50`)).body.data as { status: string }[];
     return list.length === 12 && list.every((d) => d.status === 'succeeded');
   }, 20_000);
   const flakyErrors = new Set((await attemptsOf('flaky')).map((a) => a.error));

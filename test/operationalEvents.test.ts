@@ -1,21 +1,16 @@
 import { before, after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestHookline, type TestInstance } from './helpers/hookline.js';
+import { newBusiness } from './helpers/businesses.js';
 import { startReceiver } from './helpers/receiver.js';
 import { until, sleep } from './helpers/wait.js';
+import type { ApiAccepted, ApiDelivery, ApiPage, ApiProblem, ApiWebhook } from './helpers/apiShapes.js';
 
 let hl: TestInstance;
-let n = 0;
 before(async () => {
   hl = await startTestHookline({ probeMs: 150 });
 });
 after(() => hl.stop());
-
-async function business(): Promise<string> {
-  const id = `ops-${++n}`;
-  await hl.api('POST', '/v1/businesses', { id, name: id });
-  return id;
-}
 
 const bodies = (rx: { received: { body: string }[] }) => rx.received.map((r) => JSON.parse(r.body) as { type: string; business: string; data: Record<string, unknown> });
 
@@ -28,8 +23,8 @@ test('a business hears that its webhook is failing, then recovered; the webhook 
   const ops = await startReceiver();
   const everything = await startReceiver();
   for (const rx of [broken, ops, everything]) t.after(() => rx.close());
-  const b = await business();
-  const wh = (await hl.api('POST', `/v1/businesses/${b}/webhooks`, { name: 'CRM', url: broken.url, events: ['*'], max_in_flight: 1, retry_schedule: Array(20).fill(0) })).body;
+  const b = await newBusiness(hl.api);
+  const wh = (await hl.api<ApiWebhook>('POST', `/v1/businesses/${b}/webhooks`, { name: 'CRM', url: broken.url, events: ['*'], max_in_flight: 1, retry_schedule: Array(20).fill(0) })).body;
   await hl.api('POST', `/v1/businesses/${b}/webhooks`, { url: ops.url, events: ['hookline/*'] });
   await hl.api('POST', `/v1/businesses/${b}/webhooks`, { url: everything.url, events: ['*'] });
   await hl.api('POST', `/v1/businesses/${b}/events/batch`, { events: Array.from({ length: 6 }, (_, i) => ({ type: 'invoice/paid', data: { n: i } })) });
@@ -63,11 +58,11 @@ test('a delivery that runs out of attempts is reported once; failures delivering
   });
   const ops = await startReceiver();
   for (const rx of [broken, opsBroken, ops]) t.after(() => rx.close());
-  const b = await business();
-  const wh = (await hl.api('POST', `/v1/businesses/${b}/webhooks`, { url: broken.url, events: ['invoice/paid'], retry_schedule: [] })).body;
-  const brokenOps = (await hl.api('POST', `/v1/businesses/${b}/webhooks`, { url: opsBroken.url, events: ['hookline/delivery.exhausted'], retry_schedule: [] })).body;
+  const b = await newBusiness(hl.api);
+  const wh = (await hl.api<ApiWebhook>('POST', `/v1/businesses/${b}/webhooks`, { url: broken.url, events: ['invoice/paid'], retry_schedule: [] })).body;
+  const brokenOps = (await hl.api<ApiWebhook>('POST', `/v1/businesses/${b}/webhooks`, { url: opsBroken.url, events: ['hookline/delivery.exhausted'], retry_schedule: [] })).body;
   await hl.api('POST', `/v1/businesses/${b}/webhooks`, { url: ops.url, events: ['hookline/*'] });
-  const ev = (await hl.api('POST', `/v1/businesses/${b}/events`, { type: 'invoice/paid', data: { id: 'x' } })).body;
+  const ev = (await hl.api<ApiAccepted>('POST', `/v1/businesses/${b}/events`, { type: 'invoice/paid', data: { id: 'x' } })).body;
 
   await until('exhausted reported', async () => ops.received.length >= 1 && opsBroken.received.length >= 1);
   await sleep(500);
@@ -78,7 +73,7 @@ test('a delivery that runs out of attempts is reported once; failures delivering
   assert.equal(reports[0]!.data.event_id, ev.id);
   assert.equal(reports[0]!.data.attempts, 1);
   assert.equal(reports[0]!.data.last_status_code, 500);
-  const failedReport = (await hl.api('GET', `/v1/businesses/${b}/deliveries?webhook_id=${brokenOps.id}&status=failed`)).body.data;
+  const failedReport = (await hl.api<ApiPage<ApiDelivery>>('GET', `/v1/businesses/${b}/deliveries?webhook_id=${brokenOps.id}&status=failed`)).body.data;
   assert.equal(failedReport.length, 1, 'the report to the broken ops endpoint failed, and nothing was said about that');
 });
 
@@ -92,8 +87,8 @@ test('the _platform business hears every business\u2019s operational events', as
   t.after(() => broken.close());
   assert.equal((await hl.api('POST', '/v1/businesses', { id: '_platform', name: 'Platform operations' })).status, 201);
   await hl.api('POST', '/v1/businesses/_platform/webhooks', { url: platform.url, events: ['hookline/*'] });
-  const b = await business();
-  const wh = (await hl.api('POST', `/v1/businesses/${b}/webhooks`, { url: broken.url, events: ['*'], retry_schedule: [] })).body;
+  const b = await newBusiness(hl.api);
+  const wh = (await hl.api<ApiWebhook>('POST', `/v1/businesses/${b}/webhooks`, { url: broken.url, events: ['*'], retry_schedule: [] })).body;
   await hl.api('POST', `/v1/businesses/${b}/events`, { type: 'invoice/paid', data: {} });
   await until('platform told', async () => platform.received.length >= 1);
   const [report] = bodies(platform);
@@ -104,13 +99,13 @@ test('the _platform business hears every business\u2019s operational events', as
 });
 
 test('only Hookline publishes hookline/ events: the API refuses them with 422 RESERVED_EVENT_TYPE', async () => {
-  const b = await business();
-  const one = await hl.api('POST', `/v1/businesses/${b}/events`, { type: 'hookline/webhook.disabled', data: {} });
+  const b = await newBusiness(hl.api);
+  const one = await hl.api<ApiProblem>('POST', `/v1/businesses/${b}/events`, { type: 'hookline/webhook.disabled', data: {} });
   assert.equal(one.status, 422);
   assert.equal(one.body.code, 'RESERVED_EVENT_TYPE');
-  const batch = await hl.api('POST', `/v1/businesses/${b}/events/batch`, { events: [{ type: 'invoice/paid', data: {} }, { type: 'hookline/delivery.exhausted', data: {} }] });
+  const batch = await hl.api<ApiProblem>('POST', `/v1/businesses/${b}/events/batch`, { events: [{ type: 'invoice/paid', data: {} }, { type: 'hookline/delivery.exhausted', data: {} }] });
   assert.equal(batch.status, 422);
   assert.match(batch.body.detail, /^\/events\/1\/type/);
-  const sub = await hl.api('POST', `/v1/businesses/${b}/webhooks`, { url: 'https://example.com/ops', events: ['hookline/webhook.failing'] });
+  const sub = await hl.api<ApiWebhook>('POST', `/v1/businesses/${b}/webhooks`, { url: 'https://example.com/ops', events: ['hookline/webhook.failing'] });
   assert.equal(sub.status, 201, 'but a webhook may subscribe to them');
 });

@@ -1,36 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { peak } from './helpers/peak.js';
+import { publishBatches } from './helpers/publishBatches.js';
 import { startReceiver } from './helpers/receiver.js';
-import { spawnServer, type ServerProcess } from './helpers/serverProcess.js';
+import { killAll, spawnServer, type ServerProcess } from './helpers/serverProcess.js';
 import { apiClient } from './helpers/hookline.js';
 import { createTestDatabase, probePostgres, type TestDatabase } from './helpers/postgres.js';
 import { until } from './helpers/wait.js';
 
 const ADMIN = 'pg-flow-admin-token-0123456789';
 const pgReady = await probePostgres();
-
-/** Publishes `count` events through `url`, `per` per batch, and returns the ids that got 202. */
-async function publish(url: string, business: string, prefix: string, count: number, per = 10): Promise<string[]> {
-  const api = apiClient(url, ADMIN);
-  const accepted: string[] = [];
-  for (let i = 0; i < count; i += per) {
-    const events = Array.from({ length: Math.min(per, count - i) }, (_, j) => ({ id: `${prefix}-${i + j}`, type: 'invoice/paid', data: { n: i + j } }));
-    const r = await api('POST', `/v1/businesses/${business}/events/batch`, { events });
-    assert.equal(r.status, 202, JSON.stringify(r.body));
-    accepted.push(...r.body.data.map((e: { id: string }) => e.id));
-  }
-  return accepted;
-}
-
-function peak(times: number[], ms: number): number {
-  const sorted = [...times].sort((a, b) => a - b);
-  let best = 0;
-  for (let i = 0, j = 0; j < sorted.length; j++) {
-    while (sorted[j]! - sorted[i]! >= ms) i++;
-    best = Math.max(best, j - i + 1);
-  }
-  return best;
-}
 
 test('PostgreSQL: a webhook\u2019s max_in_flight and rate_limit hold across two processes publishing to it', { skip: pgReady.available ? false : pgReady.reason, timeout: 120_000 }, async (t) => {
   let db: TestDatabase | undefined;
@@ -47,8 +26,7 @@ test('PostgreSQL: a webhook\u2019s max_in_flight and rate_limit hold across two 
   });
   const limited = await startReceiver();
   t.after(async () => {
-    for (const p of procs) p.child.kill('SIGKILL');
-    await Promise.all(procs.map((p) => p.exited));
+    await killAll(procs);
     await slow.close();
     await limited.close();
     await db?.drop();
@@ -69,7 +47,10 @@ test('PostgreSQL: a webhook\u2019s max_in_flight and rate_limit hold across two 
   assert.equal((await api('POST', '/v1/businesses/pgf/webhooks', { url: limited.url, events: ['invoice/paid'], rate_limit: 20 })).status, 201);
 
   const started = Date.now();
-  const ids = (await Promise.all([publish(a.url, 'pgf', 'a', 60), publish(b.url, 'pgf', 'b', 60)])).flat();
+  const ids = (await Promise.all([
+    publishBatches(apiClient(a.url, ADMIN), 'pgf', 'a', 60, { per: 10 }),
+    publishBatches(apiClient(b.url, ADMIN), 'pgf', 'b', 60, { per: 10 }),
+  ])).flat();
   await until('every event reached both receivers', async () => slow.received.length >= ids.length && limited.received.length >= ids.length, 60_000);
   const times = limited.received.map((r) => r.at);
   const span = Math.max(...times) - Math.min(...times);

@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { publishBatches } from './helpers/publishBatches.js';
 import { startReceiver } from './helpers/receiver.js';
-import { spawnServer, spawnWorker, type ServerProcess } from './helpers/serverProcess.js';
+import { killAll, spawnServer, spawnWorker, type ServerProcess } from './helpers/serverProcess.js';
 import { apiClient } from './helpers/hookline.js';
 import { createTestDatabase, probePostgres, queryTestDatabase, type TestDatabase } from './helpers/postgres.js';
 import { until, sleep } from './helpers/wait.js';
@@ -9,30 +10,12 @@ import { until, sleep } from './helpers/wait.js';
 const ADMIN = 'pg-scale-admin-token-0123456789';
 const pgReady = await probePostgres();
 
-/** Publishes `count` events through `url`, 50 per batch, and returns the ids that got 202. */
-async function publish(url: string, business: string, prefix: string, count: number, stopOnError = false): Promise<string[]> {
-  const api = apiClient(url, ADMIN);
-  const accepted: string[] = [];
-  for (let i = 0; i < count; i += 50) {
-    const events = Array.from({ length: Math.min(50, count - i) }, (_, j) => ({ id: `${prefix}-${i + j}`, type: 'invoice/paid', data: { n: i + j } }));
-    try {
-      const r = await api('POST', `/v1/businesses/${business}/events/batch`, { events });
-      if (r.status === 202) accepted.push(...r.body.data.map((e: { id: string }) => e.id));
-    } catch (err) {
-      if (stopOnError) return accepted;
-      throw err;
-    }
-  }
-  return accepted;
-}
-
 test('PostgreSQL: several processes share one database', { skip: pgReady.available ? false : pgReady.reason, timeout: 180_000 }, async (t) => {
   let db: TestDatabase;
   const procs: ServerProcess[] = [];
   const rx = await startReceiver((_r, res) => setTimeout(() => res.end('ok'), 2));
   t.after(async () => {
-    for (const p of procs) p.child.kill('SIGKILL');
-    await Promise.all(procs.map((p) => p.exited));
+    await killAll(procs);
     await rx.close();
     await db?.drop();
   });
@@ -57,7 +40,7 @@ test('PostgreSQL: several processes share one database', { skip: pgReady.availab
   assert.equal((await api('POST', '/v1/businesses/pg/webhooks', { url: rx.url, events: ['*'], max_in_flight: 20 })).status, 201);
 
   await t.test('healthy: 5,000 events published through two processes arrive exactly once each', async () => {
-    const ids = (await Promise.all([publish(a.url, 'pg', 'h-a', 2500), publish(b.url, 'pg', 'h-b', 2500)])).flat();
+    const ids = (await Promise.all([publishBatches(apiClient(a.url, ADMIN), 'pg', 'h-a', 2500, { refused: 'skip' }), publishBatches(apiClient(b.url, ADMIN), 'pg', 'h-b', 2500, { refused: 'skip' })])).flat();
     assert.equal(ids.length, 5000);
     await until('all 5,000 delivered', async () => new Set(rx.received.map((r) => r.headers['webhook-id'])).size >= 5000, 90_000);
     await sleep(500);
@@ -71,8 +54,8 @@ test('PostgreSQL: several processes share one database', { skip: pgReady.availab
 
   await t.test('one process killed with SIGKILL mid-run: every accepted event still arrives, duplicates carry the same id', async () => {
     rx.received.length = 0;
-    const fromA = publish(a.url, 'pg', 'k-a', 3000, true);
-    const fromB = publish(b.url, 'pg', 'k-b', 3000);
+    const fromA = publishBatches(apiClient(a.url, ADMIN), 'pg', 'k-a', 3000, { refused: 'skip', stopOnError: true });
+    const fromB = publishBatches(apiClient(b.url, ADMIN), 'pg', 'k-b', 3000, { refused: 'skip' });
     await sleep(700);
     a.child.kill('SIGKILL');
     const ids = [...(await fromA), ...(await fromB)];

@@ -12,6 +12,7 @@ import { storeFactories } from './helpers/stores.js';
 import { prepareSecrets } from '../src/secrets/prepareSecrets.js';
 import { withEncryptedSecrets } from '../src/secrets/withEncryptedSecrets.js';
 import { newWebhookRow } from '../src/webhooks/newWebhookRow.js';
+import type { ApiWebhook } from './helpers/apiShapes.js';
 
 /**
  * Issue 12 §6: switching encryption on for an existing database re-encrypted the rows but left
@@ -31,10 +32,10 @@ test('issue 12 journey: after encryption is switched on, no plaintext secret or 
   const api = plain.api;
   await api('POST', '/v1/businesses', { id: 'later', name: 'Encrypted later' });
   const base = '/v1/businesses/later/webhooks';
-  const kept = (await api('POST', base, { url: 'https://later.example.com/a', events: ['*'], headers: { 'X-Api-Key': 'first-header-value-1111' } })).body;
-  const rotated = (await api('POST', `${base}/${kept.id}/rotate-secret`)).body;
+  const kept = (await api<ApiWebhook>('POST', base, { url: 'https://later.example.com/a', events: ['*'], headers: { 'X-Api-Key': 'first-header-value-1111' } })).body;
+  const rotated = (await api<ApiWebhook>('POST', `${base}/${kept.id}/rotate-secret`)).body;
   await api('PATCH', `${base}/${kept.id}`, { headers: { 'X-Api-Key': 'second-header-value-2222' } });
-  const gone = (await api('POST', base, { url: 'https://later.example.com/b', events: ['*'], headers: { Authorization: 'Bearer deleted-webhook-token-3333' } })).body;
+  const gone = (await api<ApiWebhook>('POST', base, { url: 'https://later.example.com/b', events: ['*'], headers: { Authorization: 'Bearer deleted-webhook-token-3333' } })).body;
   assert.equal((await api('DELETE', `${base}/${gone.id}`)).status, 204);
   await plain.handle.stop();
 
@@ -56,7 +57,7 @@ test('issue 12 journey: after encryption is switched on, no plaintext secret or 
   let stopped = false;
   t.after(() => (stopped ? undefined : encrypted.stop()));
   const again = apiClient(encrypted.url!, plain.adminToken);
-  const read = (await again('GET', `${base}/${kept.id}`)).body;
+  const read = (await again<ApiWebhook>('GET', `${base}/${kept.id}`)).body;
   assert.equal(read.secret, rotated.secret, 'the secret still reads back');
   assert.deepEqual(read.headers, { 'X-Api-Key': 'second-header-value-2222' });
 

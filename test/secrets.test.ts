@@ -4,34 +4,34 @@ import { pino } from 'pino';
 import { Writable } from 'node:stream';
 import type { Store, WebhookRow } from '../src/store/Store.js';
 import { HooklineError } from '../src/errors.js';
-import { newWebhookId } from '../src/ids.js';
 import { SecretBox } from '../src/secrets/SecretBox.js';
 import { prepareSecrets } from '../src/secrets/prepareSecrets.js';
 import { NO_SECRETS, SEALED_METHODS, withEncryptedSecrets } from '../src/secrets/withEncryptedSecrets.js';
 import { SqliteStore } from '../src/store/sqlite/SqliteStore.js';
 import { PostgresStore } from '../src/store/postgres/PostgresStore.js';
-import { storeFactories, type TestStore } from './helpers/stores.js';
+import { freshStore, storeFactories, type TestStore } from './helpers/stores.js';
+import { T0, webhookOf as storedWebhookOf } from './helpers/storeRows.js';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Webhook } from 'standardwebhooks';
 import { startTestHookline } from './helpers/hookline.js';
 import { startReceiver } from './helpers/receiver.js';
+import type { ApiListedWebhook, ApiPage, ApiWebhook } from './helpers/apiShapes.js';
 
 const K1 = SecretBox.generateKey();
 const K2 = SecretBox.generateKey();
 const box = (key: string | null, old: string | null = null) => SecretBox.fromConfig({ encryptionKey: key, encryptionKeysOld: old });
 const quiet = pino({ level: 'silent' });
-const T0 = 1_700_000_000_000;
 
-function webhookOf(over: Partial<WebhookRow> = {}): WebhookRow {
-  return {
-    id: newWebhookId(), business_id: 'b1', name: 'w', url: 'https://example.com/hook', events: ['*'], dialect: 'standard', enabled: true,
-    headers: { Authorization: 'Bearer header-token-123' }, timeout_ms: 5000, retry_schedule: null, rate_limit: null, max_in_flight: 10,
-    ordering: 'none', secret: 'whsec_c2VjcmV0LXNpZ25pbmcta2V5LTAxMjM0NTY3', previous_secret: 'whsec_b2xkLXNlY3JldC0wMTIzNDU2Nzg5YWJjZGVm',
-    previous_secret_expires_at: T0 + 1000, health_state: 'healthy', consecutive_failures: 0, health_since: null, health_reason: null,
-    created_at: T0, updated_at: T0, ...over,
-  };
-}
+/** A webhook with every field that carries a secret filled in: the signing secret, the one it replaced, a header value. */
+const webhookOf = (over: Partial<WebhookRow> = {}): WebhookRow =>
+  storedWebhookOf('b1', {
+    headers: { Authorization: 'Bearer header-token-123' },
+    secret: 'whsec_c2VjcmV0LXNpZ25pbmcta2V5LTAxMjM0NTY3',
+    previous_secret: 'whsec_b2xkLXNlY3JldC0wMTIzNDU2Nzg5YWJjZGVm',
+    previous_secret_expires_at: T0 + 1000,
+    ...over,
+  });
 
 const rejectsWith = (fn: () => unknown, pattern: RegExp) =>
   assert.throws(fn, (err: unknown) => err instanceof HooklineError && err.code === 'CONFIG_INVALID' && pattern.test(err.message));
@@ -77,8 +77,7 @@ describe('encrypted secrets over each store', { concurrency: true }, () => {
   for (const factory of storeFactories) {
     describe(factory.name, { skip: factory.skip }, () => {
       const fresh = async (t: TestContext): Promise<TestStore> => {
-        const ts = await factory.create();
-        t.after(() => ts.dispose());
+        const ts = await freshStore(factory)(t);
         await ts.store.createBusiness({ id: 'b1', name: 'B', created_at: T0 });
         return ts;
       };
@@ -141,7 +140,7 @@ test('end to end with HOOKLINE_ENCRYPTION_KEY: deliveries are signed and carry t
   const rx = await startReceiver();
   t.after(() => rx.close());
   await hl.api('POST', '/v1/businesses', { id: 'enc', name: 'Enc' });
-  const wh = (await hl.api('POST', '/v1/businesses/enc/webhooks', { url: rx.url, events: ['*'], headers: { 'X-Api-Key': 'receiver-api-key-42' } })).body;
+  const wh = (await hl.api<ApiWebhook>('POST', '/v1/businesses/enc/webhooks', { url: rx.url, events: ['*'], headers: { 'X-Api-Key': 'receiver-api-key-42' } })).body;
   await hl.api('POST', '/v1/businesses/enc/events', { type: 'invoice/paid', data: { id: 'i' } });
   await rx.waitFor(1);
   const got = rx.received[0]!;
@@ -152,9 +151,9 @@ test('end to end with HOOKLINE_ENCRYPTION_KEY: deliveries are signed and carry t
   assert.ok(files.length > 0);
   assert.ok(!bytes.includes('receiver-api-key-42'), 'the header value is not in the database files');
   assert.ok(!bytes.includes(wh.secret.slice(6)), 'the secret is not in the database files');
-  const listed = (await hl.api('GET', '/v1/businesses/enc/webhooks')).body.data[0];
+  const listed = (await hl.api<ApiPage<ApiListedWebhook>>('GET', '/v1/businesses/enc/webhooks')).body.data[0]!;
   assert.deepEqual([listed.secret, listed.headers], [undefined, { 'X-Api-Key': '[redacted]' }]);
-  assert.equal((await hl.api('GET', `/v1/businesses/enc/webhooks/${wh.id}`)).body.headers['X-Api-Key'], 'receiver-api-key-42');
+  assert.equal((await hl.api<ApiWebhook>('GET', `/v1/businesses/enc/webhooks/${wh.id}`)).body.headers['X-Api-Key'], 'receiver-api-key-42');
 });
 
 test('a server logging at trace writes neither secrets nor header values nor the key', async (t) => {
@@ -177,7 +176,7 @@ test('a server logging at trace writes neither secrets nor header values nor the
   t.after(() => rx.close());
   const api = apiClient(handle.url!, 'log-test-admin-token-0123');
   await api('POST', '/v1/businesses', { id: 'logs', name: 'Logs' });
-  const wh = (await api('POST', '/v1/businesses/logs/webhooks', { url: rx.url, events: ['*'], retry_schedule: [], headers: { 'X-Api-Key': 'log-header-value-77' } })).body;
+  const wh = (await api<ApiWebhook>('POST', '/v1/businesses/logs/webhooks', { url: rx.url, events: ['*'], retry_schedule: [], headers: { 'X-Api-Key': 'log-header-value-77' } })).body;
   await api('POST', '/v1/businesses/logs/events', { type: 'invoice/paid', data: {} });
   await api('PATCH', `/v1/businesses/logs/webhooks/${wh.id}`, { headers: { 'X-Api-Key': 'log-header-value-78' } });
   await api('POST', `/v1/businesses/logs/webhooks/${wh.id}/rotate-secret`);

@@ -9,6 +9,7 @@ import { startReceiver } from './helpers/receiver.js';
 import { spawnServer, type ServerProcess } from './helpers/serverProcess.js';
 import { apiClient } from './helpers/hookline.js';
 import { until } from './helpers/wait.js';
+import type { ApiAccepted } from './helpers/apiShapes.js';
 
 /** Issue 12 §4: one SQLite file, one server. */
 
@@ -58,7 +59,7 @@ test('issue 12: a second `hookline serve` or `worker` on a SQLite file in use ex
   assert.equal(throughAlias.code, 2, `a symlink to the file is refused too:\n${throughAlias.output}`);
 
   // The first server was not disturbed: it still accepts and delivers.
-  const r = await api('POST', '/v1/businesses/lock/events', { id: 'after-refusal', type: 'invoice/paid', data: { n: 1 } });
+  const r = await api<ApiAccepted>('POST', '/v1/businesses/lock/events', { id: 'after-refusal', type: 'invoice/paid', data: { n: 1 } });
   assert.equal(r.status, 202);
   await until('delivered by the one server', async () => rx.received.some((x) => x.headers['webhook-id'] === 'after-refusal'));
 

@@ -1,12 +1,13 @@
-import { after, describe, test, type TestContext } from 'node:test';
+import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
-import type { AttemptOutcome, NewDelivery, NewEvent, NewTokenRow, Store, WebhookRow } from '../src/store/Store.js';
+import type { AttemptOutcome, NewDelivery, NewEvent, NewTokenRow, Store } from '../src/store/Store.js';
 import { HooklineError } from '../src/errors.js';
-import { newDeliveryId, newEventId, newWebhookId } from '../src/ids.js';
+import { newEventId } from '../src/ids.js';
 import { DELIVERY_COUNTS_SQL as POSTGRES_COUNTS_SQL, PostgresStore } from '../src/store/postgres/PostgresStore.js';
 import { DELIVERY_COUNTS_SQL as SQLITE_COUNTS_SQL } from '../src/store/sqlite/SqliteStore.js';
-import { storeFactories, type StoreFactory, type TestStore } from './helpers/stores.js';
+import { freshStore, storeFactories, type TestStore } from './helpers/stores.js';
+import { T0, due, outcome, webhookOf } from './helpers/storeRows.js';
 import { undroppedTestDatabases } from './helpers/postgres.js';
 
 /**
@@ -14,64 +15,12 @@ import { undroppedTestDatabases } from './helpers/postgres.js';
  * a database of its own. What the Store interface documents is what is checked here.
  */
 
-const T0 = 1_700_000_000_000;
-
 function eventOf(business: string, over: Partial<NewEvent> = {}): NewEvent {
   return { id: newEventId(), business_id: business, type: 'client/created', data: '{"id":1}', occurred_at: T0, created_at: T0, ...over };
 }
 
-function due(webhookId: string, at: number, owner: string | null = null): NewDelivery {
-  return { id: newDeliveryId(), webhook_id: webhookId, lease_owner: owner, next_attempt_at: at };
-}
-
 function tokenOf(hash: string, business: string | null, over: Partial<NewTokenRow> = {}): NewTokenRow {
   return { token_hash: hash, id: 'tok_' + hash, business_id: business, name: null, prefix: null, created_at: T0, expires_at: null, ...over };
-}
-
-function webhookOf(business: string, over: Partial<WebhookRow> = {}): WebhookRow {
-  return {
-    id: newWebhookId(),
-    business_id: business,
-    name: 'CRM sync',
-    url: 'https://example.com/hook',
-    events: ['client/*', 'invoice/paid'],
-    dialect: 'standard',
-    enabled: true,
-    headers: { 'x-zeta': '1', 'x-alpha': '2' },
-    timeout_ms: 5000,
-    retry_schedule: null,
-    rate_limit: null,
-    max_in_flight: 10,
-    ordering: 'none',
-    secret: 'whsec_c2VjcmV0',
-    previous_secret: null,
-    previous_secret_expires_at: null,
-    health_state: 'healthy',
-    consecutive_failures: 0,
-    health_since: null,
-    health_reason: null,
-    created_at: T0,
-    updated_at: T0,
-    ...over,
-  };
-}
-
-function outcome(deliveryId: string, owner: string, over: Partial<AttemptOutcome> & { status_code?: number | null; started_at?: number } = {}): AttemptOutcome {
-  const code = over.status_code === undefined ? 500 : over.status_code;
-  return {
-    attempt: {
-      delivery_id: deliveryId,
-      number: 1,
-      started_at: over.started_at ?? T0,
-      duration_ms: 12,
-      status_code: code,
-      error: code !== null && code >= 200 && code < 300 ? null : code === null ? 'timeout' : 'http_status',
-      response_body: code === null ? null : 'body',
-    },
-    status: over.status ?? 'retrying',
-    next_attempt_at: over.next_attempt_at === undefined ? T0 + 60_000 : over.next_attempt_at,
-    lease_owner: owner,
-  };
 }
 
 async function rejectsWith(p: Promise<unknown>, code: string): Promise<void> {
@@ -131,11 +80,7 @@ describe('Store contract', { concurrency: true }, () => {
   for (const factory of storeFactories) {
     describe(factory.name, { skip: factory.skip, concurrency: 8 }, () => {
       /** Each case gets its own database, dropped when it ends, so cases can run side by side. */
-      const fresh = async (t: TestContext, opts?: Parameters<StoreFactory['create']>[0]): Promise<TestStore> => {
-        const ts = await factory.create(opts);
-        t.after(() => ts.dispose());
-        return ts;
-      };
+      const fresh = freshStore(factory);
 
       test('meta: setMetaIfAbsent keeps the first value and returns what is stored', async (t) => {
         const ts = await fresh(t);

@@ -1,19 +1,14 @@
-import { describe, test, type TestContext } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { AttemptOutcome, NewDelivery, NewEvent, Store, WebhookRow } from '../src/store/Store.js';
-import { newDeliveryId, newWebhookId } from '../src/ids.js';
-import { storeFactories, type StoreFactory, type TestStore } from './helpers/stores.js';
+import type { NewDelivery, NewEvent, Store } from '../src/store/Store.js';
+import { newDeliveryId } from '../src/ids.js';
+import { freshStore, storeFactories } from './helpers/stores.js';
+import { T0, due, outcome, webhookOf } from './helpers/storeRows.js';
 
 /**
  * The store's side of flow control (docs/delivery.md#flow-control), held to one contract for
  * both stores: sender leases, the ordered head of a fifo webhook, circuit probes.
  */
-
-const T0 = 1_700_000_000_000;
-
-function due(webhookId: string, at: number | null, owner: string | null = null): NewDelivery {
-  return { id: newDeliveryId(), webhook_id: webhookId, lease_owner: owner, next_attempt_at: at as number };
-}
 
 /** Events created at `created` (several may share a millisecond), one delivery each to `webhookId`. */
 async function publishAt(store: Store, webhookId: string, specs: { id: string; created: number }[]): Promise<Map<string, string>> {
@@ -25,32 +20,10 @@ async function publishAt(store: Store, webhookId: string, specs: { id: string; c
   return new Map(results.map((r) => [r.event.id, r.deliveries[0]!.id]));
 }
 
-function outcome(deliveryId: string, owner: string, status: AttemptOutcome['status'], next: number | null): AttemptOutcome {
-  return {
-    attempt: { delivery_id: deliveryId, number: 1, started_at: T0, duration_ms: 5, status_code: 500, error: 'http_status', response_body: null },
-    status,
-    next_attempt_at: next,
-    lease_owner: owner,
-  };
-}
-
-function webhookOf(over: Partial<WebhookRow> = {}): WebhookRow {
-  return {
-    id: newWebhookId(), business_id: 'b1', name: 'w', url: 'https://example.com/', events: ['*'], dialect: 'standard', enabled: true,
-    headers: {}, timeout_ms: 5000, retry_schedule: null, rate_limit: null, max_in_flight: 10, ordering: 'none', secret: 'whsec_x',
-    previous_secret: null, previous_secret_expires_at: null, health_state: 'healthy', consecutive_failures: 0, health_since: null,
-    health_reason: null, created_at: T0, updated_at: T0, ...over,
-  };
-}
-
 describe('Store flow control', { concurrency: true }, () => {
   for (const factory of storeFactories) {
     describe(factory.name, { skip: factory.skip, concurrency: 6 }, () => {
-      const fresh = async (t: TestContext, opts?: Parameters<StoreFactory['create']>[0]): Promise<TestStore> => {
-        const ts = await factory.create(opts);
-        t.after(() => ts.dispose());
-        return ts;
-      };
+      const fresh = freshStore(factory);
 
       test('sender leases: one holder at a time; renewing extends it; an expired or released lease can be taken', async (t) => {
         const { store } = await fresh(t);
@@ -142,7 +115,7 @@ describe('Store flow control', { concurrency: true }, () => {
         assert.equal(first.blocked_until, null);
 
         // The head fails and will be retried later: nothing behind it may go first.
-        await store.recordOutcomes([outcome(ids.get('e-b')!, 'wrk_1', 'retrying', T0 + 5000)], T0 + 10);
+        await store.recordOutcomes([outcome(ids.get('e-b')!, 'wrk_1', { status: 'retrying', next_attempt_at: T0 + 5000 })], T0 + 10);
         const blocked = await store.claimOrdered({ owner: 'wrk_1', webhookId: 'wh_f', now: T0 + 20, leaseUntil: T0 + 1000, limit: 10 });
         assert.deepEqual(blocked, { items: [], blocked_until: T0 + 5000 });
 
@@ -154,8 +127,8 @@ describe('Store flow control', { concurrency: true }, () => {
         assert.deepEqual(other, { items: [], blocked_until: T0 + 9000 });
 
         // Finished deliveries are not part of the head; a failed one no longer blocks.
-        await store.recordOutcomes([outcome(ids.get('e-b')!, 'wrk_1', 'failed', null)], T0 + 6000);
-        await store.recordOutcomes([outcome(ids.get('e-a')!, 'wrk_1', 'succeeded', null)], T0 + 6000);
+        await store.recordOutcomes([outcome(ids.get('e-b')!, 'wrk_1', { status: 'failed', next_attempt_at: null })], T0 + 6000);
+        await store.recordOutcomes([outcome(ids.get('e-a')!, 'wrk_1', { status: 'succeeded', next_attempt_at: null })], T0 + 6000);
         await store.parkDeliveries('wrk_1', [ids.get('e-c')!]);
         const parked = await store.claimOrdered({ owner: 'wrk_1', webhookId: 'wh_f', now: T0 + 7000, leaseUntil: T0 + 9000, limit: 10 });
         assert.deepEqual(parked, { items: [], blocked_until: null }, 'a parked head stops the run');
@@ -171,7 +144,7 @@ describe('Store flow control', { concurrency: true }, () => {
           { id: 'p-2', created: T0 + 1 },
         ]);
         await store.claimDue({ owner: 'wrk_1', now: T0, leaseUntil: T0 + 100, limit: 10, excludeWebhooks: [] });
-        await store.recordOutcomes([outcome(ids.get('p-1')!, 'wrk_1', 'retrying', T0 + 10_000)], T0 + 1);
+        await store.recordOutcomes([outcome(ids.get('p-1')!, 'wrk_1', { status: 'retrying', next_attempt_at: T0 + 10_000 })], T0 + 1);
         await store.parkDeliveries('wrk_1', [ids.get('p-2')!]);
         const probe = await store.claimProbe({ owner: 'wrk_2', webhookId: 'wh_p', now: T0 + 2, leaseUntil: T0 + 500 });
         assert.equal(probe?.event.id, 'p-2');
@@ -183,10 +156,10 @@ describe('Store flow control', { concurrency: true }, () => {
       test('unhealthyWebhookIds lists enabled, undeleted webhooks whose circuit is open; setMeta replaces a value', async (t) => {
         const { store } = await fresh(t);
         await store.createBusiness({ id: 'b1', name: 'B', created_at: T0 });
-        const sick = await store.createWebhook(webhookOf({ health_state: 'unhealthy' }));
-        await store.createWebhook(webhookOf({ health_state: 'unhealthy', enabled: false }));
-        const gone = await store.createWebhook(webhookOf({ health_state: 'unhealthy' }));
-        await store.createWebhook(webhookOf());
+        const sick = await store.createWebhook(webhookOf('b1', { health_state: 'unhealthy' }));
+        await store.createWebhook(webhookOf('b1', { health_state: 'unhealthy', enabled: false }));
+        const gone = await store.createWebhook(webhookOf('b1', { health_state: 'unhealthy' }));
+        await store.createWebhook(webhookOf('b1'));
         await store.deleteWebhook('b1', gone.id);
         assert.deepEqual(await store.unhealthyWebhookIds(), [sick.id]);
         await store.setMeta('k', 'one');

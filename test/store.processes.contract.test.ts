@@ -1,9 +1,9 @@
-import { after, describe, test, type TestContext } from 'node:test';
+import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { NewDelivery, ProcessRow, Store } from '../src/store/Store.js';
 import { newDeliveryId, newEventId } from '../src/ids.js';
 import { RELEASE_DEAD_SQL } from '../src/store/postgres/processes.js';
-import { storeFactories, type StoreFactory, type TestStore } from './helpers/stores.js';
+import { freshStore, storeFactories } from './helpers/stores.js';
 import { undroppedTestDatabases } from './helpers/postgres.js';
 
 /**
@@ -39,11 +39,7 @@ async function leaseOf(store: Store, id: string): Promise<[string | null, number
 describe('Store contract: processes and crash recovery (issue 12)', { concurrency: true }, () => {
   for (const factory of storeFactories) {
     describe(factory.name, { skip: factory.skip, concurrency: 4 }, () => {
-      const fresh = async (t: TestContext, opts?: Parameters<StoreFactory['create']>[0]): Promise<TestStore> => {
-        const ts = await factory.create(opts);
-        t.after(() => ts.dispose());
-        return ts;
-      };
+      const fresh = freshStore(factory);
 
       test('a heartbeat registers the process, then moves its time; it says false once the process was declared dead', async (t) => {
         const { store } = await fresh(t);

@@ -1,8 +1,8 @@
-import { after, describe, test, type TestContext } from 'node:test';
+import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ulid } from 'ulidx';
 import type { AttemptOutcome, DeliveryCounts, NewDelivery, PurgeBatch, RetentionSweep, Store } from '../src/store/Store.js';
-import { storeFactories, type TestStore } from './helpers/stores.js';
+import { freshStore, storeFactories, type TestStore } from './helpers/stores.js';
 import { undroppedTestDatabases } from './helpers/postgres.js';
 
 /**
@@ -77,11 +77,7 @@ async function countsMatchTheLog(ts: TestStore, store: Store, after: string): Pr
 describe('Store contract: retention', { concurrency: true }, () => {
   for (const factory of storeFactories) {
     describe(factory.name, { skip: factory.skip, concurrency: 4 }, () => {
-      const fresh = async (t: TestContext): Promise<TestStore> => {
-        const ts = await factory.create();
-        t.after(() => ts.dispose());
-        return ts;
-      };
+      const fresh = freshStore(factory);
 
       test('old finished deliveries go with their attempts, and events none of whose deliveries is left; recent and open ones stay', async (t) => {
         const { store } = await fresh(t);

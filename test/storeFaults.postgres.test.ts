@@ -2,10 +2,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import pg from 'pg';
 import { startReceiver } from './helpers/receiver.js';
-import { spawnServer, spawnWorker, type ServerProcess } from './helpers/serverProcess.js';
+import { killAll, spawnServer, spawnWorker, type ServerProcess } from './helpers/serverProcess.js';
 import { apiClient, type ApiClient } from './helpers/hookline.js';
 import { privatePostgresUnavailable, startPrivatePostgres, type PrivatePostgres } from './helpers/privatePostgres.js';
 import { until, sleep } from './helpers/wait.js';
+import type { ApiBatchAccepted, ApiProblem } from './helpers/apiShapes.js';
 
 /**
  * Issue 7: PostgreSQL goes away in the middle of delivery (crash, restart, failover) and comes
@@ -22,9 +23,9 @@ if (cannot && process.env.CI && !cannot.startsWith('no PostgreSQL server binarie
 }
 
 let seq = 0;
-async function publish(api: ApiClient, n: number) {
+async function publish<T = ApiBatchAccepted>(api: ApiClient, n: number) {
   const events = Array.from({ length: n }, () => ({ id: `o-${seq++}`, type: 'invoice/paid', data: { n: seq } }));
-  return api('POST', '/v1/businesses/acme/events/batch', { events });
+  return api<T>('POST', '/v1/businesses/acme/events/batch', { events });
 }
 
 async function count(url: string, sql: string): Promise<number> {
@@ -44,8 +45,7 @@ test('PostgreSQL down mid-delivery: publish answers 503, the processes reconnect
   // 40 ms per answer, 8 at a time: the 300 first deliveries take 1.5 s, so the crash lands mid-way.
   const rx = await startReceiver((_r, res) => setTimeout(() => res.end('ok'), 40));
   t.after(async () => {
-    for (const p of procs) p.child.kill('SIGKILL');
-    await Promise.all(procs.map((p) => p.exited));
+    await killAll(procs);
     await rx.close();
     await server?.destroy();
   });
@@ -71,14 +71,14 @@ test('PostgreSQL down mid-delivery: publish answers 503, the processes reconnect
   for (let i = 0; i < 6; i++) {
     const r = await publish(api, 50);
     assert.equal(r.status, 202);
-    accepted.push(...r.body.data.map((e: { id: string }) => e.id));
+    accepted.push(...r.body.data.map((e) => e.id));
   }
   await rx.waitFor(20);
 
   // A crash, not a clean shutdown: no checkpoint, every connection cut at once.
   await server.stop('immediate');
   const beforeCrash = rx.received.length;
-  const refused = await publish(api, 5);
+  const refused = await publish<ApiProblem>(api, 5);
   assert.equal(refused.status, 503);
   assert.equal(refused.body.code, 'STORE_UNAVAILABLE');
   assert.match(refused.body.detail, /PostgreSQL cannot serve this request right now/);
@@ -93,7 +93,7 @@ test('PostgreSQL down mid-delivery: publish answers 503, the processes reconnect
     after = await publish(api, 50);
   }
   assert.equal(after.status, 202, JSON.stringify(after.body));
-  accepted.push(...after.body.data.map((e: { id: string }) => e.id));
+  accepted.push(...after.body.data.map((e) => e.id));
 
   await until(`all ${accepted.length} accepted events delivered`, async () => {
     const got = new Set(rx.received.map((r) => String(r.headers['webhook-id'])));

@@ -11,6 +11,7 @@ import { startHookline } from '../src/app.js';
 import { startReceiver } from './helpers/receiver.js';
 import { apiClient, type ApiClient } from './helpers/hookline.js';
 import { until } from './helpers/wait.js';
+import type { ApiBatchAccepted, ApiProblem } from './helpers/apiShapes.js';
 
 /**
  * Issue 7: while SQLite cannot write, publishing answers 503 STORE_UNAVAILABLE with a detail
@@ -38,9 +39,9 @@ async function setUp(t: TestContext, path: string) {
 }
 
 let seq = 0;
-async function publish(api: ApiClient, n: number, data: Record<string, unknown> = {}) {
+async function publish<T = ApiBatchAccepted>(api: ApiClient, n: number, data: Record<string, unknown> = {}) {
   const events = Array.from({ length: n }, () => ({ id: `e-${seq++}`, type: 'invoice/paid', data }));
-  return api('POST', '/v1/businesses/acme/events/batch', { events });
+  return api<T>('POST', '/v1/businesses/acme/events/batch', { events });
 }
 
 async function allDeliveredAndRecorded(rx: Awaited<ReturnType<typeof startReceiver>>, path: string, accepted: string[]): Promise<void> {
@@ -68,14 +69,14 @@ test('SQLite write-locked by another connection: publish answers 503 STORE_UNAVA
   const accepted: string[] = [];
   const first = await publish(api, 60);
   assert.equal(first.status, 202);
-  accepted.push(...first.body.data.map((e: { id: string }) => e.id));
+  accepted.push(...first.body.data.map((e) => e.id));
   await rx.waitFor(5);
 
   // Root ignores file permissions, so a lock is the reliable way to make writes fail here.
   const locker = new Database(path);
   locker.exec('BEGIN EXCLUSIVE');
   try {
-    const refused = await publish(api, 5);
+    const refused = await publish<ApiProblem>(api, 5);
     assert.equal(refused.status, 503);
     assert.equal(refused.body.code, 'STORE_UNAVAILABLE');
     assert.match(refused.body.detail, /Nothing was accepted/);
@@ -90,7 +91,7 @@ test('SQLite write-locked by another connection: publish answers 503 STORE_UNAVA
 
   const after = await publish(api, 20);
   assert.equal(after.status, 202);
-  accepted.push(...after.body.data.map((e: { id: string }) => e.id));
+  accepted.push(...after.body.data.map((e) => e.id));
   await allDeliveredAndRecorded(rx, path, accepted);
 });
 
@@ -122,7 +123,7 @@ test('SQLite on a full disk: publish answers 503 STORE_UNAVAILABLE naming SQLITE
   const accepted: string[] = [];
   const first = await publish(api, 30);
   assert.equal(first.status, 202);
-  accepted.push(...first.body.data.map((e: { id: string }) => e.id));
+  accepted.push(...first.body.data.map((e) => e.id));
 
   const filler = join(mnt, 'filler');
   const fd = openSync(filler, 'w');
@@ -139,9 +140,10 @@ test('SQLite on a full disk: publish answers 503 STORE_UNAVAILABLE naming SQLITE
   let refused = null;
   const big = { note: 'x'.repeat(2000) };
   for (let i = 0; i < 50 && !refused; i++) {
-    const r = await publish(api, 20, big);
-    if (r.status === 202) accepted.push(...r.body.data.map((e: { id: string }) => e.id));
-    else refused = r;
+    // The answer's shape follows its status: a receipt on 202, a problem otherwise.
+    const r = await publish<unknown>(api, 20, big);
+    if (r.status === 202) accepted.push(...(r.body as ApiBatchAccepted).data.map((e) => e.id));
+    else refused = { ...r, body: r.body as ApiProblem };
   }
   assert.ok(refused, 'the disk filled up');
   assert.equal(refused.status, 503);
@@ -151,6 +153,6 @@ test('SQLite on a full disk: publish answers 503 STORE_UNAVAILABLE naming SQLITE
   rmSync(filler);
   const after = await publish(api, 10);
   assert.equal(after.status, 202);
-  accepted.push(...after.body.data.map((e: { id: string }) => e.id));
+  accepted.push(...after.body.data.map((e) => e.id));
   await allDeliveredAndRecorded(rx, path, accepted);
 });

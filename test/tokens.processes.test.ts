@@ -3,10 +3,11 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { spawnServer, type ServerProcess } from './helpers/serverProcess.js';
+import { killAll, spawnServer, type ServerProcess } from './helpers/serverProcess.js';
 import { apiClient } from './helpers/hookline.js';
 import { createTestSchema, probePostgres, type TestDatabase } from './helpers/postgres.js';
 import { until } from './helpers/wait.js';
+import type { ApiIssuedToken, ApiProblem } from './helpers/apiShapes.js';
 
 /** Token lifecycle across real processes (issue 12): revocation on PostgreSQL, admin token rotation across restarts. */
 
@@ -22,8 +23,7 @@ test('PostgreSQL, two processes (issue 12): a token revoked through one is refus
   let db: TestDatabase | undefined;
   const procs: ServerProcess[] = [];
   t.after(async () => {
-    for (const p of procs) p.child.kill('SIGKILL');
-    await Promise.all(procs.map((p) => p.exited));
+    await killAll(procs);
     await db?.drop();
   });
   db = await createTestSchema();
@@ -33,7 +33,7 @@ test('PostgreSQL, two processes (issue 12): a token revoked through one is refus
   const [a, b] = procs.map((p) => apiClient(p.url, ADMIN)) as [ReturnType<typeof apiClient>, ReturnType<typeof apiClient>];
   assert.equal((await a('POST', '/v1/businesses', { id: 'pg', name: 'PG' })).status, 201);
 
-  const issued = (await a('POST', '/v1/businesses/pg/tokens', { name: 'integration' })).body;
+  const issued = (await a<ApiIssuedToken>('POST', '/v1/businesses/pg/tokens', { name: 'integration' })).body;
   // Used on both processes, so both hold it in their caches when it is revoked.
   for (let i = 0; i < 3; i++) {
     assert.equal((await a('GET', '/v1/businesses/pg', undefined, issued.token)).status, 200);
@@ -43,7 +43,7 @@ test('PostgreSQL, two processes (issue 12): a token revoked through one is refus
   assert.equal((await a('DELETE', `/v1/businesses/pg/tokens/${issued.id}`)).status, 204);
   assert.equal((await a('GET', '/v1/businesses/pg', undefined, issued.token)).status, 401, 'the revoking process refuses it at once');
   const refused = await until('the other process refuses the revoked token', async () => {
-    const r = await b('GET', '/v1/businesses/pg', undefined, issued.token);
+    const r = await b<ApiProblem>('GET', '/v1/businesses/pg', undefined, issued.token);
     return r.status !== 200 && r;
   }, 5000);
   const took = Date.now() - revokedAt;
@@ -53,11 +53,11 @@ test('PostgreSQL, two processes (issue 12): a token revoked through one is refus
   assert.ok(took < 1000, `the second process refused it after ${took} ms`);
 
   const expiresAt = new Date(Date.now() + 1500).toISOString();
-  const shortLived = (await a('POST', '/v1/businesses/pg/tokens', { expires_at: expiresAt })).body;
+  const shortLived = (await a<ApiIssuedToken>('POST', '/v1/businesses/pg/tokens', { expires_at: expiresAt })).body;
   assert.equal((await b('GET', '/v1/businesses/pg', undefined, shortLived.token)).status, 200);
   await until('the short-lived token expires', async () => Date.now() > Date.parse(expiresAt), 5000);
   for (const api of [a, b]) {
-    const r = await api('GET', '/v1/businesses/pg', undefined, shortLived.token);
+    const r = await api<ApiProblem>('GET', '/v1/businesses/pg', undefined, shortLived.token);
     assert.equal(r.status, 401);
     assert.equal(r.body.code, 'TOKEN_EXPIRED');
     assert.match(r.body.detail, new RegExp(`expired at ${expiresAt.replace(/[.]/g, '\\.')}`));
@@ -87,7 +87,7 @@ test('admin token rotation across restarts (issue 12): a configured token replac
   const generated = await until(`the first start prints a generated token:\n${p.output()}`, async () => /Admin token \(shown once, store it now\): (hl_adm_\S+)\n/.exec(p.output())?.[1], 5000);
   assert.equal(await status(p, generated), 200);
   assert.equal((await apiClient(p.url, generated)('POST', '/v1/businesses', { id: 'kept', name: 'Kept' })).status, 201);
-  const staff = (await apiClient(p.url, generated)('POST', '/v1/businesses/kept/tokens')).body.token as string;
+  const staff = (await apiClient(p.url, generated)<ApiIssuedToken>('POST', '/v1/businesses/kept/tokens')).body.token;
 
   const first = 'configured-admin-token-one-0123456789';
   p = await restart(first);

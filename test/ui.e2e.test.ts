@@ -8,6 +8,7 @@ import { startTestHookline, type TestInstance } from './helpers/hookline.js';
 import { startReceiver } from './helpers/receiver.js';
 import { browserSuiteSkip, launchBrowser, type Browser } from './helpers/browser.js';
 import { parseServerTiming } from '../src/api/serverTiming.js';
+import type { ApiAccepted, ApiIssuedToken, ApiWebhook } from './helpers/apiShapes.js';
 
 /**
  * The dashboard end to end: real Chromium, real server, real receivers. The steps build on
@@ -204,7 +205,7 @@ describe('dashboard in a real browser', { skip: browserSuiteSkip() }, () => {
     const rotated = await secret.innerText();
     assert.notEqual(rotated, before);
     const id = new URL(page.url()).hash.split('/').pop()!;
-    const fromApi = await hl.api('GET', `/v1/businesses/sunrise-yoga/webhooks/${id}`);
+    const fromApi = await hl.api<ApiWebhook>('GET', `/v1/businesses/sunrise-yoga/webhooks/${id}`);
     assert.equal(fromApi.body.secret, rotated);
   });
 
@@ -283,7 +284,7 @@ describe('dashboard in a real browser', { skip: browserSuiteSkip() }, () => {
   });
 
   test("a business token opens its own business only, without the admin's pages", async () => {
-    const token = (await hl.api('POST', '/v1/businesses/sunrise-yoga/tokens')).body.token as string;
+    const token = (await hl.api<ApiIssuedToken>('POST', '/v1/businesses/sunrise-yoga/tokens')).body.token as string;
     await page.getByRole('button', { name: 'Sign out' }).click();
     await heading('Sign in');
     assert.equal(await page.evaluate<number>('sessionStorage.length'), 0, 'signing out forgets the token');
@@ -300,9 +301,9 @@ describe('dashboard in a real browser', { skip: browserSuiteSkip() }, () => {
   });
 
   test('an event its dialect cannot carry: the delivery reads "Not sent: unrepresentable" naming the field, and the webhook page shows what its receiver gets (issue 11)', async () => {
-    const wh = await hl.api('POST', '/v1/businesses/sunrise-yoga/webhooks', { name: 'Opus sync', url: `${failing.url}/opus`, dialect: 'opus1', events: ['client/created'] });
+    const wh = await hl.api<ApiWebhook>('POST', '/v1/businesses/sunrise-yoga/webhooks', { name: 'Opus sync', url: `${failing.url}/opus`, dialect: 'opus1', events: ['client/created'] });
     assert.equal(wh.status, 201, JSON.stringify(wh.body));
-    const ev = await hl.api('POST', '/v1/businesses/sunrise-yoga/events', { type: 'client/created', data: { id: '0ea627de-158e-48b1-bcbb-7fe6058d191c', first_name: 'Maya' } });
+    const ev = await hl.api<ApiAccepted>('POST', '/v1/businesses/sunrise-yoga/events', { type: 'client/created', data: { id: '0ea627de-158e-48b1-bcbb-7fe6058d191c', first_name: 'Maya' } });
     assert.equal(ev.status, 202, JSON.stringify(ev.body));
     await page.goto(`${hl.url}/#/b/sunrise-yoga/webhooks/${wh.body.id}`);
     await heading('Opus sync');

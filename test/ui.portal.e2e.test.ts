@@ -7,6 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Frame, FrameLocator, Page } from 'playwright-core';
 import { startTestHookline, type TestInstance } from './helpers/hookline.js';
+import type { ApiPortalSession } from './helpers/apiShapes.js';
 import { browserSuiteSkip, launchBrowser, type Browser } from './helpers/browser.js';
 import { until } from './helpers/wait.js';
 
@@ -29,7 +30,7 @@ async function startPlatform(hookline: () => TestInstance): Promise<{ server: Se
       if (new URL(req.url ?? '/', 'http://x').pathname !== '/integrations') return res.writeHead(404).end();
       const hl = hookline();
       const theme = q.get('theme') ? JSON.parse(q.get('theme')!) : undefined;
-      const created = await hl.api('POST', `/v1/businesses/${q.get('b') ?? 'studio'}/portal-sessions`, {
+      const created = await hl.api<ApiPortalSession>('POST', `/v1/businesses/${q.get('b') ?? 'studio'}/portal-sessions`, {
         return_url: `http://${req.headers.host}/integrations`,
         read_only: q.get('read_only') === '1' || undefined,
         expires_in: q.get('expires_in') ? Number(q.get('expires_in')) : undefined,
@@ -171,7 +172,7 @@ describe('the embeddable portal in a real browser (issue 14)', { skip: browserSu
   });
 
   test('opening the same link twice: the second time is the expired page', async () => {
-    const { body } = await hl.api('POST', '/v1/businesses/studio/portal-sessions', { return_url: 'https://studio.example.com/settings', theme: { name: 'Studio Suite' } });
+    const { body } = await hl.api<ApiPortalSession>('POST', '/v1/businesses/studio/portal-sessions', { return_url: 'https://studio.example.com/settings', theme: { name: 'Studio Suite' } });
     await page.goto(body.url);
     await page.locator('main h1', { hasText: 'Webhooks' }).waitFor();
     assert.equal(new URL(page.url()).pathname, '/portal');

@@ -7,6 +7,7 @@ import { openStore } from '../src/store/openStore.js';
 import { newDeliveryId, newEventId } from '../src/ids.js';
 import type { AttemptOutcome, PublishItem } from '../src/store/Store.js';
 import { parseServerTiming } from '../src/api/serverTiming.js';
+import type { ApiInbox, ApiOverview, ApiWebhook } from './helpers/apiShapes.js';
 
 /**
  * The dashboard's speed budget: with 100,000 deliveries in the log, every API call a page
@@ -75,14 +76,14 @@ describe('dashboard speed with 100,000 deliveries in the log', { skip: browserSu
     await hl.api('POST', '/v1/businesses', { id: B, name: 'Budget Gym' });
     webhookIds = [];
     for (const name of ['CRM sync', 'Billing']) {
-      const w = await hl.api('POST', `/v1/businesses/${B}/webhooks`, { name, url: 'https://crm.example.com/hooks', events: ['client/*', 'invoice/*'] });
+      const w = await hl.api<ApiWebhook>('POST', `/v1/businesses/${B}/webhooks`, { name, url: 'https://crm.example.com/hooks', events: ['client/*', 'invoice/*'] });
       assert.equal(w.status, 201, JSON.stringify(w.body));
       webhookIds.push(w.body.id);
     }
     const started = Date.now();
     await seed(hl, webhookIds);
     console.log(`seeded ${DELIVERIES} deliveries with attempts in ${Date.now() - started} ms`);
-    const inbox = await hl.api('POST', `/v1/businesses/${B}/inboxes`, null);
+    const inbox = await hl.api<ApiInbox>('POST', `/v1/businesses/${B}/inboxes`, null);
     for (let i = 0; i < 20; i++) await fetch(inbox.body.url, { method: 'POST', body: `{"n":${i}}`, headers: { 'content-type': 'application/json' } });
     browser = await launchBrowser();
     page = browser.page;
@@ -186,10 +187,10 @@ describe('dashboard speed with 100,000 deliveries in the log', { skip: browserSu
       // The log is counted in the background, so the numbers appear a moment after the page.
       await page.locator('.stats', { hasText: 'succeeded in the log' }).waitFor();
     });
-    let overview = await hl.api('GET', '/v1/overview');
+    let overview = await hl.api<ApiOverview>('GET', '/v1/overview');
     for (let i = 0; i < 50 && overview.body.queue.counted_at === null; i++) {
       await new Promise((r) => setTimeout(r, 100));
-      overview = await hl.api('GET', '/v1/overview');
+      overview = await hl.api<ApiOverview>('GET', '/v1/overview');
     }
     assert.equal(overview.body.queue.succeeded + overview.body.queue.failed + overview.body.queue.retrying, DELIVERIES, 'the log holds the seeded deliveries');
   });

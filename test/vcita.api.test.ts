@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestHookline, type TestInstance } from './helpers/hookline.js';
+import type { ApiIssuedToken, ApiListedWebhook, ApiPage, ApiVcitaError, ApiVcitaList, ApiVcitaSubscribed, ApiWebhook } from './helpers/apiShapes.js';
 
 const SUBSCRIBE = '/platform/v1/webhook/subscribe';
 const UNSUBSCRIBE = '/platform/v1/webhook/unsubscribe';
@@ -13,7 +14,7 @@ async function setup(t: import('node:test').TestContext) {
   const tokens: Record<string, string> = {};
   for (const b of ['studio-1', 'studio-2']) {
     assert.equal((await hl.api('POST', '/v1/businesses', { id: b, name: b })).status, 201);
-    tokens[b] = (await hl.api('POST', `/v1/businesses/${b}/tokens`)).body.token;
+    tokens[b] = (await hl.api<ApiIssuedToken>('POST', `/v1/businesses/${b}/tokens`)).body.token;
   }
   return { hl, staff1: tokens['studio-1']!, staff2: tokens['studio-2']! };
 }
@@ -27,13 +28,13 @@ async function raw(hl: TestInstance, path: string, body: string, token: string |
 
 test('vcita subscribe: a staff token creates a one-event vcita webhook and answers 201 in vcita\'s shape', async (t) => {
   const { hl, staff1 } = await setup(t);
-  const res = await hl.api('POST', SUBSCRIBE, { event: 'client/created', target_url: 'https://crm.example/hooks' }, staff1);
+  const res = await hl.api<ApiVcitaSubscribed>('POST', SUBSCRIBE, { event: 'client/created', target_url: 'https://crm.example/hooks' }, staff1);
   assert.equal(res.status, 201);
   assert.match(String(res.headers.get('content-type')), /^application\/json/);
   assert.deepEqual(Object.keys(res.body), ['status', 'data']);
   assert.equal(res.body.status, 'OK');
   assert.match(res.body.data.subscription_id, /^wh_/);
-  const wh = await hl.api('GET', `/v1/businesses/studio-1/webhooks/${res.body.data.subscription_id}`);
+  const wh = await hl.api<ApiWebhook>('GET', `/v1/businesses/studio-1/webhooks/${res.body.data.subscription_id}`);
   assert.equal(wh.body.dialect, 'vcita');
   assert.deepEqual(wh.body.events, ['client/created']);
   assert.equal(wh.body.url, 'https://crm.example/hooks');
@@ -79,7 +80,7 @@ test('vcita subscribe: every failure is HTTP 500 {"response":"Not Subscribed"} e
   }
   const badJson = await raw(hl, SUBSCRIBE, '{"event": ', staff2);
   assert.deepEqual([badJson.status, badJson.body], [500, NOT_SUBSCRIBED]);
-  assert.equal((await hl.api('GET', '/v1/businesses/studio-1/webhooks')).body.data.length, 0);
+  assert.equal((await hl.api<ApiPage<ApiListedWebhook>>('GET', '/v1/businesses/studio-1/webhooks')).body.data.length, 0);
 });
 
 test('vcita subscribe: no token or a wrong one is 401 in vcita\'s error shape, not problem+json', async (t) => {
@@ -114,7 +115,7 @@ test('vcita subscribe: the same event and URL twice is 422 "Webhook already exis
 test('vcita list: filters by entity and event type (aliases folded); a staff token sees only its business', async (t) => {
   const { hl, staff1, staff2 } = await setup(t);
   const sub = async (event: string, url: string, token: string) =>
-    (await hl.api('POST', SUBSCRIBE, { event, target_url: url }, token)).body.data.subscription_id as string;
+    (await hl.api<ApiVcitaSubscribed>('POST', SUBSCRIBE, { event, target_url: url }, token)).body.data.subscription_id;
   const a = await sub('lead/created', 'https://x.example/a', staff1);
   const b = await sub('client/update', 'https://x.example/b', staff1);
   const c = await sub('appointment/scheduled', 'https://x.example/c', staff1);
@@ -124,22 +125,22 @@ test('vcita list: filters by entity and event type (aliases folded); a staff tok
   assert.equal(filtered.status, 200);
   assert.deepEqual(filtered.body, { response: { success: 'ok', data: { subscriptions: [{ id: a, entity: 'client', event_type: 'created', url: 'https://x.example/a' }] } } });
 
-  const byAlias = await hl.api('GET', `${LIST}?filter[entity]=lead`, undefined, staff1);
-  assert.deepEqual(byAlias.body.response.data.subscriptions.map((s: { id: string }) => s.id).sort(), [a, b].sort());
-  const updates = await hl.api('GET', `${LIST}?filter[event_type]=update`, undefined, staff1);
-  assert.deepEqual(updates.body.response.data.subscriptions.map((s: { id: string }) => s.id), [b]);
-  const meetings = await hl.api('GET', `${LIST}?filter[entity]=appointment`, undefined, staff1);
+  const byAlias = await hl.api<ApiVcitaList>('GET', `${LIST}?filter[entity]=lead`, undefined, staff1);
+  assert.deepEqual(byAlias.body.response.data.subscriptions.map((s) => s.id).sort(), [a, b].sort());
+  const updates = await hl.api<ApiVcitaList>('GET', `${LIST}?filter[event_type]=update`, undefined, staff1);
+  assert.deepEqual(updates.body.response.data.subscriptions.map((s) => s.id), [b]);
+  const meetings = await hl.api<ApiVcitaList>('GET', `${LIST}?filter[entity]=appointment`, undefined, staff1);
   assert.deepEqual(meetings.body.response.data.subscriptions, [{ id: c, entity: 'meeting', event_type: 'scheduled', url: 'https://x.example/c' }]);
 
-  const all1 = await hl.api('GET', LIST, undefined, staff1);
-  assert.ok(!all1.body.response.data.subscriptions.some((s: { id: string }) => s.id === other));
-  const asOther = await hl.api('GET', `${LIST}?business=studio-1`, undefined, staff2);
+  const all1 = await hl.api<ApiVcitaList>('GET', LIST, undefined, staff1);
+  assert.ok(!all1.body.response.data.subscriptions.some((s) => s.id === other));
+  const asOther = await hl.api<ApiVcitaList>('GET', `${LIST}?business=studio-1`, undefined, staff2);
   assert.equal(asOther.status, 404);
   assert.deepEqual(asOther.body, { status: 'Error', error: 'Business not found' });
-  const admin = await hl.api('GET', LIST);
+  const admin = await hl.api<ApiVcitaList>('GET', LIST);
   assert.equal(admin.body.response.data.subscriptions.length, 4);
-  const adminOne = await hl.api('GET', `${LIST}?business_id=studio-2`);
-  assert.deepEqual(adminOne.body.response.data.subscriptions.map((s: { id: string }) => s.id), [other]);
+  const adminOne = await hl.api<ApiVcitaList>('GET', `${LIST}?business_id=studio-2`);
+  assert.deepEqual(adminOne.body.response.data.subscriptions.map((s) => s.id), [other]);
 });
 
 test('vcita unsubscribe: with an event removes that one; without, every subscription of the exact URL', async (t) => {
@@ -150,7 +151,7 @@ test('vcita unsubscribe: with an event removes that one; without, every subscrip
   assert.equal((await hl.api('POST', SUBSCRIBE, { event: 'client/created', target_url: 'https://x.example/keep' }, staff1)).status, 201);
   assert.equal((await hl.api('POST', SUBSCRIBE, { event: 'client/created', target_url: 'https://x.example/h' }, staff2)).status, 201);
   const urls = async (token: string) =>
-    (await hl.api('GET', LIST, undefined, token)).body.response.data.subscriptions.map((s: { url: string; event_type: string }) => `${s.event_type} ${s.url}`).sort();
+    (await hl.api<ApiVcitaList>('GET', LIST, undefined, token)).body.response.data.subscriptions.map((s) => `${s.event_type} ${s.url}`).sort();
 
   const one = await hl.api('POST', UNSUBSCRIBE, { target_url: 'https://x.example/h', event: 'lead/create' }, staff1);
   assert.equal(one.status, 200);
@@ -164,7 +165,7 @@ test('vcita unsubscribe: with an event removes that one; without, every subscrip
 
   const again = await hl.api('POST', UNSUBSCRIBE, { target_url: 'https://x.example/h' }, staff1);
   assert.deepEqual([again.status, again.body], [200, { status: 'OK', data: { unsubscribed: false } }]);
-  const missing = await hl.api('POST', UNSUBSCRIBE, { event: 'client/created' }, staff1);
+  const missing = await hl.api<ApiVcitaError>('POST', UNSUBSCRIBE, { event: 'client/created' }, staff1);
   assert.equal(missing.status, 422);
   assert.equal(missing.body.status, 'Error');
   const badEvent = await hl.api('POST', UNSUBSCRIBE, { target_url: 'https://x.example/keep', event: 'unicorn/created' }, staff1);

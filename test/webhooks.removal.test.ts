@@ -4,6 +4,7 @@ import { HooklineEvents } from '../src/events.js';
 import { RetentionSweeper } from '../src/retention/RetentionSweeper.js';
 import { openStore } from '../src/store/openStore.js';
 import { startTestHookline, type TestInstance } from './helpers/hookline.js';
+import type { ApiAccepted, ApiDelivery, ApiDeliveryDetail, ApiPage, ApiVcitaSubscribed, ApiWebhook } from './helpers/apiShapes.js';
 import { startReceiver } from './helpers/receiver.js';
 import { until } from './helpers/wait.js';
 
@@ -23,18 +24,18 @@ async function parkedBehindDisabledWebhook(t: TestContext) {
   });
   t.after(() => rx.close());
   assert.equal((await hl.api('POST', '/v1/businesses', { id: B, name: B })).status, 201);
-  const sub = await hl.api('POST', '/platform/v1/webhook/subscribe', { event: 'client/created', target_url: rx.url, business: B });
+  const sub = await hl.api<ApiVcitaSubscribed>('POST', '/platform/v1/webhook/subscribe', { event: 'client/created', target_url: rx.url, business: B });
   assert.equal(sub.status, 201, JSON.stringify(sub.body));
   const webhookId = sub.body.data.subscription_id as string;
   // Retry at once, so the delivery is claimed and parked without waiting for the default schedule.
   assert.equal((await hl.api('PATCH', `/v1/businesses/${B}/webhooks/${webhookId}`, { retry_schedule: [0, 0] })).status, 200);
-  const event = await hl.api('POST', `/v1/businesses/${B}/events`, { type: 'client/created', data: { id: 'cl_1' } });
+  const event = await hl.api<ApiAccepted>('POST', `/v1/businesses/${B}/events`, { type: 'client/created', data: { id: 'cl_1' } });
   assert.equal(event.status, 202, JSON.stringify(event.body));
   const eventId = event.body.id as string;
 
   const parked = await until('the webhook is disabled and its delivery parked', async () => {
-    const w = (await hl.api('GET', `/v1/businesses/${B}/webhooks/${webhookId}`)).body;
-    const d = (await hl.api('GET', `/v1/businesses/${B}/deliveries?event_id=${eventId}`)).body.data[0];
+    const w = (await hl.api<ApiWebhook>('GET', `/v1/businesses/${B}/webhooks/${webhookId}`)).body;
+    const d = (await hl.api<ApiPage<ApiDelivery>>('GET', `/v1/businesses/${B}/deliveries?event_id=${eventId}`)).body.data[0];
     return w.enabled === false && d?.status === 'retrying' && d.next_attempt_at === null && d;
   });
   assert.equal(rx.received.length, 1);
@@ -44,7 +45,7 @@ async function parkedBehindDisabledWebhook(t: TestContext) {
 /** The delivery once it has failed, read from the API. */
 async function failedDelivery(hl: TestInstance, id: string) {
   return until('the parked delivery failed', async () => {
-    const d = (await hl.api('GET', `/v1/businesses/${B}/deliveries/${id}`)).body;
+    const d = (await hl.api<ApiDeliveryDetail>('GET', `/v1/businesses/${B}/deliveries/${id}`)).body;
     return d.status === 'failed' && d;
   });
 }
@@ -98,15 +99,15 @@ test('a vcita unsubscribe of one event keeps the webhook for its other events', 
   const rx = await startReceiver();
   t.after(() => rx.close());
   assert.equal((await hl.api('POST', '/v1/businesses', { id: B, name: B })).status, 201);
-  const wh = await hl.api('POST', `/v1/businesses/${B}/webhooks`, { url: rx.url, dialect: 'vcita', events: ['client/created', 'payment/paid'] });
+  const wh = await hl.api<ApiWebhook>('POST', `/v1/businesses/${B}/webhooks`, { url: rx.url, dialect: 'vcita', events: ['client/created', 'payment/paid'] });
   assert.equal(wh.status, 201, JSON.stringify(wh.body));
   const res = await hl.api('POST', '/platform/v1/webhook/unsubscribe', { target_url: rx.url, event: 'client/created', business: B });
   assert.deepEqual(res.body, { status: 'OK', data: { unsubscribed: true } });
-  const kept = (await hl.api('GET', `/v1/businesses/${B}/webhooks/${wh.body.id}`)).body;
+  const kept = (await hl.api<ApiWebhook>('GET', `/v1/businesses/${B}/webhooks/${wh.body.id}`)).body;
   assert.deepEqual(kept.events, ['payment/paid']);
-  const dropped = await hl.api('POST', `/v1/businesses/${B}/events`, { type: 'client/created', data: { id: 'cl_1' } });
+  const dropped = await hl.api<ApiAccepted>('POST', `/v1/businesses/${B}/events`, { type: 'client/created', data: { id: 'cl_1' } });
   assert.equal(dropped.body.deliveries, 0, 'the unsubscribed event no longer matches the webhook');
-  const paid = await hl.api('POST', `/v1/businesses/${B}/events`, { type: 'payment/paid', data: { id: 'pay_1' } });
+  const paid = await hl.api<ApiAccepted>('POST', `/v1/businesses/${B}/events`, { type: 'payment/paid', data: { id: 'pay_1' } });
   assert.equal(paid.body.deliveries, 1);
   await rx.waitFor(1);
   assert.equal(JSON.parse(rx.received[0]!.body).event_type, 'paid');

@@ -15,16 +15,17 @@ export interface TestInstance {
   stop(): Promise<void>;
 }
 
-export interface ApiResponse<T = any> {
+export interface ApiResponse<T = unknown> {
   status: number;
   headers: Headers;
   body: T;
 }
 
-export type ApiClient = (method: string, path: string, body?: unknown, token?: string | null) => Promise<ApiResponse>;
+/** One request; `T` is the body the test expects back (see apiShapes.ts), unknown until it says. */
+export type ApiClient = <T = unknown>(method: string, path: string, body?: unknown, token?: string | null) => Promise<ApiResponse<T>>;
 
 export function apiClient(base: string, defaultToken: string | null): ApiClient {
-  return async (method, path, body, token = defaultToken) => {
+  return async <T>(method: string, path: string, body?: unknown, token: string | null = defaultToken): Promise<ApiResponse<T>> => {
     const headers: Record<string, string> = {};
     if (token) headers.authorization = `Bearer ${token}`;
     if (body !== undefined) headers['content-type'] = 'application/json';
@@ -36,7 +37,8 @@ export function apiClient(base: string, defaultToken: string | null): ApiClient 
     } catch {
       /* not JSON: keep the text */
     }
-    return { status: res.status, headers: res.headers, body: parsed as any };
+    // The body is what the server sent; the caller's T is its claim about it, checked by its assertions.
+    return { status: res.status, headers: res.headers, body: parsed as T };
   };
 }
 

@@ -47,3 +47,9 @@ async function spawnCli(args: string[], env: Record<string, string>, ready: RegE
   });
   return { child, url, output: () => out, exited };
 }
+
+/** Kills every process with SIGKILL and resolves once all have exited: a test's teardown, leaving nothing running. */
+export async function killAll(procs: readonly ServerProcess[]): Promise<void> {
+  for (const p of procs) p.child.kill('SIGKILL');
+  await Promise.all(procs.map((p) => p.exited));
+}

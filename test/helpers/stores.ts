@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import type { TestContext } from 'node:test';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -32,6 +33,18 @@ export interface StoreFactory {
    * asks PostgreSQL for a whole database instead of a schema (SQLite always has a new file).
    */
   create(opts?: { migrate?: boolean; isolation?: 'schema' | 'database' }): Promise<TestStore>;
+}
+
+/** A store on a database of its own for one test, disposed when the test ends. */
+export type FreshStore = (t: TestContext, opts?: Parameters<StoreFactory['create']>[0]) => Promise<TestStore>;
+
+/** What each suite over `storeFactories` opens its cases with, so cases can run side by side. */
+export function freshStore(factory: StoreFactory): FreshStore {
+  return async (t, opts) => {
+    const ts = await factory.create(opts);
+    t.after(() => ts.dispose());
+    return ts;
+  };
 }
 
 function tracked(url: string, first: Store, open: () => Promise<Store>, sql: TestStore['sql'], remove: () => Promise<void>): TestStore {

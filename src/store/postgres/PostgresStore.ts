@@ -15,7 +15,6 @@ import type {
   WebhookPatch,
   WebhookRow,
 } from '../Store.js';
-import { decodeCursor, encodeCursor } from '../cursor.js';
 import { HooklineError } from '../../errors.js';
 import { PgDatabase } from './PgDatabase.js';
 import { PostgresDeliveries } from './PostgresDeliveries.js';
@@ -25,16 +24,9 @@ import { migratePostgres } from './migrate.js';
 import { poolConfigFromUrl, preparedStatementsFromUrl } from './poolConfig.js';
 import { prepared } from './PreparedStatement.js';
 import * as processes from './processes.js';
-import {
-  businessFromRow,
-  columnList,
-  eventFromRow,
-  eventTypeFromRow,
-  WEBHOOK_COLUMNS,
-  webhookFromRow,
-  webhookToColumns,
-  type RawRow,
-} from './rows.js';
+import { businessFromRow, eventFromRow, eventTypeFromRow } from './rows.js';
+import * as tokens from './tokens.js';
+import * as webhooks from './webhooks.js';
 
 export interface PostgresStoreOptions {
   /**
@@ -43,14 +35,6 @@ export interface PostgresStoreOptions {
    */
   onBackgroundError?: (err: Error) => void;
 }
-
-const WEBHOOK = columnList(WEBHOOK_COLUMNS);
-
-/** Bumps the webhooks version in the same statement (so the same transaction) as a webhook change in CTE `changed`. */
-const BUMP_IF_CHANGED = `bump AS (
-  UPDATE meta SET value = (value::bigint + 1)::text
-  WHERE key = 'webhooks_version' AND EXISTS (SELECT FROM changed)
-)`;
 
 /**
  * One statement, so one snapshot. Open deliveries are read from deliveries_open, whose
@@ -65,20 +49,16 @@ FROM (SELECT count(*) FILTER (WHERE status = 'pending')::integer AS pending, cou
       FROM deliveries WHERE status IN ('pending', 'retrying')) AS o,
      (SELECT coalesce(sum(succeeded), 0)::bigint AS succeeded, coalesce(sum(failed), 0)::bigint AS failed FROM delivery_counts) AS c`;
 
-// Read on every publish (the webhooks version) and on every queue the dispatcher opens.
+// Read on every publish (the webhooks version).
 const GET_META = prepared('SELECT value FROM meta WHERE key = $1');
-const GET_WEBHOOK_BY_ID = prepared(`SELECT ${WEBHOOK} FROM webhooks WHERE id = $1 AND deleted_at IS NULL`);
 
 /**
  * The store for more than one process: any number of `hookline serve` / `hookline worker`
  * processes on any number of hosts share one database (docs/scaling.md). Semantics and return
- * shapes are those of the SQLite store; the shared contract suite holds both to them.
+ * shapes are those of the SQLite store; the shared contract suite holds both to them. Its
+ * parts live beside it, one file each, named as in the SQLite store: webhooks.ts, tokens.ts,
+ * processes.ts, flowControl.ts.
  */
-const TOKEN_COLUMNS = 'id, business_id, name, prefix, created_at, last_used_at, expires_at';
-const INSERT_TOKEN = `INSERT INTO tokens (token_hash, id, business_id, name, prefix, created_at, expires_at)
-  VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (token_hash) DO NOTHING`;
-const tokenValues = (r: NewTokenRow): unknown[] => [r.token_hash, r.id, r.business_id, r.name, r.prefix, r.created_at, r.expires_at];
-
 export class PostgresStore extends PostgresDeliveries implements Store {
   readonly kind = 'postgres' as const;
   readonly capabilities = Object.freeze({ multiProcess: true, notify: true });
@@ -174,34 +154,29 @@ export class PostgresStore extends PostgresDeliveries implements Store {
     return (await this.db.query('SELECT id, name, created_at FROM businesses ORDER BY id')).rows.map(businessFromRow);
   }
 
-  async createToken(row: NewTokenRow): Promise<void> {
-    await this.db.query(INSERT_TOKEN, tokenValues(row));
+  // Tokens (tokens.ts).
+  createToken(row: NewTokenRow): Promise<void> {
+    return tokens.createToken(this.db, row);
   }
 
-  async replaceAdminTokens(row: NewTokenRow): Promise<void> {
-    // One statement, so one transaction: no moment with two admin tokens or none.
-    await this.db.query(
-      `WITH registered AS (${INSERT_TOKEN})
-       DELETE FROM tokens WHERE business_id IS NULL AND token_hash <> $1`,
-      tokenValues({ ...row, business_id: null }),
-    );
+  replaceAdminTokens(row: NewTokenRow): Promise<void> {
+    return tokens.replaceAdminTokens(this.db, row);
   }
 
-  async findToken(tokenHash: string): Promise<TokenGrant | null> {
-    const { rows } = await this.db.query<TokenGrant>('SELECT id, business_id, last_used_at, expires_at FROM tokens WHERE token_hash = $1', [tokenHash]);
-    return rows[0] ?? null;
+  findToken(tokenHash: string): Promise<TokenGrant | null> {
+    return tokens.findToken(this.db, tokenHash);
   }
 
-  async listTokens(businessId: string): Promise<TokenRow[]> {
-    return (await this.db.query<TokenRow>(`SELECT ${TOKEN_COLUMNS} FROM tokens WHERE business_id = $1 ORDER BY created_at, id`, [businessId])).rows;
+  listTokens(businessId: string): Promise<TokenRow[]> {
+    return tokens.listTokens(this.db, businessId);
   }
 
-  async deleteToken(businessId: string, id: string): Promise<boolean> {
-    return ((await this.db.query('DELETE FROM tokens WHERE id = $1 AND business_id = $2', [id, businessId])).rowCount ?? 0) > 0;
+  deleteToken(businessId: string, id: string): Promise<boolean> {
+    return tokens.deleteToken(this.db, businessId, id);
   }
 
-  async touchToken(id: string, usedAt: number): Promise<void> {
-    await this.db.query('UPDATE tokens SET last_used_at = $2 WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < $2)', [id, usedAt]);
+  touchToken(id: string, usedAt: number): Promise<void> {
+    return tokens.touchToken(this.db, id, usedAt);
   }
 
   async listEventTypes(): Promise<EventTypeRow[]> {
@@ -216,98 +191,41 @@ export class PostgresStore extends PostgresDeliveries implements Store {
     );
   }
 
+  // Webhooks (webhooks.ts).
   async webhooksVersion(): Promise<number> {
     return Number(await this.getMeta('webhooks_version'));
   }
 
-  async createWebhook(row: WebhookRow): Promise<WebhookRow> {
-    const cols = webhookToColumns(row);
-    await this.db.query(
-      `WITH changed AS (
-         INSERT INTO webhooks (${cols.map(([c]) => c).join(', ')}) VALUES (${cols.map((_, i) => `$${i + 1}`).join(', ')}) RETURNING 1
-       ), ${BUMP_IF_CHANGED}
-       SELECT count(*) FROM changed`,
-      cols.map(([, v]) => v),
-    );
-    return row;
+  createWebhook(row: WebhookRow): Promise<WebhookRow> {
+    return webhooks.createWebhook(this.db, row);
   }
 
-  async getWebhook(businessId: string, id: string): Promise<WebhookRow | null> {
-    const { rows } = await this.db.query(`SELECT ${WEBHOOK} FROM webhooks WHERE id = $1 AND business_id = $2 AND deleted_at IS NULL`, [id, businessId]);
-    return rows[0] ? webhookFromRow(rows[0]) : null;
+  getWebhook(businessId: string, id: string): Promise<WebhookRow | null> {
+    return webhooks.getWebhook(this.db, businessId, id);
   }
 
-  async getWebhookById(id: string): Promise<WebhookRow | null> {
-    const { rows } = await this.db.query(GET_WEBHOOK_BY_ID, [id]);
-    return rows[0] ? webhookFromRow(rows[0]) : null;
+  getWebhookById(id: string): Promise<WebhookRow | null> {
+    return webhooks.getWebhookById(this.db, id);
   }
 
-  async listWebhooks(businessId: string, opts: { cursor?: string; limit: number }): Promise<Page<WebhookRow>> {
-    const after = decodeCursor(opts.cursor) ?? '';
-    const { rows } = await this.db.query(
-      `SELECT ${WEBHOOK} FROM webhooks WHERE business_id = $1 AND deleted_at IS NULL AND id > $2 ORDER BY id LIMIT $3`,
-      [businessId, after, opts.limit + 1],
-    );
-    const data = (rows as RawRow[]).map(webhookFromRow);
-    const more = data.length > opts.limit;
-    if (more) data.pop();
-    return { data, next_cursor: more ? encodeCursor(data[data.length - 1]!.id) : null };
+  listWebhooks(businessId: string, opts: { cursor?: string; limit: number }): Promise<Page<WebhookRow>> {
+    return webhooks.listWebhooks(this.db, businessId, opts);
   }
 
-  async webhooksOfBusiness(businessId: string): Promise<WebhookRow[]> {
-    const { rows } = await this.db.query(`SELECT ${WEBHOOK} FROM webhooks WHERE business_id = $1 AND deleted_at IS NULL ORDER BY id`, [businessId]);
-    return (rows as RawRow[]).map(webhookFromRow);
+  webhooksOfBusiness(businessId: string): Promise<WebhookRow[]> {
+    return webhooks.webhooksOfBusiness(this.db, businessId);
   }
 
-  async updateWebhook(businessId: string, id: string, patch: WebhookPatch, now: number): Promise<WebhookRow | null> {
-    // id, business_id and created_at are not patchable, whatever the caller's object holds.
-    const { id: _i, business_id: _b, created_at: _c, ...fields } = patch as Partial<WebhookRow>;
-    const cols = webhookToColumns({ ...fields, updated_at: now });
-    const { rows } = await this.db.query(
-      `WITH changed AS (
-         UPDATE webhooks SET ${cols.map(([c], i) => `${c} = $${i + 3}`).join(', ')}
-         WHERE id = $1 AND business_id = $2 AND deleted_at IS NULL
-         RETURNING ${WEBHOOK}
-       ), ${BUMP_IF_CHANGED}
-       SELECT ${WEBHOOK} FROM changed`,
-      [id, businessId, ...cols.map(([, v]) => v)],
-    );
-    return rows[0] ? webhookFromRow(rows[0]) : null;
+  updateWebhook(businessId: string, id: string, patch: WebhookPatch, now: number): Promise<WebhookRow | null> {
+    return webhooks.updateWebhook(this.db, businessId, id, patch, now);
   }
 
-  /**
-   * Soft delete: the row stays so the delivery log keeps naming it; its queued deliveries are
-   * failed lazily when the dispatcher next claims them, not in one long transaction here.
-   */
-  async deleteWebhook(businessId: string, id: string): Promise<boolean> {
-    const now = Date.now();
-    const { rows } = await this.db.query<{ n: number }>(
-      `WITH changed AS (
-         UPDATE webhooks SET deleted_at = $3, enabled = false, updated_at = $3
-         WHERE id = $1 AND business_id = $2 AND deleted_at IS NULL RETURNING 1
-       ), ${BUMP_IF_CHANGED}
-       SELECT count(*)::integer AS n FROM changed`,
-      [id, businessId, now],
-    );
-    return rows[0]!.n > 0;
+  deleteWebhook(businessId: string, id: string): Promise<boolean> {
+    return webhooks.deleteWebhook(this.db, businessId, id);
   }
 
-  async setWebhookHealth(id: string, h: WebhookHealth, _now: number): Promise<void> {
-    const enabled = h.enabled === undefined ? null : h.enabled;
-    // Matching at publish time skips disabled webhooks, so publishers must reload theirs when
-    // `enabled` changes; health alone does not matter to them and must not flush every cache.
-    await this.db.query(
-      `WITH changed AS (
-         UPDATE webhooks SET health_state = $2, consecutive_failures = $3, health_since = $4, health_reason = $5,
-           enabled = coalesce($6::boolean, enabled)
-         WHERE id = $1 RETURNING 1
-       ), bump AS (
-         UPDATE meta SET value = (value::bigint + 1)::text
-         WHERE key = 'webhooks_version' AND $6::boolean IS NOT NULL AND EXISTS (SELECT FROM changed)
-       )
-       SELECT count(*) FROM changed`,
-      [id, h.health_state, h.consecutive_failures, h.health_since, h.health_reason, enabled],
-    );
+  setWebhookHealth(id: string, health: WebhookHealth, _now: number): Promise<void> {
+    return webhooks.setWebhookHealth(this.db, id, health);
   }
 
   async getEvent(businessId: string, id: string): Promise<EventRow | null> {
@@ -327,7 +245,7 @@ export class PostgresStore extends PostgresDeliveries implements Store {
     return rows[0]!;
   }
 
-  // Process heartbeats and crash recovery (docs/reliability.md#crash-recovery).
+  // Process heartbeats and crash recovery (processes.ts; docs/reliability.md#crash-recovery).
   heartbeat(row: ProcessRow): Promise<boolean> {
     return processes.heartbeat(this.db, row);
   }

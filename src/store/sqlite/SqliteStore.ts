@@ -18,14 +18,16 @@ import type {
   WebhookPatch,
   WebhookRow,
 } from '../Store.js';
-import { decodeCursor, encodeCursor } from '../cursor.js';
 import { HooklineError } from '../../errors.js';
+import { storeUnavailable } from '../storeUnavailable.js';
 import { migrateSqlite } from './migrate.js';
-import { eventTypeFromRow, webhookFromRow, webhookToColumns, type RawRow } from './rows.js';
+import * as processes from './processes.js';
+import { eventTypeFromRow, type RawRow } from './rows.js';
 import { SqliteDeliveries } from './SqliteDeliveries.js';
 import { SqliteRetentionSweep } from './SqliteRetentionSweep.js';
-import { SqliteProcesses } from './SqliteProcesses.js';
 import { guardStoreErrors } from './storeErrors.js';
+import * as tokens from './tokens.js';
+import * as webhooks from './webhooks.js';
 
 /**
  * One statement, so one snapshot. Open deliveries are read from deliveries_open (the query
@@ -68,12 +70,9 @@ export function sqliteBusyTimeout(databaseUrl: string): number {
  * The embedded store. better-sqlite3 is synchronous, so every method does its work before it
  * returns; the promises only satisfy the shared interface. WAL with synchronous=NORMAL keeps
  * every committed transaction through a process crash (SIGKILL); only an OS crash or power
- * loss can lose the last commits (docs/architecture.md).
+ * loss can lose the last commits (docs/architecture.md). Its parts live beside it, one file
+ * each, named as in the PostgreSQL store: webhooks.ts, tokens.ts, processes.ts, flowControl.ts.
  */
-const TOKEN_COLUMNS = 'id, business_id, name, prefix, created_at, last_used_at, expires_at';
-const INSERT_TOKEN = `INSERT INTO tokens (token_hash, id, business_id, name, prefix, created_at, expires_at)
-  VALUES (@token_hash, @id, @business_id, @name, @prefix, @created_at, @expires_at) ON CONFLICT (token_hash) DO NOTHING`;
-
 export class SqliteStore extends SqliteDeliveries implements Store {
   readonly kind = 'sqlite' as const;
   readonly capabilities = Object.freeze({ multiProcess: false, notify: false });
@@ -88,7 +87,7 @@ export class SqliteStore extends SqliteDeliveries implements Store {
     try {
       db = new Database(path);
     } catch (err) {
-      throw new HooklineError('STORE_UNAVAILABLE', `Cannot open SQLite database ${path}: ${(err as Error).message}`);
+      throw storeUnavailable(`Cannot open SQLite database ${path}: ${(err as Error).message}`, err);
     }
     // Set first: switching to WAL itself needs the lock when another connection is writing.
     db.pragma(`busy_timeout = ${busyTimeout}`);
@@ -96,7 +95,7 @@ export class SqliteStore extends SqliteDeliveries implements Store {
       db.pragma('journal_mode = WAL');
     } catch (err) {
       db.close();
-      throw new HooklineError('STORE_UNAVAILABLE', `Cannot open SQLite database ${path}: ${(err as Error).message}`);
+      throw storeUnavailable(`Cannot open SQLite database ${path}: ${(err as Error).message}`, err);
     }
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
@@ -158,31 +157,29 @@ export class SqliteStore extends SqliteDeliveries implements Store {
     return this.db.prepare('SELECT id, name, created_at FROM businesses ORDER BY id').all() as BusinessRow[];
   }
 
-  async createToken(row: NewTokenRow): Promise<void> {
-    this.db.prepare(INSERT_TOKEN).run(row);
+  // Tokens (tokens.ts).
+  createToken(row: NewTokenRow): Promise<void> {
+    return tokens.createToken(this.sqlite, row);
   }
 
-  async replaceAdminTokens(row: NewTokenRow): Promise<void> {
-    this.db.transaction(() => {
-      this.db.prepare(INSERT_TOKEN).run({ ...row, business_id: null });
-      this.db.prepare('DELETE FROM tokens WHERE business_id IS NULL AND token_hash <> ?').run(row.token_hash);
-    }).immediate();
+  replaceAdminTokens(row: NewTokenRow): Promise<void> {
+    return tokens.replaceAdminTokens(this.sqlite, row);
   }
 
-  async findToken(tokenHash: string): Promise<TokenGrant | null> {
-    return (this.db.prepare('SELECT id, business_id, last_used_at, expires_at FROM tokens WHERE token_hash = ?').get(tokenHash) as TokenGrant | undefined) ?? null;
+  findToken(tokenHash: string): Promise<TokenGrant | null> {
+    return tokens.findToken(this.sqlite, tokenHash);
   }
 
-  async listTokens(businessId: string): Promise<TokenRow[]> {
-    return this.db.prepare(`SELECT ${TOKEN_COLUMNS} FROM tokens WHERE business_id = ? ORDER BY created_at, id`).all(businessId) as TokenRow[];
+  listTokens(businessId: string): Promise<TokenRow[]> {
+    return tokens.listTokens(this.sqlite, businessId);
   }
 
-  async deleteToken(businessId: string, id: string): Promise<boolean> {
-    return this.db.prepare('DELETE FROM tokens WHERE id = ? AND business_id = ?').run(id, businessId).changes > 0;
+  deleteToken(businessId: string, id: string): Promise<boolean> {
+    return tokens.deleteToken(this.sqlite, businessId, id);
   }
 
-  async touchToken(id: string, usedAt: number): Promise<void> {
-    this.db.prepare('UPDATE tokens SET last_used_at = ? WHERE id = ? AND (last_used_at IS NULL OR last_used_at < ?)').run(usedAt, id, usedAt);
+  touchToken(id: string, usedAt: number): Promise<void> {
+    return tokens.touchToken(this.sqlite, id, usedAt);
   }
 
   async listEventTypes(): Promise<EventTypeRow[]> {
@@ -198,90 +195,41 @@ export class SqliteStore extends SqliteDeliveries implements Store {
       .run(row.type, row.description, JSON.stringify(row.schema), JSON.stringify(row.example ?? null), row.created_at);
   }
 
-  private bumpWebhooksVersion(): void {
-    this.db.prepare("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'webhooks_version'").run();
-  }
-
+  // Webhooks (webhooks.ts).
   async webhooksVersion(): Promise<number> {
     return Number(await this.getMeta('webhooks_version'));
   }
 
-  async createWebhook(row: WebhookRow): Promise<WebhookRow> {
-    const cols = webhookToColumns(row);
-    const names = Object.keys(cols);
-    this.db.transaction(() => {
-      this.db.prepare(`INSERT INTO webhooks (${names.join(', ')}) VALUES (${names.map((n) => '@' + n).join(', ')})`).run(cols);
-      this.bumpWebhooksVersion();
-    }).immediate();
-    return row;
+  createWebhook(row: WebhookRow): Promise<WebhookRow> {
+    return webhooks.createWebhook(this.sqlite, row);
   }
 
-  async getWebhook(businessId: string, id: string): Promise<WebhookRow | null> {
-    const r = this.db.prepare('SELECT * FROM webhooks WHERE id = ? AND business_id = ? AND deleted_at IS NULL').get(id, businessId) as RawRow | undefined;
-    return r ? webhookFromRow(r) : null;
+  getWebhook(businessId: string, id: string): Promise<WebhookRow | null> {
+    return webhooks.getWebhook(this.sqlite, businessId, id);
   }
 
-  async getWebhookById(id: string): Promise<WebhookRow | null> {
-    const r = this.db.prepare('SELECT * FROM webhooks WHERE id = ? AND deleted_at IS NULL').get(id) as RawRow | undefined;
-    return r ? webhookFromRow(r) : null;
+  getWebhookById(id: string): Promise<WebhookRow | null> {
+    return webhooks.getWebhookById(this.sqlite, id);
   }
 
-  async listWebhooks(businessId: string, opts: { cursor?: string; limit: number }): Promise<Page<WebhookRow>> {
-    const after = decodeCursor(opts.cursor) ?? '';
-    const rows = (this.db
-      .prepare('SELECT * FROM webhooks WHERE business_id = ? AND deleted_at IS NULL AND id > ? ORDER BY id LIMIT ?')
-      .all(businessId, after, opts.limit + 1) as RawRow[]).map(webhookFromRow);
-    const more = rows.length > opts.limit;
-    if (more) rows.pop();
-    return { data: rows, next_cursor: more ? encodeCursor(rows[rows.length - 1]!.id) : null };
+  listWebhooks(businessId: string, opts: { cursor?: string; limit: number }): Promise<Page<WebhookRow>> {
+    return webhooks.listWebhooks(this.sqlite, businessId, opts);
   }
 
-  async webhooksOfBusiness(businessId: string): Promise<WebhookRow[]> {
-    return (this.db.prepare('SELECT * FROM webhooks WHERE business_id = ? AND deleted_at IS NULL ORDER BY id').all(businessId) as RawRow[]).map(webhookFromRow);
+  webhooksOfBusiness(businessId: string): Promise<WebhookRow[]> {
+    return webhooks.webhooksOfBusiness(this.sqlite, businessId);
   }
 
-  async updateWebhook(businessId: string, id: string, patch: WebhookPatch, now: number): Promise<WebhookRow | null> {
-    const cols = webhookToColumns({ ...patch, updated_at: now });
-    const sets = Object.keys(cols).map((n) => `${n} = @${n}`).join(', ');
-    const changed = this.db.transaction(() => {
-      const info = this.db
-        .prepare(`UPDATE webhooks SET ${sets} WHERE id = @__id AND business_id = @__business AND deleted_at IS NULL`)
-        .run({ ...cols, __id: id, __business: businessId });
-      if (info.changes > 0) this.bumpWebhooksVersion();
-      return info.changes > 0;
-    }).immediate();
-    return changed ? this.getWebhook(businessId, id) : null;
+  updateWebhook(businessId: string, id: string, patch: WebhookPatch, now: number): Promise<WebhookRow | null> {
+    return webhooks.updateWebhook(this.sqlite, businessId, id, patch, now);
   }
 
-  /**
-   * Soft delete: the row stays so the delivery log keeps naming it; its queued deliveries are
-   * failed lazily when the dispatcher next claims them, not in one long transaction here.
-   */
-  async deleteWebhook(businessId: string, id: string): Promise<boolean> {
-    return this.db.transaction(() => {
-      const now = Date.now();
-      const info = this.db
-        .prepare('UPDATE webhooks SET deleted_at = ?, enabled = 0, updated_at = ? WHERE id = ? AND business_id = ? AND deleted_at IS NULL')
-        .run(now, now, id, businessId);
-      if (info.changes > 0) this.bumpWebhooksVersion();
-      return info.changes > 0;
-    }).immediate();
+  deleteWebhook(businessId: string, id: string): Promise<boolean> {
+    return webhooks.deleteWebhook(this.sqlite, businessId, id);
   }
 
-  async setWebhookHealth(
-    id: string,
-    h: WebhookHealth,
-    now: number,
-  ): Promise<void> {
-    const enabled = h.enabled === undefined ? null : h.enabled ? 1 : 0;
-    this.db.transaction(() => {
-      this.stmt(
-        `UPDATE webhooks SET health_state = ?, consecutive_failures = ?, health_since = ?, health_reason = ?,
-         enabled = coalesce(?, enabled) WHERE id = ?`,
-      ).run(h.health_state, h.consecutive_failures, h.health_since, h.health_reason, enabled, id);
-      // Matching at publish time skips disabled webhooks, so publishers must reload theirs.
-      if (enabled !== null) this.bumpWebhooksVersion();
-    }).immediate();
+  setWebhookHealth(id: string, health: WebhookHealth, _now: number): Promise<void> {
+    return webhooks.setWebhookHealth(this.sqlite, id, health);
   }
 
   async getEvent(businessId: string, id: string): Promise<EventRow | null> {
@@ -299,29 +247,24 @@ export class SqliteStore extends SqliteDeliveries implements Store {
     return this.stmt(DELIVERY_COUNTS_SQL).get({ now: Date.now() }) as DeliveryCounts;
   }
 
-  // Process heartbeats and crash recovery (docs/reliability.md#crash-recovery).
-  private processRows: SqliteProcesses | null = null;
-  private get processes(): SqliteProcesses {
-    return (this.processRows ??= new SqliteProcesses(this.db, (sql) => this.stmt(sql)));
-  }
-
+  // Process heartbeats and crash recovery (processes.ts; docs/reliability.md#crash-recovery).
   heartbeat(row: ProcessRow): Promise<boolean> {
-    return this.processes.heartbeat(row);
+    return processes.heartbeat(this.sqlite, row);
   }
 
   listProcesses(): Promise<ProcessRow[]> {
-    return this.processes.listProcesses();
+    return processes.listProcesses(this.sqlite);
   }
 
   removeProcess(id: string): Promise<void> {
-    return this.processes.removeProcess(id);
+    return processes.removeProcess(this.sqlite, id);
   }
 
   releaseDeadProcesses(opts: { now: number; deadBefore: number; except: string }): Promise<ReleasedLeases> {
-    return this.processes.releaseDeadProcesses(opts);
+    return processes.releaseDeadProcesses(this.sqlite, opts);
   }
 
   releaseLeasesNotOwnedBy(owner: string, now: number): Promise<ReleasedLeases> {
-    return this.processes.releaseLeasesNotOwnedBy(owner, now);
+    return processes.releaseLeasesNotOwnedBy(this.sqlite, owner, now);
   }
 }

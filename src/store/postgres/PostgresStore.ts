@@ -82,13 +82,7 @@ export class PostgresStore extends PostgresDeliveries implements Store {
     return migratePostgres(this.db);
   }
 
-  /**
-   * Calls `onDue` when another process (or this one) makes deliveries due that nobody holds:
-   * a publish it could not keep in memory, a released lease, a retry, a replay, an unpark.
-   * Not part of the Store interface; use it when `capabilities.notify` is true. Resolves with
-   * a function that stops listening; rejects with STORE_UNAVAILABLE when it cannot connect.
-   * A connection that drops later is re-opened in the background.
-   */
+  /** Store.listen: one dedicated connection per listener (DueListener), NOTIFYd after each commit that makes deliveries due. */
   async listen(onDue: () => void): Promise<() => Promise<void>> {
     if (this.closing) throw new HooklineError('STORE_UNAVAILABLE', 'The store is closed; open it again to listen.');
     const listener = new DueListener(this.db.config, onDue, this.onBackgroundError);

@@ -135,14 +135,8 @@ export interface DispatchItem {
   event: EventRow;
 }
 
-export interface NewEvent {
-  id: string;
-  business_id: string;
-  type: string;
-  data: string;
-  occurred_at: number;
-  created_at: number;
-}
+/** An event as the publisher hands it to the store: the fields it is stored with. */
+export type NewEvent = EventRow;
 
 export interface NewDelivery {
   id: string;

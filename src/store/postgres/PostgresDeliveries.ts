@@ -5,18 +5,19 @@ import type {
   DeliveryRow,
   DispatchItem,
   Page,
-  OrderedClaim,
-  OrderedClaimOptions,
   PublishItem,
   PublishResult,
-  SenderLease,
 } from '../Store.js';
 import { deliveryLogQuery, REOPENED_STATUS } from '../deliveryLog.js';
 import { pageOf } from '../paging.js';
 import type { PgDatabase } from './PgDatabase.js';
 import { DUE_CHANNEL } from './DueListener.js';
 import { claimDueDeliveries } from './claimDueDeliveries.js';
+import { StoreParts, type StorePartModules } from '../StoreParts.js';
 import * as flowControl from './flowControl.js';
+import * as processes from './processes.js';
+import * as tokens from './tokens.js';
+import * as webhooks from './webhooks.js';
 import { publishEvents } from './publishEvents.js';
 import { recordAttemptOutcomes } from './recordAttemptOutcomes.js';
 import { attemptFromJson, columnList, DELIVERY_COLUMNS, deliveryFromRow, type RawRow } from './rows.js';
@@ -41,13 +42,17 @@ const RELEASE_LEASES = prepared(
   countAndWake('UPDATE deliveries SET next_attempt_at = $3, lease_owner = NULL WHERE id = ANY ($2::text[]) AND lease_owner = $1', '$4::boolean'),
 );
 
+const PARTS: StorePartModules<PgDatabase> = { webhooks, tokens, processes, flowControl };
+
 /**
  * The delivery half of the PostgreSQL store: the hot path (publish, claim, record, each one
  * statement in its own file) and the lease bookkeeping and log around it. Every batch is one
  * statement over arrays, so its cost does not grow with round trips.
  */
-export class PostgresDeliveries {
-  protected constructor(protected readonly db: PgDatabase) {}
+export class PostgresDeliveries extends StoreParts<PgDatabase> {
+  protected constructor(protected readonly db: PgDatabase) {
+    super(db, PARTS);
+  }
 
   publish(items: PublishItem[]): Promise<PublishResult[]> {
     return publishEvents(this.db, items);
@@ -147,25 +152,5 @@ export class PostgresDeliveries {
       [webhookId, since, now],
     );
     return rows[0]!.n;
-  }
-
-  acquireSenders(owner: string, webhookIds: string[], now: number, leaseUntil: number): Promise<SenderLease[]> {
-    return flowControl.acquireSenders(this.db, owner, webhookIds, now, leaseUntil);
-  }
-
-  releaseSenders(owner: string, webhookIds: string[]): Promise<void> {
-    return flowControl.releaseSenders(this.db, owner, webhookIds);
-  }
-
-  claimOrdered(opts: OrderedClaimOptions): Promise<OrderedClaim> {
-    return flowControl.claimOrdered(this.db, opts);
-  }
-
-  claimProbe(opts: { owner: string; webhookId: string; now: number; leaseUntil: number }): Promise<DispatchItem | null> {
-    return flowControl.claimProbe(this.db, opts);
-  }
-
-  unhealthyWebhookIds(): Promise<string[]> {
-    return flowControl.unhealthyWebhookIds(this.db);
   }
 }

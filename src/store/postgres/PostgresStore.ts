@@ -1,19 +1,10 @@
 import type {
   BusinessRow,
-  ProcessRow,
-  ReleasedLeases,
   DeliveryCounts,
   EventRow,
   EventTypeRow,
-  NewTokenRow,
-  Page,
   RetentionSweep,
   Store,
-  TokenGrant,
-  TokenRow,
-  WebhookHealth,
-  WebhookPatch,
-  WebhookRow,
 } from '../Store.js';
 import { HooklineError } from '../../errors.js';
 import { PgDatabase } from './PgDatabase.js';
@@ -23,10 +14,7 @@ import { PostgresRetentionSweep } from './PostgresRetentionSweep.js';
 import { migratePostgres } from './migrate.js';
 import { poolConfigFromUrl, preparedStatementsFromUrl } from './poolConfig.js';
 import { prepared } from './PreparedStatement.js';
-import * as processes from './processes.js';
 import { businessFromRow, eventFromRow, eventTypeFromRow } from './rows.js';
-import * as tokens from './tokens.js';
-import * as webhooks from './webhooks.js';
 
 export interface PostgresStoreOptions {
   /**
@@ -56,8 +44,8 @@ const GET_META = prepared('SELECT value FROM meta WHERE key = $1');
  * The store for more than one process: any number of `hookline serve` / `hookline worker`
  * processes on any number of hosts share one database (docs/scaling.md). Semantics and return
  * shapes are those of the SQLite store; the shared contract suite holds both to them. Its
- * parts live beside it, one file each, named as in the SQLite store: webhooks.ts, tokens.ts,
- * processes.ts, flowControl.ts.
+ * parts live beside it, one file each, named as in the SQLite store (webhooks.ts, tokens.ts,
+ * processes.ts, flowControl.ts), and ../StoreParts.ts makes them its methods.
  */
 export class PostgresStore extends PostgresDeliveries implements Store {
   readonly kind = 'postgres' as const;
@@ -148,31 +136,6 @@ export class PostgresStore extends PostgresDeliveries implements Store {
     return (await this.db.query('SELECT id, name, created_at FROM businesses ORDER BY id')).rows.map(businessFromRow);
   }
 
-  // Tokens (tokens.ts).
-  createToken(row: NewTokenRow): Promise<void> {
-    return tokens.createToken(this.db, row);
-  }
-
-  replaceAdminTokens(row: NewTokenRow): Promise<void> {
-    return tokens.replaceAdminTokens(this.db, row);
-  }
-
-  findToken(tokenHash: string): Promise<TokenGrant | null> {
-    return tokens.findToken(this.db, tokenHash);
-  }
-
-  listTokens(businessId: string): Promise<TokenRow[]> {
-    return tokens.listTokens(this.db, businessId);
-  }
-
-  deleteToken(businessId: string, id: string): Promise<boolean> {
-    return tokens.deleteToken(this.db, businessId, id);
-  }
-
-  touchToken(id: string, usedAt: number): Promise<void> {
-    return tokens.touchToken(this.db, id, usedAt);
-  }
-
   async listEventTypes(): Promise<EventTypeRow[]> {
     return (await this.db.query('SELECT type, description, schema, example, created_at FROM event_types ORDER BY type')).rows.map(eventTypeFromRow);
   }
@@ -185,41 +148,8 @@ export class PostgresStore extends PostgresDeliveries implements Store {
     );
   }
 
-  // Webhooks (webhooks.ts).
   async webhooksVersion(): Promise<number> {
     return Number(await this.getMeta('webhooks_version'));
-  }
-
-  createWebhook(row: WebhookRow): Promise<WebhookRow> {
-    return webhooks.createWebhook(this.db, row);
-  }
-
-  getWebhook(businessId: string, id: string): Promise<WebhookRow | null> {
-    return webhooks.getWebhook(this.db, businessId, id);
-  }
-
-  getWebhookById(id: string): Promise<WebhookRow | null> {
-    return webhooks.getWebhookById(this.db, id);
-  }
-
-  listWebhooks(businessId: string, opts: { cursor?: string; limit: number }): Promise<Page<WebhookRow>> {
-    return webhooks.listWebhooks(this.db, businessId, opts);
-  }
-
-  webhooksOfBusiness(businessId: string): Promise<WebhookRow[]> {
-    return webhooks.webhooksOfBusiness(this.db, businessId);
-  }
-
-  updateWebhook(businessId: string, id: string, patch: WebhookPatch, now: number): Promise<WebhookRow | null> {
-    return webhooks.updateWebhook(this.db, businessId, id, patch, now);
-  }
-
-  deleteWebhook(businessId: string, id: string): Promise<boolean> {
-    return webhooks.deleteWebhook(this.db, businessId, id);
-  }
-
-  setWebhookHealth(id: string, health: WebhookHealth, _now: number): Promise<void> {
-    return webhooks.setWebhookHealth(this.db, id, health);
   }
 
   async getEvent(businessId: string, id: string): Promise<EventRow | null> {
@@ -237,26 +167,5 @@ export class PostgresStore extends PostgresDeliveries implements Store {
   async deliveryCounts(): Promise<DeliveryCounts> {
     const { rows } = await this.db.query<DeliveryCounts>(DELIVERY_COUNTS_SQL, [Date.now()]);
     return rows[0]!;
-  }
-
-  // Process heartbeats and crash recovery (processes.ts; docs/reliability.md#crash-recovery).
-  heartbeat(row: ProcessRow): Promise<boolean> {
-    return processes.heartbeat(this.db, row);
-  }
-
-  listProcesses(): Promise<ProcessRow[]> {
-    return processes.listProcesses(this.db);
-  }
-
-  removeProcess(id: string): Promise<void> {
-    return processes.removeProcess(this.db, id);
-  }
-
-  releaseDeadProcesses(opts: { now: number; deadBefore: number; except: string }): Promise<ReleasedLeases> {
-    return processes.releaseDeadProcesses(this.db, opts);
-  }
-
-  releaseLeasesNotOwnedBy(owner: string, now: number): Promise<ReleasedLeases> {
-    return processes.releaseLeasesNotOwnedBy(this.db, owner, now);
   }
 }

@@ -90,7 +90,7 @@ export async function deleteWebhook(db: PgDatabase, businessId: string, id: stri
   return rows[0]!.n > 0;
 }
 
-export async function setWebhookHealth(db: PgDatabase, id: string, h: WebhookHealth): Promise<void> {
+export async function setWebhookHealth(db: PgDatabase, id: string, h: WebhookHealth, _now: number): Promise<void> {
   const enabled = h.enabled === undefined ? null : h.enabled;
   // Matching at publish time skips disabled webhooks, so publishers must reload theirs when
   // `enabled` changes; health alone does not matter to them and must not flush every cache.

@@ -8,17 +8,20 @@ import type {
   DispatchItem,
   EventRow,
   Page,
-  OrderedClaim,
-  OrderedClaimOptions,
   PublishItem,
   PublishResult,
-  SenderLease,
 } from '../Store.js';
 import { deliveryLogQuery, REOPENED_STATUS } from '../deliveryLog.js';
 import { pageOf } from '../paging.js';
 import { deliveryFromRow, type RawRow } from './rows.js';
+import { StoreParts, type StorePartModules } from '../StoreParts.js';
 import * as flowControl from './flowControl.js';
+import * as processes from './processes.js';
 import { SqliteDatabase } from './SqliteDatabase.js';
+import * as tokens from './tokens.js';
+import * as webhooks from './webhooks.js';
+
+const PARTS: StorePartModules<SqliteDatabase> = { webhooks, tokens, processes, flowControl };
 
 /**
  * The delivery half of the SQLite store: the hot path (publish, claim, record) and the log.
@@ -27,12 +30,14 @@ import { SqliteDatabase } from './SqliteDatabase.js';
  * then writes fails at once with SQLITE_BUSY, without waiting, if another connection (another
  * store thread, a `hookline migrate`) committed in between.
  */
-export class SqliteDeliveries {
+export class SqliteDeliveries extends StoreParts<SqliteDatabase> {
   /** The connection and its prepared statements, which every part of the store shares. */
-  protected readonly sqlite: SqliteDatabase;
+  private readonly sqlite: SqliteDatabase;
 
   protected constructor(protected readonly db: Database.Database) {
-    this.sqlite = new SqliteDatabase(db);
+    const sqlite = new SqliteDatabase(db);
+    super(sqlite, PARTS);
+    this.sqlite = sqlite;
   }
 
   protected stmt(sql: string): Database.Statement {
@@ -217,25 +222,5 @@ export class SqliteDeliveries {
       `UPDATE deliveries SET next_attempt_at = @now, updated_at = @now, status = ${REOPENED_STATUS}
        WHERE webhook_id = @webhookId AND status = 'failed' AND created_at >= @since`,
     ).run({ webhookId, since, now }).changes;
-  }
-
-  acquireSenders(owner: string, webhookIds: string[], now: number, leaseUntil: number): Promise<SenderLease[]> {
-    return flowControl.acquireSenders(this.sqlite, owner, webhookIds, now, leaseUntil);
-  }
-
-  releaseSenders(owner: string, webhookIds: string[]): Promise<void> {
-    return flowControl.releaseSenders(this.sqlite, owner, webhookIds);
-  }
-
-  claimOrdered(opts: OrderedClaimOptions): Promise<OrderedClaim> {
-    return flowControl.claimOrdered(this.sqlite, opts);
-  }
-
-  claimProbe(opts: { owner: string; webhookId: string; now: number; leaseUntil: number }): Promise<DispatchItem | null> {
-    return flowControl.claimProbe(this.sqlite, opts);
-  }
-
-  unhealthyWebhookIds(): Promise<string[]> {
-    return flowControl.unhealthyWebhookIds(this.sqlite);
   }
 }

@@ -3,31 +3,19 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type {
   BusinessRow,
-  ProcessRow,
-  ReleasedLeases,
   DeliveryCounts,
   EventRow,
   EventTypeRow,
-  NewTokenRow,
-  Page,
   RetentionSweep,
   Store,
-  TokenGrant,
-  TokenRow,
-  WebhookHealth,
-  WebhookPatch,
-  WebhookRow,
 } from '../Store.js';
 import { HooklineError } from '../../errors.js';
 import { storeUnavailable } from '../storeUnavailable.js';
 import { migrateSqlite } from './migrate.js';
-import * as processes from './processes.js';
 import { eventTypeFromRow, type RawRow } from './rows.js';
 import { SqliteDeliveries } from './SqliteDeliveries.js';
 import { SqliteRetentionSweep } from './SqliteRetentionSweep.js';
 import { guardStoreErrors } from './storeErrors.js';
-import * as tokens from './tokens.js';
-import * as webhooks from './webhooks.js';
 
 /**
  * One statement, so one snapshot. Open deliveries are read from deliveries_open (the query
@@ -71,7 +59,8 @@ export function sqliteBusyTimeout(databaseUrl: string): number {
  * returns; the promises only satisfy the shared interface. WAL with synchronous=NORMAL keeps
  * every committed transaction through a process crash (SIGKILL); only an OS crash or power
  * loss can lose the last commits (docs/architecture.md). Its parts live beside it, one file
- * each, named as in the PostgreSQL store: webhooks.ts, tokens.ts, processes.ts, flowControl.ts.
+ * each, named as in the PostgreSQL store (webhooks.ts, tokens.ts, processes.ts,
+ * flowControl.ts), and ../StoreParts.ts makes them its methods.
  */
 export class SqliteStore extends SqliteDeliveries implements Store {
   readonly kind = 'sqlite' as const;
@@ -157,31 +146,6 @@ export class SqliteStore extends SqliteDeliveries implements Store {
     return this.db.prepare('SELECT id, name, created_at FROM businesses ORDER BY id').all() as BusinessRow[];
   }
 
-  // Tokens (tokens.ts).
-  createToken(row: NewTokenRow): Promise<void> {
-    return tokens.createToken(this.sqlite, row);
-  }
-
-  replaceAdminTokens(row: NewTokenRow): Promise<void> {
-    return tokens.replaceAdminTokens(this.sqlite, row);
-  }
-
-  findToken(tokenHash: string): Promise<TokenGrant | null> {
-    return tokens.findToken(this.sqlite, tokenHash);
-  }
-
-  listTokens(businessId: string): Promise<TokenRow[]> {
-    return tokens.listTokens(this.sqlite, businessId);
-  }
-
-  deleteToken(businessId: string, id: string): Promise<boolean> {
-    return tokens.deleteToken(this.sqlite, businessId, id);
-  }
-
-  touchToken(id: string, usedAt: number): Promise<void> {
-    return tokens.touchToken(this.sqlite, id, usedAt);
-  }
-
   async listEventTypes(): Promise<EventTypeRow[]> {
     return (this.db.prepare('SELECT * FROM event_types ORDER BY type').all() as RawRow[]).map(eventTypeFromRow);
   }
@@ -195,41 +159,8 @@ export class SqliteStore extends SqliteDeliveries implements Store {
       .run(row.type, row.description, JSON.stringify(row.schema), JSON.stringify(row.example ?? null), row.created_at);
   }
 
-  // Webhooks (webhooks.ts).
   async webhooksVersion(): Promise<number> {
     return Number(await this.getMeta('webhooks_version'));
-  }
-
-  createWebhook(row: WebhookRow): Promise<WebhookRow> {
-    return webhooks.createWebhook(this.sqlite, row);
-  }
-
-  getWebhook(businessId: string, id: string): Promise<WebhookRow | null> {
-    return webhooks.getWebhook(this.sqlite, businessId, id);
-  }
-
-  getWebhookById(id: string): Promise<WebhookRow | null> {
-    return webhooks.getWebhookById(this.sqlite, id);
-  }
-
-  listWebhooks(businessId: string, opts: { cursor?: string; limit: number }): Promise<Page<WebhookRow>> {
-    return webhooks.listWebhooks(this.sqlite, businessId, opts);
-  }
-
-  webhooksOfBusiness(businessId: string): Promise<WebhookRow[]> {
-    return webhooks.webhooksOfBusiness(this.sqlite, businessId);
-  }
-
-  updateWebhook(businessId: string, id: string, patch: WebhookPatch, now: number): Promise<WebhookRow | null> {
-    return webhooks.updateWebhook(this.sqlite, businessId, id, patch, now);
-  }
-
-  deleteWebhook(businessId: string, id: string): Promise<boolean> {
-    return webhooks.deleteWebhook(this.sqlite, businessId, id);
-  }
-
-  setWebhookHealth(id: string, health: WebhookHealth, _now: number): Promise<void> {
-    return webhooks.setWebhookHealth(this.sqlite, id, health);
   }
 
   async getEvent(businessId: string, id: string): Promise<EventRow | null> {
@@ -245,26 +176,5 @@ export class SqliteStore extends SqliteDeliveries implements Store {
 
   async deliveryCounts(): Promise<DeliveryCounts> {
     return this.stmt(DELIVERY_COUNTS_SQL).get({ now: Date.now() }) as DeliveryCounts;
-  }
-
-  // Process heartbeats and crash recovery (processes.ts; docs/reliability.md#crash-recovery).
-  heartbeat(row: ProcessRow): Promise<boolean> {
-    return processes.heartbeat(this.sqlite, row);
-  }
-
-  listProcesses(): Promise<ProcessRow[]> {
-    return processes.listProcesses(this.sqlite);
-  }
-
-  removeProcess(id: string): Promise<void> {
-    return processes.removeProcess(this.sqlite, id);
-  }
-
-  releaseDeadProcesses(opts: { now: number; deadBefore: number; except: string }): Promise<ReleasedLeases> {
-    return processes.releaseDeadProcesses(this.sqlite, opts);
-  }
-
-  releaseLeasesNotOwnedBy(owner: string, now: number): Promise<ReleasedLeases> {
-    return processes.releaseLeasesNotOwnedBy(this.sqlite, owner, now);
   }
 }

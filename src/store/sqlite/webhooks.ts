@@ -74,7 +74,7 @@ export async function deleteWebhook(db: SqliteDatabase, businessId: string, id: 
   });
 }
 
-export async function setWebhookHealth(db: SqliteDatabase, id: string, h: WebhookHealth): Promise<void> {
+export async function setWebhookHealth(db: SqliteDatabase, id: string, h: WebhookHealth, _now: number): Promise<void> {
   const enabled = h.enabled === undefined ? null : COLUMN_CODING.boolParam(h.enabled);
   db.write(() => {
     db.stmt(

@@ -57,6 +57,18 @@ function runCli(args: string[], env: Record<string, string>): Promise<{ code: nu
   }));
 }
 
+/** A SQLite file migrated by this code, then by a newer Hookline that recorded migration 9001. */
+function migratedByANewerHookline(t: TestContext): string {
+  const dir = mkdtempSync(join(tmpdir(), 'hookline-newer-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const path = join(dir, 'hookline.db');
+  const db = new Database(path);
+  migrateSqlite(db);
+  db.prepare('INSERT INTO migrations (id, name, applied_at) VALUES (9001, ?, 0)').run('9001_from_a_newer_hookline.sql');
+  db.close();
+  return path;
+}
+
 function assertOneLine(run: { code: number | null; stdout: string; stderr: string }, database: string, databaseAt: string): void {
   assert.equal(run.code, 2, `exits 2:\n${run.stdout}${run.stderr}`);
   const lines = run.stderr.split('\n').filter(Boolean);
@@ -84,28 +96,14 @@ test('SQLite: the code before the last migration refuses the database that has i
 });
 
 test('SQLite on its thread: the refusal keeps its catalogue code across the thread', async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'hookline-newer-'));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
-  const path = join(dir, 'hookline.db');
-  const db = new Database(path);
-  migrateSqlite(db);
-  db.prepare('INSERT INTO migrations (id, name, applied_at) VALUES (9001, ?, 0)').run('9001_from_a_newer_hookline.sql');
-  db.close();
-  const store = await openStoreThread(`file:${path}`);
+  const store = await openStoreThread(`file:${migratedByANewerHookline(t)}`);
   t.after(() => store.close());
   const last = Math.max(...readdirSync(shipped('sqlite')).filter((f) => /^\d{4}_/.test(f)).map((f) => Number(f.slice(0, 4))));
   await assert.rejects(store.migrate(), (err) => assertNewerThanCode(err, 'SQLite', 9001, last, '9001_from_a_newer_hookline.sql'));
 });
 
 test('SQLite: `hookline migrate` and `hookline serve` exit 2 with one line naming both migration numbers', { timeout: 60_000 }, async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'hookline-newer-'));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
-  const path = join(dir, 'hookline.db');
-  const db = new Database(path);
-  migrateSqlite(db);
-  db.prepare('INSERT INTO migrations (id, name, applied_at) VALUES (9001, ?, 0)').run('9001_from_a_newer_hookline.sql');
-  db.close();
-  const env = { HOOKLINE_DATABASE_URL: `file:${path}`, HOOKLINE_ADMIN_TOKEN: 'newer-database-admin-token-0123456789' };
+  const env = { HOOKLINE_DATABASE_URL: `file:${migratedByANewerHookline(t)}`, HOOKLINE_ADMIN_TOKEN: 'newer-database-admin-token-0123456789' };
   assertOneLine(await runCli(['migrate'], env), 'SQLite', '9001');
   assertOneLine(await runCli(['serve', '--port', '0'], env), 'SQLite', '9001');
 });

@@ -7,33 +7,48 @@
 import type {
   AttemptOutcome,
   AttemptRow,
-  BusinessRow,
   DeliveryCounts,
   DeliveryFilter,
   DeliveryRow,
   DispatchItem,
   EventRow,
   EventTypeRow,
-  NewTokenRow,
   OrderedClaim,
   OrderedClaimOptions,
   Page,
-  ProcessRow,
   PublishItem,
   PublishResult,
   PurgeBatch,
   PurgedDeliveries,
   PurgedEvents,
-  ReleasedLeases,
   SenderLease,
-  TokenGrant,
-  TokenRow,
   WebhookHealth,
   WebhookPatch,
   WebhookRow,
 } from './storeTypes.js';
 
 export type * from './storeTypes.js';
+
+/** A token as it is listed: never the token itself, nor its hash. */
+export interface TokenRow {
+  id: string;
+  /** null: an admin (directory) token. */
+  business_id: string | null;
+  name: string | null;
+  /** The token's first characters, to tell tokens apart; null for tokens older than migration 0006. */
+  prefix: string | null;
+  created_at: number;
+  last_used_at: number | null;
+  expires_at: number | null;
+}
+export type NewTokenRow = Omit<TokenRow, 'last_used_at'> & { token_hash: string };
+export type TokenGrant = Pick<TokenRow, 'id' | 'business_id' | 'last_used_at' | 'expires_at'>;
+
+export interface BusinessRow {
+  id: string;
+  name: string;
+  created_at: number;
+}
 
 export interface StoreCapabilities {
   /** Several processes may share this store (PostgreSQL); SQLite is one process. */
@@ -59,6 +74,27 @@ export interface RetentionSweep {
   purgeEvents(batch: PurgeBatch): Promise<PurgedEvents>;
   /** Lets another sweep begin. Safe to call twice. */
   end(): Promise<void>;
+}
+
+/** A running `hookline serve` or `hookline worker`, as its heartbeat row records it (migration 0007). */
+export interface ProcessRow {
+  /** The dispatcher's worker id: the owner named on the leases it takes. */
+  id: string;
+  host: string;
+  pid: number;
+  mode: 'serve' | 'worker';
+  started_at: number;
+  heartbeat_at: number;
+}
+
+/** What giving back dead processes' leases did. */
+export interface ReleasedLeases {
+  /** Ids of the processes whose rows were removed. */
+  processes: string[];
+  /** Deliveries made due now, held by nobody. */
+  deliveries: number;
+  /** Sender leases (webhook_senders rows) removed. */
+  senders: number;
 }
 
 export interface Store {
@@ -217,14 +253,15 @@ export interface Store {
   releaseLeasesNotOwnedBy(owner: string, now: number): Promise<ReleasedLeases>;
 
   /**
+   * Calls `onDue` when another process makes deliveries due (only where
+   * `capabilities.notify`); resolves to a function that stops listening.
+   *
    * Present exactly when `capabilities.notify` is true; a store that cannot notify (SQLite:
    * one process, whose dispatcher hears of what it makes due directly) has no `listen` at all,
-   * so checking either is enough.
-   *
-   * Calls `onDue` once a commit by any process on the database, this one included, has made
-   * deliveries due that nobody holds: a publish whose deliveries its publisher does not keep,
-   * released leases, a retry, a replay, an unpark, a dead process's leases given back. A publish
-   * whose deliveries are all held wakes nobody. Calls may be merged, and one comes after every
+   * so checking either is enough. `onDue` is called once a commit by any process on the
+   * database, this one included, has made deliveries due that nobody holds: a publish whose
+   * deliveries its publisher does not keep, released leases, a retry, a replay, an unpark, a
+   * dead process's leases given back. A publish whose deliveries are all held wakes nobody. Calls may be merged, and one comes after every
    * reconnect since what was sent meanwhile is lost: `onDue` means "claim now", never "this
    * many". It is a hint; polling still finds everything.
    *

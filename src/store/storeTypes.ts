@@ -1,32 +1,11 @@
 /**
- * The rows and arguments the Store interface speaks in, apart from the interface itself
- * (Store.ts re-exports them, so callers import everything from Store.ts).
+ * Most of the rows and arguments the Store interface speaks in. Store.ts re-exports them, so
+ * callers import everything from Store.ts.
  */
 
 export type DeliveryStatus = 'pending' | 'succeeded' | 'retrying' | 'failed';
 export type HealthState = 'healthy' | 'unhealthy' | 'disabled';
 export type Ordering = 'none' | 'fifo';
-
-/** A token as it is listed: never the token itself, nor its hash. */
-export interface TokenRow {
-  id: string;
-  /** null: an admin (directory) token. */
-  business_id: string | null;
-  name: string | null;
-  /** The token's first characters, to tell tokens apart; null for tokens older than migration 0006. */
-  prefix: string | null;
-  created_at: number;
-  last_used_at: number | null;
-  expires_at: number | null;
-}
-export type NewTokenRow = Omit<TokenRow, 'last_used_at'> & { token_hash: string };
-export type TokenGrant = Pick<TokenRow, 'id' | 'business_id' | 'last_used_at' | 'expires_at'>;
-
-export interface BusinessRow {
-  id: string;
-  name: string;
-  created_at: number;
-}
 
 export interface WebhookRow {
   id: string;
@@ -249,25 +228,4 @@ export interface OrderedClaim {
    * limit, or a parked delivery, which waits for the webhook to be enabled or its circuit to close).
    */
   blocked_until: number | null;
-}
-
-/** A running `hookline serve` or `hookline worker`, as its heartbeat row records it (migration 0007). */
-export interface ProcessRow {
-  /** The dispatcher's worker id: the owner named on the leases it takes. */
-  id: string;
-  host: string;
-  pid: number;
-  mode: 'serve' | 'worker';
-  started_at: number;
-  heartbeat_at: number;
-}
-
-/** What giving back dead processes' leases did. */
-export interface ReleasedLeases {
-  /** Ids of the processes whose rows were removed. */
-  processes: string[];
-  /** Deliveries made due now, held by nobody. */
-  deliveries: number;
-  /** Sender leases (webhook_senders rows) removed. */
-  senders: number;
 }

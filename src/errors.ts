@@ -37,6 +37,8 @@ export const errorCatalog = {
   INTERNAL: { status: 500, title: 'Internal error' },
   CONFIG_INVALID: { status: 500, title: 'Invalid configuration' },
   MIGRATION_FAILED: { status: 500, title: 'Database migration failed' },
+  // A newer Hookline migrated the database (issue 13): the operator's setup to fix, so a 4xx (exit code 2).
+  DATABASE_NEWER_THAN_CODE: { status: 409, title: 'A newer version of Hookline migrated this database' },
   // Token lifecycle (issue 12).
   TOKEN_EXPIRED: { status: 401, title: 'The bearer token has expired' },
   TOKEN_NOT_FOUND: { status: 404, title: 'Token not found' },

@@ -1,7 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { HooklineError, errorCatalog, type ErrorCode } from '../errors.js';
-import { isSqliteUnavailable } from '../store/sqlite/storeErrors.js';
-import { isUnavailable } from '../store/postgres/storeErrors.js';
+import { isStoreUnavailable } from '../store/storeErrors.js';
 
 interface ValidationItem {
   instancePath: string;
@@ -50,7 +49,7 @@ export function toHooklineError(err: FastifyError | Error): HooklineError {
   if (mapped) return new HooklineError(mapped, err.message);
   if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) return new HooklineError('BAD_REQUEST', err.message);
   // The stores map their own errors; this catches any raw driver error that slips past them.
-  if (isSqliteUnavailable(err) || isUnavailable(err)) {
+  if (isStoreUnavailable(err)) {
     return new HooklineError('STORE_UNAVAILABLE', 'The database cannot store this right now; nothing was accepted, try again shortly.');
   }
   return new HooklineError('INTERNAL', 'Something went wrong on the server; the error is logged. Nothing you sent was partly applied.');

@@ -4,9 +4,30 @@
  * where the hot path only passes them through (event data), and parsed where code reads them.
  */
 
-export type DeliveryStatus = 'pending' | 'succeeded' | 'retrying' | 'failed';
-export type HealthState = 'healthy' | 'unhealthy' | 'disabled';
-export type Ordering = 'none' | 'fifo';
+import type {
+  AttemptOutcome,
+  AttemptRow,
+  DeliveryCounts,
+  DeliveryFilter,
+  DeliveryRow,
+  DispatchItem,
+  EventRow,
+  EventTypeRow,
+  OrderedClaim,
+  OrderedClaimOptions,
+  Page,
+  PublishItem,
+  PublishResult,
+  PurgeBatch,
+  PurgedDeliveries,
+  PurgedEvents,
+  SenderLease,
+  WebhookHealth,
+  WebhookPatch,
+  WebhookRow,
+} from './storeTypes.js';
+
+export type * from './storeTypes.js';
 
 /** A token as it is listed: never the token itself, nor its hash. */
 export interface TokenRow {
@@ -54,213 +75,14 @@ export interface BusinessRow {
   created_at: number;
 }
 
-export interface WebhookRow {
-  id: string;
-  business_id: string;
-  name: string;
-  url: string;
-  events: string[];
-  dialect: string;
-  enabled: boolean;
-  headers: Record<string, string>;
-  timeout_ms: number;
-  /** Seconds between attempts; null = the default schedule; [] = one attempt only. */
-  retry_schedule: number[] | null;
-  rate_limit: number | null;
-  max_in_flight: number;
-  ordering: Ordering;
-  secret: string;
-  /** The secret before the last rotation; it keeps signing until `previous_secret_expires_at`. */
-  previous_secret: string | null;
-  previous_secret_expires_at: number | null;
-  health_state: HealthState;
-  consecutive_failures: number;
-  health_since: number | null;
-  health_reason: string | null;
-  created_at: number;
-  updated_at: number;
-}
-
-/** Fields a caller may change on a webhook. */
-export type WebhookPatch = Partial<
-  Pick<
-    WebhookRow,
-    | 'name'
-    | 'url'
-    | 'events'
-    | 'dialect'
-    | 'enabled'
-    | 'headers'
-    | 'timeout_ms'
-    | 'retry_schedule'
-    | 'rate_limit'
-    | 'max_in_flight'
-    | 'ordering'
-    | 'secret'
-    | 'previous_secret'
-    | 'previous_secret_expires_at'
-    | 'health_state'
-    | 'consecutive_failures'
-    | 'health_since'
-    | 'health_reason'
-  >
->;
-
-export interface EventRow {
-  id: string;
-  business_id: string;
-  type: string;
-  /** The event's `data` as JSON text, exactly as stored. */
-  data: string;
-  occurred_at: number;
-  created_at: number;
-}
-
-export interface DeliveryRow {
-  id: string;
-  business_id: string;
-  event_id: string;
-  webhook_id: string;
-  event_type: string;
-  status: DeliveryStatus;
-  attempt_count: number;
-  /**
-   * When the dispatcher may next take this delivery: the scheduled retry time, or, while a
-   * process holds it, when that process's lease runs out. Null when parked (its webhook is
-   * disabled) or finished.
-   */
-  next_attempt_at: number | null;
-  last_status_code: number | null;
-  lease_owner: string | null;
-  created_at: number;
-  updated_at: number;
-}
-
-export interface AttemptRow {
-  delivery_id: string;
-  number: number;
-  started_at: number;
-  duration_ms: number;
-  status_code: number | null;
-  /** Short code: timeout, connection_refused, dns, tls, blocked_target, http_status, … */
-  error: string | null;
-  response_body: string | null;
-}
-
-export interface EventTypeRow {
-  type: string;
-  description: string;
-  schema: Record<string, unknown>;
-  example: unknown;
-  created_at: number;
-}
-
-/** A delivery as the dispatcher needs it: the row plus its event. */
-export interface DispatchItem {
-  delivery: DeliveryRow;
-  event: EventRow;
-}
-
-export interface NewEvent {
-  id: string;
-  business_id: string;
-  type: string;
-  data: string;
-  occurred_at: number;
-  created_at: number;
-}
-
-export interface NewDelivery {
-  id: string;
-  webhook_id: string;
-  /** Set when the publishing process keeps the delivery in memory to send at once. */
-  lease_owner: string | null;
-  next_attempt_at: number;
-}
-
-export interface PublishItem {
-  event: NewEvent;
-  deliveries: NewDelivery[];
-}
-
-export interface PublishResult {
-  event: EventRow;
-  /** False when an event with this id already existed (an idempotent repeat). */
-  created: boolean;
-  /** The deliveries this call created (none for a repeat). */
-  deliveries: DeliveryRow[];
-}
-
-/** The outcome of one attempt, with the delivery's state after it. */
-export interface AttemptOutcome {
-  attempt: AttemptRow;
-  status: DeliveryStatus;
-  next_attempt_at: number | null;
-  /** The lease this outcome was recorded under; a stale owner's write is dropped. */
-  lease_owner: string;
-}
-
-export interface DeliveryFilter {
-  webhook_id?: string;
-  event_id?: string;
-  event_type?: string;
-  status?: DeliveryStatus;
-}
-
-export interface Page<T> {
-  data: T[];
-  next_cursor: string | null;
-}
-
-/** Health fields the dispatcher writes; `enabled` only when it disables the webhook itself. */
-export type WebhookHealth = Pick<WebhookRow, 'health_state' | 'consecutive_failures' | 'health_since' | 'health_reason'> & {
-  enabled?: boolean;
-};
-
 export interface StoreCapabilities {
   /** Several processes may share this store (PostgreSQL); SQLite is one process. */
   readonly multiProcess: boolean;
-  /** The store can wake idle dispatchers when deliveries become due (LISTEN/NOTIFY). */
+  /**
+   * The store can wake idle dispatchers when deliveries become due (PostgreSQL's
+   * LISTEN/NOTIFY). True exactly when the store has `listen`.
+   */
   readonly notify: boolean;
-}
-
-/**
- * Every delivery in the store by status, exact as of one snapshot. Cheap at any size of the
- * log: the finished counts are kept by triggers as rows change (`delivery_counts`), and the
- * open ones are read through their partial index, so the cost follows the backlog
- * (docs/architecture.md#counting-deliveries).
- */
-export interface DeliveryCounts {
-  pending: number;
-  retrying: number;
-  succeeded: number;
-  failed: number;
-  /** Oldest `next_attempt_at` among due, unleased deliveries; null when none. */
-  oldest_due_at: number | null;
-}
-
-/** Where a retention pass is: limits are rows looked at, so one batch is one short transaction. */
-export interface PurgeBatch {
-  /** Delete what is older than this (ms since the epoch). */
-  before: number;
-  /** Resume after this point; null starts from the oldest row. */
-  cursor: string | null;
-  /** At most this many rows are looked at (and so at most this many deleted) by one call. */
-  limit: number;
-}
-
-export interface PurgedDeliveries {
-  scanned: number;
-  deliveries: number;
-  attempts: number;
-  /** Where the next batch starts; null when nothing older than `before` is left to look at. */
-  cursor: string | null;
-}
-
-export interface PurgedEvents {
-  scanned: number;
-  events: number;
-  cursor: string | null;
 }
 
 /**
@@ -277,33 +99,6 @@ export interface RetentionSweep {
   purgeEvents(batch: PurgeBatch): Promise<PurgedEvents>;
   /** Lets another sweep begin. Safe to call twice. */
   end(): Promise<void>;
-}
-
-/** Which process sends for a webhook, and until when (Store.acquireSenders). */
-export interface SenderLease {
-  webhook_id: string;
-  owner: string;
-  lease_until: number;
-}
-
-export interface OrderedClaimOptions {
-  owner: string;
-  webhookId: string;
-  now: number;
-  leaseUntil: number;
-  limit: number;
-  includeParked?: boolean;
-}
-
-export interface OrderedClaim {
-  /** Leased to the caller, in event order. */
-  items: DispatchItem[];
-  /**
-   * When the delivery that stopped the run may become available (its retry time, or when
-   * another holder's lease runs out); null when the run ended for another reason (nothing left, the
-   * limit, or a parked delivery, which waits for the webhook to be enabled or its circuit to close).
-   */
-  blocked_until: number | null;
 }
 
 /** A running `hookline serve` or `hookline worker`, as its heartbeat row records it (migration 0007). */
@@ -504,6 +299,20 @@ export interface Store {
   /**
    * Calls `onDue` when another process makes deliveries due (only where
    * `capabilities.notify`); resolves to a function that stops listening.
+   *
+   * Present exactly when `capabilities.notify` is true; a store that cannot notify (SQLite:
+   * one process, whose dispatcher hears of what it makes due directly) has no `listen` at all,
+   * so checking either is enough. `onDue` is called once a commit by any process on the
+   * database, this one included, has made deliveries due that nobody holds: a publish whose
+   * deliveries its publisher does not keep, released leases, a retry, a replay, an unpark, a
+   * dead process's leases given back. A publish whose deliveries are all held wakes nobody. Calls may be merged, and one comes after every
+   * reconnect since what was sent meanwhile is lost: `onDue` means "claim now", never "this
+   * many". It is a hint; polling still finds everything.
+   *
+   * Resolves, once listening, to a function that stops listening (safe to call twice).
+   * Rejects with STORE_UNAVAILABLE when it cannot start, or once the store is closed. A
+   * connection lost later is opened again in the background and the loss reported through
+   * `StoreOptions.onBackgroundError`; `close()` stops every listener.
    */
   listen?(onDue: () => void): Promise<() => Promise<void>>;
 }

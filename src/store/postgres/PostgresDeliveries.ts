@@ -5,17 +5,20 @@ import type {
   DeliveryRow,
   DispatchItem,
   Page,
-  OrderedClaim,
-  OrderedClaimOptions,
   PublishItem,
   PublishResult,
-  SenderLease,
 } from '../Store.js';
-import { decodeCursor, encodeCursor } from '../cursor.js';
+import { deliveryLogQuery, REOPENED_STATUS } from '../deliveryLog.js';
+import { pageOf } from '../paging.js';
 import type { PgDatabase } from './PgDatabase.js';
 import { DUE_CHANNEL } from './DueListener.js';
 import { claimDueDeliveries } from './claimDueDeliveries.js';
+import { StoreParts, type StorePartModules } from '../StoreParts.js';
 import * as flowControl from './flowControl.js';
+import * as processes from './processes.js';
+import * as portalSessions from './portalSessions.js';
+import * as tokens from './tokens.js';
+import * as webhooks from './webhooks.js';
 import { publishEvents } from './publishEvents.js';
 import { recordAttemptOutcomes } from './recordAttemptOutcomes.js';
 import { attemptFromJson, columnList, DELIVERY_COLUMNS, deliveryFromRow, type RawRow } from './rows.js';
@@ -40,13 +43,17 @@ const RELEASE_LEASES = prepared(
   countAndWake('UPDATE deliveries SET next_attempt_at = $3, lease_owner = NULL WHERE id = ANY ($2::text[]) AND lease_owner = $1', '$4::boolean'),
 );
 
+const PARTS: StorePartModules<PgDatabase> = { webhooks, tokens, processes, portalSessions, flowControl };
+
 /**
  * The delivery half of the PostgreSQL store: the hot path (publish, claim, record, each one
  * statement in its own file) and the lease bookkeeping and log around it. Every batch is one
  * statement over arrays, so its cost does not grow with round trips.
  */
-export class PostgresDeliveries {
-  protected constructor(protected readonly db: PgDatabase) {}
+export class PostgresDeliveries extends StoreParts<PgDatabase> {
+  protected constructor(protected readonly db: PgDatabase) {
+    super(db, PARTS);
+  }
 
   publish(items: PublishItem[]): Promise<PublishResult[]> {
     return publishEvents(this.db, items);
@@ -101,29 +108,9 @@ export class PostgresDeliveries {
   }
 
   async listDeliveries(businessId: string, filter: DeliveryFilter, opts: { cursor?: string; limit: number }): Promise<Page<DeliveryRow>> {
-    const params: unknown[] = [businessId];
-    const where = ['business_id = $1'];
-    const add = (sql: string, value: unknown): void => {
-      params.push(value);
-      where.push(sql.replace('?', `$${params.length}`));
-    };
-    const before = decodeCursor(opts.cursor);
-    if (before) add('id < ?', before);
-    if (filter.webhook_id) add('webhook_id = ?', filter.webhook_id);
-    if (filter.event_id) add('event_id = ?', filter.event_id);
-    if (filter.event_type) add('event_type = ?', filter.event_type);
-    if (filter.status) add('status = ?', filter.status);
-    // Matches deliveries_business_status's predicate, so the planner can use that partial index whatever the parameter.
-    if (filter.status && filter.status !== 'succeeded') where.push("status <> 'succeeded'");
-    params.push(opts.limit + 1);
-    const { rows } = await this.db.query(
-      `SELECT ${DELIVERY} FROM deliveries WHERE ${where.join(' AND ')} ORDER BY id DESC LIMIT $${params.length}`,
-      params,
-    );
-    const data = (rows as RawRow[]).map(deliveryFromRow);
-    const more = data.length > opts.limit;
-    if (more) data.pop();
-    return { data, next_cursor: more ? encodeCursor(data[data.length - 1]!.id) : null };
+    const { text, values } = deliveryLogQuery('postgres', businessId, filter, opts);
+    const { rows } = await this.db.query(text, values);
+    return pageOf((rows as RawRow[]).map(deliveryFromRow), opts.limit);
   }
 
   async getDelivery(businessId: string, id: string): Promise<(DeliveryRow & { attempts: AttemptRow[] }) | null> {
@@ -143,8 +130,7 @@ export class PostgresDeliveries {
   async retryDelivery(businessId: string, id: string, now: number): Promise<DeliveryRow | null> {
     const { rows } = await this.db.query(
       `WITH retried AS (
-         UPDATE deliveries SET next_attempt_at = $3, updated_at = $3,
-           status = CASE WHEN attempt_count = 0 THEN 'pending' ELSE 'retrying' END
+         UPDATE deliveries SET next_attempt_at = $3, updated_at = $3, status = ${REOPENED_STATUS}
          WHERE id = $1 AND business_id = $2 AND lease_owner IS NULL
          RETURNING ${DELIVERY}
        )
@@ -160,33 +146,12 @@ export class PostgresDeliveries {
   async replayFailed(webhookId: string, since: number, now: number): Promise<number> {
     const { rows } = await this.db.query<{ n: number }>(
       countAndWake(
-        `UPDATE deliveries SET next_attempt_at = $3, updated_at = $3,
-           status = CASE WHEN attempt_count = 0 THEN 'pending' ELSE 'retrying' END
+        `UPDATE deliveries SET next_attempt_at = $3, updated_at = $3, status = ${REOPENED_STATUS}
          WHERE webhook_id = $1 AND status = 'failed' AND created_at >= $2`,
         'true',
       ),
       [webhookId, since, now],
     );
     return rows[0]!.n;
-  }
-
-  acquireSenders(owner: string, webhookIds: string[], now: number, leaseUntil: number): Promise<SenderLease[]> {
-    return flowControl.acquireSenders(this.db, owner, webhookIds, now, leaseUntil);
-  }
-
-  releaseSenders(owner: string, webhookIds: string[]): Promise<void> {
-    return flowControl.releaseSenders(this.db, owner, webhookIds);
-  }
-
-  claimOrdered(opts: OrderedClaimOptions): Promise<OrderedClaim> {
-    return flowControl.claimOrdered(this.db, opts);
-  }
-
-  claimProbe(opts: { owner: string; webhookId: string; now: number; leaseUntil: number }): Promise<DispatchItem | null> {
-    return flowControl.claimProbe(this.db, opts);
-  }
-
-  unhealthyWebhookIds(): Promise<string[]> {
-    return flowControl.unhealthyWebhookIds(this.db);
   }
 }

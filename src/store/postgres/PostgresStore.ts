@@ -1,23 +1,11 @@
 import type {
   BusinessRow,
-  ProcessRow,
-  ReleasedLeases,
   DeliveryCounts,
   EventRow,
   EventTypeRow,
-  NewPortalSessionRow,
-  NewTokenRow,
-  PortalSessionRow,
-  Page,
   RetentionSweep,
   Store,
-  TokenGrant,
-  TokenRow,
-  WebhookHealth,
-  WebhookPatch,
-  WebhookRow,
 } from '../Store.js';
-import { decodeCursor, encodeCursor } from '../cursor.js';
 import { HooklineError } from '../../errors.js';
 import { PgDatabase } from './PgDatabase.js';
 import { PostgresDeliveries } from './PostgresDeliveries.js';
@@ -26,18 +14,7 @@ import { PostgresRetentionSweep } from './PostgresRetentionSweep.js';
 import { migratePostgres } from './migrate.js';
 import { poolConfigFromUrl, preparedStatementsFromUrl } from './poolConfig.js';
 import { prepared } from './PreparedStatement.js';
-import * as processes from './processes.js';
-import * as portalSessions from './portalSessions.js';
-import {
-  businessFromRow,
-  columnList,
-  eventFromRow,
-  eventTypeFromRow,
-  WEBHOOK_COLUMNS,
-  webhookFromRow,
-  webhookToColumns,
-  type RawRow,
-} from './rows.js';
+import { businessFromRow, eventFromRow, eventTypeFromRow } from './rows.js';
 
 export interface PostgresStoreOptions {
   /**
@@ -46,14 +23,6 @@ export interface PostgresStoreOptions {
    */
   onBackgroundError?: (err: Error) => void;
 }
-
-const WEBHOOK = columnList(WEBHOOK_COLUMNS);
-
-/** Bumps the webhooks version in the same statement (so the same transaction) as a webhook change in CTE `changed`. */
-const BUMP_IF_CHANGED = `bump AS (
-  UPDATE meta SET value = (value::bigint + 1)::text
-  WHERE key = 'webhooks_version' AND EXISTS (SELECT FROM changed)
-)`;
 
 /**
  * One statement, so one snapshot. Open deliveries are read from deliveries_open, whose
@@ -68,20 +37,16 @@ FROM (SELECT count(*) FILTER (WHERE status = 'pending')::integer AS pending, cou
       FROM deliveries WHERE status IN ('pending', 'retrying')) AS o,
      (SELECT coalesce(sum(succeeded), 0)::bigint AS succeeded, coalesce(sum(failed), 0)::bigint AS failed FROM delivery_counts) AS c`;
 
-// Read on every publish (the webhooks version) and on every queue the dispatcher opens.
+// Read on every publish (the webhooks version).
 const GET_META = prepared('SELECT value FROM meta WHERE key = $1');
-const GET_WEBHOOK_BY_ID = prepared(`SELECT ${WEBHOOK} FROM webhooks WHERE id = $1 AND deleted_at IS NULL`);
 
 /**
  * The store for more than one process: any number of `hookline serve` / `hookline worker`
  * processes on any number of hosts share one database (docs/scaling.md). Semantics and return
- * shapes are those of the SQLite store; the shared contract suite holds both to them.
+ * shapes are those of the SQLite store; the shared contract suite holds both to them. Its
+ * parts live beside it, one file each, named as in the SQLite store (webhooks.ts, tokens.ts,
+ * processes.ts, flowControl.ts), and ../StoreParts.ts makes them its methods.
  */
-const TOKEN_COLUMNS = 'id, business_id, name, prefix, created_at, last_used_at, expires_at';
-const INSERT_TOKEN = `INSERT INTO tokens (token_hash, id, business_id, name, prefix, created_at, expires_at)
-  VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (token_hash) DO NOTHING`;
-const tokenValues = (r: NewTokenRow): unknown[] => [r.token_hash, r.id, r.business_id, r.name, r.prefix, r.created_at, r.expires_at];
-
 export class PostgresStore extends PostgresDeliveries implements Store {
   readonly kind = 'postgres' as const;
   readonly capabilities = Object.freeze({ multiProcess: true, notify: true });
@@ -105,13 +70,7 @@ export class PostgresStore extends PostgresDeliveries implements Store {
     return migratePostgres(this.db);
   }
 
-  /**
-   * Calls `onDue` when another process (or this one) makes deliveries due that nobody holds:
-   * a publish it could not keep in memory, a released lease, a retry, a replay, an unpark.
-   * Not part of the Store interface; use it when `capabilities.notify` is true. Resolves with
-   * a function that stops listening; rejects with STORE_UNAVAILABLE when it cannot connect.
-   * A connection that drops later is re-opened in the background.
-   */
+  /** Store.listen: one dedicated connection per listener (DueListener), NOTIFYd after each commit that makes deliveries due. */
   async listen(onDue: () => void): Promise<() => Promise<void>> {
     if (this.closing) throw new HooklineError('STORE_UNAVAILABLE', 'The store is closed; open it again to listen.');
     const listener = new DueListener(this.db.config, onDue, this.onBackgroundError);
@@ -177,57 +136,6 @@ export class PostgresStore extends PostgresDeliveries implements Store {
     return (await this.db.query('SELECT id, name, created_at FROM businesses ORDER BY id')).rows.map(businessFromRow);
   }
 
-  async createToken(row: NewTokenRow): Promise<void> {
-    await this.db.query(INSERT_TOKEN, tokenValues(row));
-  }
-
-  async replaceAdminTokens(row: NewTokenRow): Promise<void> {
-    // One statement, so one transaction: no moment with two admin tokens or none.
-    await this.db.query(
-      `WITH registered AS (${INSERT_TOKEN})
-       DELETE FROM tokens WHERE business_id IS NULL AND token_hash <> $1`,
-      tokenValues({ ...row, business_id: null }),
-    );
-  }
-
-  async findToken(tokenHash: string): Promise<TokenGrant | null> {
-    const { rows } = await this.db.query<TokenGrant>('SELECT id, business_id, last_used_at, expires_at FROM tokens WHERE token_hash = $1', [tokenHash]);
-    return rows[0] ?? null;
-  }
-
-  async listTokens(businessId: string): Promise<TokenRow[]> {
-    return (await this.db.query<TokenRow>(`SELECT ${TOKEN_COLUMNS} FROM tokens WHERE business_id = $1 ORDER BY created_at, id`, [businessId])).rows;
-  }
-
-  async deleteToken(businessId: string, id: string): Promise<boolean> {
-    return ((await this.db.query('DELETE FROM tokens WHERE id = $1 AND business_id = $2', [id, businessId])).rowCount ?? 0) > 0;
-  }
-
-  async touchToken(id: string, usedAt: number): Promise<void> {
-    await this.db.query('UPDATE tokens SET last_used_at = $2 WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < $2)', [id, usedAt]);
-  }
-
-  // Portal sessions (issue 14): the statements live in ./portalSessions.ts.
-  createPortalSession(row: NewPortalSessionRow): Promise<void> {
-    return portalSessions.createPortalSession(this.db, row);
-  }
-
-  openPortalLink(linkHash: string, sessionHash: string, now: number): Promise<PortalSessionRow | null> {
-    return portalSessions.openPortalLink(this.db, linkHash, sessionHash, now);
-  }
-
-  findPortalSessionByLink(linkHash: string): Promise<PortalSessionRow | null> {
-    return portalSessions.findPortalSession(this.db, 'link_hash', linkHash);
-  }
-
-  findPortalSession(sessionHash: string): Promise<PortalSessionRow | null> {
-    return portalSessions.findPortalSession(this.db, 'session_hash', sessionHash);
-  }
-
-  revokePortalSession(businessId: string, id: string, now: number): Promise<boolean> {
-    return portalSessions.revokePortalSession(this.db, businessId, id, now);
-  }
-
   async listEventTypes(): Promise<EventTypeRow[]> {
     return (await this.db.query('SELECT type, description, schema, example, created_at FROM event_types ORDER BY type')).rows.map(eventTypeFromRow);
   }
@@ -242,96 +150,6 @@ export class PostgresStore extends PostgresDeliveries implements Store {
 
   async webhooksVersion(): Promise<number> {
     return Number(await this.getMeta('webhooks_version'));
-  }
-
-  async createWebhook(row: WebhookRow): Promise<WebhookRow> {
-    const cols = webhookToColumns(row);
-    await this.db.query(
-      `WITH changed AS (
-         INSERT INTO webhooks (${cols.map(([c]) => c).join(', ')}) VALUES (${cols.map((_, i) => `$${i + 1}`).join(', ')}) RETURNING 1
-       ), ${BUMP_IF_CHANGED}
-       SELECT count(*) FROM changed`,
-      cols.map(([, v]) => v),
-    );
-    return row;
-  }
-
-  async getWebhook(businessId: string, id: string): Promise<WebhookRow | null> {
-    const { rows } = await this.db.query(`SELECT ${WEBHOOK} FROM webhooks WHERE id = $1 AND business_id = $2 AND deleted_at IS NULL`, [id, businessId]);
-    return rows[0] ? webhookFromRow(rows[0]) : null;
-  }
-
-  async getWebhookById(id: string): Promise<WebhookRow | null> {
-    const { rows } = await this.db.query(GET_WEBHOOK_BY_ID, [id]);
-    return rows[0] ? webhookFromRow(rows[0]) : null;
-  }
-
-  async listWebhooks(businessId: string, opts: { cursor?: string; limit: number }): Promise<Page<WebhookRow>> {
-    const after = decodeCursor(opts.cursor) ?? '';
-    const { rows } = await this.db.query(
-      `SELECT ${WEBHOOK} FROM webhooks WHERE business_id = $1 AND deleted_at IS NULL AND id > $2 ORDER BY id LIMIT $3`,
-      [businessId, after, opts.limit + 1],
-    );
-    const data = (rows as RawRow[]).map(webhookFromRow);
-    const more = data.length > opts.limit;
-    if (more) data.pop();
-    return { data, next_cursor: more ? encodeCursor(data[data.length - 1]!.id) : null };
-  }
-
-  async webhooksOfBusiness(businessId: string): Promise<WebhookRow[]> {
-    const { rows } = await this.db.query(`SELECT ${WEBHOOK} FROM webhooks WHERE business_id = $1 AND deleted_at IS NULL ORDER BY id`, [businessId]);
-    return (rows as RawRow[]).map(webhookFromRow);
-  }
-
-  async updateWebhook(businessId: string, id: string, patch: WebhookPatch, now: number): Promise<WebhookRow | null> {
-    // id, business_id and created_at are not patchable, whatever the caller's object holds.
-    const { id: _i, business_id: _b, created_at: _c, ...fields } = patch as Partial<WebhookRow>;
-    const cols = webhookToColumns({ ...fields, updated_at: now });
-    const { rows } = await this.db.query(
-      `WITH changed AS (
-         UPDATE webhooks SET ${cols.map(([c], i) => `${c} = $${i + 3}`).join(', ')}
-         WHERE id = $1 AND business_id = $2 AND deleted_at IS NULL
-         RETURNING ${WEBHOOK}
-       ), ${BUMP_IF_CHANGED}
-       SELECT ${WEBHOOK} FROM changed`,
-      [id, businessId, ...cols.map(([, v]) => v)],
-    );
-    return rows[0] ? webhookFromRow(rows[0]) : null;
-  }
-
-  /**
-   * Soft delete: the row stays so the delivery log keeps naming it; its queued deliveries are
-   * failed lazily when the dispatcher next claims them, not in one long transaction here.
-   */
-  async deleteWebhook(businessId: string, id: string): Promise<boolean> {
-    const now = Date.now();
-    const { rows } = await this.db.query<{ n: number }>(
-      `WITH changed AS (
-         UPDATE webhooks SET deleted_at = $3, enabled = false, updated_at = $3
-         WHERE id = $1 AND business_id = $2 AND deleted_at IS NULL RETURNING 1
-       ), ${BUMP_IF_CHANGED}
-       SELECT count(*)::integer AS n FROM changed`,
-      [id, businessId, now],
-    );
-    return rows[0]!.n > 0;
-  }
-
-  async setWebhookHealth(id: string, h: WebhookHealth, _now: number): Promise<void> {
-    const enabled = h.enabled === undefined ? null : h.enabled;
-    // Matching at publish time skips disabled webhooks, so publishers must reload theirs when
-    // `enabled` changes; health alone does not matter to them and must not flush every cache.
-    await this.db.query(
-      `WITH changed AS (
-         UPDATE webhooks SET health_state = $2, consecutive_failures = $3, health_since = $4, health_reason = $5,
-           enabled = coalesce($6::boolean, enabled)
-         WHERE id = $1 RETURNING 1
-       ), bump AS (
-         UPDATE meta SET value = (value::bigint + 1)::text
-         WHERE key = 'webhooks_version' AND $6::boolean IS NOT NULL AND EXISTS (SELECT FROM changed)
-       )
-       SELECT count(*) FROM changed`,
-      [id, h.health_state, h.consecutive_failures, h.health_since, h.health_reason, enabled],
-    );
   }
 
   async getEvent(businessId: string, id: string): Promise<EventRow | null> {
@@ -349,26 +167,5 @@ export class PostgresStore extends PostgresDeliveries implements Store {
   async deliveryCounts(): Promise<DeliveryCounts> {
     const { rows } = await this.db.query<DeliveryCounts>(DELIVERY_COUNTS_SQL, [Date.now()]);
     return rows[0]!;
-  }
-
-  // Process heartbeats and crash recovery (docs/reliability.md#crash-recovery).
-  heartbeat(row: ProcessRow): Promise<boolean> {
-    return processes.heartbeat(this.db, row);
-  }
-
-  listProcesses(): Promise<ProcessRow[]> {
-    return processes.listProcesses(this.db);
-  }
-
-  removeProcess(id: string): Promise<void> {
-    return processes.removeProcess(this.db, id);
-  }
-
-  releaseDeadProcesses(opts: { now: number; deadBefore: number; except: string }): Promise<ReleasedLeases> {
-    return processes.releaseDeadProcesses(this.db, opts);
-  }
-
-  releaseLeasesNotOwnedBy(owner: string, now: number): Promise<ReleasedLeases> {
-    return processes.releaseLeasesNotOwnedBy(this.db, owner, now);
   }
 }

@@ -1,6 +1,7 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { HooklineError } from '../../errors.js';
+import { migrationFiles, refuseNewerDatabase, type RecordedMigration } from '../migrations.js';
 import type { PgDatabase } from './PgDatabase.js';
 
 const migrationsDir = fileURLToPath(new URL('../../../migrations/postgres/', import.meta.url));
@@ -20,10 +21,11 @@ const UNBOUNDED = { query_timeout: 2 ** 31 - 1 } as const;
  * migrates and the other nine wait, then find nothing left to do. Each bookkeeping row
  * commits with its migration's body, so a crash leaves either both or neither. A migration is
  * applied when its number is not recorded, so gaps, and a lower number that arrives after a
- * higher one (two branches merged), are fine.
+ * higher one (two branches merged), are fine. A database that records a migration this code
+ * does not have is refused before anything runs.
  */
 export async function migratePostgres(db: PgDatabase, dir = migrationsDir): Promise<void> {
-  const files = readdirSync(dir).filter((f) => /^\d{4}_.+\.sql$/.test(f)).sort();
+  const files = migrationFiles(dir);
   let current = '';
   try {
     await db.transaction(async (c) => {
@@ -33,9 +35,10 @@ export async function migratePostgres(db: PgDatabase, dir = migrationsDir): Prom
       await c.query({ text: 'SELECT pg_advisory_xact_lock($1::bigint)', values: [MIGRATION_LOCK_KEY], ...UNBOUNDED });
       await c.query(`CREATE TABLE IF NOT EXISTS migrations (
         id integer PRIMARY KEY, name text NOT NULL, applied_at bigint NOT NULL)`);
-      const applied = new Set((await c.query<{ id: number }>('SELECT id FROM migrations')).rows.map((r) => r.id));
-      for (const file of files) {
-        const id = Number(file.slice(0, 4));
+      const recorded = (await c.query<RecordedMigration>('SELECT id, name FROM migrations')).rows;
+      refuseNewerDatabase('PostgreSQL', recorded, files);
+      const applied = new Set(recorded.map((r) => r.id));
+      for (const { id, file } of files) {
         if (applied.has(id)) continue;
         current = file;
         await c.query({ text: readFileSync(dir + file, 'utf8'), ...UNBOUNDED });
@@ -43,7 +46,7 @@ export async function migratePostgres(db: PgDatabase, dir = migrationsDir): Prom
       }
     });
   } catch (err) {
-    if (err instanceof HooklineError && err.code === 'STORE_UNAVAILABLE') throw err;
+    if (err instanceof HooklineError && (err.code === 'STORE_UNAVAILABLE' || err.code === 'DATABASE_NEWER_THAN_CODE')) throw err;
     throw new HooklineError('MIGRATION_FAILED', `PostgreSQL migration ${current || '(bookkeeping)'} failed: ${(err as Error).message}`);
   }
 }

@@ -24,8 +24,13 @@ export async function openPortalLink(db: PgDatabase, linkHash: string, sessionHa
   return rows[0] ? portalSessionFromRow(rows[0]) : null;
 }
 
-export async function findPortalSession(db: PgDatabase, column: 'link_hash' | 'session_hash', hash: string): Promise<PortalSessionRow | null> {
-  const { rows } = await db.query(`SELECT ${PORTAL_SESSION_COLUMNS} FROM portal_sessions WHERE ${column} = $1`, [hash]);
+export async function findPortalSessionByLink(db: PgDatabase, linkHash: string): Promise<PortalSessionRow | null> {
+  const { rows } = await db.query(`SELECT ${PORTAL_SESSION_COLUMNS} FROM portal_sessions WHERE link_hash = $1`, [linkHash]);
+  return rows[0] ? portalSessionFromRow(rows[0]) : null;
+}
+
+export async function findPortalSession(db: PgDatabase, sessionHash: string): Promise<PortalSessionRow | null> {
+  const { rows } = await db.query(`SELECT ${PORTAL_SESSION_COLUMNS} FROM portal_sessions WHERE session_hash = $1`, [sessionHash]);
   return rows[0] ? portalSessionFromRow(rows[0]) : null;
 }
 

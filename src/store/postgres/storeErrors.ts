@@ -1,4 +1,5 @@
 import { HooklineError } from '../../errors.js';
+import { asError, storeUnavailable } from '../storeUnavailable.js';
 
 /** Socket-level failures: the server is down, unreachable, or went away mid-conversation. */
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ECONNABORTED', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE']);
@@ -44,18 +45,17 @@ export function isRetryableConflict(err: unknown): boolean {
 export function toStoreError(err: unknown): Error {
   if (err instanceof HooklineError) return err;
   const message = err instanceof Error ? err.message || (err as { code?: string }).code || err.name : String(err);
-  let out: Error;
   if (isUnavailable(err)) {
-    out = new HooklineError(
-      'STORE_UNAVAILABLE',
+    return storeUnavailable(
       `PostgreSQL cannot serve this request right now (${message}); try again, and if it persists check that the server is up and HOOKLINE_DATABASE_URL is right.`,
+      err,
     );
-  } else if ((err as { code?: unknown } | null)?.code === '22021') {
-    // Text with U+0000 cannot be stored in PostgreSQL at all; SQLite accepts it.
-    out = new HooklineError('BAD_REQUEST', 'Text values cannot contain the NUL character (\\u0000); remove it and send again.');
-  } else {
-    return err instanceof Error ? err : new Error(message);
   }
-  out.cause = err;
-  return out;
+  if ((err as { code?: unknown } | null)?.code === '22021') {
+    // Text with U+0000 cannot be stored in PostgreSQL at all; SQLite accepts it.
+    const out = new HooklineError('BAD_REQUEST', 'Text values cannot contain the NUL character (\\u0000); remove it and send again.');
+    out.cause = err;
+    return out;
+  }
+  return asError(err);
 }

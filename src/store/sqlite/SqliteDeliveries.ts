@@ -8,15 +8,21 @@ import type {
   DispatchItem,
   EventRow,
   Page,
-  OrderedClaim,
-  OrderedClaimOptions,
   PublishItem,
   PublishResult,
-  SenderLease,
 } from '../Store.js';
-import { decodeCursor, encodeCursor } from '../cursor.js';
+import { deliveryLogQuery, REOPENED_STATUS } from '../deliveryLog.js';
+import { pageOf } from '../paging.js';
 import { deliveryFromRow, type RawRow } from './rows.js';
-import { SqliteFlowControl } from './SqliteFlowControl.js';
+import { StoreParts, type StorePartModules } from '../StoreParts.js';
+import * as flowControl from './flowControl.js';
+import * as processes from './processes.js';
+import * as portalSessions from './portalSessions.js';
+import { SqliteDatabase } from './SqliteDatabase.js';
+import * as tokens from './tokens.js';
+import * as webhooks from './webhooks.js';
+
+const PARTS: StorePartModules<SqliteDatabase> = { webhooks, tokens, processes, portalSessions, flowControl };
 
 /**
  * The delivery half of the SQLite store: the hot path (publish, claim, record) and the log.
@@ -25,18 +31,18 @@ import { SqliteFlowControl } from './SqliteFlowControl.js';
  * then writes fails at once with SQLITE_BUSY, without waiting, if another connection (another
  * store thread, a `hookline migrate`) committed in between.
  */
-export class SqliteDeliveries {
-  private readonly statements = new Map<string, Database.Statement>();
+export class SqliteDeliveries extends StoreParts<SqliteDatabase> {
+  /** The connection and its prepared statements, which every part of the store shares. */
+  private readonly sqlite: SqliteDatabase;
 
-  protected constructor(protected readonly db: Database.Database) {}
+  protected constructor(protected readonly db: Database.Database) {
+    const sqlite = new SqliteDatabase(db);
+    super(sqlite, PARTS);
+    this.sqlite = sqlite;
+  }
 
   protected stmt(sql: string): Database.Statement {
-    let s = this.statements.get(sql);
-    if (!s) {
-      s = this.db.prepare(sql);
-      this.statements.set(sql, s);
-    }
-    return s;
+    return this.sqlite.stmt(sql);
   }
 
   async publish(items: PublishItem[]): Promise<PublishResult[]> {
@@ -196,27 +202,8 @@ export class SqliteDeliveries {
   }
 
   async listDeliveries(businessId: string, filter: DeliveryFilter, opts: { cursor?: string; limit: number }): Promise<Page<DeliveryRow>> {
-    const where = ['business_id = @businessId'];
-    const before = decodeCursor(opts.cursor);
-    if (before) where.push('id < @before');
-    if (filter.webhook_id) where.push('webhook_id = @webhook_id');
-    if (filter.event_id) where.push('event_id = @event_id');
-    if (filter.event_type) where.push('event_type = @event_type');
-    if (filter.status) where.push('status = @status');
-    // Matches deliveries_business_status's predicate: SQLite uses a partial index only for a query that states it.
-    if (filter.status && filter.status !== 'succeeded') where.push("status <> 'succeeded'");
-    const rows = (this.stmt(`SELECT * FROM deliveries WHERE ${where.join(' AND ')} ORDER BY id DESC LIMIT @limit`).all({
-      businessId,
-      before,
-      webhook_id: filter.webhook_id,
-      event_id: filter.event_id,
-      event_type: filter.event_type,
-      status: filter.status,
-      limit: opts.limit + 1,
-    }) as RawRow[]).map(deliveryFromRow);
-    const more = rows.length > opts.limit;
-    if (more) rows.pop();
-    return { data: rows, next_cursor: more ? encodeCursor(rows[rows.length - 1]!.id) : null };
+    const { text, values } = deliveryLogQuery('sqlite', businessId, filter, opts);
+    return pageOf((this.stmt(text).all(...values) as RawRow[]).map(deliveryFromRow), opts.limit);
   }
 
   async getDelivery(businessId: string, id: string): Promise<(DeliveryRow & { attempts: AttemptRow[] }) | null> {
@@ -229,8 +216,7 @@ export class SqliteDeliveries {
   /** A delivery some process holds right now is left to that process: it is about to be sent. */
   async retryDelivery(businessId: string, id: string, now: number): Promise<DeliveryRow | null> {
     const r = this.stmt(
-      `UPDATE deliveries SET next_attempt_at = @now, updated_at = @now,
-         status = CASE WHEN attempt_count = 0 THEN 'pending' ELSE 'retrying' END
+      `UPDATE deliveries SET next_attempt_at = @now, updated_at = @now, status = ${REOPENED_STATUS}
        WHERE id = @id AND business_id = @businessId AND lease_owner IS NULL RETURNING *`,
     ).get({ id, businessId, now }) as RawRow | undefined;
     if (r) return deliveryFromRow(r);
@@ -240,34 +226,8 @@ export class SqliteDeliveries {
 
   async replayFailed(webhookId: string, since: number, now: number): Promise<number> {
     return this.stmt(
-      `UPDATE deliveries SET next_attempt_at = @now, updated_at = @now,
-         status = CASE WHEN attempt_count = 0 THEN 'pending' ELSE 'retrying' END
+      `UPDATE deliveries SET next_attempt_at = @now, updated_at = @now, status = ${REOPENED_STATUS}
        WHERE webhook_id = @webhookId AND status = 'failed' AND created_at >= @since`,
     ).run({ webhookId, since, now }).changes;
-  }
-
-  private flowControl: SqliteFlowControl | null = null;
-  private get flow(): SqliteFlowControl {
-    return (this.flowControl ??= new SqliteFlowControl(this.db, (sql) => this.stmt(sql)));
-  }
-
-  acquireSenders(owner: string, webhookIds: string[], now: number, leaseUntil: number): Promise<SenderLease[]> {
-    return this.flow.acquireSenders(owner, webhookIds, now, leaseUntil);
-  }
-
-  releaseSenders(owner: string, webhookIds: string[]): Promise<void> {
-    return this.flow.releaseSenders(owner, webhookIds);
-  }
-
-  claimOrdered(opts: OrderedClaimOptions): Promise<OrderedClaim> {
-    return this.flow.claimOrdered(opts);
-  }
-
-  claimProbe(opts: { owner: string; webhookId: string; now: number; leaseUntil: number }): Promise<DispatchItem | null> {
-    return this.flow.claimProbe(opts);
-  }
-
-  unhealthyWebhookIds(): Promise<string[]> {
-    return this.flow.unhealthyWebhookIds();
   }
 }

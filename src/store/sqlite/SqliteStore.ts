@@ -3,32 +3,19 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type {
   BusinessRow,
-  ProcessRow,
-  ReleasedLeases,
   DeliveryCounts,
   EventRow,
   EventTypeRow,
-  NewPortalSessionRow,
-  NewTokenRow,
-  PortalSessionRow,
-  Page,
   RetentionSweep,
   Store,
-  TokenGrant,
-  TokenRow,
-  WebhookHealth,
-  WebhookPatch,
-  WebhookRow,
 } from '../Store.js';
-import { decodeCursor, encodeCursor } from '../cursor.js';
 import { HooklineError } from '../../errors.js';
+import { storeUnavailable } from '../storeUnavailable.js';
 import { migrateSqlite } from './migrate.js';
-import { eventTypeFromRow, webhookFromRow, webhookToColumns, type RawRow } from './rows.js';
+import { eventTypeFromRow, type RawRow } from './rows.js';
 import { SqliteDeliveries } from './SqliteDeliveries.js';
 import { SqliteRetentionSweep } from './SqliteRetentionSweep.js';
-import { SqliteProcesses } from './SqliteProcesses.js';
 import { guardStoreErrors } from './storeErrors.js';
-import * as portalSessions from './portalSessions.js';
 
 /**
  * One statement, so one snapshot. Open deliveries are read from deliveries_open (the query
@@ -71,12 +58,10 @@ export function sqliteBusyTimeout(databaseUrl: string): number {
  * The embedded store. better-sqlite3 is synchronous, so every method does its work before it
  * returns; the promises only satisfy the shared interface. WAL with synchronous=NORMAL keeps
  * every committed transaction through a process crash (SIGKILL); only an OS crash or power
- * loss can lose the last commits (docs/architecture.md).
+ * loss can lose the last commits (docs/architecture.md). Its parts live beside it, one file
+ * each, named as in the PostgreSQL store (webhooks.ts, tokens.ts, processes.ts,
+ * flowControl.ts), and ../StoreParts.ts makes them its methods.
  */
-const TOKEN_COLUMNS = 'id, business_id, name, prefix, created_at, last_used_at, expires_at';
-const INSERT_TOKEN = `INSERT INTO tokens (token_hash, id, business_id, name, prefix, created_at, expires_at)
-  VALUES (@token_hash, @id, @business_id, @name, @prefix, @created_at, @expires_at) ON CONFLICT (token_hash) DO NOTHING`;
-
 export class SqliteStore extends SqliteDeliveries implements Store {
   readonly kind = 'sqlite' as const;
   readonly capabilities = Object.freeze({ multiProcess: false, notify: false });
@@ -91,7 +76,7 @@ export class SqliteStore extends SqliteDeliveries implements Store {
     try {
       db = new Database(path);
     } catch (err) {
-      throw new HooklineError('STORE_UNAVAILABLE', `Cannot open SQLite database ${path}: ${(err as Error).message}`);
+      throw storeUnavailable(`Cannot open SQLite database ${path}: ${(err as Error).message}`, err);
     }
     // Set first: switching to WAL itself needs the lock when another connection is writing.
     db.pragma(`busy_timeout = ${busyTimeout}`);
@@ -99,7 +84,7 @@ export class SqliteStore extends SqliteDeliveries implements Store {
       db.pragma('journal_mode = WAL');
     } catch (err) {
       db.close();
-      throw new HooklineError('STORE_UNAVAILABLE', `Cannot open SQLite database ${path}: ${(err as Error).message}`);
+      throw storeUnavailable(`Cannot open SQLite database ${path}: ${(err as Error).message}`, err);
     }
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
@@ -161,54 +146,6 @@ export class SqliteStore extends SqliteDeliveries implements Store {
     return this.db.prepare('SELECT id, name, created_at FROM businesses ORDER BY id').all() as BusinessRow[];
   }
 
-  async createToken(row: NewTokenRow): Promise<void> {
-    this.db.prepare(INSERT_TOKEN).run(row);
-  }
-
-  async replaceAdminTokens(row: NewTokenRow): Promise<void> {
-    this.db.transaction(() => {
-      this.db.prepare(INSERT_TOKEN).run({ ...row, business_id: null });
-      this.db.prepare('DELETE FROM tokens WHERE business_id IS NULL AND token_hash <> ?').run(row.token_hash);
-    }).immediate();
-  }
-
-  async findToken(tokenHash: string): Promise<TokenGrant | null> {
-    return (this.db.prepare('SELECT id, business_id, last_used_at, expires_at FROM tokens WHERE token_hash = ?').get(tokenHash) as TokenGrant | undefined) ?? null;
-  }
-
-  async listTokens(businessId: string): Promise<TokenRow[]> {
-    return this.db.prepare(`SELECT ${TOKEN_COLUMNS} FROM tokens WHERE business_id = ? ORDER BY created_at, id`).all(businessId) as TokenRow[];
-  }
-
-  async deleteToken(businessId: string, id: string): Promise<boolean> {
-    return this.db.prepare('DELETE FROM tokens WHERE id = ? AND business_id = ?').run(id, businessId).changes > 0;
-  }
-
-  async touchToken(id: string, usedAt: number): Promise<void> {
-    this.db.prepare('UPDATE tokens SET last_used_at = ? WHERE id = ? AND (last_used_at IS NULL OR last_used_at < ?)').run(usedAt, id, usedAt);
-  }
-
-  // Portal sessions (issue 14): the statements live in ./portalSessions.ts.
-  async createPortalSession(row: NewPortalSessionRow): Promise<void> {
-    portalSessions.createPortalSession(this.db, row);
-  }
-
-  async openPortalLink(linkHash: string, sessionHash: string, now: number): Promise<PortalSessionRow | null> {
-    return portalSessions.openPortalLink(this.db, linkHash, sessionHash, now);
-  }
-
-  async findPortalSessionByLink(linkHash: string): Promise<PortalSessionRow | null> {
-    return portalSessions.findPortalSession(this.db, 'link_hash', linkHash);
-  }
-
-  async findPortalSession(sessionHash: string): Promise<PortalSessionRow | null> {
-    return portalSessions.findPortalSession(this.db, 'session_hash', sessionHash);
-  }
-
-  async revokePortalSession(businessId: string, id: string, now: number): Promise<boolean> {
-    return portalSessions.revokePortalSession(this.db, businessId, id, now);
-  }
-
   async listEventTypes(): Promise<EventTypeRow[]> {
     return (this.db.prepare('SELECT * FROM event_types ORDER BY type').all() as RawRow[]).map(eventTypeFromRow);
   }
@@ -222,90 +159,8 @@ export class SqliteStore extends SqliteDeliveries implements Store {
       .run(row.type, row.description, JSON.stringify(row.schema), JSON.stringify(row.example ?? null), row.created_at);
   }
 
-  private bumpWebhooksVersion(): void {
-    this.db.prepare("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'webhooks_version'").run();
-  }
-
   async webhooksVersion(): Promise<number> {
     return Number(await this.getMeta('webhooks_version'));
-  }
-
-  async createWebhook(row: WebhookRow): Promise<WebhookRow> {
-    const cols = webhookToColumns(row);
-    const names = Object.keys(cols);
-    this.db.transaction(() => {
-      this.db.prepare(`INSERT INTO webhooks (${names.join(', ')}) VALUES (${names.map((n) => '@' + n).join(', ')})`).run(cols);
-      this.bumpWebhooksVersion();
-    }).immediate();
-    return row;
-  }
-
-  async getWebhook(businessId: string, id: string): Promise<WebhookRow | null> {
-    const r = this.db.prepare('SELECT * FROM webhooks WHERE id = ? AND business_id = ? AND deleted_at IS NULL').get(id, businessId) as RawRow | undefined;
-    return r ? webhookFromRow(r) : null;
-  }
-
-  async getWebhookById(id: string): Promise<WebhookRow | null> {
-    const r = this.db.prepare('SELECT * FROM webhooks WHERE id = ? AND deleted_at IS NULL').get(id) as RawRow | undefined;
-    return r ? webhookFromRow(r) : null;
-  }
-
-  async listWebhooks(businessId: string, opts: { cursor?: string; limit: number }): Promise<Page<WebhookRow>> {
-    const after = decodeCursor(opts.cursor) ?? '';
-    const rows = (this.db
-      .prepare('SELECT * FROM webhooks WHERE business_id = ? AND deleted_at IS NULL AND id > ? ORDER BY id LIMIT ?')
-      .all(businessId, after, opts.limit + 1) as RawRow[]).map(webhookFromRow);
-    const more = rows.length > opts.limit;
-    if (more) rows.pop();
-    return { data: rows, next_cursor: more ? encodeCursor(rows[rows.length - 1]!.id) : null };
-  }
-
-  async webhooksOfBusiness(businessId: string): Promise<WebhookRow[]> {
-    return (this.db.prepare('SELECT * FROM webhooks WHERE business_id = ? AND deleted_at IS NULL ORDER BY id').all(businessId) as RawRow[]).map(webhookFromRow);
-  }
-
-  async updateWebhook(businessId: string, id: string, patch: WebhookPatch, now: number): Promise<WebhookRow | null> {
-    const cols = webhookToColumns({ ...patch, updated_at: now });
-    const sets = Object.keys(cols).map((n) => `${n} = @${n}`).join(', ');
-    const changed = this.db.transaction(() => {
-      const info = this.db
-        .prepare(`UPDATE webhooks SET ${sets} WHERE id = @__id AND business_id = @__business AND deleted_at IS NULL`)
-        .run({ ...cols, __id: id, __business: businessId });
-      if (info.changes > 0) this.bumpWebhooksVersion();
-      return info.changes > 0;
-    }).immediate();
-    return changed ? this.getWebhook(businessId, id) : null;
-  }
-
-  /**
-   * Soft delete: the row stays so the delivery log keeps naming it; its queued deliveries are
-   * failed lazily when the dispatcher next claims them, not in one long transaction here.
-   */
-  async deleteWebhook(businessId: string, id: string): Promise<boolean> {
-    return this.db.transaction(() => {
-      const now = Date.now();
-      const info = this.db
-        .prepare('UPDATE webhooks SET deleted_at = ?, enabled = 0, updated_at = ? WHERE id = ? AND business_id = ? AND deleted_at IS NULL')
-        .run(now, now, id, businessId);
-      if (info.changes > 0) this.bumpWebhooksVersion();
-      return info.changes > 0;
-    }).immediate();
-  }
-
-  async setWebhookHealth(
-    id: string,
-    h: WebhookHealth,
-    now: number,
-  ): Promise<void> {
-    const enabled = h.enabled === undefined ? null : h.enabled ? 1 : 0;
-    this.db.transaction(() => {
-      this.stmt(
-        `UPDATE webhooks SET health_state = ?, consecutive_failures = ?, health_since = ?, health_reason = ?,
-         enabled = coalesce(?, enabled) WHERE id = ?`,
-      ).run(h.health_state, h.consecutive_failures, h.health_since, h.health_reason, enabled, id);
-      // Matching at publish time skips disabled webhooks, so publishers must reload theirs.
-      if (enabled !== null) this.bumpWebhooksVersion();
-    }).immediate();
   }
 
   async getEvent(businessId: string, id: string): Promise<EventRow | null> {
@@ -321,31 +176,5 @@ export class SqliteStore extends SqliteDeliveries implements Store {
 
   async deliveryCounts(): Promise<DeliveryCounts> {
     return this.stmt(DELIVERY_COUNTS_SQL).get({ now: Date.now() }) as DeliveryCounts;
-  }
-
-  // Process heartbeats and crash recovery (docs/reliability.md#crash-recovery).
-  private processRows: SqliteProcesses | null = null;
-  private get processes(): SqliteProcesses {
-    return (this.processRows ??= new SqliteProcesses(this.db, (sql) => this.stmt(sql)));
-  }
-
-  heartbeat(row: ProcessRow): Promise<boolean> {
-    return this.processes.heartbeat(row);
-  }
-
-  listProcesses(): Promise<ProcessRow[]> {
-    return this.processes.listProcesses();
-  }
-
-  removeProcess(id: string): Promise<void> {
-    return this.processes.removeProcess(id);
-  }
-
-  releaseDeadProcesses(opts: { now: number; deadBefore: number; except: string }): Promise<ReleasedLeases> {
-    return this.processes.releaseDeadProcesses(opts);
-  }
-
-  releaseLeasesNotOwnedBy(owner: string, now: number): Promise<ReleasedLeases> {
-    return this.processes.releaseLeasesNotOwnedBy(owner, now);
   }
 }

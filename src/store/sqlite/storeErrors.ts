@@ -1,4 +1,5 @@
 import { HooklineError } from '../../errors.js';
+import { asError, storeUnavailable } from '../storeUnavailable.js';
 
 /**
  * What each SQLite result code that means "the database cannot do this now" tells an operator
@@ -21,7 +22,7 @@ function primaryCode(code: string): string {
   return m ? m[0] : code;
 }
 
-export function isSqliteUnavailable(err: unknown): boolean {
+export function isUnavailable(err: unknown): boolean {
   const code = (err as { code?: unknown } | null)?.code;
   if (typeof code === 'string' && primaryCode(code) in UNAVAILABLE) return true;
   // better-sqlite3 throws a TypeError, not a SqliteError, once the connection is closed.
@@ -32,13 +33,11 @@ export function isSqliteUnavailable(err: unknown): boolean {
  * Maps better-sqlite3 errors onto the catalogue, so callers see STORE_UNAVAILABLE (503; the
  * dispatcher retries) whatever the disk did; constraint errors and bugs pass through.
  */
-export function toSqliteStoreError(err: unknown): unknown {
-  if (err instanceof HooklineError || !isSqliteUnavailable(err)) return err;
+export function toStoreError(err: unknown): Error {
+  if (err instanceof HooklineError || !isUnavailable(err)) return asError(err);
   const code = String((err as { code?: unknown }).code ?? 'closed');
   const why = UNAVAILABLE[primaryCode(code)] ?? 'the database connection is closed';
-  const out = new HooklineError('STORE_UNAVAILABLE', `The SQLite database cannot be used right now (${code}: ${why}); try again shortly.`);
-  out.cause = err;
-  return out;
+  return storeUnavailable(`The SQLite database cannot be used right now (${code}: ${why}); try again shortly.`, err);
 }
 
 type AnyFunction = (...args: unknown[]) => unknown;
@@ -66,11 +65,11 @@ export function guardStoreErrors<T extends object>(target: T): T {
           try {
             result = method.apply(target, args);
           } catch (err) {
-            throw toSqliteStoreError(err);
+            throw toStoreError(err);
           }
           return result instanceof Promise
             ? result.catch((err: unknown) => {
-                throw toSqliteStoreError(err);
+                throw toStoreError(err);
               })
             : result;
         },

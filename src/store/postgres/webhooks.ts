@@ -1,0 +1,109 @@
+import type { Page, WebhookHealth, WebhookPatch, WebhookRow } from '../Store.js';
+import { decodeCursor } from '../cursor.js';
+import { webhookPatchColumns, webhookToColumns } from '../columnCoding.js';
+import { columnList, WEBHOOK_COLUMNS } from '../columns.js';
+import { pageOf, rowsForPage } from '../paging.js';
+import type { PgDatabase } from './PgDatabase.js';
+import { prepared } from './PreparedStatement.js';
+import { COLUMN_CODING, webhookFromRow, type RawRow } from './rows.js';
+
+/*
+ * Webhooks on PostgreSQL. Every change bumps the `webhooks_version` meta row in the same
+ * statement, so publishers caching their matching see it (Store.webhooksVersion).
+ */
+
+const WEBHOOK = columnList(WEBHOOK_COLUMNS);
+
+/** Bumps the webhooks version in the same statement (so the same transaction) as a webhook change in CTE `changed`. */
+const BUMP_IF_CHANGED = `bump AS (
+  UPDATE meta SET value = (value::bigint + 1)::text
+  WHERE key = 'webhooks_version' AND EXISTS (SELECT FROM changed)
+)`;
+
+// Read on every queue the dispatcher opens.
+const GET_WEBHOOK_BY_ID = prepared(`SELECT ${WEBHOOK} FROM webhooks WHERE id = $1 AND deleted_at IS NULL`);
+
+export async function createWebhook(db: PgDatabase, row: WebhookRow): Promise<WebhookRow> {
+  const cols = webhookToColumns(row, COLUMN_CODING);
+  await db.query(
+    `WITH changed AS (
+       INSERT INTO webhooks (${cols.map(([c]) => c).join(', ')}) VALUES (${cols.map((_, i) => `$${i + 1}`).join(', ')}) RETURNING 1
+     ), ${BUMP_IF_CHANGED}
+     SELECT count(*) FROM changed`,
+    cols.map(([, v]) => v),
+  );
+  return row;
+}
+
+export async function getWebhook(db: PgDatabase, businessId: string, id: string): Promise<WebhookRow | null> {
+  const { rows } = await db.query(`SELECT ${WEBHOOK} FROM webhooks WHERE id = $1 AND business_id = $2 AND deleted_at IS NULL`, [id, businessId]);
+  return rows[0] ? webhookFromRow(rows[0]) : null;
+}
+
+export async function getWebhookById(db: PgDatabase, id: string): Promise<WebhookRow | null> {
+  const { rows } = await db.query(GET_WEBHOOK_BY_ID, [id]);
+  return rows[0] ? webhookFromRow(rows[0]) : null;
+}
+
+export async function listWebhooks(db: PgDatabase, businessId: string, opts: { cursor?: string; limit: number }): Promise<Page<WebhookRow>> {
+  const after = decodeCursor(opts.cursor) ?? '';
+  const { rows } = await db.query(
+    `SELECT ${WEBHOOK} FROM webhooks WHERE business_id = $1 AND deleted_at IS NULL AND id > $2 ORDER BY id LIMIT $3`,
+    [businessId, after, rowsForPage(opts.limit)],
+  );
+  return pageOf((rows as RawRow[]).map(webhookFromRow), opts.limit);
+}
+
+export async function webhooksOfBusiness(db: PgDatabase, businessId: string): Promise<WebhookRow[]> {
+  const { rows } = await db.query(`SELECT ${WEBHOOK} FROM webhooks WHERE business_id = $1 AND deleted_at IS NULL ORDER BY id`, [businessId]);
+  return (rows as RawRow[]).map(webhookFromRow);
+}
+
+export async function updateWebhook(db: PgDatabase, businessId: string, id: string, patch: WebhookPatch, now: number): Promise<WebhookRow | null> {
+  const cols = webhookPatchColumns(patch, now, COLUMN_CODING);
+  const { rows } = await db.query(
+    `WITH changed AS (
+       UPDATE webhooks SET ${cols.map(([c], i) => `${c} = $${i + 3}`).join(', ')}
+       WHERE id = $1 AND business_id = $2 AND deleted_at IS NULL
+       RETURNING ${WEBHOOK}
+     ), ${BUMP_IF_CHANGED}
+     SELECT ${WEBHOOK} FROM changed`,
+    [id, businessId, ...cols.map(([, v]) => v)],
+  );
+  return rows[0] ? webhookFromRow(rows[0]) : null;
+}
+
+/**
+ * Soft delete: the row stays so the delivery log keeps naming it; its queued deliveries are
+ * failed lazily when the dispatcher next claims them, not in one long transaction here.
+ */
+export async function deleteWebhook(db: PgDatabase, businessId: string, id: string): Promise<boolean> {
+  const now = Date.now();
+  const { rows } = await db.query<{ n: number }>(
+    `WITH changed AS (
+       UPDATE webhooks SET deleted_at = $3, enabled = false, updated_at = $3
+       WHERE id = $1 AND business_id = $2 AND deleted_at IS NULL RETURNING 1
+     ), ${BUMP_IF_CHANGED}
+     SELECT count(*)::integer AS n FROM changed`,
+    [id, businessId, now],
+  );
+  return rows[0]!.n > 0;
+}
+
+export async function setWebhookHealth(db: PgDatabase, id: string, h: WebhookHealth, _now: number): Promise<void> {
+  const enabled = h.enabled === undefined ? null : h.enabled;
+  // Matching at publish time skips disabled webhooks, so publishers must reload theirs when
+  // `enabled` changes; health alone does not matter to them and must not flush every cache.
+  await db.query(
+    `WITH changed AS (
+       UPDATE webhooks SET health_state = $2, consecutive_failures = $3, health_since = $4, health_reason = $5,
+         enabled = coalesce($6::boolean, enabled)
+       WHERE id = $1 RETURNING 1
+     ), bump AS (
+       UPDATE meta SET value = (value::bigint + 1)::text
+       WHERE key = 'webhooks_version' AND $6::boolean IS NOT NULL AND EXISTS (SELECT FROM changed)
+     )
+     SELECT count(*) FROM changed`,
+    [id, h.health_state, h.consecutive_failures, h.health_since, h.health_reason, enabled],
+  );
+}

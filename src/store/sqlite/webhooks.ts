@@ -1,0 +1,87 @@
+import type { Page, WebhookHealth, WebhookPatch, WebhookRow } from '../Store.js';
+import { decodeCursor } from '../cursor.js';
+import { webhookPatchColumns, webhookToColumns } from '../columnCoding.js';
+import { pageOf, rowsForPage } from '../paging.js';
+import type { SqliteDatabase } from './SqliteDatabase.js';
+import { COLUMN_CODING, webhookFromRow, type RawRow } from './rows.js';
+
+/*
+ * Webhooks on SQLite. Every change bumps the `webhooks_version` meta row in its own
+ * transaction, so publishers caching their matching see it (Store.webhooksVersion).
+ */
+
+function bumpWebhooksVersion(db: SqliteDatabase): void {
+  db.stmt("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'webhooks_version'").run();
+}
+
+export async function createWebhook(db: SqliteDatabase, row: WebhookRow): Promise<WebhookRow> {
+  const cols = webhookToColumns(row, COLUMN_CODING);
+  const insert = db.connection.prepare(`INSERT INTO webhooks (${cols.map(([c]) => c).join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`);
+  db.write(() => {
+    insert.run(cols.map(([, v]) => v));
+    bumpWebhooksVersion(db);
+  });
+  return row;
+}
+
+export async function getWebhook(db: SqliteDatabase, businessId: string, id: string): Promise<WebhookRow | null> {
+  const r = db.stmt('SELECT * FROM webhooks WHERE id = ? AND business_id = ? AND deleted_at IS NULL').get(id, businessId) as RawRow | undefined;
+  return r ? webhookFromRow(r) : null;
+}
+
+export async function getWebhookById(db: SqliteDatabase, id: string): Promise<WebhookRow | null> {
+  const r = db.stmt('SELECT * FROM webhooks WHERE id = ? AND deleted_at IS NULL').get(id) as RawRow | undefined;
+  return r ? webhookFromRow(r) : null;
+}
+
+export async function listWebhooks(db: SqliteDatabase, businessId: string, opts: { cursor?: string; limit: number }): Promise<Page<WebhookRow>> {
+  const after = decodeCursor(opts.cursor) ?? '';
+  const rows = db
+    .stmt('SELECT * FROM webhooks WHERE business_id = ? AND deleted_at IS NULL AND id > ? ORDER BY id LIMIT ?')
+    .all(businessId, after, rowsForPage(opts.limit)) as RawRow[];
+  return pageOf(rows.map(webhookFromRow), opts.limit);
+}
+
+export async function webhooksOfBusiness(db: SqliteDatabase, businessId: string): Promise<WebhookRow[]> {
+  return (db.stmt('SELECT * FROM webhooks WHERE business_id = ? AND deleted_at IS NULL ORDER BY id').all(businessId) as RawRow[]).map(webhookFromRow);
+}
+
+export async function updateWebhook(db: SqliteDatabase, businessId: string, id: string, patch: WebhookPatch, now: number): Promise<WebhookRow | null> {
+  const cols = webhookPatchColumns(patch, now, COLUMN_CODING);
+  const update = db.connection.prepare(
+    `UPDATE webhooks SET ${cols.map(([c]) => `${c} = ?`).join(', ')} WHERE id = ? AND business_id = ? AND deleted_at IS NULL`,
+  );
+  const changed = db.write(() => {
+    const info = update.run(...cols.map(([, v]) => v), id, businessId);
+    if (info.changes > 0) bumpWebhooksVersion(db);
+    return info.changes > 0;
+  });
+  return changed ? getWebhook(db, businessId, id) : null;
+}
+
+/**
+ * Soft delete: the row stays so the delivery log keeps naming it; its queued deliveries are
+ * failed lazily when the dispatcher next claims them, not in one long transaction here.
+ */
+export async function deleteWebhook(db: SqliteDatabase, businessId: string, id: string): Promise<boolean> {
+  const now = Date.now();
+  return db.write(() => {
+    const info = db
+      .stmt('UPDATE webhooks SET deleted_at = ?, enabled = 0, updated_at = ? WHERE id = ? AND business_id = ? AND deleted_at IS NULL')
+      .run(now, now, id, businessId);
+    if (info.changes > 0) bumpWebhooksVersion(db);
+    return info.changes > 0;
+  });
+}
+
+export async function setWebhookHealth(db: SqliteDatabase, id: string, h: WebhookHealth, _now: number): Promise<void> {
+  const enabled = h.enabled === undefined ? null : COLUMN_CODING.boolParam(h.enabled);
+  db.write(() => {
+    db.stmt(
+      `UPDATE webhooks SET health_state = ?, consecutive_failures = ?, health_since = ?, health_reason = ?,
+       enabled = coalesce(?, enabled) WHERE id = ?`,
+    ).run(h.health_state, h.consecutive_failures, h.health_since, h.health_reason, enabled, id);
+    // Matching at publish time skips disabled webhooks, so publishers must reload theirs.
+    if (enabled !== null) bumpWebhooksVersion(db);
+  });
+}

@@ -19,6 +19,8 @@ import { prepareSecrets } from './secrets/prepareSecrets.js';
 import { withEncryptedSecrets } from './secrets/withEncryptedSecrets.js';
 import { RetentionSweeper } from './retention/RetentionSweeper.js';
 import { ProcessHeartbeat } from './dispatch/ProcessHeartbeat.js';
+import { LocalInboxes, ownOrigins } from './inspector/LocalInboxes.js';
+import { withLocalInboxes } from './inspector/LocalInboxTransport.js';
 
 export interface HooklineHandle {
   readonly config: Config;
@@ -51,6 +53,8 @@ export interface AppContext {
   metrics: Metrics;
   log: Logger;
   version: string;
+  /** The Inspector's test inboxes, which the dispatcher delivers to in-process. */
+  inboxes: LocalInboxes;
 }
 
 /** Secrets that must never reach a log line, wherever they appear in a logged object. */
@@ -103,9 +107,12 @@ export async function startHookline(config: Config, opts: StartOptions): Promise
   for (const row of await store.listEventTypes()) catalog.register(row);
 
   const senderOptions = { allowPrivateNetworks: config.allowPrivateNetworks, userAgent: `Hookline/${VERSION}` };
-  const sender = config.threads
+  const networkSender = config.threads
     ? createThreadedSender(senderOptions, (err) => log.error({ err }, 'sending thread error'))
     : createSender(senderOptions);
+  // This server's own test inboxes are delivered to in-process, without opening private networks (issue 14).
+  const inboxes = new LocalInboxes(store);
+  const sender = withLocalInboxes(networkSender, inboxes, senderOptions.userAgent);
   await sender.ready();
   const dispatcher = new Dispatcher({ store, config, sender, events });
   const publisher = new Publisher({ store, config, catalog, dispatcher, events });
@@ -135,9 +142,10 @@ export async function startHookline(config: Config, opts: StartOptions): Promise
   if (opts.mode === 'serve') {
     generatedAdminToken = await ensureAdminToken(store, config.adminToken);
     const auth = new TokenAuth(store);
-    const ctx: AppContext = { config, store, catalog, publisher, dispatcher, events, auth, metrics, log, version: VERSION };
+    const ctx: AppContext = { config, store, catalog, publisher, dispatcher, events, auth, metrics, log, version: VERSION, inboxes };
     server = await buildServer(ctx);
     const address = await server.listen({ port: config.port, host: config.host });
+    inboxes.setOwnOrigins(ownOrigins(address, config.publicUrl));
     url = config.publicUrl ?? address;
   }
   dispatcher.start();

@@ -49,11 +49,12 @@ export function EventPicker({ catalog, dialect, selected, onChange, error }: Pro
           <span>
             <span class="mono strong">{w}</span>
             <span class="muted small"> {w === '*' ? 'every event' : `every ${w.slice(0, -2)} event`}, now and added later</span>
-            <span class="muted small block" id={`covers-${w}`}>
-              {types.length === 0 ? 'Covers no type in this dialect.' : `Covers ${types.length} ${types.length === 1 ? 'type' : 'types'}: ${names}${more}.`}
-            </span>
           </span>
         </label>
+        {/* Outside the label, so the checkbox is named by its group alone and described by this. */}
+        <p class="muted small covers" id={`covers-${w}`}>
+          {types.length === 0 ? 'Covers no type in this dialect.' : `Covers ${types.length} ${types.length === 1 ? 'type' : 'types'}: ${names}${more}.`}
+        </p>
       </li>
     );
   };

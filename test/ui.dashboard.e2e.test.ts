@@ -116,7 +116,7 @@ describe('dashboard fixes of issue 14 in a real browser', { skip: browserSuiteSk
   test('the form has every webhook field, and a server limit is shown beside its field', async () => {
     await page.getByLabel('Webhook name').fill('Paced');
     await page.getByLabel('Webhook URL').fill('https://crm.example.com/hooks');
-    await page.getByLabel('Rate limit (requests per second)').fill('2.5');
+    await page.getByLabel('Rate limit (per second)').fill('2.5');
     await page.getByLabel('Requests at once').fill('500');
     await page.getByLabel('Order').selectOption('fifo');
     await page.getByRole('button', { name: 'Save webhook' }).click();
@@ -134,8 +134,8 @@ describe('dashboard fixes of issue 14 in a real browser', { skip: browserSuiteSk
 
     await page.getByRole('link', { name: 'Edit' }).click();
     await heading('Edit Paced');
-    assert.equal(await page.getByLabel('Rate limit (requests per second)').inputValue(), '2.5');
-    await page.getByLabel('Rate limit (requests per second)').fill('');
+    assert.equal(await page.getByLabel('Rate limit (per second)').inputValue(), '2.5');
+    await page.getByLabel('Rate limit (per second)').fill('');
     await page.getByRole('button', { name: 'Save webhook' }).click();
     await page.getByText('No rate limit; 4 at once; in order').waitFor();
   });

@@ -111,6 +111,14 @@ describe('LocalInboxTransport (issue 14)', () => {
     }
   });
 
+  test("own origins: the listening address, its loopback names when bound to loopback or any address, and the public URL's origin", () => {
+    assert.deepEqual(
+      new Set(ownOrigins('http://0.0.0.0:8080', 'https://hooks.example.com/base/').map((o) => new URL(o).origin)),
+      new Set(['http://0.0.0.0:8080', 'https://hooks.example.com', 'http://localhost:8080', 'http://127.0.0.1:8080', 'http://[::1]:8080']),
+    );
+    assert.deepEqual(ownOrigins('http://10.0.0.5:8080', null), ['http://10.0.0.5:8080'], 'a server on a private address is that address only');
+  });
+
   test('recognises nothing before the server listens (a worker has no inboxes)', () => {
     const inboxes = new LocalInboxes({ webhooksOfBusiness: async () => [] });
     assert.equal(inboxes.inboxIdOf('http://127.0.0.1:8080/inbox/inb_x'), null);

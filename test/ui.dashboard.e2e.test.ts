@@ -108,6 +108,7 @@ describe('dashboard fixes of issue 14 in a real browser', { skip: browserSuiteSk
 
     await page.getByLabel('Type (dialect)').selectOption('opus1');
     const opus1 = await page.locator('[id="covers-client/*"]').innerText();
+    assert.equal(await group.isChecked(), true, 'a group that still covers types in the new dialect stays picked');
     assert.ok(opus1.startsWith(`Covers ${clientNames('opus1').length} types: ${clientNames('opus1')[0]}, `), `the group lists its types by their opus1 names: ${opus1}`);
     await page.getByLabel('Type (dialect)').selectOption('standard');
     assert.match(await page.locator('#events-count').innerText(), /^1 group and 0 types selected, covering \d+ types\.$/);

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError, api, biz } from '../api.js';
 import { dialectsOf, loadCatalog } from '../catalog.js';
+import { covered } from '../triggers.js';
 import { DIALECTS } from '../format.js';
 import { useAction, useLoad } from '../hooks.js';
 import { link, navigate } from '../router.js';
@@ -117,8 +118,9 @@ export function WebhookForm({ b, id, presetUrl }: { b: string; id?: string; pres
   const title = id ? `Edit ${loaded.data?.webhook?.name ?? 'webhook'}` : 'Add Webhook';
 
   const changeDialect = (dialect: string) => {
-    // Keep only the triggers the new dialect can carry.
-    const events = new Set([...draft.events].filter((e) => e.includes('*') || catalog.find((t) => t.type === e)?.names[dialect] != null));
+    // Keep only the triggers the new dialect can carry, and the groups that still cover something.
+    const carried = catalog.filter((t) => t.names[dialect] != null);
+    const events = new Set([...draft.events].filter((e) => covered(e, carried).length > 0));
     set({ dialect, events });
   };
 
@@ -236,7 +238,7 @@ function PaceFields({ draft, set, errorFor }: { draft: Draft; set: (p: Partial<D
       <legend>Pace</legend>
       <p class="hint">How fast Hookline may send to this URL. The defaults suit most receivers; slow them down for one that cannot keep up.</p>
       <div class="grid-3">
-        <Field id="wh-rate" label="Rate limit (requests per second)" hint="Empty: no limit. 0.01 is one request every 100 seconds." error={errorFor('rateLimit')}>
+        <Field id="wh-rate" label="Rate limit (per second)" hint="Requests per second; empty: no limit. 0.01 is one every 100 s." error={errorFor('rateLimit')}>
           <input
             id="wh-rate"
             type="number"

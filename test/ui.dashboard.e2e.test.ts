@@ -120,6 +120,11 @@ describe('dashboard fixes of issue 14 in a real browser', { skip: browserSuiteSk
     await page.getByLabel('Rate limit (per second)').fill('2.5');
     await page.getByLabel('Requests at once').fill('500');
     await page.getByLabel('Order').selectOption('fifo');
+    await page.getByLabel('Signing secret (optional)').fill('whsec_short');
+    await page.getByRole('button', { name: 'Save webhook' }).click();
+    assert.match(await page.locator('#wh-secret-error').innerText(), /^A signing secret is whsec_ followed by the base64 of 24 to 64 bytes/);
+    const secret = `whsec_${Buffer.alloc(32, 7).toString('base64')}`;
+    await page.getByLabel('Signing secret (optional)').fill(secret);
     await page.getByRole('button', { name: 'Save webhook' }).click();
     const limit = page.locator('#wh-inflight-error');
     await limit.waitFor();
@@ -132,6 +137,7 @@ describe('dashboard fixes of issue 14 in a real browser', { skip: browserSuiteSk
     await page.getByText('At most 2.5 requests per second; 4 at once; in order').waitFor();
     const saved = (await hl.api('GET', '/v1/businesses/cafe-montreal/webhooks')).body.data.find((w: { name: string }) => w.name === 'Paced');
     assert.deepEqual([saved.rate_limit, saved.max_in_flight, saved.ordering, saved.events], [2.5, 4, 'fifo', ['client/*']]);
+    assert.equal((await hl.api('GET', `/v1/businesses/cafe-montreal/webhooks/${saved.id}`)).body.secret, secret, 'the secret the receiver already has');
 
     await page.getByRole('link', { name: 'Edit' }).click();
     await heading('Edit Paced');

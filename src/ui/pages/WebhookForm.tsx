@@ -11,7 +11,7 @@ import { EventPicker } from '../components/EventPicker.js';
 import { HeaderRows, type HeaderRow } from '../components/HeaderRows.js';
 import { ErrorNote, Field, Loading, describedBy } from '../components/ui.js';
 
-type FieldName = 'name' | 'url' | 'dialect' | 'events' | 'headers' | 'timeout' | 'retries' | 'rateLimit' | 'maxInFlight' | 'ordering';
+type FieldName = 'name' | 'url' | 'dialect' | 'events' | 'headers' | 'timeout' | 'retries' | 'rateLimit' | 'maxInFlight' | 'ordering' | 'secret';
 type RetryMode = 'default' | 'none' | 'custom';
 
 interface Draft {
@@ -28,6 +28,8 @@ interface Draft {
   maxInFlight: string;
   ordering: 'none' | 'fifo';
   enabled: boolean;
+  /** Only when creating: a secret the receiver already has (moving from another system); empty = a new random one. */
+  secret: string;
 }
 
 const blank = (url: string | null): Draft => ({
@@ -43,6 +45,7 @@ const blank = (url: string | null): Draft => ({
   maxInFlight: '10',
   ordering: 'none',
   enabled: true,
+  secret: '',
 });
 
 function fromWebhook(w: Webhook): Draft {
@@ -60,6 +63,7 @@ function fromWebhook(w: Webhook): Draft {
     maxInFlight: String(w.max_in_flight),
     ordering: w.ordering,
     enabled: w.enabled,
+    secret: '',
   };
 }
 
@@ -75,6 +79,7 @@ const FIELD_OF_API: Record<string, FieldName> = {
   rate_limit: 'rateLimit',
   max_in_flight: 'maxInFlight',
   ordering: 'ordering',
+  secret: 'secret',
 };
 
 /**
@@ -186,6 +191,26 @@ export function WebhookForm({ b, id, presetUrl }: { b: string; id?: string; pres
             <RetryChoice draft={draft} set={set} error={errorFor('retries')} />
           </div>
           <PaceFields draft={draft} set={set} errorFor={errorFor} />
+          {!id && (
+            <Field
+              id="wh-secret"
+              label="Signing secret (optional)"
+              hint="Leave empty for a new random secret. To keep a receiver that already checks signatures working, paste the secret it has: whsec_ followed by base64."
+              error={errorFor('secret')}
+            >
+              <input
+                id="wh-secret"
+                type="password"
+                class="mono"
+                autoComplete="off"
+                spellcheck={false}
+                value={draft.secret}
+                onInput={(e) => set({ secret: e.currentTarget.value })}
+                aria-describedby={describedBy('wh-secret', true, errorFor('secret'))}
+                aria-invalid={errorFor('secret') ? true : undefined}
+              />
+            </Field>
+          )}
           <label class="check">
             <input type="checkbox" checked={draft.enabled} onChange={(e) => set({ enabled: e.currentTarget.checked })} />
             <span>Enabled: send events as they happen</span>
@@ -312,5 +337,12 @@ function toBody(d: Draft): Body {
     enabled: d.enabled,
   };
   if (d.name.trim()) value.name = d.name.trim();
+  const secret = d.secret.trim();
+  if (secret) {
+    if (!/^whsec_[A-Za-z0-9+/]{32,88}={0,2}$/.test(secret)) {
+      return { error: { field: 'secret', message: 'A signing secret is whsec_ followed by the base64 of 24 to 64 bytes; leave it empty for a new one.' } };
+    }
+    value.secret = secret;
+  }
   return { value };
 }

@@ -20,6 +20,8 @@ import { withEncryptedSecrets } from './secrets/withEncryptedSecrets.js';
 import { RetentionSweeper } from './retention/RetentionSweeper.js';
 import { ProcessHeartbeat } from './dispatch/ProcessHeartbeat.js';
 import { WebhooksService } from './webhooks/WebhooksService.js';
+import { LocalInboxes, ownOrigins } from './inspector/LocalInboxes.js';
+import { withLocalInboxes } from './inspector/LocalInboxTransport.js';
 
 export interface HooklineHandle {
   readonly config: Config;
@@ -54,6 +56,8 @@ export interface AppContext {
   metrics: Metrics;
   log: Logger;
   version: string;
+  /** The Inspector's test inboxes, which the dispatcher delivers to in-process. */
+  inboxes: LocalInboxes;
 }
 
 /** Secrets that must never reach a log line, wherever they appear in a logged object. */
@@ -106,9 +110,12 @@ export async function startHookline(config: Config, opts: StartOptions): Promise
   for (const row of await store.listEventTypes()) catalog.register(row);
 
   const senderOptions = { allowPrivateNetworks: config.allowPrivateNetworks, userAgent: `Hookline/${VERSION}` };
-  const sender = config.threads
+  const networkSender = config.threads
     ? createThreadedSender(senderOptions, (err) => log.error({ err }, 'sending thread error'))
     : createSender(senderOptions);
+  // This server's own test inboxes are delivered to in-process, without opening private networks (issue 14).
+  const inboxes = new LocalInboxes(store);
+  const sender = withLocalInboxes(networkSender, inboxes, senderOptions.userAgent);
   await sender.ready();
   const dispatcher = new Dispatcher({ store, config, sender, events });
   const publisher = new Publisher({ store, config, catalog, dispatcher, events });
@@ -138,10 +145,11 @@ export async function startHookline(config: Config, opts: StartOptions): Promise
   if (opts.mode === 'serve') {
     generatedAdminToken = await ensureAdminToken(store, config.adminToken);
     const auth = new TokenAuth(store);
-    const webhooks = new WebhooksService({ store, config, catalog, engine: dispatcher });
-    const ctx: AppContext = { config, store, catalog, publisher, dispatcher, webhooks, events, auth, metrics, log, version: VERSION };
+    const webhooks = new WebhooksService({ store, config, catalog, engine: dispatcher, ownInboxes: inboxes });
+    const ctx: AppContext = { config, store, catalog, publisher, dispatcher, webhooks, events, auth, metrics, log, version: VERSION, inboxes };
     server = await buildServer(ctx);
     const address = await server.listen({ port: config.port, host: config.host });
+    inboxes.setOwnOrigins(ownOrigins(address, config.publicUrl));
     url = config.publicUrl ?? address;
   }
   dispatcher.start();

@@ -8,6 +8,7 @@ import { EventCatalog } from '../src/catalog/index.js';
 import { loadConfig } from '../src/config.js';
 import { HooklineEvents } from '../src/events.js';
 import { WebhooksService } from '../src/webhooks/WebhooksService.js';
+import { LocalInboxes } from '../src/inspector/LocalInboxes.js';
 
 const TOKEN = 'staff-token-for-studio-1-0123456789';
 
@@ -31,6 +32,7 @@ async function serverWithBrokenStore() {
     events: new HooklineEvents(),
     log: pino({ level: 'silent' }),
     version: '0.0.0-test',
+    inboxes: new LocalInboxes(broken as never),
   } as unknown as AppContext;
   return buildServer(ctx);
 }

@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { setUnauthorizedHandler } from './api.js';
+import { api, biz, setUnauthorizedHandler } from './api.js';
+import type { Business } from './types.js';
 import { loadSession, saveSession, type Session } from './session.js';
 import { link, navigate, useRoute, type Route } from './router.js';
 import { Layout } from './components/Layout.js';
@@ -53,6 +54,25 @@ export function App() {
     if (session?.kind === 'admin' && b && b !== session.business) update({ ...session, business: b, businessName: null });
   }, [b, session]);
 
+  // A business reached by its address (a bookmark, a deep link) is known by its id only; the
+  // header shows names, so look the name up once (issue 14).
+  const unnamed = session && session.business && session.businessName === null ? session.business : null;
+  useEffect(() => {
+    if (!unnamed) return;
+    let current = true;
+    api<Business>('GET', biz(unnamed)).then(
+      (found) => {
+        const s = loadSession();
+        if (current && s && s.business === found.id) update({ ...s, businessName: found.name });
+      },
+      // The page itself reports a missing business or a refused token; the header keeps the id.
+      () => {},
+    );
+    return () => {
+      current = false;
+    };
+  }, [unnamed]);
+
   if (!session) {
     return (
       <SignIn
@@ -60,7 +80,8 @@ export function App() {
         onSignedIn={(s) => {
           setSignedOutReason(null);
           update(s);
-          navigate(home(s), { replace: true });
+          // A deep link opened before signing in is where the user wanted to go.
+          if (route.parts.length === 0 || (s.kind === 'business' && route.parts[0] === 'b' && route.parts[1] !== s.business)) navigate(home(s), { replace: true });
         }}
       />
     );
@@ -69,7 +90,7 @@ export function App() {
   const signOut = () => {
     update(null);
     setSignedOutReason(null);
-    history.replaceState(null, '', '#/');
+    navigate('/', { replace: true });
   };
   return (
     <Layout session={session} route={route} onSignOut={signOut}>

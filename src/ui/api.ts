@@ -37,7 +37,9 @@ export async function api<T>(method: string, path: string, body?: unknown, token
   if (res.ok) return json as T;
   const problem = (json ?? {}) as { code?: string; detail?: string; errors?: { pointer: string; message: string }[] };
   const err = new ApiError(res.status, problem.code ?? `HTTP_${res.status}`, problem.detail ?? `The server answered ${res.status}.`, problem.errors);
-  if (res.status === 401 && (token || portalMode)) onUnauthorized(err.detail);
+  // Only a signed-in session's credential can stop working; a token being tried on the sign-in
+  // page is refused there, once, not also as a "signed out" notice (issue 14).
+  if (res.status === 401 && ((token && token === loadSession()?.token) || portalMode)) onUnauthorized(err.detail);
   throw err;
 }
 

@@ -19,11 +19,19 @@ function parse(): Route {
 export function useRoute(): Route {
   const [route, setRoute] = useState(parse);
   useEffect(() => {
-    const update = () => setRoute(parse());
+    const update = () => setRoute((now) => (sameAddress(now, parse()) ? now : parse()));
     addEventListener('hashchange', update);
+    // Children's effects run before this one: a <Redirect> on the first render (opening `/`
+    // while signed in) has already changed the address, and its event found no listener. Read
+    // the address again now, or the page stays on the old route and renders nothing (issue 14).
+    update();
     return () => removeEventListener('hashchange', update);
   }, []);
   return route;
+}
+
+function sameAddress(a: Route, b: Route): boolean {
+  return a.path === b.path && a.query.toString() === b.query.toString();
 }
 
 export function navigate(path: string, opts: { replace?: boolean } = {}): void {

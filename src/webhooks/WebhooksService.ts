@@ -5,7 +5,7 @@ import { newWebhookSecret } from '../ids.js';
 import type { Store, WebhookPatch, WebhookRow } from '../store/Store.js';
 import type { WebhookEngine } from './WebhookEngine.js';
 import { newWebhookRow, WEBHOOK_DEFAULTS } from './newWebhookRow.js';
-import { checkDialect, checkEvents, checkHeaders, checkUrl } from './webhookInput.js';
+import { checkDialect, checkEvents, checkHeaders, checkUrl, type OwnInboxes } from './webhookInput.js';
 import { checkRoomForWebhook, checkWebhookBounds } from './webhookLimits.js';
 
 /** The old secret keeps signing beside the new one for this long after a rotation. */
@@ -30,6 +30,8 @@ export interface WebhooksServiceDeps {
   config: Config;
   catalog: EventCatalog;
   engine: WebhookEngine;
+  /** This server's own test inboxes, accepted as targets without opening private networks. */
+  ownInboxes?: OwnInboxes;
 }
 
 /**
@@ -48,7 +50,7 @@ export class WebhooksService {
 
   /** The URL as it would be stored, or the error that refuses it: for callers that compare URLs before creating. */
   targetUrl(url: string): string {
-    return checkUrl(url, this.deps.config.allowPrivateNetworks);
+    return checkUrl(url, this.deps.config.allowPrivateNetworks, this.deps.ownInboxes);
   }
 
   async create(businessId: string, input: NewWebhook): Promise<WebhookRow> {

@@ -2,9 +2,7 @@ import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import type { AppContext } from '../../app.js';
 import { HooklineError } from '../../errors.js';
-import { INBOX_LIMITS, InboxStore, type Inbox, type InboxRequest } from '../../inspector/InboxStore.js';
-import { checkSignature } from '../../inspector/checkSignature.js';
-import type { WebhookRow } from '../../store/Store.js';
+import type { Inbox, InboxRequest } from '../../inspector/InboxStore.js';
 import { BusinessParams, problemResponses } from '../schemas.js';
 
 const InboxParams = Type.Object({ b: BusinessParams.properties.b, id: Type.String({ maxLength: 64 }) });
@@ -48,9 +46,6 @@ const RequestsQuery = Type.Object(
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
-/** Bodies are cut at a character boundary so the kept text stays valid UTF-8. */
-const keptBody = (raw: Buffer): string => new TextDecoder().decode(raw.subarray(0, INBOX_LIMITS.bodyBytes)).replace(/\uFFFD$/, '');
-
 /**
  * The request inspector: a business creates a test inbox, points a webhook at its URL, and
  * sees every request exactly as it arrived, signature checked. It replaces the outside
@@ -60,7 +55,7 @@ const keptBody = (raw: Buffer): string => new TextDecoder().decode(raw.subarray(
 export const inspectorRoutes =
   (ctx: AppContext): FastifyPluginAsync =>
   async (app) => {
-    const inboxes = new InboxStore();
+    const inboxes = ctx.inboxes.store;
     const tags = ['inspector'];
     // HOOKLINE_PUBLIC_URL when set; otherwise the address the dashboard was reached at, which
     // is one this server's own dispatcher can reach on a single machine.
@@ -137,42 +132,14 @@ export const inspectorRoutes =
         '/inbox/:id',
         { config: { auth: false }, exposeHeadRoute: false, schema: { hide: true } },
         async (req, reply) => {
-          const inbox = inboxes.get(req.params.id);
-          if (!inbox) throw new HooklineError('NOT_FOUND', `No test inbox "${req.params.id}"; create one in the dashboard's Inspector.`);
-          const now = Date.now();
-          const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-          const candidates = await linkedWebhooks(inbox);
           const rawHeaders = req.raw.rawHeaders;
           const headers: [string, string][] = [];
-          for (let i = 0; i + 1 < rawHeaders.length && headers.length < INBOX_LIMITS.headers; i += 2) headers.push([rawHeaders[i]!, rawHeaders[i + 1]!]);
-          const stored = inboxes.record(inbox, {
-            received_at: now,
-            method: req.method,
-            path: req.url,
-            headers,
-            body: keptBody(raw),
-            body_bytes: raw.length,
-            body_truncated: raw.length > INBOX_LIMITS.bodyBytes,
-            signature: checkSignature(raw, req.headers, candidates, now),
-          });
-          return reply.code(200).send({ received: true, inbox: inbox.id, seq: stored.seq });
+          for (let i = 0; i + 1 < rawHeaders.length; i += 2) headers.push([rawHeaders[i]!, rawHeaders[i + 1]!]);
+          const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+          const stored = await ctx.inboxes.receive(req.params.id, { method: req.method, path: req.url, headers, body });
+          if (!stored) throw new HooklineError('NOT_FOUND', `No test inbox "${req.params.id}"; create one in the dashboard's Inspector.`);
+          return reply.code(200).send({ received: true, inbox: req.params.id, seq: stored.seq });
         },
       );
     });
-
-    /** The inbox's own webhook first, then every webhook of the business whose URL points here. */
-    async function linkedWebhooks(inbox: Inbox): Promise<WebhookRow[]> {
-      const path = `/inbox/${inbox.id}`;
-      const all = await ctx.store.webhooksOfBusiness(inbox.business_id);
-      const pointing = all.filter((w) => w.id === inbox.webhook_id || pathOf(w.url) === path);
-      return pointing.sort((a, b) => Number(b.id === inbox.webhook_id) - Number(a.id === inbox.webhook_id));
-    }
   };
-
-function pathOf(url: string): string | null {
-  try {
-    return new URL(url).pathname;
-  } catch {
-    return null;
-  }
-}

@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks';
 import { api } from '../api.js';
 import { useAction, useLoad } from '../hooks.js';
 import type { Business } from '../types.js';
+import { businessIdProblem, slugOf } from '../slug.js';
 import { Empty, ErrorNote, Field, Loading, Time, describedBy } from '../components/ui.js';
 
 /** The admin's start: pick the business to work in, or create one. */
@@ -9,13 +10,22 @@ export function Businesses({ onPick }: { onPick: (b: Business) => void }) {
   const list = useLoad(() => api<{ data: Business[] }>('GET', '/v1/businesses'), []);
   const [filter, setFilter] = useState('');
   const [id, setId] = useState('');
+  // The id follows the name until the user edits it; then it is theirs.
+  const [idEdited, setIdEdited] = useState(false);
   const [name, setName] = useState('');
+  const [local, setLocal] = useState<{ field: 'id' | 'name'; message: string } | null>(null);
   const create = useAction(async () => {
+    const problem = name.trim() === '' ? { field: 'name' as const, message: 'Enter the business’s name, e.g. Sunrise Yoga.' } : null;
+    const idProblem = businessIdProblem(id.trim());
+    setLocal(problem ?? (idProblem ? { field: 'id', message: idProblem } : null));
+    if (problem || idProblem) return;
     const b = await api<Business>('POST', '/v1/businesses', { id: id.trim(), name: name.trim() });
     onPick(b);
   });
   const shown = (list.data?.data ?? []).filter((b) => `${b.id} ${b.name}`.toLowerCase().includes(filter.toLowerCase()));
-  const idError = create.error && /\/body\/id|already exists|BUSINESS_EXISTS/.test(`${create.error.code} ${create.error.detail}`) ? create.error.detail : null;
+  const apiIdError = create.error && /\/body\/id|already exists|BUSINESS_EXISTS/.test(`${create.error.code} ${create.error.detail}`) ? (create.error.code === 'BUSINESS_EXISTS' ? create.error.detail : businessIdProblem(id.trim()) ?? create.error.detail) : null;
+  const idError = local?.field === 'id' ? local.message : apiIdError;
+  const nameError = local?.field === 'name' ? local.message : null;
 
   return (
     <section>
@@ -58,15 +68,30 @@ export function Businesses({ onPick }: { onPick: (b: Business) => void }) {
           }}
         >
           <h2>Create a business</h2>
-          <Field id="biz-name" label="Name">
-            <input id="biz-name" value={name} onInput={(e) => setName(e.currentTarget.value)} placeholder="Sunrise Yoga" />
+          <Field id="biz-name" label="Name" error={nameError}>
+            <input
+              id="biz-name"
+              value={name}
+              onInput={(e) => {
+                const next = e.currentTarget.value;
+                setName(next);
+                if (!idEdited) setId(slugOf(next));
+              }}
+              placeholder="Sunrise Yoga"
+              aria-describedby={nameError ? 'biz-name-error' : undefined}
+              aria-invalid={nameError ? true : undefined}
+            />
           </Field>
-          <Field id="biz-id" label="Id" hint="Letters, digits, - and _; used in API paths and cannot change." error={idError}>
+          <Field id="biz-id" label="Id" hint="Made from the name; letters, digits, - and _. Used in API paths and cannot change." error={idError}>
             <input
               id="biz-id"
               class="mono"
               value={id}
-              onInput={(e) => setId(e.currentTarget.value)}
+              onInput={(e) => {
+                setId(e.currentTarget.value);
+                // Emptying the id hands it back to the name.
+                setIdEdited(e.currentTarget.value !== '');
+              }}
               placeholder="sunrise-yoga"
               aria-describedby={describedBy('biz-id', true, idError)}
               aria-invalid={idError ? true : undefined}

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError, api, biz } from '../api.js';
 import { dialectsOf, loadCatalog } from '../catalog.js';
+import { covered } from '../triggers.js';
 import { DIALECTS } from '../format.js';
 import { useAction, useLoad } from '../hooks.js';
 import { link, navigate } from '../router.js';
@@ -10,7 +11,7 @@ import { EventPicker } from '../components/EventPicker.js';
 import { HeaderRows, type HeaderRow } from '../components/HeaderRows.js';
 import { ErrorNote, Field, Loading, describedBy } from '../components/ui.js';
 
-type FieldName = 'name' | 'url' | 'dialect' | 'events' | 'headers' | 'timeout' | 'retries';
+type FieldName = 'name' | 'url' | 'dialect' | 'events' | 'headers' | 'timeout' | 'retries' | 'rateLimit' | 'maxInFlight' | 'ordering' | 'secret';
 type RetryMode = 'default' | 'none' | 'custom';
 
 interface Draft {
@@ -22,7 +23,13 @@ interface Draft {
   timeoutS: string;
   retryMode: RetryMode;
   retryCustom: string;
+  /** Requests per second as typed; empty = no limit. */
+  rateLimit: string;
+  maxInFlight: string;
+  ordering: 'none' | 'fifo';
   enabled: boolean;
+  /** Only when creating: a secret the receiver already has (moving from another system); empty = a new random one. */
+  secret: string;
 }
 
 const blank = (url: string | null): Draft => ({
@@ -34,7 +41,11 @@ const blank = (url: string | null): Draft => ({
   timeoutS: '5',
   retryMode: 'default',
   retryCustom: '60, 300, 1800, 7200',
+  rateLimit: '',
+  maxInFlight: '10',
+  ordering: 'none',
   enabled: true,
+  secret: '',
 });
 
 function fromWebhook(w: Webhook): Draft {
@@ -48,17 +59,38 @@ function fromWebhook(w: Webhook): Draft {
     timeoutS: String(w.timeout_ms / 1000),
     retryMode: schedule === null ? 'default' : schedule.length === 0 ? 'none' : 'custom',
     retryCustom: schedule && schedule.length > 0 ? schedule.join(', ') : '60, 300, 1800, 7200',
+    rateLimit: w.rate_limit === null ? '' : String(w.rate_limit),
+    maxInFlight: String(w.max_in_flight),
+    ordering: w.ordering,
     enabled: w.enabled,
+    secret: '',
   };
 }
 
-/** Which field an API problem is about: the `detail` starts with it, or a schema pointer names it. */
+/** The form field each API field is edited in. */
+const FIELD_OF_API: Record<string, FieldName> = {
+  url: 'url',
+  events: 'events',
+  headers: 'headers',
+  dialect: 'dialect',
+  name: 'name',
+  timeout_ms: 'timeout',
+  retry_schedule: 'retries',
+  rate_limit: 'rateLimit',
+  max_in_flight: 'maxInFlight',
+  ordering: 'ordering',
+  secret: 'secret',
+};
+
+/**
+ * Which field an API problem is about: a pointer names it (schema errors, and LIMIT_EXCEEDED
+ * carries one), or the `detail` starts with it.
+ */
 function fieldOf(err: ApiError): FieldName | null {
-  const pointer = err.errors[0]?.pointer ?? '';
-  const m = /^(url|events|headers|dialect|name):/.exec(err.detail) ?? /^\/body\/(url|events|headers|dialect|name)/.exec(pointer);
-  if (m) return m[1] as FieldName;
-  if (pointer.startsWith('/body/timeout_ms')) return 'timeout';
-  if (pointer.startsWith('/body/retry_schedule')) return 'retries';
+  const pointer = /^\/body\/([a-z_]+)/.exec(err.errors[0]?.pointer ?? '')?.[1];
+  const named = /^([a-z_]+):/.exec(err.detail)?.[1];
+  const field = FIELD_OF_API[pointer ?? ''] ?? FIELD_OF_API[named ?? ''];
+  if (field) return field;
   if (err.code === 'UNKNOWN_EVENT_TYPE' || err.code === 'INVALID_EVENT_FILTER') return 'events';
   return null;
 }
@@ -91,8 +123,9 @@ export function WebhookForm({ b, id, presetUrl }: { b: string; id?: string; pres
   const title = id ? `Edit ${loaded.data?.webhook?.name ?? 'webhook'}` : 'Add Webhook';
 
   const changeDialect = (dialect: string) => {
-    // Keep only the triggers the new dialect can carry.
-    const events = new Set([...draft.events].filter((e) => e.includes('*') || catalog.find((t) => t.type === e)?.names[dialect] != null));
+    // Keep only the triggers the new dialect can carry, and the groups that still cover something.
+    const carried = catalog.filter((t) => t.names[dialect] != null);
+    const events = new Set([...draft.events].filter((e) => covered(e, carried).length > 0));
     set({ dialect, events });
   };
 
@@ -157,6 +190,27 @@ export function WebhookForm({ b, id, presetUrl }: { b: string; id?: string; pres
             </Field>
             <RetryChoice draft={draft} set={set} error={errorFor('retries')} />
           </div>
+          <PaceFields draft={draft} set={set} errorFor={errorFor} />
+          {!id && (
+            <Field
+              id="wh-secret"
+              label="Signing secret (optional)"
+              hint="Leave empty for a new random secret. To keep a receiver that already checks signatures working, paste the secret it has: whsec_ followed by base64."
+              error={errorFor('secret')}
+            >
+              <input
+                id="wh-secret"
+                type="password"
+                class="mono"
+                autoComplete="off"
+                spellcheck={false}
+                value={draft.secret}
+                onInput={(e) => set({ secret: e.currentTarget.value })}
+                aria-describedby={describedBy('wh-secret', true, errorFor('secret'))}
+                aria-invalid={errorFor('secret') ? true : undefined}
+              />
+            </Field>
+          )}
           <label class="check">
             <input type="checkbox" checked={draft.enabled} onChange={(e) => set({ enabled: e.currentTarget.checked })} />
             <span>Enabled: send events as they happen</span>
@@ -203,6 +257,50 @@ function RetryChoice({ draft, set, error }: { draft: Draft; set: (p: Partial<Dra
   );
 }
 
+function PaceFields({ draft, set, errorFor }: { draft: Draft; set: (p: Partial<Draft>) => void; errorFor: (f: FieldName) => string | null }) {
+  return (
+    <fieldset class="field">
+      <legend>Pace</legend>
+      <p class="hint">How fast Hookline may send to this URL. The defaults suit most receivers; slow them down for one that cannot keep up.</p>
+      <div class="grid-3">
+        <Field id="wh-rate" label="Rate limit (per second)" hint="Requests per second; empty: no limit. 0.01 is one every 100 s." error={errorFor('rateLimit')}>
+          <input
+            id="wh-rate"
+            type="number"
+            min="0.01"
+            max="100000"
+            step="any"
+            placeholder="no limit"
+            value={draft.rateLimit}
+            onInput={(e) => set({ rateLimit: e.currentTarget.value })}
+            aria-describedby={describedBy('wh-rate', true, errorFor('rateLimit'))}
+            aria-invalid={errorFor('rateLimit') ? true : undefined}
+          />
+        </Field>
+        <Field id="wh-inflight" label="Requests at once" hint="At most this many requests wait for an answer at the same time." error={errorFor('maxInFlight')}>
+          <input
+            id="wh-inflight"
+            type="number"
+            min="1"
+            max="1000"
+            step="1"
+            value={draft.maxInFlight}
+            onInput={(e) => set({ maxInFlight: e.currentTarget.value })}
+            aria-describedby={describedBy('wh-inflight', true, errorFor('maxInFlight'))}
+            aria-invalid={errorFor('maxInFlight') ? true : undefined}
+          />
+        </Field>
+        <Field id="wh-ordering" label="Order" hint={draft.ordering === 'fifo' ? 'One request at a time, in the order the events happened; a failing event holds back the ones after it.' : 'Events may arrive out of order when one is retried.'} error={errorFor('ordering')}>
+          <select id="wh-ordering" value={draft.ordering} onChange={(e) => set({ ordering: e.currentTarget.value as Draft['ordering'] })} aria-describedby={describedBy('wh-ordering', true, errorFor('ordering'))}>
+            <option value="none">Fastest (no order)</option>
+            <option value="fifo">In order (first in, first out)</option>
+          </select>
+        </Field>
+      </div>
+    </fieldset>
+  );
+}
+
 type Body = { value: Record<string, unknown> } | { error: { field: FieldName; message: string } };
 
 function toBody(d: Draft): Body {
@@ -218,9 +316,33 @@ function toBody(d: Draft): Body {
       return { error: { field: 'retries', message: 'List whole seconds between attempts (0 to 259200), e.g. 60, 300, 1800.' } };
     }
   }
+  const rate = d.rateLimit.trim() === '' ? null : Number(d.rateLimit);
+  if (rate !== null && (!Number.isFinite(rate) || rate < 0.01 || rate > 100000)) {
+    return { error: { field: 'rateLimit', message: 'Enter requests per second from 0.01 to 100000, or leave it empty for no limit.' } };
+  }
+  const inFlight = Number(d.maxInFlight);
+  if (!Number.isInteger(inFlight) || inFlight < 1 || inFlight > 1000) return { error: { field: 'maxInFlight', message: 'Enter a whole number of requests from 1 to 1000.' } };
   const headers: Record<string, string> = {};
   for (const h of d.headers) if (h.name.trim()) headers[h.name.trim()] = h.value;
-  const value: Record<string, unknown> = { url: d.url.trim(), dialect: d.dialect, events: [...d.events], headers, timeout_ms: timeout, retry_schedule: retry, enabled: d.enabled };
+  const value: Record<string, unknown> = {
+    url: d.url.trim(),
+    dialect: d.dialect,
+    events: [...d.events],
+    headers,
+    timeout_ms: timeout,
+    retry_schedule: retry,
+    rate_limit: rate,
+    max_in_flight: inFlight,
+    ordering: d.ordering,
+    enabled: d.enabled,
+  };
   if (d.name.trim()) value.name = d.name.trim();
+  const secret = d.secret.trim();
+  if (secret) {
+    if (!/^whsec_[A-Za-z0-9+/]{32,88}={0,2}$/.test(secret)) {
+      return { error: { field: 'secret', message: 'A signing secret is whsec_ followed by the base64 of 24 to 64 bytes; leave it empty for a new one.' } };
+    }
+    value.secret = secret;
+  }
   return { value };
 }

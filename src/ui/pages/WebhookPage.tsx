@@ -102,6 +102,11 @@ export function WebhookPage({ b, id }: { b: string; id: string }) {
             <dd>{ms(webhook.timeout_ms)}</dd>
             <dt>Retries</dt>
             <dd>{retryLabel(webhook.retry_schedule)}</dd>
+            <dt>Pace</dt>
+            <dd>
+              {webhook.rate_limit === null ? 'No rate limit' : `At most ${webhook.rate_limit} requests per second`}; {webhook.max_in_flight} at once
+              {webhook.ordering === 'fifo' ? '; in order' : ''}
+            </dd>
             <dt>Headers</dt>
             <dd>
               {Object.keys(webhook.headers).length === 0 ? (

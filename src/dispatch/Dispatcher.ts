@@ -2,7 +2,7 @@ import type { Config } from '../config.js';
 import type { HooklineEvents } from '../events.js';
 import type { AttemptOutcome, DispatchItem, Store, WebhookRow } from '../store/Store.js';
 import { newWorkerId } from '../ids.js';
-import { AttemptResults } from './AttemptResults.js';
+import { ResultFanOut } from './ResultFanOut.js';
 import { CircuitProbes, type ProbeHost } from './CircuitProbes.js';
 import { ClaimLoop, type ClaimHost } from './ClaimLoop.js';
 import { EndpointQueue } from './EndpointQueue.js';
@@ -13,8 +13,8 @@ import { HealthTracker } from './HealthTracker.js';
 import { HeldWrites } from './HeldWrites.js';
 import { OutcomeRecorder } from './OutcomeRecorder.js';
 import { SENDER_RENEW_MS, SenderLeases } from './SenderLeases.js';
-import { attemptDelivery } from './attemptDelivery.js';
-import type { Sender } from './sendAttempt.js';
+import { renderAndSend } from './renderAndSend.js';
+import type { Sender } from './httpSender.js';
 import { timerDelay } from './timerDelay.js';
 
 /** How many deliveries one process queues for a single webhook before leaving the rest in the store. */
@@ -54,7 +54,7 @@ export class Dispatcher implements LaneHost, ClaimHost, ProbeHost {
   readonly held = new Map<string, number>();
   private readonly recorder: OutcomeRecorder;
   private readonly health: HealthTracker;
-  private readonly results: AttemptResults;
+  private readonly results: ResultFanOut;
   private readonly writes: HeldWrites;
   private readonly senders: SenderLeases;
   private readonly lane = new FifoLane(this);
@@ -74,7 +74,7 @@ export class Dispatcher implements LaneHost, ClaimHost, ProbeHost {
     const onError = (err: Error): void => void deps.events.emit('dispatcher:error', err);
     this.recorder = new OutcomeRecorder(deps.store, (batch) => this.written(batch), onError);
     this.health = new HealthTracker(deps.store, deps.events);
-    this.results = new AttemptResults(this.recorder, this.health, deps.events, (q, t) => this.transitioned(q, t));
+    this.results = new ResultFanOut(this.recorder, this.health, deps.events, (q, t) => this.transitioned(q, t));
     this.writes = new HeldWrites(deps.store, this.workerId, (ids) => ids.forEach((id) => this.held.delete(id)), onError);
     this.senders = new SenderLeases(deps.store, this.workerId, (qs) => qs.forEach((q) => this.kick(q)), onError);
     this.claims = new ClaimLoop(deps.store, deps.config, this);
@@ -333,7 +333,7 @@ export class Dispatcher implements LaneHost, ClaimHost, ProbeHost {
     this.fair.started(q);
     if (probe) q.health.probing = true;
     try {
-      const result = await attemptDelivery(item, w, this.deps.sender, this.workerId);
+      const result = await renderAndSend(item, w, this.deps.sender, this.workerId);
       const stored = this.results.settle(q, w, item, result, probe, wait);
       if (wait) await stored;
       return { ok: result.ok, outcome: result.outcome };

@@ -1,14 +1,11 @@
 import type { Worker } from 'node:worker_threads';
 import { startModuleThread } from '../threads/startModuleThread.js';
-import { createSender, type Sender, type SenderOptions, type SendRequest, type SendResult } from './sendAttempt.js';
+import { createSender, type Sender, type SenderOptions, type SendRequest, type SendResult } from './httpSender.js';
+import { notSent } from './SendResult.js';
 
 type Job = [id: number, url: string, body: string, headers: Record<string, string>, timeoutMs: number];
 export type ToSenderThread = { jobs: Job[] } | { close: 'graceful' | 'abort' };
 export type FromSenderThread = { results: [number, SendResult][] } | { ready: true } | { closed: true };
-
-function failed(error: 'network' | 'invalid_request'): SendResult {
-  return { startedAt: Date.now(), durationMs: 0, statusCode: null, error, responseBody: null, retryAfterMs: null };
-}
 
 export interface ThreadedSender extends Sender {
   /** The worker, for diagnostics (and for tests that stop it to see the fallback take over). */
@@ -73,7 +70,7 @@ export function createThreadedSender(opts: SenderOptions, onError: (err: Error) 
       onError(new Error(`the sending thread stopped (exit code ${code}); sending from the main thread from now on`));
       fallback = createSender(opts);
     }
-    for (const id of [...pending.keys()]) settle(id, failed('network'));
+    for (const id of [...pending.keys()]) settle(id, notSent('network'));
   });
 
   function flush(): void {
@@ -81,7 +78,7 @@ export function createThreadedSender(opts: SenderOptions, onError: (err: Error) 
     const jobs = outbox;
     outbox = [];
     if (exited) {
-      for (const [id] of jobs) settle(id, failed('network'));
+      for (const [id] of jobs) settle(id, notSent('network'));
       return;
     }
     try {
@@ -92,7 +89,7 @@ export function createThreadedSender(opts: SenderOptions, onError: (err: Error) 
         try {
           worker.postMessage({ jobs: [job] } satisfies ToSenderThread);
         } catch {
-          settle(job[0], failed('invalid_request'));
+          settle(job[0], notSent('invalid_request'));
         }
       }
     }
@@ -118,7 +115,7 @@ export function createThreadedSender(opts: SenderOptions, onError: (err: Error) 
     ready: () => ready,
     send(req: SendRequest): Promise<SendResult> {
       if (fallback) return fallback.send(req);
-      if (closing) return Promise.resolve(failed('network'));
+      if (closing) return Promise.resolve(notSent('network'));
       const id = ++seq;
       if (pending.size === 0) worker.ref();
       const result = new Promise<SendResult>((resolve) => pending.set(id, resolve));

@@ -1,5 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { createSender, type SenderOptions, type SendResult } from './sendAttempt.js';
+import { createSender, type SenderOptions, type SendResult } from './httpSender.js';
 import type { FromSenderThread, ToSenderThread } from './SenderThread.js';
 
 /**

@@ -3,7 +3,7 @@ import { HooklineError } from '../errors.js';
 import { assertValidFilters } from '../catalog/eventFilter.js';
 import { allowedEventsHint, dialectNames, expandFilters, findDialect, foreignNamesHint, isDialectHeader } from '../dialects/index.js';
 import { checkTargetUrl } from '../dispatch/ssrfGuard.js';
-import { RESERVED_HEADERS } from '../dispatch/sendAttempt.js';
+import { RESERVED_HEADERS } from '../dispatch/httpSender.js';
 
 /**
  * Checks on webhook fields that a JSON Schema cannot express: the URL's target, the event

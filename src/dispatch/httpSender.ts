@@ -1,10 +1,11 @@
 import { Agent } from 'undici';
-import { AttemptHandler, type SendResult } from './AttemptHandler.js';
+import { ResponseReader } from './ResponseReader.js';
+import { notSent, type SendResult } from './SendResult.js';
 import { DeadlineTicker } from './DeadlineTicker.js';
 import type { SendErrorCode } from './mapSendError.js';
 import { guardedLookup, ipLiteralReason } from './ssrfGuard.js';
 
-export type { SendResult } from './AttemptHandler.js';
+export type { SendResult } from './SendResult.js';
 export type { SendErrorCode } from './mapSendError.js';
 
 export interface SendRequest {
@@ -86,16 +87,16 @@ export function createSender(opts: SenderOptions): Sender {
     send(req) {
       const startedAt = Date.now();
       const t0 = performance.now();
-      let handler: AttemptHandler | null = null;
+      let handler: ResponseReader | null = null;
       let result: Promise<SendResult> | null = null;
       try {
         const target = closing ? { error: 'network' as const } : targetFor(req.url);
-        if ('error' in target) return Promise.resolve(failed(startedAt, target.error));
+        if ('error' in target) return Promise.resolve(notSent(target.error, startedAt));
         const timeoutMs = req.timeoutMs > 0 && Number.isFinite(req.timeoutMs) ? req.timeoutMs : FALLBACK_TIMEOUT_MS;
         const headers = buildHeaders(fixedHeaders, req.headers);
         let resolve!: (result: SendResult) => void;
         result = new Promise<SendResult>((r) => (resolve = r));
-        handler = new AttemptHandler(resolve, ticker, startedAt, t0);
+        handler = new ResponseReader(resolve, ticker, startedAt, t0);
         ticker.add(handler, timeoutMs);
         // Redirects: undici 7's dispatch never follows them (that needs the redirect
         // interceptor, which is not installed), so a 3xx comes back as its status.
@@ -107,7 +108,7 @@ export function createSender(opts: SenderOptions): Sender {
       } catch (err) {
         // Malformed input (headers that are not a record, a body that is not a string) must
         // fail this attempt, not the dispatcher's loop.
-        if (handler === null || result === null) return Promise.resolve(failed(startedAt, 'invalid_request'));
+        if (handler === null || result === null) return Promise.resolve(notSent('invalid_request', startedAt));
         handler.onResponseError(undefined, err as Error);
         return result;
       }
@@ -128,10 +129,6 @@ export function createSender(opts: SenderOptions): Sender {
       return closing;
     },
   };
-}
-
-function failed(startedAt: number, error: SendErrorCode): SendResult {
-  return { startedAt, durationMs: 0, statusCode: null, error, responseBody: null, retryAfterMs: null };
 }
 
 function buildHeaders(fixed: readonly string[], custom: Record<string, string>): string[] {

@@ -1,3 +1,4 @@
+import { isOperationalType } from '../catalog/eventTypeName.js';
 import type { HooklineEvents } from '../events.js';
 import type { AttemptOutcome, DispatchItem, WebhookRow } from '../store/Store.js';
 import type { HealthTransition } from './EndpointHealth.js';
@@ -5,16 +6,13 @@ import type { EndpointQueue } from './EndpointQueue.js';
 import type { HealthTracker } from './HealthTracker.js';
 import type { OutcomeRecorder } from './OutcomeRecorder.js';
 
-/** Operational events are Hookline's own; attempts to deliver them never cause more of them. */
-export const isOperational = (eventType: string): boolean => eventType.startsWith('hookline/');
-
 /**
  * What one attempt's result means, beyond the delivery: its outcome goes to the group-commit
  * recorder; the endpoint slows down after a 429 (or a 503 with Retry-After) and speeds up
  * after a success; its health (the circuit) moves; observers hear of the attempt and, once the
  * final state is stored, of a delivery that ran out of attempts.
  */
-export class AttemptResults {
+export class ResultFanOut {
   constructor(
     private readonly recorder: OutcomeRecorder,
     private readonly health: HealthTracker,
@@ -35,7 +33,8 @@ export class AttemptResults {
     const { attempt } = outcome;
     const d = item.delivery;
     const now = Date.now();
-    const operational = isOperational(d.event_type);
+    // Operational events are Hookline's own; attempts to deliver them never cause more of them.
+    const operational = isOperationalType(d.event_type);
     const final = outcome.status === 'failed';
     const stored = wait || final ? this.recorder.addAndWait(outcome) : null;
     if (!stored) this.recorder.add(outcome);

@@ -20,14 +20,16 @@ export class ResultFanOut {
     private readonly transitioned: (q: EndpointQueue, t: NonNullable<HealthTransition>) => void,
   ) {}
 
-  /** Returns a promise that settles once the outcome is stored when `wait` (or the delivery is final), else null. */
+  /**
+   * Returns a promise that settles once the outcome is stored when `awaitStored` (or the
+   * delivery is final), else null. `probe`: the attempt was the open circuit's probe.
+   */
   settle(
     q: EndpointQueue,
     w: WebhookRow,
     item: DispatchItem,
     result: { ok: boolean; outcome: AttemptOutcome; retryAfterMs: number | null },
-    probe: boolean,
-    wait: boolean,
+    { probe, awaitStored }: { probe: boolean; awaitStored: boolean },
   ): Promise<void> | null {
     const { ok, outcome, retryAfterMs } = result;
     const { attempt } = outcome;
@@ -36,7 +38,7 @@ export class ResultFanOut {
     // Operational events are Hookline's own; attempts to deliver them never cause more of them.
     const operational = isOperationalType(d.event_type);
     const final = outcome.status === 'failed';
-    const stored = wait || final ? this.recorder.addAndWait(outcome) : null;
+    const stored = awaitStored || final ? this.recorder.addAndWait(outcome) : null;
     if (!stored) this.recorder.add(outcome);
 
     if (ok) q.recovered();

@@ -1,7 +1,6 @@
-import type { Config } from '../config.js';
-import type { HooklineEvents } from '../events.js';
-import type { AttemptOutcome, DispatchItem, Store, WebhookRow } from '../store/Store.js';
+import type { AttemptOutcome, DispatchItem, WebhookRow } from '../store/Store.js';
 import { CircuitProbes } from './CircuitProbes.js';
+import type { DispatcherDeps } from './Dispatcher.js';
 import type { HealthPolicy, HealthTransition } from './EndpointHealth.js';
 import { EndpointQueue } from './EndpointQueue.js';
 import { FairScheduler } from './FairScheduler.js';
@@ -9,7 +8,6 @@ import { FifoLane } from './FifoLane.js';
 import { HealthTracker } from './HealthTracker.js';
 import { HeldWrites } from './HeldWrites.js';
 import { HoldBudget } from './HoldBudget.js';
-import type { Sender } from './httpSender.js';
 import { OutcomeRecorder } from './OutcomeRecorder.js';
 import { renderAndSend } from './renderAndSend.js';
 import { ResultFanOut } from './ResultFanOut.js';
@@ -20,11 +18,7 @@ const WEBHOOK_TTL_MS = 2000;
 /** An idle, healthy webhook's queue is forgotten after this long; its state is in the store. */
 const QUEUE_IDLE_MS = 60_000;
 
-export interface DeliveryQueuesDeps {
-  store: Store;
-  config: Config;
-  sender: Sender;
-  events: HooklineEvents;
+export interface DeliveryQueuesDeps extends DispatcherDeps {
   workerId: string;
   /** Due deliveries appeared in the store (a circuit closed): the claim loop should look now. */
   wakeClaims: () => void;

@@ -4,6 +4,8 @@ import { EndpointHealth, type HealthPolicy } from './EndpointHealth.js';
 import { TokenBucket } from './TokenBucket.js';
 import { timerDelay } from './timerDelay.js';
 
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
 /** After a 429 without Retry-After the endpoint pauses 1 s, doubling with each 429 in a row up to a minute. */
 const THROTTLE_PAUSE_MIN_MS = 1000;
 const THROTTLE_PAUSE_MAX_MS = 60_000;
@@ -20,29 +22,47 @@ const RETRY_AFTER_MAX_MS = 3_600_000;
 export class EndpointQueue {
   private items: DispatchItem[] = [];
   private head = 0;
-  private _inFlight = 0;
-  private _share: BusinessShare | null = null;
-  private _webhook: WebhookRow | null = null;
-  private _loadedAt = 0;
-  private _loading = false;
-  private _gone = false;
-  private _inRing = false;
-  private _stalled = 0;
-  private _waitingSince = 0;
-  private _pausedUntil = 0;
-  /** Attempts allowed in flight after 429s: halved by each, one more back with each success. */
-  private throttle = Infinity;
-  private throttled = 0;
-  private _sender: 'unknown' | 'mine' | 'foreign';
-  private _senderUntil: number;
-  private _activeAt = 0;
-  private _laneRunning = false;
-  private _laneBlockedUntil = 0;
-  private timer: NodeJS.Timeout | null = null;
-  private timerAt = 0;
+  /** Attempts open; changed only by the scheduler (`FairScheduler.started`/`finished`), which keeps the business's counts with it. */
+  readonly inFlight: number = 0;
+  /** The webhook's business, known from its first delivery or its row; it counts what this queue holds. */
+  readonly share: BusinessShare | null = null;
+  /** The webhook's settings as last read (or as the publisher had them), null before. */
+  readonly webhook: WebhookRow | null = null;
+  /** When `webhook` was read from the store; 0 = read it before the next attempt. */
+  readonly loadedAt: number = 0;
+  readonly loading: boolean = false;
+  /** The webhook is deleted: whatever comes for it fails without an attempt. */
+  readonly gone: boolean = false;
+  /** True while this queue waits for its turn: in the scheduler's ready ring, or stalled. */
+  readonly inRing: boolean = false;
+  /**
+   * Waiting in its business's stalled list (the pool was full and it was not below its share):
+   * the ticket of that stall, or 0.
+   */
+  readonly stalled: number = 0;
+  /** When it was first passed over with nothing in flight (0: it was not); see `STARVED_MS`. */
+  readonly waitingSince: number = 0;
 
   readonly bucket = new TokenBucket();
   readonly health: EndpointHealth;
+  /** No attempt starts before this (a 429, or Retry-After on a 503). */
+  readonly pausedUntil: number = 0;
+  /** Attempts allowed in flight after 429s: halved by each, one more back with each success. */
+  private throttle = Infinity;
+  private throttled = 0;
+
+  /** 'mine' until `senderUntil`; 'foreign' (another process sends) until `senderUntil`. */
+  readonly sender: 'unknown' | 'mine' | 'foreign';
+  readonly senderUntil: number;
+  /** Last time an attempt started or a delivery arrived; idle webhooks give their sender lease back. */
+  readonly activeAt: number = 0;
+
+  /** Fifo: the ordered lane is running, or its head cannot go before this time. */
+  readonly laneRunning: boolean = false;
+  readonly laneBlockedUntil: number = 0;
+
+  private timer: NodeJS.Timeout | null = null;
+  private timerAt = 0;
 
   constructor(
     readonly webhookId: string,
@@ -50,71 +70,18 @@ export class EndpointQueue {
     opts: { singleProcess: boolean },
   ) {
     this.health = new EndpointHealth(policy);
-    this._sender = opts.singleProcess ? 'mine' : 'unknown';
-    this._senderUntil = opts.singleProcess ? Infinity : 0;
+    this.sender = opts.singleProcess ? 'mine' : 'unknown';
+    this.senderUntil = opts.singleProcess ? Infinity : 0;
   }
 
-  /** Attempts open; changed only by the scheduler (`FairScheduler.started`/`finished`), which keeps the business's counts with it. */
-  get inFlight(): number {
-    return this._inFlight;
-  }
-  /** The webhook's business, known from its first delivery or its row; it counts what this queue holds. */
-  get share(): BusinessShare | null {
-    return this._share;
-  }
-  /** The webhook's settings as last read (or as the publisher had them), null before. */
-  get webhook(): WebhookRow | null {
-    return this._webhook;
-  }
-  /** When `webhook` was read from the store; 0 = read it before the next attempt. */
-  get loadedAt(): number {
-    return this._loadedAt;
-  }
-  get loading(): boolean {
-    return this._loading;
-  }
-  /** The webhook is deleted: whatever comes for it fails without an attempt. */
-  get gone(): boolean {
-    return this._gone;
-  }
-  /** True while this queue waits for its turn: in the scheduler's ready ring, or stalled. */
-  get inRing(): boolean {
-    return this._inRing;
-  }
   /**
-   * Waiting in its business's stalled list (the pool was full and it was not below its share):
-   * the ticket of that stall, or 0.
+   * The fields above are read-only to every other file: the queue's state changes only through
+   * its methods below, which write them through this view of itself.
    */
-  get stalled(): number {
-    return this._stalled;
+  private get own(): Mutable<EndpointQueue> {
+    return this;
   }
-  /** When it was first passed over with nothing in flight (0: it was not); see `STARVED_MS`. */
-  get waitingSince(): number {
-    return this._waitingSince;
-  }
-  /** No attempt starts before this (a 429, or Retry-After on a 503). */
-  get pausedUntil(): number {
-    return this._pausedUntil;
-  }
-  /** 'mine' until `senderUntil`; 'foreign' (another process sends) until `senderUntil`. */
-  get sender(): 'unknown' | 'mine' | 'foreign' {
-    return this._sender;
-  }
-  get senderUntil(): number {
-    return this._senderUntil;
-  }
-  /** Last time an attempt started or a delivery arrived; idle webhooks give their sender lease back. */
-  get activeAt(): number {
-    return this._activeAt;
-  }
-  /** Fifo: the ordered lane is running. */
-  get laneRunning(): boolean {
-    return this._laneRunning;
-  }
-  /** Fifo: the lane's head cannot go before this time (0: it can). */
-  get laneBlockedUntil(): number {
-    return this._laneBlockedUntil;
-  }
+
   /** A timer will look at this queue again. */
   get hasTimer(): boolean {
     return this.timer !== null;
@@ -123,96 +90,96 @@ export class EndpointQueue {
   // The scheduler's bookkeeping (FairScheduler).
 
   joinShare(b: BusinessShare | null): void {
-    this._share = b;
+    this.own.share = b;
   }
   attemptStarted(): void {
-    this._inFlight++;
+    this.own.inFlight++;
   }
   attemptEnded(): void {
-    this._inFlight--;
+    this.own.inFlight--;
   }
   waitForTurn(): void {
-    this._inRing = true;
+    this.own.inRing = true;
   }
   tookTurn(): void {
-    this._inRing = false;
+    this.own.inRing = false;
   }
   stall(ticket: number): void {
-    this._stalled = ticket;
+    this.own.stalled = ticket;
   }
   unstall(): void {
-    this._stalled = 0;
+    this.own.stalled = 0;
   }
   passedOver(now: number): void {
-    if (this._waitingSince === 0) this._waitingSince = now;
+    if (this.waitingSince === 0) this.own.waitingSince = now;
   }
   notStarved(): void {
-    this._waitingSince = 0;
+    this.own.waitingSince = 0;
   }
 
   // The webhook's row.
 
   /** Settings to start from until the row is read (the publisher's copy). */
   startWith(webhook: WebhookRow): void {
-    if (!this._webhook) this._webhook = webhook;
+    if (!this.webhook) this.own.webhook = webhook;
   }
   /** Read the row again before the next attempt (it changed, or another process may have changed it). */
   settingsStale(): void {
-    this._loadedAt = 0;
+    this.own.loadedAt = 0;
   }
   loadStarted(): void {
-    this._loading = true;
+    this.own.loading = true;
   }
   /** The row as read at `at` (null: the webhook is deleted). A newer row than the health came from is a change through the API (re-enabled, …). */
   loaded(w: WebhookRow | null, at: number): void {
-    this._loading = false;
+    this.own.loading = false;
     if (!w) {
-      this._gone = true;
-      this._webhook = null;
+      this.own.gone = true;
+      this.own.webhook = null;
     } else {
-      if (this._loadedAt === 0 || this.health.syncedAt !== w.updated_at) this.health.adopt(w, at);
-      this._webhook = w;
+      if (this.loadedAt === 0 || this.health.syncedAt !== w.updated_at) this.health.adopt(w, at);
+      this.own.webhook = w;
       this.bucket.configure(w.rate_limit);
     }
-    this._loadedAt = at;
+    this.own.loadedAt = at;
   }
   /** The store was away: keep sending with the row it has, trusted as of `at`. */
   loadFailed(at: number): void {
-    this._loading = false;
-    if (this._webhook && this._loadedAt > 0) this._loadedAt = at;
+    this.own.loading = false;
+    if (this.webhook && this.loadedAt > 0) this.own.loadedAt = at;
   }
 
   // Whose turn it is to send for the webhook (SenderLeases).
 
   senderIsMine(until: number): void {
-    this._sender = 'mine';
-    this._senderUntil = until;
+    this.own.sender = 'mine';
+    this.own.senderUntil = until;
   }
   senderIsForeign(until: number): void {
-    this._sender = 'foreign';
-    this._senderUntil = until;
+    this.own.sender = 'foreign';
+    this.own.senderUntil = until;
   }
   senderUnknown(): void {
-    this._sender = 'unknown';
-    this._senderUntil = 0;
+    this.own.sender = 'unknown';
+    this.own.senderUntil = 0;
   }
 
   /** An attempt started or a delivery arrived. */
   touch(now: number): void {
-    this._activeAt = now;
+    this.own.activeAt = now;
   }
 
   // The ordered lane (FifoLane).
 
-  laneStarted(): void {
-    this._laneRunning = true;
-  }
-  laneStopped(): void {
-    this._laneRunning = false;
-  }
   /** The lane's head cannot go before `until` (0: nothing blocks it). */
   blockLane(until: number): void {
-    this._laneBlockedUntil = until;
+    this.own.laneBlockedUntil = until;
+  }
+  laneStarted(): void {
+    this.own.laneRunning = true;
+  }
+  laneStopped(): void {
+    this.own.laneRunning = false;
   }
 
   /** Calls `fire` at `at`, unless a timer already looks at the queue before then. */
@@ -248,16 +215,16 @@ export class EndpointQueue {
 
   push(item: DispatchItem): void {
     this.items.push(item);
-    const after = this.queued + this._inFlight;
-    this._share?.moved(after - 1, after);
+    const after = this.queued + this.inFlight;
+    this.share?.moved(after - 1, after);
   }
 
   shift(): DispatchItem | undefined {
     if (this.head >= this.items.length) return undefined;
     const item = this.items[this.head]!;
     this.items[this.head++] = undefined as unknown as DispatchItem;
-    const after = this.queued + this._inFlight;
-    this._share?.moved(after + 1, after);
+    const after = this.queued + this.inFlight;
+    this.share?.moved(after + 1, after);
     // Compact now and then instead of Array#shift, which is O(n) per call.
     if (this.head > 1024 && this.head * 2 > this.items.length) {
       this.items = this.items.slice(this.head);
@@ -271,7 +238,7 @@ export class EndpointQueue {
     const before = this.queued + this.inFlight;
     this.items = this.items.slice(this.head).filter((it) => !ids.has(it.delivery.id));
     this.head = 0;
-    this._share?.moved(before, this.queued + this.inFlight);
+    this.share?.moved(before, this.queued + this.inFlight);
   }
 
   has(id: string): boolean {
@@ -284,8 +251,8 @@ export class EndpointQueue {
     const rest = this.items.slice(this.head);
     this.items = [];
     this.head = 0;
-    this._waitingSince = 0;
-    this._share?.moved(rest.length + this.inFlight, this.inFlight);
+    this.own.waitingSince = 0;
+    this.share?.moved(rest.length + this.inFlight, this.inFlight);
     return rest;
   }
 
@@ -305,7 +272,7 @@ export class EndpointQueue {
     } else {
       return;
     }
-    this._pausedUntil = Math.max(this._pausedUntil, now + Math.min(Math.max(pause, RETRY_AFTER_MIN_MS), RETRY_AFTER_MAX_MS));
+    this.own.pausedUntil = Math.max(this.pausedUntil, now + Math.min(Math.max(pause, RETRY_AFTER_MIN_MS), RETRY_AFTER_MAX_MS));
   }
 
   /** A success: additive increase back towards `max_in_flight`. */

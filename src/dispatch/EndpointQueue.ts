@@ -89,7 +89,8 @@ export class EndpointQueue {
 
   // The scheduler's bookkeeping (FairScheduler).
 
-  joinShare(b: BusinessShare | null): void {
+  /** Counts what this queue holds with business `b` from now on (null: with none, the queue is forgotten). */
+  countWith(b: BusinessShare | null): void {
     this.own.share = b;
   }
   attemptStarted(): void {

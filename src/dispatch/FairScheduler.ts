@@ -59,7 +59,7 @@ export class FairScheduler implements ShareTotals {
       b = new BusinessShare(businessId, this);
       this.businesses.set(businessId, b);
     }
-    q.joinShare(b);
+    q.countWith(b);
     b.queues++;
     const load = q.queued + q.inFlight;
     if (load > 0) b.moved(0, load);
@@ -69,7 +69,7 @@ export class FairScheduler implements ShareTotals {
   detach(q: EndpointQueue): void {
     const b = q.share;
     if (!b) return;
-    q.joinShare(null);
+    q.countWith(null);
     if (--b.queues === 0 && b.load === 0 && !b.inRing && !b.listedStalled) this.businesses.delete(b.businessId);
   }
 

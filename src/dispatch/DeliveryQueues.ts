@@ -232,7 +232,7 @@ export class DeliveryQueues {
       (w) => {
         if (w) this.fair.attach(q, w.business_id);
         q.loaded(w, started);
-        if (q.health.state === 'unhealthy') this.schedule(q, q.health.probeAt);
+        if (w && q.health.state === 'unhealthy') this.schedule(q, q.health.probeAt);
         this.kick(q);
       },
       (err: Error) => {

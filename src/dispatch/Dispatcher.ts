@@ -7,8 +7,6 @@ import { DeliveryQueues } from './DeliveryQueues.js';
 import type { Sender } from './httpSender.js';
 import { SENDER_RENEW_MS } from './SenderLeases.js';
 
-export { MAX_QUEUED_PER_WEBHOOK } from './HoldBudget.js';
-
 /** How often a process looks for open circuits it does not know of (after a restart, or another process's). */
 const CIRCUIT_SWEEP_MS = 30_000;
 

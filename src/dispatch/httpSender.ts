@@ -3,7 +3,7 @@ import { ResponseReader } from './ResponseReader.js';
 import { notSent, type SendResult } from './SendResult.js';
 import { DeadlineTicker } from './DeadlineTicker.js';
 import type { SendErrorCode } from './mapSendError.js';
-import { guardedLookup, ipLiteralReason } from './ssrfGuard.js';
+import { guardedLookup, ipLiteralReason, type TargetPolicy } from './ssrfGuard.js';
 
 export type { SendResult } from './SendResult.js';
 export type { SendErrorCode } from './mapSendError.js';
@@ -65,7 +65,7 @@ export function createSender(opts: SenderOptions): Sender {
   const agent = new Agent({
     connections: opts.connectionsPerOrigin ?? 256,
     pipelining: 1,
-    connect: { lookup: guardedLookup(allowPrivate), timeout: opts.connectTimeoutMs ?? 10_000 },
+    connect: { lookup: guardedLookup({ allowPrivateNetworks: allowPrivate }), timeout: opts.connectTimeoutMs ?? 10_000 },
   });
   const ticker = new DeadlineTicker();
   const targets = new Map<string, Target>();
@@ -75,7 +75,7 @@ export function createSender(opts: SenderOptions): Sender {
   function targetFor(url: string): Target {
     let target = targets.get(url);
     if (target === undefined) {
-      target = parseTarget(url, allowPrivate);
+      target = parseTarget(url, { allowPrivateNetworks: allowPrivate });
       if (targets.size >= TARGET_CACHE_SIZE) targets.delete(targets.keys().next().value!);
       targets.set(url, target);
     }
@@ -139,7 +139,7 @@ function buildHeaders(fixed: readonly string[], custom: Record<string, string>):
   return flat;
 }
 
-function parseTarget(url: string, allowPrivate: boolean): Target {
+function parseTarget(url: string, { allowPrivateNetworks }: TargetPolicy): Target {
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -148,6 +148,6 @@ function parseTarget(url: string, allowPrivate: boolean): Target {
   }
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return { error: 'invalid_request' };
   // Sockets skip `lookup` for IP literals, so the guard must see those here.
-  if (!allowPrivate && ipLiteralReason(parsed.hostname) !== null) return { error: 'blocked_target' };
+  if (!allowPrivateNetworks && ipLiteralReason(parsed.hostname) !== null) return { error: 'blocked_target' };
   return { origin: parsed.origin, path: parsed.pathname + parsed.search };
 }

@@ -16,7 +16,7 @@ const MAX_HEADERS = 20;
 const SIGNATURE_HEADER = /^(webhook-|x-hapana-|x-signature|x-topic$|x-generated-at$|x-sent-at$|x-payload-key$)/i;
 
 export function checkUrl(url: string, allowPrivateNetworks: boolean): string {
-  const check = checkTargetUrl(url, allowPrivateNetworks);
+  const check = checkTargetUrl(url, { allowPrivateNetworks });
   if (check.ok) return check.url.toString();
   if (check.code === 'blocked_target') {
     throw new HooklineError(

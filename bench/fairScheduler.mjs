@@ -13,7 +13,7 @@ const ROUNDS = 2_000_000;
 function queues(businesses, webhooks) {
   const out = [];
   for (let b = 0; b < businesses; b++) {
-    for (let w = 0; w < webhooks; w++) out.push({ q: new EndpointQueue(`wh_${b}_${w}`, null, policy, true), b: `b${b}` });
+    for (let w = 0; w < webhooks; w++) out.push({ q: new EndpointQueue(`wh_${b}_${w}`, policy, { singleProcess: true }), b: `b${b}` });
   }
   return out;
 }
@@ -30,12 +30,10 @@ function fair(businesses, webhooks, maxInFlight) {
   const t0 = process.hrtime.bigint();
   for (let i = 0; i < ROUNDS; i++) {
     const q = s.next();
-    q.inRing = false;
     const it = q.shift();
     s.started(q);
     q.push(it);
     s.finished(q);
-    q.inRing = true;
     s.offer(q);
   }
   return Number(process.hrtime.bigint() - t0) / ROUNDS;
@@ -53,14 +51,14 @@ function ring(businesses, webhooks) {
   const t0 = process.hrtime.bigint();
   for (let i = 0; i < ROUNDS; i++) {
     const q = r.shift();
-    q.inRing = false;
+    q.tookTurn();
     const it = q.shift();
     inFlight++;
-    q.inFlight++;
+    q.attemptStarted();
     q.push(it);
     inFlight--;
-    q.inFlight--;
-    q.inRing = true;
+    q.attemptEnded();
+    q.waitForTurn();
     r.push(q);
   }
   return Number(process.hrtime.bigint() - t0) / ROUNDS + inFlight;

@@ -5,7 +5,7 @@ import { openStore } from './store/openStore.js';
 import type { Store } from './store/Store.js';
 import { EventCatalog } from './catalog/EventCatalog.js';
 import { Dispatcher } from './dispatch/Dispatcher.js';
-import { createSender } from './dispatch/sendAttempt.js';
+import { createSender } from './dispatch/httpSender.js';
 import { createThreadedSender } from './dispatch/SenderThread.js';
 import { Publisher } from './publish/Publisher.js';
 import { ensureAdminToken } from './auth/adminToken.js';

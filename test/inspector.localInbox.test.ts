@@ -4,7 +4,7 @@ import { startTestHookline, type TestInstance } from './helpers/hookline.js';
 import type { ApiDelivery, ApiDeliveryDetail, ApiInboxRequest, ApiPage, ApiProblem, ApiWebhook } from './helpers/apiShapes.js';
 import { startReceiver } from './helpers/receiver.js';
 import { until } from './helpers/wait.js';
-import { createSender } from '../src/dispatch/sendAttempt.js';
+import { createSender } from '../src/dispatch/httpSender.js';
 import { LocalInboxes, ownOrigins } from '../src/inspector/LocalInboxes.js';
 import { withLocalInboxes } from '../src/inspector/LocalInboxTransport.js';
 

@@ -79,7 +79,7 @@ test('isForbiddenAddress fails closed on text that is not an address', () => {
 
 function lookupAsync(allowPrivate: boolean, hostname: string, options: { all?: boolean; family?: number }): Promise<{ err: NodeJS.ErrnoException | null; address: string | LookupAddress[]; family?: number | undefined }> {
   return new Promise((resolve) => {
-    guardedLookup(allowPrivate)(hostname, options, (err, address, family) => resolve({ err, address, family }));
+    guardedLookup({ allowPrivateNetworks: allowPrivate })(hostname, options, (err, address, family) => resolve({ err, address, family }));
   });
 }
 
@@ -117,7 +117,7 @@ test('guardedLookup stops a real net.connect before the connection is made', asy
   // autoSelectFamily is Node 20's default; it calls lookup with { all: true }.
   for (const autoSelectFamily of [true, false]) {
     const err = await new Promise<NodeJS.ErrnoException>((resolve, reject) => {
-      const socket = net.connect({ host: 'localhost', port, lookup: guardedLookup(false), autoSelectFamily });
+      const socket = net.connect({ host: 'localhost', port, lookup: guardedLookup({ allowPrivateNetworks: false }), autoSelectFamily });
       socket.on('connect', () => reject(new Error('connected')));
       socket.on('error', resolve);
     });
@@ -128,7 +128,7 @@ test('guardedLookup stops a real net.connect before the connection is made', asy
 
 test('checkTargetUrl accepts http and https URLs with a host', () => {
   for (const url of ['https://hooks.example.com/in', 'http://example.com:8080/a?b=c', 'https://[2606:4700::1111]/x', 'https://8.8.8.8/']) {
-    const result = checkTargetUrl(url, false);
+    const result = checkTargetUrl(url, { allowPrivateNetworks: false });
     assert.ok(result.ok, url);
     assert.equal(result.url.href, new URL(url).href);
   }
@@ -146,7 +146,7 @@ test('checkTargetUrl rejects what can never be delivered, as invalid_url', () =>
     [`https://example.com/${'a'.repeat(2048)}`, /longer than 2048/],
   ];
   for (const [url, reason] of cases) {
-    const result = checkTargetUrl(url, true);
+    const result = checkTargetUrl(url, { allowPrivateNetworks: true });
     assert.equal(result.ok, false, url);
     if (!result.ok) {
       assert.equal(result.code, 'invalid_url', url);
@@ -163,17 +163,17 @@ test('checkTargetUrl refuses forbidden IP literals and localhost names, as block
     'http://api.localhost/', 'http://192.168.0.1./',
   ];
   for (const url of cases) {
-    const result = checkTargetUrl(url, false);
+    const result = checkTargetUrl(url, { allowPrivateNetworks: false });
     assert.equal(result.ok, false, url);
     if (!result.ok) assert.equal(result.code, 'blocked_target', url);
   }
 });
 
 test('checkTargetUrl allows private targets when private networks are allowed', () => {
-  for (const url of ['http://127.0.0.1:8080/', 'http://localhost/', 'http://[::1]/']) assert.ok(checkTargetUrl(url, true).ok, url);
+  for (const url of ['http://127.0.0.1:8080/', 'http://localhost/', 'http://[::1]/']) assert.ok(checkTargetUrl(url, { allowPrivateNetworks: true }).ok, url);
 });
 
 test('checkTargetUrl leaves host names to connect time', () => {
   // A name is checked when it is resolved; it may point anywhere by then.
-  assert.ok(checkTargetUrl('http://internal.corp.example/', false).ok);
+  assert.ok(checkTargetUrl('http://internal.corp.example/', { allowPrivateNetworks: false }).ok);
 });

@@ -1,7 +1,7 @@
 import type { DispatchItem, Store, WebhookRow } from '../store/Store.js';
 import type { EndpointQueue } from './EndpointQueue.js';
 
-/** What circuit probing needs from the dispatcher. */
+/** What circuit probing needs from the queues (an internal object of `DeliveryQueues`). */
 export interface ProbeHost {
   readonly store: Store;
   readonly workerId: string;
@@ -47,10 +47,10 @@ export class CircuitProbes {
       // Nothing to probe with: the next delivery that arrives will be the probe, or look again
       // later. That includes a delivery this process still holds because its park is not yet
       // written: returning without a next probe time would leave the circuit to the 30 s sweep.
-      q.health.probeAt = Date.now() + q.health.probeDelayMs;
+      q.health.probeLater(Date.now());
     } catch (err) {
       host.onError(err as Error);
-      q.health.probeAt = Date.now() + q.health.probeDelayMs;
+      q.health.probeLater(Date.now());
     } finally {
       this.fetching.delete(q);
     }
@@ -59,7 +59,7 @@ export class CircuitProbes {
 
   /** The circuit closed: what it parked is due again, for whichever process sends for the webhook. */
   closed(q: EndpointQueue): void {
-    q.laneBlockedUntil = 0;
+    q.blockLane(0);
     this.host.store.unparkWebhook(q.webhookId, Date.now()).then(
       (n) => n > 0 && this.host.wake(),
       (err: Error) => this.host.onError(err),

@@ -3,7 +3,7 @@ import type { Config } from '../config.js';
 import type { DispatchItem, Store } from '../store/Store.js';
 import { timerDelay } from './timerDelay.js';
 
-/** What the claim loop needs from the dispatcher it feeds. */
+/** What the claim loop needs from the dispatcher it feeds (an internal object of `Dispatcher`). */
 export interface ClaimHost {
   readonly workerId: string;
   /** Every delivery this process holds a lease on, with when the lease was taken or renewed. */

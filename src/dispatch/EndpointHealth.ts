@@ -22,6 +22,14 @@ export type HealthTransition = { from: HealthState; to: HealthState } | null;
  * until someone enables the webhook. The process that sends for a webhook holds this state; the
  * store has a copy (written in batches by HealthTracker) that other processes and the API read.
  */
+/** One attempt as the circuit sees it. */
+export interface AttemptSeen {
+  ok: boolean;
+  statusCode: number | null;
+  error: string | null;
+  probe: boolean;
+}
+
 export class EndpointHealth {
   state: HealthState = 'healthy';
   failures = 0;
@@ -51,6 +59,16 @@ export class EndpointHealth {
     }
   }
 
+  /** The open circuit's probe starts: nothing else is sent until it ends. */
+  startProbe(): void {
+    this.probing = true;
+  }
+
+  /** There was nothing to probe with (or the store was away): look again after the probe delay. */
+  probeLater(now: number): void {
+    this.probeAt = now + this.probeDelayMs;
+  }
+
   /** Whether an attempt may start now: 'yes', 'probe' (the one attempt of an open circuit), or 'no'. */
   allows(now: number): 'yes' | 'probe' | 'no' {
     if (this.state === 'healthy') return 'yes';
@@ -59,7 +77,8 @@ export class EndpointHealth {
   }
 
   /** Records one attempt's result. `probe` says it was the open circuit's probe. */
-  record(ok: boolean, statusCode: number | null, error: string | null, now: number, probe: boolean): HealthTransition {
+  record(attempt: AttemptSeen, now: number): HealthTransition {
+    const { ok, statusCode, error, probe } = attempt;
     const from = this.state;
     if (probe) this.probing = false;
     if (from === 'disabled') return null;

@@ -59,7 +59,7 @@ export class FairScheduler implements ShareTotals {
       b = new BusinessShare(businessId, this);
       this.businesses.set(businessId, b);
     }
-    q.share = b;
+    q.countWith(b);
     b.queues++;
     const load = q.queued + q.inFlight;
     if (load > 0) b.moved(0, load);
@@ -69,7 +69,7 @@ export class FairScheduler implements ShareTotals {
   detach(q: EndpointQueue): void {
     const b = q.share;
     if (!b) return;
-    q.share = null;
+    q.countWith(null);
     if (--b.queues === 0 && b.load === 0 && !b.inRing && !b.listedStalled) this.businesses.delete(b.businessId);
   }
 
@@ -80,12 +80,12 @@ export class FairScheduler implements ShareTotals {
 
   /** The queue has something it could start: it waits for its business's turn. */
   offer(q: EndpointQueue): void {
-    q.inRing = true;
+    q.waitForTurn();
     this.waiting++;
     this.requeue(q.share!, q);
   }
 
-  /** The next queue allowed to start an attempt now, or null; the caller clears its `inRing`. */
+  /** The next queue allowed to start an attempt now, or null; it has taken its turn (no longer `inRing`). */
   next(): EndpointQueue | null {
     for (;;) {
       if (this.inFlight >= this.ceiling) return null;
@@ -96,6 +96,7 @@ export class FairScheduler implements ShareTotals {
         const s = this.takeStalled();
         if (s) {
           this.waiting--;
+          s.tookTurn();
           return s;
         }
       }
@@ -109,9 +110,10 @@ export class FairScheduler implements ShareTotals {
       }
       if (this.allows(q)) {
         this.waiting--;
+        q.tookTurn();
         return q;
       }
-      q.stalled = ++this.tickets;
+      q.stall(++this.tickets);
       if (q.inFlight === 0) this.mayStarve(q);
       b.stalled.push(q);
       b.stalledTickets.push(q.stalled);
@@ -136,9 +138,9 @@ export class FairScheduler implements ShareTotals {
 
   started(q: EndpointQueue): void {
     // Started the ordinary way: no longer starved. A starved webhook's own attempt keeps it so.
-    if (q.waitingSince > 0 && (this.inFlight < this.maxInFlight || q.share!.inFlight < this.share())) q.waitingSince = 0;
+    if (q.waitingSince > 0 && (this.inFlight < this.maxInFlight || q.share!.inFlight < this.share())) q.notStarved();
     const before = q.queued + q.inFlight;
-    q.inFlight++;
+    q.attemptStarted();
     this.inFlight++;
     const b = q.share!;
     b.inFlight++;
@@ -148,7 +150,7 @@ export class FairScheduler implements ShareTotals {
   /** An attempt ended; true when a stalled queue got its turn back (the caller should pump). */
   finished(q: EndpointQueue): boolean {
     const before = q.queued + q.inFlight;
-    q.inFlight--;
+    q.attemptEnded();
     this.inFlight--;
     const b = q.share!;
     b.inFlight--;
@@ -158,7 +160,7 @@ export class FairScheduler implements ShareTotals {
     // or else one of its business's stalled queues looks again. (Its entry in the stalled list
     // stays, and is skipped when reached: its ticket is no longer the queue's.)
     let s: EndpointQueue | undefined = q;
-    if (q.stalled) q.stalled = 0;
+    if (q.stalled) q.unstall();
     else s = this.unstalledOf(b);
     if (s) this.requeue(b, s);
     return s !== undefined || (this.inFlight < this.maxInFlight && this.stalledBusinesses.length > 0);
@@ -190,7 +192,7 @@ export class FairScheduler implements ShareTotals {
 
   /** A queue with nothing in flight was passed over: if it still is in STARVED_MS, it may start. */
   private mayStarve(q: EndpointQueue): void {
-    if (q.waitingSince === 0) q.waitingSince = Date.now();
+    q.passedOver(Date.now());
     if (this.starvation) return;
     this.starvation = setTimeout(() => {
       this.starvation = null;
@@ -208,7 +210,7 @@ export class FairScheduler implements ShareTotals {
   private unstalledOf(b: BusinessShare): EndpointQueue | undefined {
     for (let q = b.stalled.shift(); q; q = b.stalled.shift()) {
       if (q.stalled !== b.stalledTickets.shift()) continue;
-      q.stalled = 0;
+      q.unstall();
       return q;
     }
     return undefined;

@@ -6,7 +6,7 @@ const LANE_BATCH = 20;
 /** A lane whose head waits for something no timer announces (a parked head) looks again this often. */
 const LANE_RECHECK_MS = 5000;
 
-/** What a lane needs from the dispatcher that runs it. */
+/** What a lane needs from the queues that run it (an internal object of `DeliveryQueues`). */
 export interface LaneHost {
   readonly store: Store;
   readonly workerId: string;
@@ -18,7 +18,7 @@ export interface LaneHost {
   mayGoOn(q: EndpointQueue): boolean;
   hold(item: DispatchItem, now: number): void;
   /** One attempt, resolved once its outcome is stored; counts against the process's slots. */
-  send(q: EndpointQueue, item: DispatchItem, probe: boolean): Promise<{ ok: boolean; outcome: AttemptOutcome }>;
+  send(q: EndpointQueue, item: DispatchItem, opts: { probe: boolean }): Promise<{ ok: boolean; outcome: AttemptOutcome }>;
   schedule(q: EndpointQueue, at: number): void;
   onError(err: Error): void;
 }
@@ -35,10 +35,10 @@ export interface LaneHost {
 export class FifoLane {
   constructor(private readonly host: LaneHost) {}
 
-  /** Runs the lane until its head must wait; safe to call while it runs (a no-op then). */
-  async run(q: EndpointQueue, probe: boolean): Promise<void> {
+  /** Runs the lane until its head must wait; safe to call while it runs (a no-op then). `probe`: its first attempt is the open circuit's probe. */
+  async run(q: EndpointQueue, { probe }: { probe: boolean }): Promise<void> {
     if (q.laneRunning) return;
-    q.laneRunning = true;
+    q.laneStarted();
     const { host } = this;
     try {
       let asProbe = probe;
@@ -66,7 +66,7 @@ export class FifoLane {
             if (!ready.ok) return this.putBack(q, claim.items.slice(i));
             asProbe = ready.probe;
           }
-          const result = await host.send(q, claim.items[i]!, asProbe);
+          const result = await host.send(q, claim.items[i]!, { probe: asProbe });
           asProbe = false;
           if (!result.ok && result.outcome.status === 'retrying') {
             this.putBack(q, claim.items.slice(i + 1));
@@ -74,7 +74,7 @@ export class FifoLane {
             return;
           }
         }
-        q.laneBlockedUntil = 0;
+        q.blockLane(0);
         const ready = host.ready(q, Date.now());
         if (!ready.ok) return;
         asProbe = ready.probe;
@@ -83,7 +83,7 @@ export class FifoLane {
       host.onError(err as Error);
       this.block(q, Date.now() + 1000);
     } finally {
-      q.laneRunning = false;
+      q.laneStopped();
     }
   }
 
@@ -93,7 +93,7 @@ export class FifoLane {
   }
 
   private block(q: EndpointQueue, until: number): void {
-    q.laneBlockedUntil = until;
+    q.blockLane(until);
     if (until > 0) this.host.schedule(q, until);
   }
 }

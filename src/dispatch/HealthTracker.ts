@@ -32,7 +32,7 @@ export class HealthTracker {
   ): HealthTransition {
     const failuresBefore = health.failures;
     const previousSince = health.since;
-    const transition = health.record(attempt.ok, attempt.statusCode, attempt.error, now, attempt.probe);
+    const transition = health.record(attempt, now);
     if (!transition && health.failures === failuresBefore) return null;
     Object.assign(webhook, {
       health_state: health.state,

@@ -1,6 +1,10 @@
 import type { Store } from '../store/Store.js';
+import { writeUntilStored } from './writeUntilStored.js';
 
 type Kind = 'park' | 'release' | 'fail';
+const KINDS: readonly Kind[] = ['park', 'release', 'fail'];
+/** The store statement that writes each kind (parking ignores the time it is given). */
+const STATEMENT = { park: 'parkDeliveries', release: 'releaseLeases', fail: 'failDeliveries' } as const;
 
 /**
  * Deliveries a process holds but will not attempt now: parked (webhook disabled or its circuit
@@ -57,20 +61,11 @@ export class HeldWrites {
   }
 
   private async write(batch: Record<Kind, string[]>): Promise<void> {
-    for (const kind of ['park', 'release', 'fail'] as const) {
+    for (const kind of KINDS) {
       const ids = batch[kind];
-      for (let delay = 50; ids.length > 0; delay = Math.min(delay * 2, 5_000)) {
-        try {
-          if (kind === 'park') await this.store.parkDeliveries(this.owner, ids);
-          else if (kind === 'release') await this.store.releaseLeases(this.owner, ids, Date.now());
-          else await this.store.failDeliveries(this.owner, ids, Date.now());
-          this.done(ids);
-          break;
-        } catch (err) {
-          this.onError(err as Error);
-          await new Promise((r) => setTimeout(r, delay));
-        }
-      }
+      if (ids.length === 0) continue;
+      await writeUntilStored(() => this.store[STATEMENT[kind]](this.owner, ids, Date.now()), this.onError);
+      this.done(ids);
     }
   }
 }

@@ -1,4 +1,5 @@
 import type { AttemptOutcome, Store } from '../store/Store.js';
+import { writeUntilStored } from './writeUntilStored.js';
 
 /**
  * Group commit for attempt results. Outcomes that finish in the same turn of the event loop
@@ -55,20 +56,12 @@ export class OutcomeRecorder {
   }
 
   private async write(batch: AttemptOutcome[]): Promise<void> {
-    for (let delay = 50; ; delay = Math.min(delay * 2, 5_000)) {
-      try {
-        await this.store.recordOutcomes(batch, Date.now());
-        this.onWritten(batch);
-        if (this.waiters.size > 0) {
-          for (const o of batch) {
-            this.waiters.get(o)?.();
-            this.waiters.delete(o);
-          }
-        }
-        return;
-      } catch (err) {
-        this.onError(err as Error);
-        await new Promise((r) => setTimeout(r, delay));
+    await writeUntilStored(() => this.store.recordOutcomes(batch, Date.now()), this.onError);
+    this.onWritten(batch);
+    if (this.waiters.size > 0) {
+      for (const o of batch) {
+        this.waiters.get(o)?.();
+        this.waiters.delete(o);
       }
     }
   }

@@ -120,13 +120,11 @@ export class SenderLeases {
           const lease = byId.get(q.webhookId);
           const before = q.sender;
           if (lease && lease.owner === this.owner) {
-            q.sender = 'mine';
-            q.senderUntil = lease.lease_until;
+            q.senderIsMine(lease.lease_until);
             // Another process may have changed its health while it was the sender.
-            if (before !== 'mine') q.loadedAt = 0;
+            if (before !== 'mine') q.settingsStale();
           } else {
-            q.sender = 'foreign';
-            q.senderUntil = Math.max(lease?.lease_until ?? 0, now + FOREIGN_RECHECK_MS);
+            q.senderIsForeign(Math.max(lease?.lease_until ?? 0, now + FOREIGN_RECHECK_MS));
           }
           if (q.sender !== before || q.sender === 'mine') changed.push(q);
         }
@@ -142,10 +140,7 @@ export class SenderLeases {
 
   private async release(queues: EndpointQueue[]): Promise<void> {
     if (queues.length === 0) return;
-    for (const q of queues) {
-      q.sender = 'unknown';
-      q.senderUntil = 0;
-    }
+    for (const q of queues) q.senderUnknown();
     try {
       await this.store.releaseSenders(this.owner, queues.map((q) => q.webhookId));
     } catch (err) {

@@ -1,14 +1,12 @@
 import type { Worker } from 'node:worker_threads';
 import { startModuleThread } from '../threads/startModuleThread.js';
-import { createSender, type Sender, type SenderOptions, type SendRequest, type SendResult } from './sendAttempt.js';
+import { createSender, type Sender, type SenderOptions, type SendRequest, type SendResult } from './httpSender.js';
+import { notSent } from './SendResult.js';
 
-type Job = [id: number, url: string, body: string, headers: Record<string, string>, timeoutMs: number];
-export type ToSenderThread = { jobs: Job[] } | { close: 'graceful' | 'abort' };
-export type FromSenderThread = { results: [number, SendResult][] } | { ready: true } | { closed: true };
+import type { FromThread, ThreadCall, ToThread } from '../threads/protocol.js';
 
-function failed(error: 'network' | 'invalid_request'): SendResult {
-  return { startedAt: Date.now(), durationMs: 0, statusCode: null, error, responseBody: null, retryAfterMs: null };
-}
+/** The sender thread's methods: `send` answers with a SendResult; `close` and `destroy` once its connections are closed. */
+export type SenderThreadMethod = 'send' | 'close' | 'destroy';
 
 export interface ThreadedSender extends Sender {
   /** The worker, for diagnostics (and for tests that stop it to see the fallback take over). */
@@ -28,9 +26,11 @@ export function createThreadedSender(opts: SenderOptions, onError: (err: Error) 
   const worker = startModuleThread(import.meta.url, 'senderThreadMain', { ...opts });
   worker.unref();
   const pending = new Map<number, (r: SendResult) => void>();
-  let outbox: Job[] = [];
+  let outbox: ThreadCall[] = [];
   let scheduled = false;
   let seq = 0;
+  /** The id of the close call, answered once the thread's connections are closed. */
+  let closeId = 0;
   let fallback: Sender | null = null;
   let closing: Promise<void> | null = null;
   let exited = false;
@@ -59,10 +59,15 @@ export function createThreadedSender(opts: SenderOptions, onError: (err: Error) 
   // Nobody may ask; a thread that dies early is reported through onError as well.
   ready.catch(() => {});
 
-  worker.on('message', (m: FromSenderThread) => {
-    if ('results' in m) for (const [id, r] of m.results) settle(id, r);
-    else if ('ready' in m) started();
-    else closedByThread();
+  worker.on('message', (m: FromThread<true>) => {
+    if ('replies' in m) {
+      for (const [id, kind, value] of m.replies) {
+        if (id === closeId) closedByThread();
+        else settle(id, kind === 'result' ? (value as SendResult) : notSent('network'));
+      }
+    } else if ('ready' in m) {
+      started();
+    }
     track();
   });
   worker.on('error', (err) => onError(err));
@@ -73,26 +78,26 @@ export function createThreadedSender(opts: SenderOptions, onError: (err: Error) 
       onError(new Error(`the sending thread stopped (exit code ${code}); sending from the main thread from now on`));
       fallback = createSender(opts);
     }
-    for (const id of [...pending.keys()]) settle(id, failed('network'));
+    for (const id of [...pending.keys()]) settle(id, notSent('network'));
   });
 
   function flush(): void {
     scheduled = false;
-    const jobs = outbox;
+    const calls = outbox;
     outbox = [];
     if (exited) {
-      for (const [id] of jobs) settle(id, failed('network'));
+      for (const [id] of calls) settle(id, notSent('network'));
       return;
     }
     try {
-      worker.postMessage({ jobs } satisfies ToSenderThread);
+      worker.postMessage({ calls } satisfies ToThread);
     } catch {
       // Something in the batch cannot be cloned: send what can, fail the rest.
-      for (const job of jobs) {
+      for (const call of calls) {
         try {
-          worker.postMessage({ jobs: [job] } satisfies ToSenderThread);
+          worker.postMessage({ calls: [call] } satisfies ToThread);
         } catch {
-          settle(job[0], failed('invalid_request'));
+          settle(call[0], notSent('invalid_request'));
         }
       }
     }
@@ -103,7 +108,9 @@ export function createThreadedSender(opts: SenderOptions, onError: (err: Error) 
       if (scheduled) flush();
       if (!exited) {
         worker.ref();
-        worker.postMessage({ close: how } satisfies ToSenderThread);
+        closeId = ++seq;
+        const method: SenderThreadMethod = how === 'abort' ? 'destroy' : 'close';
+        worker.postMessage({ calls: [[closeId, 0, method, []]] } satisfies ToThread);
         await threadClosed;
         // Its connections are closed; end it, whatever else (a module loader) keeps its loop alive.
         await worker.terminate();
@@ -118,11 +125,12 @@ export function createThreadedSender(opts: SenderOptions, onError: (err: Error) 
     ready: () => ready,
     send(req: SendRequest): Promise<SendResult> {
       if (fallback) return fallback.send(req);
-      if (closing) return Promise.resolve(failed('network'));
+      if (closing) return Promise.resolve(notSent('network'));
       const id = ++seq;
       if (pending.size === 0) worker.ref();
       const result = new Promise<SendResult>((resolve) => pending.set(id, resolve));
-      outbox.push([id, req.url, req.body, req.headers, req.timeoutMs]);
+      const request: SendRequest = { url: req.url, body: req.body, headers: req.headers, timeoutMs: req.timeoutMs };
+      outbox.push([id, 0, 'send' satisfies SenderThreadMethod, [request]]);
       if (!scheduled) {
         scheduled = true;
         queueMicrotask(flush);

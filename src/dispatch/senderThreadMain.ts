@@ -1,45 +1,47 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { createSender, type SenderOptions, type SendResult } from './sendAttempt.js';
-import type { FromSenderThread, ToSenderThread } from './SenderThread.js';
+import type { FromThread, ThreadReply, ToThread } from '../threads/protocol.js';
+import { createSender, type SenderOptions, type SendRequest } from './httpSender.js';
+import type { SenderThreadMethod } from './SenderThread.js';
 
 /**
- * The sending thread: a plain `createSender` fed by messages. Results are posted once per turn
- * of this thread's event loop, so that the responses read in one poll phase cross in one message.
+ * The sending thread: a plain `createSender` answering calls (src/threads/protocol.ts). Replies
+ * are posted once per turn of this thread's event loop, so that the responses read in one poll
+ * phase cross in one message.
  */
 const port = parentPort!;
 const sender = createSender(workerData as SenderOptions);
-let out: [number, SendResult][] = [];
+let out: ThreadReply[] = [];
 let scheduled = false;
 let closed = false;
-port.postMessage({ ready: true } satisfies FromSenderThread);
+port.postMessage({ ready: true } satisfies FromThread<true>);
 
 function post(): void {
   scheduled = false;
   if (out.length === 0 || closed) return;
-  const results = out;
+  const replies = out;
   out = [];
-  port.postMessage({ results } satisfies FromSenderThread);
+  port.postMessage({ replies } satisfies FromThread<true>);
 }
 
-function settled(id: number, result: SendResult): void {
-  out.push([id, result]);
+function answered(reply: ThreadReply): void {
+  out.push(reply);
   if (!scheduled) {
     scheduled = true;
     setImmediate(post);
   }
 }
 
-port.on('message', (m: ToSenderThread) => {
-  if ('jobs' in m) {
-    for (const [id, url, body, headers, timeoutMs] of m.jobs) {
-      void sender.send({ url, body, headers, timeoutMs }).then((r) => settled(id, r));
+port.on('message', (m: ToThread) => {
+  for (const [id, , method, args] of m.calls) {
+    if ((method as SenderThreadMethod) === 'send') {
+      void sender.send(args[0] as SendRequest).then((r) => answered([id, 'result', r]));
+      continue;
     }
-    return;
+    void (method === 'destroy' ? sender.destroy() : sender.close()).then(() => {
+      post();
+      closed = true;
+      port.postMessage({ replies: [[id, 'result', undefined]] } satisfies FromThread<true>);
+      port.close();
+    });
   }
-  void (m.close === 'abort' ? sender.destroy() : sender.close()).then(() => {
-    post();
-    closed = true;
-    port.postMessage({ closed: true } satisfies FromSenderThread);
-    port.close();
-  });
 });

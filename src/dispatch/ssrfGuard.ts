@@ -114,6 +114,11 @@ export function isForbiddenAddress(ip: string): string | null {
   return v4 === null ? 'invalid' : classifyIPv4(v4);
 }
 
+/** HOOKLINE_ALLOW_PRIVATE_NETWORKS: private, loopback and link-local targets are allowed (development and tests only). */
+export interface TargetPolicy {
+  allowPrivateNetworks: boolean;
+}
+
 /**
  * A `dns.lookup` replacement for the `lookup` option of `net.connect`/`tls.connect`. The
  * socket connects to exactly the address this callback hands back, so checking here pins the
@@ -121,8 +126,8 @@ export function isForbiddenAddress(ip: string): string | null {
  * Every address of the answer is checked, even when only one is used, so a name cannot mix a
  * public record with a private one and win on ordering or on Happy Eyeballs fallback.
  */
-export function guardedLookup(allowPrivate: boolean): LookupFunction {
-  if (allowPrivate) return dns.lookup as unknown as LookupFunction;
+export function guardedLookup({ allowPrivateNetworks }: TargetPolicy): LookupFunction {
+  if (allowPrivateNetworks) return dns.lookup as unknown as LookupFunction;
   return function lookup(hostname, options, callback) {
     // Node's sockets always pass an options object; accept the shorter dns.lookup forms too.
     let opts: LookupOptions = options;
@@ -159,7 +164,7 @@ export type TargetCheck =
  * resolved here (that answer could change before the first delivery); the point is to refuse
  * early what can never be delivered, with a message that says why.
  */
-export function checkTargetUrl(url: string, allowPrivate: boolean): TargetCheck {
+export function checkTargetUrl(url: string, { allowPrivateNetworks }: TargetPolicy): TargetCheck {
   const invalid = (reason: string): TargetCheck => ({ ok: false, reason, code: 'invalid_url' });
   if (url.length > MAX_URL_LENGTH) return invalid(`the URL is longer than ${MAX_URL_LENGTH} characters`);
   let parsed: URL;
@@ -176,7 +181,7 @@ export function checkTargetUrl(url: string, allowPrivate: boolean): TargetCheck 
     return invalid('the URL must not contain credentials (user:pass@); send them in a custom header');
   }
   if (parsed.hostname === '') return invalid('the URL has no host');
-  if (allowPrivate) return { ok: true, url: parsed };
+  if (allowPrivateNetworks) return { ok: true, url: parsed };
 
   const reason = ipLiteralReason(parsed.hostname) ?? localhostReason(parsed.hostname);
   if (reason !== null) {

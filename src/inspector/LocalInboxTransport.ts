@@ -1,4 +1,4 @@
-import { RESERVED_HEADERS, type SendRequest, type SendResult, type Sender } from '../dispatch/sendAttempt.js';
+import { RESERVED_HEADERS, type SendRequest, type SendResult, type Sender } from '../dispatch/httpSender.js';
 import type { LocalInboxes } from './LocalInboxes.js';
 
 /**

@@ -3,7 +3,7 @@ import { HooklineError } from '../errors.js';
 import { assertValidFilters } from '../catalog/eventFilter.js';
 import { allowedEventsHint, dialectNames, expandFilters, findDialect, foreignNamesHint, isDialectHeader } from '../dialects/index.js';
 import { checkTargetUrl } from '../dispatch/ssrfGuard.js';
-import { RESERVED_HEADERS } from '../dispatch/sendAttempt.js';
+import { RESERVED_HEADERS } from '../dispatch/httpSender.js';
 
 /**
  * Checks on webhook fields that a JSON Schema cannot express: the URL's target, the event
@@ -23,7 +23,7 @@ export interface OwnInboxes {
 export function checkUrl(url: string, allowPrivateNetworks: boolean, ownInboxes?: OwnInboxes): string {
   // This server's own test inbox: delivered in-process, so no network is opened.
   if (ownInboxes?.inboxIdOf(url)) return new URL(url).toString();
-  const check = checkTargetUrl(url, allowPrivateNetworks);
+  const check = checkTargetUrl(url, { allowPrivateNetworks });
   if (check.ok) return check.url.toString();
   if (check.code === 'blocked_target') {
     throw new HooklineError(

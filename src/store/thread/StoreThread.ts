@@ -1,10 +1,11 @@
 import type { Worker } from 'node:worker_threads';
 import { HooklineError } from '../../errors.js';
 import { startModuleThread } from '../../threads/startModuleThread.js';
-import type { Store } from '../Store.js';
+import type { Store, StoreCapabilities } from '../Store.js';
 import { compactResults } from './compactResults.js';
-import { deserializeError, type FromStoreThread, type ToStoreThread } from './protocol.js';
+import { deserializeError, type FromThread, type ToThread } from '../../threads/protocol.js';
 
+type Hello = { kind: 'sqlite' | 'postgres'; capabilities: StoreCapabilities; methods: string[] };
 type Pending = { resolve: (v: unknown) => void; reject: (e: Error) => void; restore?: ((result: unknown) => unknown) | undefined };
 
 /**
@@ -28,8 +29,8 @@ export async function openStoreThread(
   let seq = 0;
   let gone: Error | null = null;
 
-  const hello = await new Promise<Extract<FromStoreThread, { ready: unknown }>['ready']>((resolve, reject) => {
-    worker.once('message', (m: FromStoreThread) => {
+  const hello = await new Promise<Hello>((resolve, reject) => {
+    worker.once('message', (m: FromThread<Hello>) => {
       if ('ready' in m) resolve(m.ready);
       else if ('failed' in m) reject(deserializeError(m.failed));
       else reject(new Error('the store thread spoke before it was ready'));
@@ -38,14 +39,16 @@ export async function openStoreThread(
     worker.once('exit', (code) => reject(new Error(`the store thread exited while opening the database (exit code ${code})`)));
   });
 
-  worker.on('message', (m: FromStoreThread) => {
-    if (!('id' in m)) return;
-    const p = pending.get(m.id);
-    if (!p) return;
-    pending.delete(m.id);
-    if ('error' in m) p.reject(deserializeError(m.error));
-    else if ('remote' in m) p.resolve(remoteObject(m.remote.handle, m.remote.methods));
-    else p.resolve(p.restore ? p.restore(m.result) : m.result);
+  worker.on('message', (m: FromThread<Hello>) => {
+    if (!('replies' in m)) return;
+    for (const reply of m.replies) {
+      const p = pending.get(reply[0]);
+      if (!p) continue;
+      pending.delete(reply[0]);
+      if (reply[1] === 'error') p.reject(deserializeError(reply[2]));
+      else if (reply[1] === 'remote') p.resolve(remoteObject(reply[2].handle, reply[2].methods));
+      else p.resolve(p.restore ? p.restore(reply[2]) : reply[2]);
+    }
     if (pending.size === 0) worker.unref();
   });
   const die = (why: string): void => {
@@ -71,7 +74,7 @@ export async function openStoreThread(
     return new Promise((resolve, reject) => {
       pending.set(id, { resolve, reject, restore: compact && ((result) => compact.restore(result, args)) });
       try {
-        worker.postMessage({ id, target, method, args } satisfies ToStoreThread);
+        worker.postMessage({ calls: [[id, target, method, args]] } satisfies ToThread);
       } catch (err) {
         pending.delete(id);
         reject(err as Error);

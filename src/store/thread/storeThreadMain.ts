@@ -1,7 +1,10 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { SqliteStore } from '../sqlite/SqliteStore.js';
 import { compactResults } from './compactResults.js';
-import { serializeError, type FromStoreThread, type ToStoreThread } from './protocol.js';
+import type { StoreCapabilities } from '../Store.js';
+import { serializeError, type FromThread, type ThreadCall, type ThreadReply, type ToThread } from '../../threads/protocol.js';
+
+type Hello = { kind: 'sqlite' | 'postgres'; capabilities: StoreCapabilities; methods: string[] };
 
 /**
  * The store thread: one SqliteStore, called by message. Calls run one at a time in the order
@@ -33,31 +36,40 @@ let store: SqliteStore;
 try {
   store = SqliteStore.open(workerData.databaseUrl as string);
   objects.set(0, store as unknown as Record<string, unknown>);
-  port.postMessage({ ready: { kind: store.kind, capabilities: { ...store.capabilities }, methods: methodNames(store) } } satisfies FromStoreThread);
+  port.postMessage({ ready: { kind: store.kind, capabilities: { ...store.capabilities }, methods: methodNames(store) } } satisfies FromThread<Hello>);
 } catch (err) {
-  port.postMessage({ failed: serializeError(err) } satisfies FromStoreThread);
+  port.postMessage({ failed: serializeError(err) } satisfies FromThread<Hello>);
 }
 
-port.on('message', async (m: ToStoreThread) => {
-  const target = objects.get(m.target);
+function reply(r: ThreadReply): void {
+  port.postMessage({ replies: [r] } satisfies FromThread<Hello>);
+}
+
+async function answer([id, targetId, method, args]: ThreadCall): Promise<void> {
+  const target = objects.get(targetId);
   try {
     if (!target) {
       // end() is safe to call twice; its object is forgotten after the first.
-      if (m.method === 'end') return port.postMessage({ id: m.id, result: undefined } satisfies FromStoreThread);
-      throw new Error(`store thread: no object ${m.target}`);
+      if (method === 'end') return reply([id, 'result', undefined]);
+      throw new Error(`store thread: no object ${targetId}`);
     }
-    const result = await (target[m.method] as (...a: unknown[]) => unknown).apply(target, m.args);
+    const result = await (target[method] as (...a: unknown[]) => unknown).apply(target, args);
     if (isPlainData(result)) {
-      const compact = m.target === 0 ? compactResults[m.method] : undefined;
-      port.postMessage({ id: m.id, result: compact ? compact.compact(result) : result } satisfies FromStoreThread);
+      const compact = targetId === 0 ? compactResults[method] : undefined;
+      reply([id, 'result', compact ? compact.compact(result) : result]);
     } else {
       const handle = nextHandle++;
       objects.set(handle, result as Record<string, unknown>);
-      port.postMessage({ id: m.id, remote: { handle, methods: methodNames(result as object) } } satisfies FromStoreThread);
+      reply([id, 'remote', { handle, methods: methodNames(result as object) }]);
     }
-    if (m.target !== 0 && m.method === 'end') objects.delete(m.target);
-    if (m.target === 0 && m.method === 'close') port.close();
+    if (targetId !== 0 && method === 'end') objects.delete(targetId);
+    if (targetId === 0 && method === 'close') port.close();
   } catch (err) {
-    port.postMessage({ id: m.id, error: serializeError(err) } satisfies FromStoreThread);
+    reply([id, 'error', serializeError(err)]);
   }
+}
+
+// Each call starts in the order it was posted, as each used to start its own message's handler.
+port.on('message', (m: ToThread) => {
+  for (const call of m.calls) void answer(call);
 });

@@ -1,10 +1,11 @@
 import { Agent } from 'undici';
-import { AttemptHandler, type SendResult } from './AttemptHandler.js';
+import { ResponseReader } from './ResponseReader.js';
+import { notSent, type SendResult } from './SendResult.js';
 import { DeadlineTicker } from './DeadlineTicker.js';
 import type { SendErrorCode } from './mapSendError.js';
-import { guardedLookup, ipLiteralReason } from './ssrfGuard.js';
+import { guardedLookup, ipLiteralReason, type TargetPolicy } from './ssrfGuard.js';
 
-export type { SendResult } from './AttemptHandler.js';
+export type { SendResult } from './SendResult.js';
 export type { SendErrorCode } from './mapSendError.js';
 
 export interface SendRequest {
@@ -64,7 +65,7 @@ export function createSender(opts: SenderOptions): Sender {
   const agent = new Agent({
     connections: opts.connectionsPerOrigin ?? 256,
     pipelining: 1,
-    connect: { lookup: guardedLookup(allowPrivate), timeout: opts.connectTimeoutMs ?? 10_000 },
+    connect: { lookup: guardedLookup({ allowPrivateNetworks: allowPrivate }), timeout: opts.connectTimeoutMs ?? 10_000 },
   });
   const ticker = new DeadlineTicker();
   const targets = new Map<string, Target>();
@@ -74,7 +75,7 @@ export function createSender(opts: SenderOptions): Sender {
   function targetFor(url: string): Target {
     let target = targets.get(url);
     if (target === undefined) {
-      target = parseTarget(url, allowPrivate);
+      target = parseTarget(url, { allowPrivateNetworks: allowPrivate });
       if (targets.size >= TARGET_CACHE_SIZE) targets.delete(targets.keys().next().value!);
       targets.set(url, target);
     }
@@ -86,16 +87,16 @@ export function createSender(opts: SenderOptions): Sender {
     send(req) {
       const startedAt = Date.now();
       const t0 = performance.now();
-      let handler: AttemptHandler | null = null;
+      let handler: ResponseReader | null = null;
       let result: Promise<SendResult> | null = null;
       try {
         const target = closing ? { error: 'network' as const } : targetFor(req.url);
-        if ('error' in target) return Promise.resolve(failed(startedAt, target.error));
+        if ('error' in target) return Promise.resolve(notSent(target.error, startedAt));
         const timeoutMs = req.timeoutMs > 0 && Number.isFinite(req.timeoutMs) ? req.timeoutMs : FALLBACK_TIMEOUT_MS;
         const headers = buildHeaders(fixedHeaders, req.headers);
         let resolve!: (result: SendResult) => void;
         result = new Promise<SendResult>((r) => (resolve = r));
-        handler = new AttemptHandler(resolve, ticker, startedAt, t0);
+        handler = new ResponseReader(resolve, ticker, startedAt, t0);
         ticker.add(handler, timeoutMs);
         // Redirects: undici 7's dispatch never follows them (that needs the redirect
         // interceptor, which is not installed), so a 3xx comes back as its status.
@@ -107,7 +108,7 @@ export function createSender(opts: SenderOptions): Sender {
       } catch (err) {
         // Malformed input (headers that are not a record, a body that is not a string) must
         // fail this attempt, not the dispatcher's loop.
-        if (handler === null || result === null) return Promise.resolve(failed(startedAt, 'invalid_request'));
+        if (handler === null || result === null) return Promise.resolve(notSent('invalid_request', startedAt));
         handler.onResponseError(undefined, err as Error);
         return result;
       }
@@ -130,10 +131,6 @@ export function createSender(opts: SenderOptions): Sender {
   };
 }
 
-function failed(startedAt: number, error: SendErrorCode): SendResult {
-  return { startedAt, durationMs: 0, statusCode: null, error, responseBody: null, retryAfterMs: null };
-}
-
 function buildHeaders(fixed: readonly string[], custom: Record<string, string>): string[] {
   const flat = fixed.slice();
   for (const name of Object.keys(custom)) {
@@ -142,7 +139,7 @@ function buildHeaders(fixed: readonly string[], custom: Record<string, string>):
   return flat;
 }
 
-function parseTarget(url: string, allowPrivate: boolean): Target {
+function parseTarget(url: string, { allowPrivateNetworks }: TargetPolicy): Target {
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -151,6 +148,6 @@ function parseTarget(url: string, allowPrivate: boolean): Target {
   }
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return { error: 'invalid_request' };
   // Sockets skip `lookup` for IP literals, so the guard must see those here.
-  if (!allowPrivate && ipLiteralReason(parsed.hostname) !== null) return { error: 'blocked_target' };
+  if (!allowPrivateNetworks && ipLiteralReason(parsed.hostname) !== null) return { error: 'blocked_target' };
   return { origin: parsed.origin, path: parsed.pathname + parsed.search };
 }

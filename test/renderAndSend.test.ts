@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { attemptDelivery } from '../src/dispatch/attemptDelivery.js';
-import { createSender } from '../src/dispatch/sendAttempt.js';
+import { renderAndSend } from '../src/dispatch/renderAndSend.js';
+import { createSender } from '../src/dispatch/httpSender.js';
 import type { DispatchItem, WebhookRow } from '../src/store/Store.js';
 import { startReceiver } from './helpers/receiver.js';
 
@@ -33,7 +33,7 @@ test('an unrepresentable value fails the delivery on its first attempt, with no 
   t.after(() => rx.close());
   const sender = createSender({ allowPrivateNetworks: true, userAgent: 'Hookline/test' });
   t.after(() => sender.close());
-  const r = await attemptDelivery(item('client/created', '{"id":"0ea627de-158e-48b1-bcbb-7fe6058d191c","first_name":"Maya"}'), webhook('opus1', `${rx.url}/o`), sender, 'w1');
+  const r = await renderAndSend(item('client/created', '{"id":"0ea627de-158e-48b1-bcbb-7fe6058d191c","first_name":"Maya"}'), webhook('opus1', `${rx.url}/o`), sender, 'w1');
   assert.equal(r.ok, false);
   assert.equal(r.outcome.status, 'failed');
   assert.equal(r.outcome.next_attempt_at, null);
@@ -41,7 +41,7 @@ test('an unrepresentable value fails the delivery on its first attempt, with no 
   assert.equal(r.outcome.attempt.status_code, null);
   assert.match(r.outcome.attempt.response_body!, /^data\/id: opus1 documents "id" as an integer/);
   // The same data in a dialect that can carry it is sent.
-  const ok = await attemptDelivery(item('client/created', '{"id":"0ea627de-158e-48b1-bcbb-7fe6058d191c","first_name":"Maya"}'), webhook('hapana', `${rx.url}/h`), sender, 'w1');
+  const ok = await renderAndSend(item('client/created', '{"id":"0ea627de-158e-48b1-bcbb-7fe6058d191c","first_name":"Maya"}'), webhook('hapana', `${rx.url}/h`), sender, 'w1');
   assert.equal(ok.outcome.status, 'succeeded');
   assert.deepEqual(rx.received.map((x) => x.url), ['/h']);
 });
@@ -52,7 +52,7 @@ test('a dialect that throws while rendering records render_failed with the reaso
   const sender = createSender({ allowPrivateNetworks: true, userAgent: 'Hookline/test' });
   t.after(() => sender.close());
   // Stored text that is not JSON can only come from a damaged row: the store writes JSON.stringify output.
-  const r = await attemptDelivery(item('client/created', '{"id":'), webhook('hapana', `${rx.url}/h`), sender, 'w1');
+  const r = await renderAndSend(item('client/created', '{"id":'), webhook('hapana', `${rx.url}/h`), sender, 'w1');
   assert.equal(r.outcome.attempt.error, 'render_failed');
   assert.match(r.outcome.attempt.response_body!, /^The hapana dialect could not render this event: .*JSON/);
   assert.equal(r.outcome.status, 'retrying');

@@ -1,7 +1,7 @@
 import type { AttemptOutcome, DispatchItem, WebhookRow } from '../store/Store.js';
 import { findDialect, isUnrepresentable, type RenderedRequest } from '../dialects/index.js';
 import { nextAttemptAt } from './retryPolicy.js';
-import type { Sender } from './sendAttempt.js';
+import type { Sender } from './httpSender.js';
 
 /**
  * One HTTP attempt of one delivery: render the webhook's dialect, send, decide what the
@@ -9,7 +9,7 @@ import type { Sender } from './sendAttempt.js';
  * attempt with its own error code, so one bad payload cannot stall the queue. What is not
  * sent has no response, so the attempt's `response_body` carries why (docs/dialects.md#translation).
  */
-export async function attemptDelivery(
+export async function renderAndSend(
   item: DispatchItem,
   webhook: WebhookRow,
   sender: Sender,

@@ -1,3 +1,4 @@
+import { isOperationalType } from '../catalog/eventTypeName.js';
 import type { HooklineEvents } from '../events.js';
 import type { AttemptOutcome, DispatchItem, WebhookRow } from '../store/Store.js';
 import type { HealthTransition } from './EndpointHealth.js';
@@ -5,16 +6,13 @@ import type { EndpointQueue } from './EndpointQueue.js';
 import type { HealthTracker } from './HealthTracker.js';
 import type { OutcomeRecorder } from './OutcomeRecorder.js';
 
-/** Operational events are Hookline's own; attempts to deliver them never cause more of them. */
-export const isOperational = (eventType: string): boolean => eventType.startsWith('hookline/');
-
 /**
  * What one attempt's result means, beyond the delivery: its outcome goes to the group-commit
  * recorder; the endpoint slows down after a 429 (or a 503 with Retry-After) and speeds up
  * after a success; its health (the circuit) moves; observers hear of the attempt and, once the
  * final state is stored, of a delivery that ran out of attempts.
  */
-export class AttemptResults {
+export class ResultFanOut {
   constructor(
     private readonly recorder: OutcomeRecorder,
     private readonly health: HealthTracker,
@@ -22,22 +20,25 @@ export class AttemptResults {
     private readonly transitioned: (q: EndpointQueue, t: NonNullable<HealthTransition>) => void,
   ) {}
 
-  /** Returns a promise that settles once the outcome is stored when `wait` (or the delivery is final), else null. */
+  /**
+   * Returns a promise that settles once the outcome is stored when `awaitStored` (or the
+   * delivery is final), else null. `probe`: the attempt was the open circuit's probe.
+   */
   settle(
     q: EndpointQueue,
     w: WebhookRow,
     item: DispatchItem,
     result: { ok: boolean; outcome: AttemptOutcome; retryAfterMs: number | null },
-    probe: boolean,
-    wait: boolean,
+    { probe, awaitStored }: { probe: boolean; awaitStored: boolean },
   ): Promise<void> | null {
     const { ok, outcome, retryAfterMs } = result;
     const { attempt } = outcome;
     const d = item.delivery;
     const now = Date.now();
-    const operational = isOperational(d.event_type);
+    // Operational events are Hookline's own; attempts to deliver them never cause more of them.
+    const operational = isOperationalType(d.event_type);
     const final = outcome.status === 'failed';
-    const stored = wait || final ? this.recorder.addAndWait(outcome) : null;
+    const stored = awaitStored || final ? this.recorder.addAndWait(outcome) : null;
     if (!stored) this.recorder.add(outcome);
 
     if (ok) q.recovered();

@@ -1,6 +1,7 @@
 import type { Dispatcher } from 'undici';
 import { type DeadlineTicker, TimedEntry } from './DeadlineTicker.js';
 import { mapSendError, type SendErrorCode } from './mapSendError.js';
+import type { SendResult } from './SendResult.js';
 import { parseRetryAfter } from './retryPolicy.js';
 
 /** Response bytes kept for the attempt log (DESIGN: response bodies are kept up to 4 KiB). */
@@ -14,17 +15,6 @@ export const MAX_RESPONSE_BODY_BYTES = 4096;
  */
 export const DRAIN_LIMIT_BYTES = 64 * 1024;
 
-export interface SendResult {
-  /** ms epoch. */
-  startedAt: number;
-  durationMs: number;
-  /** Set exactly when `error` is null: a complete (or deliberately cut) HTTP response. */
-  statusCode: number | null;
-  error: SendErrorCode | null;
-  /** The first 4096 bytes of the body as UTF-8, never more than 4096 bytes once encoded. */
-  responseBody: string | null;
-  retryAfterMs: number | null;
-}
 
 // Thrown into undici only to stop a request; never reaches a SendResult.
 const deadlinePassed = Object.assign(new Error('attempt deadline passed'), { code: 'HOOKLINE_DEADLINE' });
@@ -35,7 +25,7 @@ const enoughBody = Object.assign(new Error('response body limit reached'), { cod
  * `request()` with its body stream, lets the handler count bytes as they arrive and hang up
  * at the limit without a stream, a promise per chunk, or a buffer of the whole body.
  */
-export class AttemptHandler extends TimedEntry implements Dispatcher.DispatchHandler {
+export class ResponseReader extends TimedEntry implements Dispatcher.DispatchHandler {
   private controller: Dispatcher.DispatchController | null = null;
   private settled = false;
   private statusCode = 0;

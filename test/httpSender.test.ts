@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import net from 'node:net';
 import { describe, test, type TestContext } from 'node:test';
-import { MAX_RESPONSE_BODY_BYTES, decodeBounded } from '../src/dispatch/AttemptHandler.js';
+import { MAX_RESPONSE_BODY_BYTES, decodeBounded } from '../src/dispatch/ResponseReader.js';
 import { mapSendError } from '../src/dispatch/mapSendError.js';
-import { createSender, type SendRequest, type Sender, type SenderOptions } from '../src/dispatch/sendAttempt.js';
+import { createSender, type SendRequest, type Sender, type SenderOptions } from '../src/dispatch/httpSender.js';
 import { createThreadedSender } from '../src/dispatch/SenderThread.js';
 import { until } from './helpers/wait.js';
 

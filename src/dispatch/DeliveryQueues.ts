@@ -1,0 +1,372 @@
+import type { AttemptOutcome, DispatchItem, WebhookRow } from '../store/Store.js';
+import { CircuitProbes } from './CircuitProbes.js';
+import type { DispatcherDeps } from './Dispatcher.js';
+import type { HealthPolicy, HealthTransition } from './EndpointHealth.js';
+import { EndpointQueue } from './EndpointQueue.js';
+import { FairScheduler } from './FairScheduler.js';
+import { FifoLane } from './FifoLane.js';
+import { HealthTracker } from './HealthTracker.js';
+import { HeldWrites } from './HeldWrites.js';
+import { HoldBudget } from './HoldBudget.js';
+import { OutcomeRecorder } from './OutcomeRecorder.js';
+import { renderAndSend } from './renderAndSend.js';
+import { ResultFanOut } from './ResultFanOut.js';
+import { SenderLeases } from './SenderLeases.js';
+
+/** How long a cached webhook row is trusted before it is read again (other processes may change it). */
+const WEBHOOK_TTL_MS = 2000;
+/** An idle, healthy webhook's queue is forgotten after this long; its state is in the store. */
+const QUEUE_IDLE_MS = 60_000;
+
+export interface DeliveryQueuesDeps extends DispatcherDeps {
+  workerId: string;
+  /** Due deliveries appeared in the store (a circuit closed): the claim loop should look now. */
+  wakeClaims: () => void;
+}
+
+type Readiness = { ok: true; probe: boolean } | { ok: false };
+const NOT_NOW: Readiness = { ok: false };
+
+/** How an attempt is run: as the open circuit's probe, and whether the caller waits until its outcome is stored. */
+interface AttemptOptions {
+  probe: boolean;
+  awaitStored: boolean;
+}
+
+/**
+ * The dispatcher's inside: one `EndpointQueue` per webhook, the flow control that decides when
+ * each may start its next attempt (`ready`), the fair scheduler that decides which goes next,
+ * and the attempts themselves with all that follows them. The ordered lanes and the circuit
+ * probes work through small host objects made here, so none of this is public beyond
+ * `src/dispatch/` (the facade is `Dispatcher`).
+ */
+export class DeliveryQueues {
+  running = false;
+  /** Every delivery this process holds a lease on, with when it was taken or renewed. */
+  readonly held = new Map<string, number>();
+  readonly senders: SenderLeases;
+  readonly probes: CircuitProbes;
+  /** What this process may hold: the publisher's and the claim loop's limits. */
+  readonly budget: HoldBudget;
+  private readonly queues = new Map<string, EndpointQueue>();
+  private readonly fair: FairScheduler;
+  private readonly recorder: OutcomeRecorder;
+  private readonly health: HealthTracker;
+  private readonly results: ResultFanOut;
+  private readonly writes: HeldWrites;
+  private readonly lane: FifoLane;
+  private readonly policy: HealthPolicy;
+  private idleWaiters: (() => void)[] = [];
+  private readonly onError = (err: Error): void => void this.deps.events.emit('dispatcher:error', err);
+
+  constructor(private readonly deps: DeliveryQueuesDeps) {
+    const { store, config, events, workerId } = deps;
+    this.fair = new FairScheduler(config.maxInFlight, () => this.running && this.pump());
+    this.policy = { probeMs: config.probeMs, disableAfterMs: config.disableAfterMs };
+    this.recorder = new OutcomeRecorder(store, (batch) => this.written(batch), this.onError);
+    this.health = new HealthTracker(store, events);
+    this.results = new ResultFanOut(this.recorder, this.health, events, (q, t) => this.transitioned(q, t));
+    this.writes = new HeldWrites(store, workerId, (ids) => ids.forEach((id) => this.held.delete(id)), this.onError);
+    this.senders = new SenderLeases(store, workerId, (qs) => qs.forEach((q) => this.kick(q)), this.onError);
+    this.budget = new HoldBudget(config.maxHeld, this.held, this.queues, this.fair, () => this.running);
+    const self = this;
+    const common = { store, workerId, leaseMs: config.leaseMs, schedule: (q: EndpointQueue, at: number) => this.schedule(q, at), onError: this.onError };
+    this.lane = new FifoLane({
+      ...common,
+      get running() {
+        return self.running;
+      },
+      ready: (q, now) => this.ready(q, now),
+      mayGoOn: (q) => !q.share || this.fair.allows(q),
+      hold: (item, now) => this.hold(item, now),
+      send: (q, item, { probe }) => this.send(q, item, { probe, awaitStored: true }),
+    });
+    this.probes = new CircuitProbes({
+      ...common,
+      held: this.held,
+      queueFor: (id) => this.queueFor(id),
+      load: (q) => this.load(q),
+      kick: (q) => this.kick(q),
+      isSender: (q, w, now) => this.senders.allows(q, w, now),
+      take: (items, at) => this.take(items, at),
+      wake: deps.wakeClaims,
+    });
+  }
+
+  /** Fresh deliveries leased by the publisher, with the settings it matched them with. */
+  accept(items: { item: DispatchItem; webhook: WebhookRow }[]): void {
+    const now = Date.now();
+    for (const { item, webhook } of items) this.enqueue(item, webhook, now);
+    this.pump();
+  }
+
+  /** Deliveries this process claimed from the store. */
+  take(items: DispatchItem[], at: number): void {
+    for (const item of items) this.enqueue(item, null, at);
+    this.pump();
+  }
+
+  /** Processes that died gave their sender leases back: queues that saw another sender ask again. */
+  othersReleased(): void {
+    for (const q of this.queues.values()) if (q.sender === 'foreign') q.senderUnknown();
+  }
+
+  invalidate(webhookId: string): void {
+    const q = this.queues.get(webhookId);
+    if (!q) return;
+    q.settingsStale();
+    q.blockLane(0);
+    this.kick(q);
+  }
+
+  stats(): { held: number; inFlight: number; queuedWebhooks: number; openCircuits: number } {
+    let open = 0;
+    for (const q of this.queues.values()) if (q.health.state === 'unhealthy') open++;
+    return { held: this.held.size, inFlight: this.fair.inFlight, queuedWebhooks: this.fair.waiting, openCircuits: open };
+  }
+
+  /** Renews sender leases of busy webhooks; idle ones (nothing since `idleSince`) are given back. */
+  renewSenders(idleSince: number): Promise<void> {
+    return this.senders.tick(this.queues.values(), idleSince);
+  }
+
+  private queueFor(webhookId: string): EndpointQueue {
+    let q = this.queues.get(webhookId);
+    if (!q) {
+      q = new EndpointQueue(webhookId, this.policy, { singleProcess: !this.senders.active });
+      this.queues.set(webhookId, q);
+    }
+    return q;
+  }
+
+  private enqueue(item: DispatchItem, webhook: WebhookRow | null, now: number): void {
+    const q = this.queueFor(item.delivery.webhook_id);
+    // Settings to start from; health is read from the store before the first attempt.
+    if (webhook) q.startWith(webhook);
+    this.fair.attach(q, item.delivery.business_id);
+    this.hold(item, now);
+    q.touch(now);
+    if (q.gone) return this.writes.fail([item.delivery.id]);
+    q.push(item);
+    this.toRing(q);
+  }
+
+  private hold(item: DispatchItem, now: number): void {
+    this.held.set(item.delivery.id, now);
+  }
+
+  private toRing(q: EndpointQueue): void {
+    if (q.inRing || q.queued === 0 || q.inFlight >= q.limit || !q.share) return;
+    if (q.fifo && (q.laneRunning || Date.now() < q.laneBlockedUntil)) return;
+    this.fair.offer(q);
+  }
+
+  /** Starts attempts, in the fair scheduler's order, while it finds a queue that may start one. */
+  private pump(): void {
+    for (let q = this.fair.next(); q; q = this.fair.next()) {
+      if (q.queued === 0) continue;
+      const ready = this.ready(q, Date.now());
+      if (!ready.ok) continue;
+      if (q.fifo) {
+        this.runLane(q, ready.probe);
+        continue;
+      }
+      void this.run(q, q.shift()!, ready.probe);
+      this.toRing(q);
+    }
+  }
+
+  private runLane(q: EndpointQueue, probe: boolean): void {
+    void this.lane.run(q, { probe }).finally(() => this.kick(q));
+  }
+
+  /**
+   * Whether the webhook's flow control lets one more attempt start now. When it does not, it
+   * arranges for the queue to be looked at again when it might (a timer, a load, a lease) and
+   * acts on what it found: a disabled webhook or an open circuit parks what is queued.
+   */
+  private ready(q: EndpointQueue, now: number): Readiness {
+    if (q.gone) {
+      this.writes.fail(q.drain().map((i) => i.delivery.id));
+      return NOT_NOW;
+    }
+    const w = q.webhook;
+    if (!w || q.loadedAt === 0 || now - q.loadedAt > WEBHOOK_TTL_MS) {
+      this.load(q);
+      if (!w || q.loadedAt === 0) return NOT_NOW;
+    }
+    if (!w.enabled) {
+      this.park(q);
+      return NOT_NOW;
+    }
+    if (!this.senders.allows(q, w, now)) {
+      if (q.sender === 'foreign') this.writes.release(q.drain().map((i) => i.delivery.id));
+      return NOT_NOW;
+    }
+    if (q.inFlight >= q.limit) return NOT_NOW;
+    const circuit = q.health.allows(now);
+    if (circuit === 'no') {
+      this.park(q);
+      if (q.health.state === 'unhealthy' && !q.health.probing) this.schedule(q, q.health.probeAt);
+      return NOT_NOW;
+    }
+    if (circuit === 'probe') return q.inFlight === 0 ? { ok: true, probe: true } : NOT_NOW;
+    const resumeAt = Math.max(q.pausedUntil, now + q.bucket.waitMs(now));
+    if (resumeAt > now) {
+      this.schedule(q, resumeAt);
+      return NOT_NOW;
+    }
+    return { ok: true, probe: false };
+  }
+
+  private park(q: EndpointQueue): void {
+    this.writes.park(q.drain().map((i) => i.delivery.id));
+  }
+
+  /** Reads the webhook; keeps sending with the row it has while the store is away. */
+  private load(q: EndpointQueue): void {
+    if (q.loading) return;
+    q.loadStarted();
+    const started = Date.now();
+    this.deps.store.getWebhookById(q.webhookId).then(
+      (w) => {
+        if (w) this.fair.attach(q, w.business_id);
+        q.loaded(w, started);
+        if (w && q.health.state === 'unhealthy') this.schedule(q, q.health.probeAt);
+        this.kick(q);
+      },
+      (err: Error) => {
+        q.loadFailed(started);
+        this.onError(err);
+        this.schedule(q, Date.now() + 1000);
+      },
+    );
+  }
+
+  private schedule(q: EndpointQueue, at: number): void {
+    q.wakeAt(at, () => this.kick(q));
+  }
+
+  /** Something changed for this queue (a timer, a lease, a load): send, probe or run its lane if it can. */
+  private kick(q: EndpointQueue): void {
+    if (!this.running) return;
+    if (q.queued > 0) {
+      this.toRing(q);
+      return this.pump();
+    }
+    // Timers run on the monotonic clock and can fire a millisecond before Date.now() reaches
+    // their time: a time not yet reached is looked at again then, not left to the 30 s sweep.
+    const now = Date.now();
+    if (q.fifo && q.laneBlockedUntil > 0 && !q.laneRunning) {
+      if (now < q.laneBlockedUntil) {
+        this.schedule(q, q.laneBlockedUntil);
+      } else {
+        const ready = this.ready(q, now);
+        if (ready.ok) return this.runLane(q, ready.probe);
+      }
+    }
+    if (q.health.allows(now) === 'probe') {
+      if (q.inFlight === 0) void this.probes.fetch(q, now);
+    } else if (q.health.state === 'unhealthy' && !q.health.probing && q.health.probeAt > now) {
+      this.schedule(q, q.health.probeAt);
+    }
+  }
+
+  private async run(q: EndpointQueue, item: DispatchItem, probe: boolean): Promise<void> {
+    try {
+      await this.send(q, item, { probe, awaitStored: false });
+    } catch (err) {
+      this.onError(err as Error);
+    } finally {
+      this.toRing(q);
+      if (this.running) this.pump();
+    }
+  }
+
+  /** One attempt and everything that follows from it. */
+  private async send(q: EndpointQueue, item: DispatchItem, opts: AttemptOptions): Promise<{ ok: boolean; outcome: AttemptOutcome }> {
+    const w = q.webhook!;
+    const start = Date.now();
+    q.bucket.take(start);
+    q.touch(start);
+    this.fair.attach(q, item.delivery.business_id);
+    this.fair.started(q);
+    if (opts.probe) q.health.startProbe();
+    try {
+      const result = await renderAndSend(item, w, this.deps.sender, this.deps.workerId);
+      const stored = this.results.settle(q, w, item, result, opts);
+      if (opts.awaitStored) await stored;
+      return { ok: result.ok, outcome: result.outcome };
+    } finally {
+      const turned = this.fair.finished(q);
+      if (this.fair.inFlight === 0) for (const w of this.idleWaiters.splice(0)) w();
+      // `run` pumps after an attempt; a fifo lane's attempt (awaitStored) is not followed by a pump of its own.
+      if (turned && opts.awaitStored && this.running) queueMicrotask(() => this.pump());
+    }
+  }
+
+  private transitioned(q: EndpointQueue, t: NonNullable<HealthTransition>): void {
+    if (t.to === 'unhealthy') {
+      this.park(q);
+      this.schedule(q, q.health.probeAt);
+    } else if (t.to === 'healthy' && t.from === 'unhealthy') {
+      this.probes.closed(q);
+    } else if (t.to === 'disabled') {
+      this.park(q);
+    }
+  }
+
+  private written(batch: AttemptOutcome[]): void {
+    for (const o of batch) this.held.delete(o.attempt.delivery_id);
+  }
+
+  /** Forgets queues idle for a minute: healthy, empty, and without a sender lease to give back. */
+  forgetIdle(now: number): void {
+    for (const [id, q] of this.queues) {
+      const idle = q.queued === 0 && q.inFlight === 0 && !q.inRing && !q.laneRunning && !q.loading && !q.hasTimer && q.activeAt < now - QUEUE_IDLE_MS;
+      const leaseFree = !this.senders.active || q.sender !== 'mine';
+      if (idle && leaseFree && q.health.state === 'healthy') {
+        this.queues.delete(id);
+        this.fair.detach(q);
+      }
+    }
+  }
+
+  /** The dispatcher is stopping: nothing looks at a queue again by itself. */
+  stopStarting(): void {
+    this.running = false;
+    for (const q of this.queues.values()) q.clearTimer();
+  }
+
+  /**
+   * Gives queued deliveries back to the store, lets attempts in flight finish within the grace
+   * period (past it they are cut, and their deliveries retried later), writes every outcome,
+   * and gives back the leases left.
+   */
+  async finish(graceMs: number): Promise<void> {
+    const { store, sender, workerId } = this.deps;
+    const queued: string[] = [];
+    for (const q of this.queues.values()) for (const it of q.drain()) queued.push(it.delivery.id);
+    this.fair.clear();
+    if (queued.length > 0) {
+      await store.releaseLeases(workerId, queued, Date.now());
+      for (const id of queued) this.held.delete(id);
+    }
+    let grace: NodeJS.Timeout | undefined;
+    await Promise.race([this.idle(), new Promise<void>((r) => (grace = setTimeout(r, graceMs)))]);
+    clearTimeout(grace);
+    await (this.fair.inFlight > 0 ? sender.destroy() : sender.close());
+    await this.idle();
+    await this.recorder.flush();
+    await this.health.flush();
+    await this.writes.flush();
+    const left = [...this.held.keys()];
+    if (left.length > 0) await store.releaseLeases(workerId, left, Date.now());
+    this.held.clear();
+    await this.senders.releaseAll(this.queues.values());
+  }
+
+  private idle(): Promise<void> {
+    return this.fair.inFlight === 0 ? Promise.resolve() : new Promise((r) => this.idleWaiters.push(r));
+  }
+}

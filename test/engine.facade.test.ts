@@ -1,0 +1,48 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Dispatcher } from '../src/dispatch/Dispatcher.js';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+function sources(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) return sources(p);
+    return /\.tsx?$/.test(name) ? [p] : [];
+  });
+}
+
+// Checked by the compiler (npm run typecheck): a public member added to the facade, or one
+// taken away, makes this object literal wrong. The roles the engine plays inside (claim host,
+// lane host, probe host) are not members of it (issue 13).
+const facade: Record<keyof Dispatcher, true> = {
+  workerId: true,
+  start: true,
+  stop: true,
+  canHold: true,
+  accept: true,
+  wake: true,
+  othersReleased: true,
+  invalidate: true,
+  stats: true,
+};
+
+test('the engine shows the rest of Hookline one small facade: nine members (issue 13)', () => {
+  assert.deepEqual(Object.keys(facade).sort(), ['accept', 'canHold', 'invalidate', 'othersReleased', 'start', 'stats', 'stop', 'wake', 'workerId']);
+});
+
+test('outside src/dispatch, only the facade, the sender, the heartbeat and small utilities are imported from it (issue 13)', () => {
+  const allowed = new Set(['Dispatcher', 'httpSender', 'SenderThread', 'ProcessHeartbeat', 'ssrfGuard', 'timerDelay']);
+  const reached: string[] = [];
+  for (const file of sources(join(root, 'src'))) {
+    const rel = relative(join(root, 'src'), file);
+    if (rel.startsWith('dispatch')) continue;
+    for (const m of readFileSync(file, 'utf8').matchAll(/from '(?:\.\.?\/)+dispatch\/(\w+)\.js'/g)) {
+      if (!allowed.has(m[1]!)) reached.push(`${rel} imports dispatch/${m[1]}`);
+    }
+  }
+  assert.deepEqual(reached, []);
+});

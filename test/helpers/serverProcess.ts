@@ -31,7 +31,11 @@ async function spawnCli(args: string[], env: Record<string, string>, ready: RegE
   child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
   const exited = new Promise<number | string>((resolve) => child.on('exit', (code, signal) => resolve(code ?? signal ?? -1)));
   const url = await new Promise<string>((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error(`server did not start:\n${out}`)), 20_000);
+    // A server that never says it is listening is killed, or it would keep the test run alive.
+    const t = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`server did not start within 20 s:\n${out}`));
+    }, 20_000);
     const check = (): void => {
       const m = ready.exec(out);
       if (m) {

@@ -43,6 +43,14 @@ export const errorCatalog = {
   INVALID_TOKEN_EXPIRY: { status: 422, title: 'Invalid token expiry' },
   // A second server on one SQLite file (issue 12): the operator's setup to fix, so a 4xx (exit code 2).
   DATABASE_IN_USE: { status: 409, title: 'Another Hookline process is using this SQLite database' },
+  // Svix's API (docs/svix.md): rendered there as Svix's {code, detail}.
+  APPLICATION_NOT_FOUND: { status: 404, title: 'Application not found' },
+  APPLICATION_EXISTS: { status: 409, title: 'An application with this uid already exists' },
+  MESSAGE_EXISTS: { status: 409, title: 'A message with this eventId already exists' },
+  UID_TAKEN: { status: 409, title: 'Another object already has this uid' },
+  IDEMPOTENCY_CONFLICT: { status: 409, title: 'This idempotency key was used for a different request' },
+  NOT_SERVED: { status: 404, title: "Hookline does not serve this part of Svix's API" },
+  NOT_IMPLEMENTED: { status: 501, title: 'Not implemented yet' },
 } as const satisfies Record<string, { status: number; title: string }>;
 
 export type ErrorCode = keyof typeof errorCatalog;

@@ -22,6 +22,7 @@ import { inspectorRoutes } from './routes/inspector.js';
 import { uiRoutes } from './routes/ui.js';
 import { requestValidatorCompiler } from './validatorCompiler.js';
 import { registerJsonBody } from './jsonBody.js';
+import { svixApi, SVIX_PREFIX } from './svix/plugin.js';
 
 /** Default body limit; the batch route raises its own. */
 export const BODY_LIMIT = 1024 * 1024;
@@ -100,5 +101,7 @@ export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
   await app.register(wirePreviewRoutes(ctx));
   await app.register(inspectorRoutes(ctx));
   await app.register(uiRoutes(ctx));
+  // Svix's REST API (docs/svix.md): its own shapes and errors under /api/v1.
+  await app.register(svixApi(ctx), { prefix: SVIX_PREFIX });
   return app;
 }

@@ -2,6 +2,8 @@ import type {
   BusinessRow,
   ProcessRow,
   ReleasedLeases,
+  SvixRecord,
+  SvixRecordKind,
   DeliveryCounts,
   EventRow,
   EventTypeRow,
@@ -25,6 +27,7 @@ import { migratePostgres } from './migrate.js';
 import { poolConfigFromUrl, preparedStatementsFromUrl } from './poolConfig.js';
 import { prepared } from './PreparedStatement.js';
 import * as processes from './processes.js';
+import * as svixRecords from './svixRecords.js';
 import {
   businessFromRow,
   columnList,
@@ -346,5 +349,30 @@ export class PostgresStore extends PostgresDeliveries implements Store {
 
   releaseLeasesNotOwnedBy(owner: string, now: number): Promise<ReleasedLeases> {
     return processes.releaseLeasesNotOwnedBy(this.db, owner, now);
+  }
+
+  // Svix's API (docs/svix.md): records beside businesses, webhooks and events.
+  putSvixRecord(row: SvixRecord): Promise<boolean> {
+    return svixRecords.putSvixRecord(this.db, row);
+  }
+
+  getSvixRecords(kind: SvixRecordKind, scope: string, ids: string[]): Promise<SvixRecord[]> {
+    return svixRecords.getSvixRecords(this.db, kind, scope, ids);
+  }
+
+  listSvixRecords(kind: SvixRecordKind, scope: string, opts: { cursor?: string; limit: number }): Promise<Page<SvixRecord>> {
+    return svixRecords.listSvixRecords(this.db, kind, scope, opts);
+  }
+
+  findSvixRecordByUid(kind: SvixRecordKind, scope: string, uid: string): Promise<SvixRecord | null> {
+    return svixRecords.findSvixRecordByUid(this.db, kind, scope, uid);
+  }
+
+  deleteSvixRecord(kind: SvixRecordKind, scope: string, id: string): Promise<boolean> {
+    return svixRecords.deleteSvixRecord(this.db, kind, scope, id);
+  }
+
+  purgeSvixRecords(kind: SvixRecordKind, before: number): Promise<number> {
+    return svixRecords.purgeSvixRecords(this.db, kind, before);
   }
 }

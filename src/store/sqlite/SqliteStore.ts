@@ -5,6 +5,8 @@ import type {
   BusinessRow,
   ProcessRow,
   ReleasedLeases,
+  SvixRecord,
+  SvixRecordKind,
   DeliveryCounts,
   EventRow,
   EventTypeRow,
@@ -25,6 +27,7 @@ import { eventTypeFromRow, webhookFromRow, webhookToColumns, type RawRow } from 
 import { SqliteDeliveries } from './SqliteDeliveries.js';
 import { SqliteRetentionSweep } from './SqliteRetentionSweep.js';
 import { SqliteProcesses } from './SqliteProcesses.js';
+import { SqliteSvixRecords } from './SqliteSvixRecords.js';
 import { guardStoreErrors } from './storeErrors.js';
 
 /**
@@ -323,5 +326,35 @@ export class SqliteStore extends SqliteDeliveries implements Store {
 
   releaseLeasesNotOwnedBy(owner: string, now: number): Promise<ReleasedLeases> {
     return this.processes.releaseLeasesNotOwnedBy(owner, now);
+  }
+
+  // Svix's API (docs/svix.md): records beside businesses, webhooks and events.
+  private svixRows: SqliteSvixRecords | null = null;
+  private get svix(): SqliteSvixRecords {
+    return (this.svixRows ??= new SqliteSvixRecords(this.db, (sql) => this.stmt(sql)));
+  }
+
+  putSvixRecord(row: SvixRecord): Promise<boolean> {
+    return this.svix.putSvixRecord(row);
+  }
+
+  getSvixRecords(kind: SvixRecordKind, scope: string, ids: string[]): Promise<SvixRecord[]> {
+    return this.svix.getSvixRecords(kind, scope, ids);
+  }
+
+  listSvixRecords(kind: SvixRecordKind, scope: string, opts: { cursor?: string; limit: number }): Promise<Page<SvixRecord>> {
+    return this.svix.listSvixRecords(kind, scope, opts);
+  }
+
+  findSvixRecordByUid(kind: SvixRecordKind, scope: string, uid: string): Promise<SvixRecord | null> {
+    return this.svix.findSvixRecordByUid(kind, scope, uid);
+  }
+
+  deleteSvixRecord(kind: SvixRecordKind, scope: string, id: string): Promise<boolean> {
+    return this.svix.deleteSvixRecord(kind, scope, id);
+  }
+
+  purgeSvixRecords(kind: SvixRecordKind, before: number): Promise<number> {
+    return this.svix.purgeSvixRecords(kind, before);
   }
 }

@@ -8,6 +8,7 @@ import { catalogTypeOfSvixName, svixEventName } from '../../dialects/svixNames.j
 import { invalidField } from './svixErrors.js';
 import { ListQuery, pageOf } from './pagination.js';
 import { EventTypeIn, EventTypeUpdate } from './schemas.js';
+import { exampleFromSchema } from './exampleFromSchema.js';
 
 const tags = ['svix event types'];
 const NameParams = Type.Object({ event_type_name: Type.String({ minLength: 1, maxLength: 256 }) });
@@ -43,8 +44,7 @@ export function eventTypeRoutes(app: FastifyInstance, ctx: AppContext): void {
     const schema = schemas?.[SCHEMA_VERSION] ?? Object.values(schemas ?? {})[0] ?? {};
     const unsafe = unsafePatterns(schema, '/schemas/1');
     if (unsafe.length > 0) throw invalidField(['body', 'schemas', SCHEMA_VERSION], `the pattern ${JSON.stringify(unsafe[0]!.pattern)} can take exponential time to match (${unsafe[0]!.reason}); rewrite it`);
-    const examples = (schema as { examples?: unknown[] }).examples;
-    const def = ctx.catalog.register({ type, description, schema, example: Array.isArray(examples) && examples.length > 0 ? examples[0] : {} });
+    const def = ctx.catalog.register({ type, description, schema, example: exampleFromSchema(schema) });
     await ctx.store.upsertEventType({ ...def, schema: { ...def.schema }, created_at: Date.now() });
     return def;
   }

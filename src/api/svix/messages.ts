@@ -89,7 +89,8 @@ export function messageRoutes(app: FastifyInstance, ctx: AppContext): void {
       }
       await store.retryDelivery(business.id, delivery.id, Date.now());
       ctx.dispatcher.wake();
-      return reply.code(202).send();
+      // The SDK parses the answer as JSON, even this empty one.
+      return reply.code(202).send({});
     },
   );
 }

@@ -8,6 +8,7 @@ import { APP_SCOPE, appFieldsOf, resolveApp, type AppFields, type ResolvedApp } 
 import { ListQuery, pageOf } from './pagination.js';
 import { presentApp } from './present.js';
 import { AppParams, ApplicationIn, ApplicationPatch } from './schemas.js';
+import { SvixApplicationOut, listOf, svixErrors } from './responses.js';
 
 const tags = ['svix applications'];
 
@@ -35,7 +36,7 @@ export function applicationRoutes(app: FastifyInstance, ctx: AppContext): void {
     {
       config: { adminOnly: true },
       schema: {
-        tags, operationId: 'svixCreateApplication', summary: 'Create an application (a business); admin token',
+        tags, operationId: 'svixCreateApplication', response: { 200: SvixApplicationOut, 201: SvixApplicationOut, ...svixErrors }, summary: 'Create an application (a business); admin token',
         querystring: Type.Object({ get_if_exists: Type.Optional(Type.Boolean()) }),
         body: ApplicationIn,
       },
@@ -57,7 +58,7 @@ export function applicationRoutes(app: FastifyInstance, ctx: AppContext): void {
 
   app.get<{ Querystring: ListQuery }>(
     '/app',
-    { schema: { tags, operationId: 'svixListApplications', summary: 'List the applications this token reaches', querystring: ListQuery } },
+    { schema: { tags, operationId: 'svixListApplications', response: { 200: listOf(SvixApplicationOut, 'SvixListResponseApplicationOut'), ...svixErrors }, summary: 'List the applications this token reaches', querystring: ListQuery } },
     async (req) => {
       const principal = req.principal!;
       const businesses = principal.kind === 'admin' ? await store.listBusinesses() : [await store.getBusiness(principal.businessId)].filter((b) => b !== null);
@@ -74,7 +75,7 @@ export function applicationRoutes(app: FastifyInstance, ctx: AppContext): void {
 
   app.get<{ Params: AppParams }>(
     '/app/:app_id',
-    { schema: { tags, operationId: 'svixGetApplication', summary: 'Read an application by id or uid', params: AppParams } },
+    { schema: { tags, operationId: 'svixGetApplication', response: { 200: SvixApplicationOut, ...svixErrors }, summary: 'Read an application by id or uid', params: AppParams } },
     async (req) => presentApp(await resolveApp(ctx, req, req.params.app_id)),
   );
 
@@ -91,12 +92,12 @@ export function applicationRoutes(app: FastifyInstance, ctx: AppContext): void {
   };
   app.put<{ Params: AppParams; Body: ApplicationIn }>(
     '/app/:app_id',
-    { schema: { tags, operationId: 'svixUpdateApplication', summary: 'Replace an application’s name, uid and metadata', params: AppParams, body: ApplicationIn } },
+    { schema: { tags, operationId: 'svixUpdateApplication', response: { 200: SvixApplicationOut, ...svixErrors }, summary: 'Replace an application’s name, uid and metadata', params: AppParams, body: ApplicationIn } },
     (req) => change(req, true),
   );
   app.patch<{ Params: AppParams; Body: ApplicationPatch }>(
     '/app/:app_id',
-    { schema: { tags, operationId: 'svixPatchApplication', summary: 'Change some of an application’s fields', params: AppParams, body: ApplicationPatch } },
+    { schema: { tags, operationId: 'svixPatchApplication', response: { 200: SvixApplicationOut, ...svixErrors }, summary: 'Change some of an application’s fields', params: AppParams, body: ApplicationPatch } },
     (req) => change(req, false),
   );
 
@@ -104,7 +105,7 @@ export function applicationRoutes(app: FastifyInstance, ctx: AppContext): void {
     '/app/:app_id',
     {
       config: { adminOnly: true },
-      schema: { tags, operationId: 'svixDeleteApplication', summary: 'Delete an application: its endpoints are removed; its business and log stay', params: AppParams },
+      schema: { tags, operationId: 'svixDeleteApplication', response: { 204: Type.Null({ description: 'Deleted' }), ...svixErrors }, summary: 'Delete an application: its endpoints are removed; its business and log stay', params: AppParams },
     },
     async (req, reply) => {
       const current = await resolveApp(ctx, req, req.params.app_id);

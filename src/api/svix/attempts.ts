@@ -6,6 +6,7 @@ import { resolveApp, resolveEndpoint } from './access.js';
 import { DEFAULT_LIMIT, svixPage } from './pagination.js';
 import { presentAttempt } from './present.js';
 import { AttemptQuery, EndpointParams, MessageParams } from './schemas.js';
+import { SvixMessageAttemptOut, listOf, svixErrors } from './responses.js';
 
 const tags = ['svix attempts'];
 
@@ -37,7 +38,7 @@ export function attemptRoutes(app: FastifyInstance, ctx: AppContext): void {
 
   app.get<{ Params: EndpointParams; Querystring: AttemptQuery }>(
     '/app/:app_id/attempt/endpoint/:endpoint_id',
-    { schema: { tags, operationId: 'svixListAttemptsByEndpoint', summary: "An endpoint's attempts, newest first", params: EndpointParams, querystring: AttemptQuery } },
+    { schema: { tags, operationId: 'svixListAttemptsByEndpoint', response: { 200: listOf(SvixMessageAttemptOut, 'SvixListResponseMessageAttemptOut'), ...svixErrors }, summary: "An endpoint's attempts, newest first", params: EndpointParams, querystring: AttemptQuery } },
     async (req) => {
       const { business } = await resolveApp(ctx, req, req.params.app_id);
       const { webhook } = await resolveEndpoint(ctx, business.id, req.params.endpoint_id);
@@ -47,7 +48,7 @@ export function attemptRoutes(app: FastifyInstance, ctx: AppContext): void {
 
   app.get<{ Params: MessageParams; Querystring: AttemptQuery }>(
     '/app/:app_id/attempt/msg/:msg_id',
-    { schema: { tags, operationId: 'svixListAttemptsByMessage', summary: "A message's attempts, to every endpoint, newest first", params: MessageParams, querystring: AttemptQuery } },
+    { schema: { tags, operationId: 'svixListAttemptsByMessage', response: { 200: listOf(SvixMessageAttemptOut, 'SvixListResponseMessageAttemptOut'), ...svixErrors }, summary: "A message's attempts, to every endpoint, newest first", params: MessageParams, querystring: AttemptQuery } },
     async (req) => {
       const { business } = await resolveApp(ctx, req, req.params.app_id);
       const event = await store.getEvent(business.id, req.params.msg_id);

@@ -4,6 +4,8 @@ import type { AppContext } from '../../app.js';
 import { resolveApp, resolveEndpoint } from './access.js';
 import { invalidField } from './svixErrors.js';
 import { EndpointParams, HeadersIn, HeadersPatchIn, RecoverIn, SecretRotateIn } from './schemas.js';
+import { Type } from '@sinclair/typebox';
+import { SvixHeadersOut, SvixRecoverOut, SvixSecretOut, svixErrors } from './responses.js';
 
 const tags = ['svix endpoints'];
 
@@ -17,7 +19,7 @@ export function endpointActionRoutes(app: FastifyInstance, ctx: AppContext): voi
 
   app.get<{ Params: EndpointParams }>(
     '/app/:app_id/endpoint/:endpoint_id/secret',
-    { schema: { tags, operationId: 'svixGetEndpointSecret', summary: "The endpoint's signing secret", params: EndpointParams } },
+    { schema: { tags, operationId: 'svixGetEndpointSecret', response: { 200: SvixSecretOut, ...svixErrors }, summary: "The endpoint's signing secret", params: EndpointParams } },
     async (req) => ({ key: (await endpointOf(req, req.params)).webhook.secret }),
   );
 
@@ -25,7 +27,7 @@ export function endpointActionRoutes(app: FastifyInstance, ctx: AppContext): voi
     '/app/:app_id/endpoint/:endpoint_id/secret/rotate',
     {
       schema: {
-        tags, operationId: 'svixRotateEndpointSecret', params: EndpointParams, body: SecretRotateIn,
+        tags, operationId: 'svixRotateEndpointSecret', response: { 204: Type.Null({ description: 'Rotated' }), ...svixErrors }, params: EndpointParams, body: SecretRotateIn,
         summary: 'A new secret (given, or generated); the old one keeps signing beside it for 24 hours',
       },
     },
@@ -38,13 +40,13 @@ export function endpointActionRoutes(app: FastifyInstance, ctx: AppContext): voi
 
   app.get<{ Params: EndpointParams }>(
     '/app/:app_id/endpoint/:endpoint_id/headers',
-    { schema: { tags, operationId: 'svixGetEndpointHeaders', summary: "The endpoint's custom headers", params: EndpointParams } },
+    { schema: { tags, operationId: 'svixGetEndpointHeaders', response: { 200: SvixHeadersOut, ...svixErrors }, summary: "The endpoint's custom headers", params: EndpointParams } },
     async (req) => ({ headers: (await endpointOf(req, req.params)).webhook.headers, sensitive: [] }),
   );
 
   app.put<{ Params: EndpointParams; Body: HeadersIn }>(
     '/app/:app_id/endpoint/:endpoint_id/headers',
-    { schema: { tags, operationId: 'svixUpdateEndpointHeaders', summary: "Replace the endpoint's custom headers", params: EndpointParams, body: HeadersIn } },
+    { schema: { tags, operationId: 'svixUpdateEndpointHeaders', response: { 204: Type.Null({ description: 'Replaced' }), ...svixErrors }, summary: "Replace the endpoint's custom headers", params: EndpointParams, body: HeadersIn } },
     async (req, reply) => {
       const { webhook } = await endpointOf(req, req.params);
       await webhooks.update(webhook.business_id, webhook.id, { headers: req.body.headers });
@@ -54,7 +56,7 @@ export function endpointActionRoutes(app: FastifyInstance, ctx: AppContext): voi
 
   app.patch<{ Params: EndpointParams; Body: HeadersPatchIn }>(
     '/app/:app_id/endpoint/:endpoint_id/headers',
-    { schema: { tags, operationId: 'svixPatchEndpointHeaders', summary: 'Set some custom headers; a null value removes one', params: EndpointParams, body: HeadersPatchIn } },
+    { schema: { tags, operationId: 'svixPatchEndpointHeaders', response: { 204: Type.Null({ description: 'Changed' }), ...svixErrors }, summary: 'Set some custom headers; a null value removes one', params: EndpointParams, body: HeadersPatchIn } },
     async (req, reply) => {
       const { webhook } = await endpointOf(req, req.params);
       const headers = { ...webhook.headers };
@@ -71,7 +73,7 @@ export function endpointActionRoutes(app: FastifyInstance, ctx: AppContext): voi
     '/app/:app_id/endpoint/:endpoint_id/recover',
     {
       schema: {
-        tags, operationId: 'svixRecoverEndpoint', params: EndpointParams, body: RecoverIn,
+        tags, operationId: 'svixRecoverEndpoint', response: { 202: SvixRecoverOut, ...svixErrors }, params: EndpointParams, body: RecoverIn,
         summary: "Send again the endpoint's failed messages since a time (202 with a finished task)",
       },
     },

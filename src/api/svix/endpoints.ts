@@ -8,6 +8,8 @@ import { filtersOf, rateOf } from './endpointInput.js';
 import { ListQuery, svixPage } from './pagination.js';
 import { presentEndpoint } from './present.js';
 import { AppParams, EndpointIn, EndpointParams, EndpointPatch, EndpointUpdate } from './schemas.js';
+import { Type } from '@sinclair/typebox';
+import { SvixEndpointOut, listOf, svixErrors } from './responses.js';
 
 const tags = ['svix endpoints'];
 /** Svix's endpoints speak Svix's wire format (src/dialects/svix.ts). */
@@ -32,7 +34,7 @@ export function endpointRoutes(app: FastifyInstance, ctx: AppContext): void {
 
   app.get<{ Params: AppParams; Querystring: ListQuery }>(
     '/app/:app_id/endpoint',
-    { schema: { tags, operationId: 'svixListEndpoints', summary: "List an application's endpoints", params: AppParams, querystring: ListQuery } },
+    { schema: { tags, operationId: 'svixListEndpoints', response: { 200: listOf(SvixEndpointOut, 'SvixListResponseEndpointOut'), ...svixErrors }, summary: "List an application's endpoints", params: AppParams, querystring: ListQuery } },
     async (req) => {
       const { business } = await resolveApp(ctx, req, req.params.app_id);
       const page = await store.listWebhooks(business.id, { cursor: req.query.iterator, limit: req.query.limit ?? 50 });
@@ -44,7 +46,7 @@ export function endpointRoutes(app: FastifyInstance, ctx: AppContext): void {
 
   app.post<{ Params: AppParams; Body: EndpointIn }>(
     '/app/:app_id/endpoint',
-    { schema: { tags, operationId: 'svixCreateEndpoint', summary: 'Create an endpoint (a webhook in the svix dialect)', params: AppParams, body: EndpointIn } },
+    { schema: { tags, operationId: 'svixCreateEndpoint', response: { 201: SvixEndpointOut, ...svixErrors }, summary: 'Create an endpoint (a webhook in the svix dialect)', params: AppParams, body: EndpointIn } },
     async (req, reply) => {
       const { business } = await resolveApp(ctx, req, req.params.app_id);
       const body = req.body;
@@ -72,7 +74,7 @@ export function endpointRoutes(app: FastifyInstance, ctx: AppContext): void {
 
   app.get<{ Params: EndpointParams }>(
     '/app/:app_id/endpoint/:endpoint_id',
-    { schema: { tags, operationId: 'svixGetEndpoint', summary: 'Read an endpoint by id or uid', params: EndpointParams } },
+    { schema: { tags, operationId: 'svixGetEndpoint', response: { 200: SvixEndpointOut, ...svixErrors }, summary: 'Read an endpoint by id or uid', params: EndpointParams } },
     async (req) => {
       const { business } = await resolveApp(ctx, req, req.params.app_id);
       const ep = await resolveEndpoint(ctx, business.id, req.params.endpoint_id);
@@ -109,18 +111,18 @@ export function endpointRoutes(app: FastifyInstance, ctx: AppContext): void {
   };
   app.put<{ Params: EndpointParams; Body: EndpointUpdate }>(
     '/app/:app_id/endpoint/:endpoint_id',
-    { schema: { tags, operationId: 'svixUpdateEndpoint', summary: 'Replace an endpoint', params: EndpointParams, body: EndpointUpdate } },
+    { schema: { tags, operationId: 'svixUpdateEndpoint', response: { 200: SvixEndpointOut, ...svixErrors }, summary: 'Replace an endpoint', params: EndpointParams, body: EndpointUpdate } },
     (req) => change(req, true),
   );
   app.patch<{ Params: EndpointParams; Body: EndpointPatch }>(
     '/app/:app_id/endpoint/:endpoint_id',
-    { schema: { tags, operationId: 'svixPatchEndpoint', summary: 'Change some of an endpoint’s fields', params: EndpointParams, body: EndpointPatch } },
+    { schema: { tags, operationId: 'svixPatchEndpoint', response: { 200: SvixEndpointOut, ...svixErrors }, summary: 'Change some of an endpoint’s fields', params: EndpointParams, body: EndpointPatch } },
     (req) => change(req, false),
   );
 
   app.delete<{ Params: EndpointParams }>(
     '/app/:app_id/endpoint/:endpoint_id',
-    { schema: { tags, operationId: 'svixDeleteEndpoint', summary: 'Delete an endpoint; its delivery log stays', params: EndpointParams } },
+    { schema: { tags, operationId: 'svixDeleteEndpoint', response: { 204: Type.Null({ description: 'Deleted' }), ...svixErrors }, summary: 'Delete an endpoint; its delivery log stays', params: EndpointParams } },
     async (req, reply) => {
       const { business } = await resolveApp(ctx, req, req.params.app_id);
       const ep = await resolveEndpoint(ctx, business.id, req.params.endpoint_id);

@@ -9,6 +9,7 @@ import { invalidField } from './svixErrors.js';
 import { ListQuery, pageOf } from './pagination.js';
 import { EventTypeIn, EventTypeUpdate } from './schemas.js';
 import { exampleFromSchema } from './exampleFromSchema.js';
+import { SvixEventTypeOut, listOf, svixErrors } from './responses.js';
 
 const tags = ['svix event types'];
 const NameParams = Type.Object({ event_type_name: Type.String({ minLength: 1, maxLength: 256 }) });
@@ -51,7 +52,7 @@ export function eventTypeRoutes(app: FastifyInstance, ctx: AppContext): void {
 
   app.get<{ Querystring: ListQuery }>(
     '/event-type',
-    { schema: { tags, operationId: 'svixListEventTypes', summary: 'The catalogue, in Svix names', querystring: ListQuery } },
+    { schema: { tags, operationId: 'svixListEventTypes', response: { 200: listOf(SvixEventTypeOut, 'SvixListResponseEventTypeOut'), ...svixErrors }, summary: 'The catalogue, in Svix names', querystring: ListQuery } },
     async (req) => {
       const page = pageOf(ctx.catalog.list(), (d) => d.type, req.query);
       return { ...page, data: page.data.map(present) };
@@ -60,7 +61,7 @@ export function eventTypeRoutes(app: FastifyInstance, ctx: AppContext): void {
 
   app.post<{ Body: EventTypeIn }>(
     '/event-type',
-    { config: { adminOnly: true }, schema: { tags, operationId: 'svixCreateEventType', summary: 'Register a custom event type (admin token)', body: EventTypeIn } },
+    { config: { adminOnly: true }, schema: { tags, operationId: 'svixCreateEventType', response: { 201: SvixEventTypeOut, ...svixErrors }, summary: 'Register a custom event type (admin token)', body: EventTypeIn } },
     async (req, reply) => {
       const type = typeOf(req.body.name, ['body', 'name']);
       if (ctx.catalog.has(type)) throw new HooklineError('EVENT_TYPE_EXISTS', `The event type "${req.body.name}" (${type}) exists; change it with PUT /api/v1/event-type/${req.body.name}.`);
@@ -70,7 +71,7 @@ export function eventTypeRoutes(app: FastifyInstance, ctx: AppContext): void {
 
   app.get<{ Params: NameParams }>(
     '/event-type/:event_type_name',
-    { schema: { tags, operationId: 'svixGetEventType', summary: 'Read an event type', params: NameParams } },
+    { schema: { tags, operationId: 'svixGetEventType', response: { 200: SvixEventTypeOut, ...svixErrors }, summary: 'Read an event type', params: NameParams } },
     async (req) => {
       const def = ctx.catalog.get(catalogTypeOfSvixName(req.params.event_type_name) ?? '');
       if (!def) throw new HooklineError('NOT_FOUND', `No event type "${req.params.event_type_name}"; GET /api/v1/event-type lists them.`);
@@ -80,7 +81,7 @@ export function eventTypeRoutes(app: FastifyInstance, ctx: AppContext): void {
 
   app.put<{ Params: NameParams; Body: EventTypeUpdate }>(
     '/event-type/:event_type_name',
-    { config: { adminOnly: true }, schema: { tags, operationId: 'svixUpdateEventType', summary: 'Create or replace a custom event type (admin token)', params: NameParams, body: EventTypeUpdate } },
+    { config: { adminOnly: true }, schema: { tags, operationId: 'svixUpdateEventType', response: { 200: SvixEventTypeOut, 201: SvixEventTypeOut, ...svixErrors }, summary: 'Create or replace a custom event type (admin token)', params: NameParams, body: EventTypeUpdate } },
     async (req, reply) => {
       const type = typeOf(req.params.event_type_name, ['path', 'event_type_name']);
       const existed = ctx.catalog.has(type);
@@ -91,7 +92,7 @@ export function eventTypeRoutes(app: FastifyInstance, ctx: AppContext): void {
 
   app.delete<{ Params: NameParams }>(
     '/event-type/:event_type_name',
-    { config: { adminOnly: true }, schema: { tags, operationId: 'svixDeleteEventType', summary: 'Not served: the catalogue keeps every type', params: NameParams } },
+    { config: { adminOnly: true }, schema: { tags, operationId: 'svixDeleteEventType', response: { ...svixErrors }, summary: 'Not served: the catalogue keeps every type', params: NameParams } },
     async () => {
       throw new HooklineError('NOT_SERVED', 'Hookline keeps every catalogue type, since stored events and webhook filters name them; archiving an event type is not served (docs/svix.md).');
     },

@@ -8,6 +8,7 @@ import { ListQuery, svixPage } from './pagination.js';
 import { presentMessage } from './present.js';
 import { AppParams, MessageIn, MessageParams } from './schemas.js';
 import { Type, type Static } from '@sinclair/typebox';
+import { SvixEmpty, SvixMessageOut, listOf, svixErrors } from './responses.js';
 
 const tags = ['svix messages'];
 const ResendParams = Type.Object({ ...MessageParams.properties, endpoint_id: Type.String({ minLength: 1, maxLength: 256 }) });
@@ -28,7 +29,7 @@ export function messageRoutes(app: FastifyInstance, ctx: AppContext): void {
 
   app.post<{ Params: AppParams; Body: MessageIn }>(
     '/app/:app_id/msg',
-    { schema: { tags, operationId: 'svixCreateMessage', summary: 'Send a message (publish an event) to the endpoints that want its type', params: AppParams, body: MessageIn } },
+    { schema: { tags, operationId: 'svixCreateMessage', response: { 202: SvixMessageOut, ...svixErrors }, summary: 'Send a message (publish an event) to the endpoints that want its type', params: AppParams, body: MessageIn } },
     async (req, reply) => {
       const { business } = await resolveApp(ctx, req, req.params.app_id);
       const { eventType, payload, eventId, channels = null } = req.body;
@@ -50,7 +51,7 @@ export function messageRoutes(app: FastifyInstance, ctx: AppContext): void {
 
   app.get<{ Params: AppParams; Querystring: MessageQuery }>(
     '/app/:app_id/msg',
-    { schema: { tags, operationId: 'svixListMessages', summary: 'Messages sent through this API, newest first', params: AppParams, querystring: MessageQuery } },
+    { schema: { tags, operationId: 'svixListMessages', response: { 200: listOf(SvixMessageOut, 'SvixListResponseMessageOut'), ...svixErrors }, summary: 'Messages sent through this API, newest first', params: AppParams, querystring: MessageQuery } },
     async (req) => {
       const { business } = await resolveApp(ctx, req, req.params.app_id);
       const page = await store.listSvixRecords('message', business.id, { cursor: req.query.iterator, limit: req.query.limit ?? 50 });
@@ -66,7 +67,7 @@ export function messageRoutes(app: FastifyInstance, ctx: AppContext): void {
 
   app.get<{ Params: MessageParams }>(
     '/app/:app_id/msg/:msg_id',
-    { schema: { tags, operationId: 'svixGetMessage', summary: 'Read a message by id or eventId (they are one id here)', params: MessageParams } },
+    { schema: { tags, operationId: 'svixGetMessage', response: { 200: SvixMessageOut, ...svixErrors }, summary: 'Read a message by id or eventId (they are one id here)', params: MessageParams } },
     async (req) => {
       const { business } = await resolveApp(ctx, req, req.params.app_id);
       const event = await store.getEvent(business.id, req.params.msg_id);
@@ -78,7 +79,7 @@ export function messageRoutes(app: FastifyInstance, ctx: AppContext): void {
 
   app.post<{ Params: ResendParams }>(
     '/app/:app_id/msg/:msg_id/endpoint/:endpoint_id/resend',
-    { schema: { tags, operationId: 'svixResendMessage', summary: 'Send a message to one endpoint again, now', params: ResendParams } },
+    { schema: { tags, operationId: 'svixResendMessage', response: { 202: SvixEmpty, ...svixErrors }, summary: 'Send a message to one endpoint again, now', params: ResendParams } },
     async (req, reply) => {
       const { business } = await resolveApp(ctx, req, req.params.app_id);
       const { webhook } = await resolveEndpoint(ctx, business.id, req.params.endpoint_id);

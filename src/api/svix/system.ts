@@ -4,12 +4,13 @@ import type { AppContext } from '../../app.js';
 import { HooklineError } from '../../errors.js';
 import { resolveApp } from './access.js';
 import { AppParams } from './schemas.js';
+import { SvixHttpError, svixErrors } from './responses.js';
 
 /** Health, and the application portal link. */
 export function systemRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.get(
     '/health',
-    { config: { auth: false }, schema: { tags: ['svix'], operationId: 'svixHealth', summary: 'Liveness, no auth (204)', security: [] } },
+    { config: { auth: false }, schema: { tags: ['svix'], operationId: 'svixHealth', response: { 204: Type.Null({ description: 'Healthy' }) }, summary: 'Liveness, no auth (204)', security: [] } },
     async (_req, reply) => reply.code(204).send(),
   );
 
@@ -19,7 +20,7 @@ export function systemRoutes(app: FastifyInstance, ctx: AppContext): void {
     '/auth/app-portal-access/:app_id',
     {
       config: { adminOnly: true },
-      schema: { tags: ['svix'], operationId: 'svixAppPortalAccess', summary: "A link to Hookline's portal for one application (not yet served: 501)", params: AppParams, body: Type.Optional(Type.Object({})) },
+      schema: { tags: ['svix'], operationId: 'svixAppPortalAccess', response: { ...svixErrors, 501: SvixHttpError }, summary: "A link to Hookline's portal for one application (not yet served: 501)", params: AppParams, body: Type.Optional(Type.Object({})) },
     },
     async (req) => {
       const { business } = await resolveApp(ctx, req, req.params.app_id);

@@ -4,14 +4,17 @@ import { ApiException, Svix, Webhook } from 'svix';
 import { startTestHookline } from './helpers/hookline.js';
 import { startReceiver } from './helpers/receiver.js';
 import { until } from './helpers/wait.js';
+import { createTestSchema, probePostgres } from './helpers/postgres.js';
 
 /**
  * Issue 15: the official `svix` npm SDK (1.x), unmodified, drives a running Hookline through
  * /api/v1, and receivers verify what it sends with the same package's `Webhook.verify`.
  */
 
-async function setup(t: import('node:test').TestContext) {
-  const h = await startTestHookline();
+const pg = await probePostgres();
+
+async function setup(t: import('node:test').TestContext, databaseUrl?: string) {
+  const h = await startTestHookline(databaseUrl ? { databaseUrl } : {});
   t.after(() => h.stop());
   const receiver = await startReceiver();
   t.after(() => receiver.close());
@@ -181,4 +184,25 @@ test('a business token reaches only its own application through the SDK', async 
   assert.equal((await apiError(scoped.application.get(other.id))).code, 404);
   assert.equal((await apiError(scoped.application.get('other'))).code, 404, 'nor by uid');
   assert.equal((await apiError(scoped.application.create({ name: 'More' }))).code, 403);
+});
+
+test('on PostgreSQL: a message reaches its endpoint and verifies, its attempt is listed, and a repeated eventId is refused', { skip: pg.available ? false : pg.reason }, async (t) => {
+  const schema = await createTestSchema();
+  // After hooks run in the order they are added: the server stops before its schema is dropped.
+  const { receiver, svix } = await setup(t, `${schema.url}&pool_max=4`).catch(async (err) => {
+    await schema.drop();
+    throw err;
+  });
+  t.after(() => schema.drop());
+  const app = await svix.application.getOrCreate({ name: 'On PostgreSQL', uid: 'pg-app' });
+  const endpoint = await svix.endpoint.create('pg-app', { url: `${receiver.url}/pg`, uid: 'pg-endpoint', filterTypes: ['client.created'] });
+  const msg = await svix.message.create('pg-app', { eventType: 'client.created', eventId: 'pg-1', payload: { id: 'cl_1', first_name: 'Ada' } });
+  await receiver.waitFor(1);
+  const secret = (await svix.endpoint.getSecret('pg-app', 'pg-endpoint')).key;
+  const got = receiver.received[0]!;
+  assert.deepEqual(new Webhook(secret).verify(got.body, headersOf(got.headers)), { id: 'cl_1', first_name: 'Ada' });
+  await until('the attempt is listed', async () => (await svix.messageAttempt.listByEndpoint(app.id, endpoint.id)).data.length === 1);
+  assert.equal((await svix.message.list(app.id)).data[0]!.id, msg.id);
+  assert.equal((await apiError(svix.message.create(app.id, { eventType: 'client.created', eventId: 'pg-1', payload: {} }))).code, 409);
+  assert.equal((await apiError(svix.application.create({ name: 'Again', uid: 'pg-app' }))).code, 409);
 });

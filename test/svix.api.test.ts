@@ -5,6 +5,8 @@ import { startTestHookline, type TestInstance } from './helpers/hookline.js';
 import { startReceiver } from './helpers/receiver.js';
 import { until } from './helpers/wait.js';
 import { catalogTypeOfSvixName, svixEventName } from '../src/dialects/svixNames.js';
+import { SvixRecordSweeper } from '../src/api/svix/SvixRecordSweeper.js';
+import { storeFactories } from './helpers/stores.js';
 
 /** Issue 15: the rest of Svix's API as Hookline serves it, through the svix SDK and raw HTTP. */
 
@@ -189,7 +191,31 @@ test('problem+json never leaks under /api/v1: bad JSON, a wrong media type and a
   const missing = await raw(h, 'POST', '/api/v1/app', JSON.stringify({}));
   assert.equal(missing.status, 422);
   assert.deepEqual(((await missing.json()) as { detail: { loc: string[] }[] }).detail[0]!.loc, ['body']);
+  const undecodable = await raw(h, 'GET', '/api/v1/app/%zz');
+  assert.equal(undecodable.status, 400);
+  assert.match(undecodable.headers.get('content-type') ?? '', /^application\/json/, 'even failures found while routing');
   const iterator = await raw(h, 'GET', `/api/v1/app?iterator=${encodeURIComponent('\u0001')}`);
   assert.equal(iterator.status, 400);
   assert.match(iterator.headers.get('content-type') ?? '', /^application\/json/);
+});
+
+test('the Svix record sweeper forgets idempotency answers after a day and message records past retention, and keeps the rest', async (t) => {
+  const ts = await storeFactories[0]!.create();
+  t.after(() => ts.dispose());
+  const now = Date.now();
+  const day = 24 * 3600 * 1000;
+  const put = (kind: 'idempotency' | 'message', id: string, age: number) =>
+    ts.store.putSvixRecord({ kind, scope: 'b1', id, uid: null, body: '{}', created_at: now - age, updated_at: now - age });
+  await put('idempotency', 'stale-key', day + 60_000);
+  await put('idempotency', 'fresh-key', 60_000);
+  await put('message', 'old-msg', 31 * day);
+  await put('message', 'new-msg', 29 * day);
+  const errors: unknown[] = [];
+  const sweeper = new SvixRecordSweeper(ts.store, 30, (err) => errors.push(err));
+  sweeper.start();
+  await sweeper.stop();
+  await sweeper.stop();
+  assert.deepEqual(errors, []);
+  assert.deepEqual((await ts.store.getSvixRecords('idempotency', 'b1', ['stale-key', 'fresh-key'])).map((r) => r.id), ['fresh-key']);
+  assert.deepEqual((await ts.store.getSvixRecords('message', 'b1', ['old-msg', 'new-msg'])).map((r) => r.id), ['new-msg']);
 });

@@ -5,7 +5,6 @@ import { HooklineError } from '../../errors.js';
 
 /** How long an answer is kept for its key, as Svix keeps them. */
 export const IDEMPOTENCY_TTL_MS = 24 * 3600 * 1000;
-const PURGE_EVERY_MS = 3600 * 1000;
 const MAX_KEY_LENGTH = 256;
 
 interface KeptAnswer {
@@ -28,7 +27,6 @@ declare module 'fastify' {
  */
 export function registerIdempotency(app: FastifyInstance, ctx: AppContext): void {
   const { store } = ctx;
-  let lastPurge = 0;
   app.decorateRequest('svixIdempotency', null);
 
   const scopeOf = (req: FastifyRequest): string => (req.principal?.kind === 'business' ? req.principal.businessId : 'admin');
@@ -57,10 +55,6 @@ export function registerIdempotency(app: FastifyInstance, ctx: AppContext): void
     const now = Date.now();
     const answer: KeptAnswer = { request: pending.request, status: reply.statusCode, contentType: (reply.getHeader('content-type') as string | undefined) ?? null, body: payload ?? '' };
     await store.putSvixRecord({ kind: 'idempotency', scope: pending.scope, id: pending.key, uid: null, body: JSON.stringify(answer), created_at: now, updated_at: now });
-    if (now - lastPurge > PURGE_EVERY_MS) {
-      lastPurge = now;
-      await store.purgeSvixRecords('idempotency', now - IDEMPOTENCY_TTL_MS);
-    }
     return payload;
   });
 }

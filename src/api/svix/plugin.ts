@@ -10,6 +10,7 @@ import { messageRoutes } from './messages.js';
 import { attemptRoutes } from './attempts.js';
 import { eventTypeRoutes } from './eventTypes.js';
 import { systemRoutes } from './system.js';
+import { SvixRecordSweeper } from './SvixRecordSweeper.js';
 
 export const SVIX_PREFIX = '/api/v1';
 
@@ -34,6 +35,9 @@ export const svixApi =
       ),
     );
     registerIdempotency(app, ctx);
+    const sweeper = new SvixRecordSweeper(ctx.store, ctx.config.retentionDays, (err) => ctx.log.warn({ err }, 'purging old Svix records failed; the next pass retries'));
+    sweeper.start();
+    app.addHook('onClose', () => sweeper.stop());
     applicationRoutes(app, ctx);
     endpointRoutes(app, ctx);
     endpointActionRoutes(app, ctx);

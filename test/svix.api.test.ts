@@ -219,3 +219,31 @@ test('the Svix record sweeper forgets idempotency answers after a day and messag
   assert.deepEqual((await ts.store.getSvixRecords('idempotency', 'b1', ['stale-key', 'fresh-key'])).map((r) => r.id), ['fresh-key']);
   assert.deepEqual((await ts.store.getSvixRecords('message', 'b1', ['old-msg', 'new-msg'])).map((r) => r.id), ['new-msg']);
 });
+
+test("isolation: with a business token, every /api/v1 route aimed at another business's application answers 403 or 404 and changes nothing", async (t) => {
+  const { h, svix } = await setup(t);
+  const mine = await svix.application.create({ name: 'Mine' });
+  const theirs = await svix.application.create({ name: 'Theirs', uid: 'theirs' });
+  const theirEndpoint = await svix.endpoint.create(theirs.id, { url: 'https://hooks.example.com/theirs' });
+  const theirSecret = (await svix.endpoint.getSecret(theirs.id, theirEndpoint.id)).key;
+  const token = (await h.api('POST', `/v1/businesses/${mine.id}/tokens`, {})).body.token as string;
+  const doc = (await h.api('GET', '/openapi.json')).body as { paths: Record<string, Record<string, { requestBody?: { content?: Record<string, { schema?: unknown }> } }>> };
+  let checked = 0;
+  for (const [path, ops] of Object.entries(doc.paths)) {
+    if (!path.includes('{app_id}')) continue;
+    for (const [method, op] of Object.entries(ops)) {
+      for (const appId of [theirs.id, 'theirs']) {
+        const url = path.replace('{app_id}', appId).replace('{endpoint_id}', theirEndpoint.id).replace(/\{[^}]+\}/g, 'x');
+        const body = op.requestBody ? JSON.stringify({ name: 'n', url: 'https://e.example/', eventType: 'client.created', payload: {}, since: '2020-01-01T00:00:00Z', headers: {} }) : undefined;
+        const res = await fetch(`${h.url}${url}`, { method: method.toUpperCase(), body, headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) } });
+        const text = await res.text();
+        assert.ok(res.status === 404 || res.status === 403, `${method.toUpperCase()} ${url} answered ${res.status}: ${text.slice(0, 200)}`);
+        assert.ok(!text.includes(theirSecret), `${method.toUpperCase()} ${url} leaked a secret`);
+        checked++;
+      }
+    }
+  }
+  assert.ok(checked >= 40, `${checked} requests`);
+  assert.equal((await svix.endpoint.get(theirs.id, theirEndpoint.id)).url, 'https://hooks.example.com/theirs', 'nothing changed');
+  assert.equal((await svix.message.list(theirs.id)).data.length, 0);
+});

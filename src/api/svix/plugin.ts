@@ -10,6 +10,7 @@ import { messageRoutes } from './messages.js';
 import { attemptRoutes } from './attempts.js';
 import { eventTypeRoutes } from './eventTypes.js';
 import { systemRoutes } from './system.js';
+import { portalAccessRoutes } from './portalAccess.js';
 import { SvixRecordSweeper } from './SvixRecordSweeper.js';
 
 export const SVIX_PREFIX = '/api/v1';
@@ -44,5 +45,6 @@ export const svixApi =
     messageRoutes(app, ctx);
     attemptRoutes(app, ctx);
     eventTypeRoutes(app, ctx);
-    systemRoutes(app, ctx);
+    systemRoutes(app);
+    portalAccessRoutes(app, ctx);
   };

@@ -171,7 +171,7 @@ test('event types: PUT creates and replaces a custom type with its schema; bad n
   const app = await svix.application.create({ name: 'Types' });
   const invalid = await apiError(svix.message.create(app.id, { eventType: 'class.cancelled', payload: { classId: 7 } }));
   assert.equal(invalid.code, 422, "the payload is checked against the type's schema");
-  assert.ok(invalid.body.detail[0].loc.includes('classId'), JSON.stringify(invalid.body));
+  assert.deepEqual(invalid.body.detail[0].loc, ['body', 'payload', 'classId'], JSON.stringify(invalid.body));
   await svix.message.create(app.id, { eventType: 'class.cancelled', payload: { classId: 'c-1' } });
   assert.equal((await svix.eventType.get('class.cancelled')).description, 'A class was cancelled');
   assert.equal((await apiError(svix.eventType.create({ name: 'Class.Upper', description: 'x' }))).code, 422);

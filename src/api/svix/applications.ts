@@ -4,7 +4,7 @@ import { ulid } from 'ulidx';
 import type { AppContext } from '../../app.js';
 import { HooklineError } from '../../errors.js';
 import type { BusinessRow, SvixRecord } from '../../store/Store.js';
-import { APP_SCOPE, appFieldsOf, resolveApp, type AppFields, type ResolvedApp } from './access.js';
+import { APP_SCOPE, appFieldsOf, resolveApp, type AppFields } from './access.js';
 import { ListQuery, pageOf } from './pagination.js';
 import { presentApp } from './present.js';
 import { AppParams, ApplicationIn, ApplicationPatch } from './schemas.js';
@@ -27,10 +27,6 @@ export function applicationRoutes(app: FastifyInstance, ctx: AppContext): void {
     if (!ok) throw new HooklineError('UID_TAKEN', `Another application has the uid "${uid}"; choose another, or address that one by it.`);
   }
 
-  async function reload(request: FastifyRequest, id: string): Promise<ResolvedApp> {
-    return resolveApp(ctx, request, id);
-  }
-
   app.post<{ Body: ApplicationIn; Querystring: { get_if_exists?: boolean } }>(
     '/app',
     {
@@ -47,12 +43,12 @@ export function applicationRoutes(app: FastifyInstance, ctx: AppContext): void {
         const existing = await store.findSvixRecordByUid('app', APP_SCOPE, uid);
         if (existing) {
           if (!req.query.get_if_exists) throw new HooklineError('APPLICATION_EXISTS', `An application with uid "${uid}" exists (${existing.id}); pass get_if_exists=true to get it instead.`);
-          return reply.code(200).send(presentApp(await reload(req, existing.id)));
+          return reply.code(200).send(presentApp(await resolveApp(ctx, req, existing.id)));
         }
       }
       const business = await store.createBusiness({ id: `app_${ulid()}`, name, created_at: Date.now() });
       await writeRecord(business, uid, { name, metadata });
-      return reply.code(201).send(presentApp(await reload(req, business.id)));
+      return reply.code(201).send(presentApp(await resolveApp(ctx, req, business.id)));
     },
   );
 
@@ -88,7 +84,7 @@ export function applicationRoutes(app: FastifyInstance, ctx: AppContext): void {
       metadata: body.metadata ?? (replace ? {} : current.fields.metadata),
     };
     await writeRecord(current.business, uid, fields, current.record);
-    return presentApp(await reload(req, current.business.id));
+    return presentApp(await resolveApp(ctx, req, current.business.id));
   };
   app.put<{ Params: AppParams; Body: ApplicationIn }>(
     '/app/:app_id',

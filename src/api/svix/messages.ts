@@ -20,6 +20,18 @@ interface MessageFields {
   channels: string[] | null;
 }
 
+/** The publisher names the event's fields (`/data/…`, `/id`); Svix's caller sent `payload` and `eventId`. */
+const SVIX_POINTERS: [RegExp, string][] = [[/^\/data(?=\/|$)/, '/body/payload'], [/^\/id$/, '/body/eventId'], [/^\/type$/, '/body/eventType']];
+
+function inSvixNames(err: unknown): unknown {
+  if (!(err instanceof HooklineError) || !Array.isArray(err.extensions.errors)) return err;
+  const errors = (err.extensions.errors as { pointer: string; message: string }[]).map((e) => ({
+    ...e,
+    pointer: SVIX_POINTERS.reduce((p, [from, to]) => p.replace(from, to), e.pointer),
+  }));
+  return new HooklineError(err.code, err.message, { ...err.extensions, errors });
+}
+
 /**
  * Messages are events, published through the Publisher like any other. Each also gets a Svix
  * record (its channels, and the order Svix's list walks), one more row per message.
@@ -37,7 +49,9 @@ export function messageRoutes(app: FastifyInstance, ctx: AppContext): void {
       if (!type || !ctx.catalog.has(type)) {
         throw invalidField(['body', 'eventType'], `"${eventType}" is not a known event type; create it first with POST /api/v1/event-type (GET /api/v1/event-type lists them)`);
       }
-      const [result] = await ctx.publisher.publish(business.id, [{ type, data: payload, id: eventId ?? undefined }]);
+      const [result] = await ctx.publisher.publish(business.id, [{ type, data: payload, id: eventId ?? undefined }]).catch((err: unknown) => {
+        throw inSvixNames(err);
+      });
       const event = result!.event;
       if (!result!.created) {
         // As Svix does: the repeat stores and sends nothing, and the caller hears so.

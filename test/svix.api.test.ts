@@ -154,6 +154,8 @@ test('applications: PUT, PATCH and DELETE; a deleted application is gone, its ui
   const put = await svix.application.update('studio', { name: 'Studio N' });
   assert.equal(put.uid, null, 'PUT replaces the uid too');
   assert.deepEqual(put.metadata, {});
+  const other = await svix.application.create({ name: 'Other' });
+  assert.equal((await apiError(svix.application.patch(app.id, { uid: other.id }))).code, 409, "a uid may not be another application's id");
   const ep = await svix.endpoint.create(app.id, { url: 'https://hooks.example.com/x' });
   await svix.application.delete(app.id);
   assert.equal((await apiError(svix.application.get(app.id))).code, 404);

@@ -20,6 +20,10 @@ export function applicationRoutes(app: FastifyInstance, ctx: AppContext): void {
   const { store } = ctx;
 
   async function writeRecord(business: BusinessRow, uid: string | null, fields: AppFields, created?: SvixRecord | null): Promise<void> {
+    // An application is addressed by id or uid, ids first: a uid that is another business's id could never be reached.
+    if (uid !== null && uid !== business.id && (await store.getBusiness(uid))) {
+      throw new HooklineError('UID_TAKEN', `"${uid}" is the id of another application (business); choose another uid.`);
+    }
     const now = Date.now();
     const ok = await store.putSvixRecord({
       kind: 'app', scope: APP_SCOPE, id: business.id, uid, body: JSON.stringify(fields), created_at: created?.created_at ?? now, updated_at: now,
@@ -45,6 +49,10 @@ export function applicationRoutes(app: FastifyInstance, ctx: AppContext): void {
           if (!req.query.get_if_exists) throw new HooklineError('APPLICATION_EXISTS', `An application with uid "${uid}" exists (${existing.id}); pass get_if_exists=true to get it instead.`);
           return reply.code(200).send(presentApp(await resolveApp(ctx, req, existing.id)));
         }
+      }
+      // Checked before the business is created, so a refused uid leaves nothing behind.
+      if (uid !== null && (await store.getBusiness(uid))) {
+        throw new HooklineError('UID_TAKEN', `"${uid}" is the id of another application (business); choose another uid.`);
       }
       const business = await store.createBusiness({ id: `app_${ulid()}`, name, created_at: Date.now() });
       await writeRecord(business, uid, { name, metadata });

@@ -249,3 +249,24 @@ test("isolation: with a business token, every /api/v1 route aimed at another bus
   assert.equal((await svix.endpoint.get(theirs.id, theirEndpoint.id)).url, 'https://hooks.example.com/theirs', 'nothing changed');
   assert.equal((await svix.message.list(theirs.id)).data.length, 0);
 });
+
+test('recover also sends at once the messages whose last attempt failed and that wait for a retry', async (t) => {
+  const { h, svix } = await setup(t);
+  const receiver = await startReceiver((_r, res) => {
+    res.statusCode = 500;
+    res.end('down');
+  });
+  t.after(() => receiver.close());
+  const app = await svix.application.create({ name: 'Recover' });
+  const ep = await svix.endpoint.create(app.id, { url: `${receiver.url}/r` });
+  // The next retry is an hour away: only recover can bring the message back within this test.
+  assert.equal((await h.api('PATCH', `/v1/businesses/${app.id}/webhooks/${ep.id}`, { retry_schedule: [3600] })).status, 200);
+  const msg = await svix.message.create(app.id, { eventType: 'client.created', payload: { id: 'cl_1' } });
+  await receiver.waitFor(1);
+  await until('the failure is recorded', async () => (await svix.messageAttempt.listByMsg(app.id, msg.id)).data.some((a) => a.status === 2));
+  receiver.setResponder((_r, res) => res.end('ok'));
+  const before = await svix.endpoint.recover(app.id, ep.id, { since: new Date(Date.now() + 1000 - 3600_000 * 2) });
+  assert.equal(before.status, 'finished');
+  await receiver.waitFor(2, 5000);
+  await until('the recovered attempt succeeded', async () => (await svix.messageAttempt.listByMsg(app.id, msg.id)).data.some((a) => a.status === 0));
+});

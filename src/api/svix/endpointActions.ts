@@ -8,6 +8,31 @@ import { Type } from '@sinclair/typebox';
 import { SvixHeadersOut, SvixRecoverOut, SvixSecretOut, svixErrors } from './responses.js';
 
 const tags = ['svix endpoints'];
+/** As Svix's open-source server: one recovery sends at most this many messages again. */
+const MAX_RECOVERED = 10_000;
+const PAGE = 250;
+
+/**
+ * Svix's "failed" includes messages whose last attempt failed and that wait for a retry:
+ * an endpoint back up should not wait hours for them. They are made due now, newest first,
+ * back to `since`.
+ */
+async function retryWaiting(ctx: AppContext, businessId: string, webhookId: string, since: number, now: number): Promise<number> {
+  let cursor: string | undefined;
+  let count = 0;
+  while (count < MAX_RECOVERED) {
+    const page = await ctx.store.listDeliveries(businessId, { webhook_id: webhookId, status: 'retrying' }, { cursor, limit: PAGE });
+    for (const d of page.data) {
+      if (d.created_at < since) return count;
+      // Held deliveries are being sent right now; retryDelivery leaves them alone.
+      if (d.lease_owner === null && (await ctx.store.retryDelivery(businessId, d.id, now))) count++;
+      if (count >= MAX_RECOVERED) break;
+    }
+    if (!page.next_cursor) break;
+    cursor = page.next_cursor;
+  }
+  return count;
+}
 
 /** An endpoint's secret, its custom headers and recovery: each a change through the webhooks service. */
 export function endpointActionRoutes(app: FastifyInstance, ctx: AppContext): void {
@@ -83,7 +108,8 @@ export function endpointActionRoutes(app: FastifyInstance, ctx: AppContext): voi
       const now = Date.now();
       if (since > now) throw invalidField(['body', 'since'], 'since is in the future; give the time from which failed messages are sent again');
       // Hookline replays every failed delivery from `since` on; `until` narrows nothing (docs/svix.md#what-differs).
-      const replayed = await ctx.store.replayFailed(webhook.id, since, now);
+      let replayed = await ctx.store.replayFailed(webhook.id, since, now);
+      replayed += await retryWaiting(ctx, webhook.business_id, webhook.id, since, now);
       if (replayed > 0) ctx.dispatcher.wake();
       return reply.code(202).send({ id: `qtask_${ulid()}`, status: 'finished', task: 'endpoint.recover', updatedAt: new Date(now).toISOString() });
     },

@@ -49,6 +49,14 @@ export const errorCatalog = {
   INVALID_PORTAL_SESSION: { status: 422, title: 'Invalid portal session request' },
   PORTAL_SESSION_NOT_FOUND: { status: 404, title: 'Portal session not found' },
   PORTAL_READ_ONLY: { status: 403, title: 'This portal session is read-only' },
+  // Svix's API (docs/svix.md): rendered there as Svix's {code, detail}.
+  APPLICATION_NOT_FOUND: { status: 404, title: 'Application not found' },
+  APPLICATION_EXISTS: { status: 409, title: 'An application with this uid already exists' },
+  MESSAGE_EXISTS: { status: 409, title: 'A message with this eventId already exists' },
+  UID_TAKEN: { status: 409, title: 'Another object already has this uid' },
+  IDEMPOTENCY_CONFLICT: { status: 409, title: 'This idempotency key was used for a different request' },
+  NOT_SERVED: { status: 404, title: "Hookline does not serve this part of Svix's API" },
+  NOT_IMPLEMENTED: { status: 501, title: 'Not implemented yet' },
 } as const satisfies Record<string, { status: number; title: string }>;
 
 export type ErrorCode = keyof typeof errorCatalog;

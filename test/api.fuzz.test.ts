@@ -106,7 +106,12 @@ test('every route, fed generated and malformed requests, answers without a 5xx a
           /* checked below */
         }
         assert.ok(!isServerError(op.path, r.status, parsed), `${op.method} ${op.path} answered ${r.status}: ${r.text.slice(0, 300)}`);
-        if (r.status >= 400 && !op.path.startsWith('/platform/')) {
+        if (r.status >= 400 && op.path.startsWith('/api/v1/')) {
+          // Svix's API answers in Svix's shapes (docs/svix.md): {code, detail}, or a 422's list.
+          assert.match(r.contentType, /^application\/json/, `${op.method} ${op.path} ${r.status}`);
+          const detail = (parsed as { detail?: unknown })?.detail;
+          assert.ok(r.status === 422 ? Array.isArray(detail) : typeof detail === 'string', `${op.method} ${op.path} ${r.status}: ${r.text.slice(0, 300)}`);
+        } else if (r.status >= 400 && !op.path.startsWith('/platform/')) {
           assert.match(r.contentType, /application\/problem\+json/, `${op.method} ${op.path} ${r.status}`);
           assert.equal(typeof (parsed as { detail?: unknown })?.detail, 'string');
         }

@@ -79,12 +79,13 @@ test('GET /v1/event-types shows each type\'s name in every dialect, null where i
     hapana: 'accountCreated',
     wellnessliving: 'client.created',
     vcita: 'client/created',
+    svix: 'client.created',
   });
   assert.deepEqual(byType.get('subscription/on_hold')!.names, {
-    standard: 'subscription/on_hold', opus1: null, upodi: 'Subscription.hold', hapana: null, wellnessliving: null, vcita: null,
+    standard: 'subscription/on_hold', opus1: null, upodi: 'Subscription.hold', hapana: null, wellnessliving: null, vcita: null, svix: 'subscription.on_hold',
   });
   assert.deepEqual(byType.get('class/waitlisted')!.names, {
-    standard: 'class/waitlisted', opus1: null, upodi: null, hapana: null, wellnessliving: null, vcita: null,
+    standard: 'class/waitlisted', opus1: null, upodi: null, hapana: null, wellnessliving: null, vcita: null, svix: 'class.waitlisted',
   });
   for (const entry of res.body.data) assert.equal(entry.names.standard, entry.type);
 });

@@ -85,7 +85,9 @@ for (const name of dialectNames()) {
           rendered++;
           JSON.parse(r.body);
           const v = verifyWebhook(name as DialectName, r.body, r.headers, SECRET, { now: () => NOW });
-          assert.equal(v.event, dialect.eventName(def.type));
+          // The svix dialect sends the payload alone, so it names an event only when the payload does (docs/svix.md).
+          const payloadType = (data as Record<string, unknown>)['type'];
+          assert.equal(v.event, name === 'svix' ? (typeof payloadType === 'string' ? payloadType : null) : dialect.eventName(def.type));
         }),
         { numRuns: 25, seed: 11 },
       );

@@ -17,6 +17,7 @@ const samples: Record<DialectName, [type: string, data: Record<string, unknown>]
   hapana: ['client/checked_in', { clientID: 771204, checkInStatus: 'Valid' }],
   wellnessliving: ['client/created', { uid: '1039', s_first_name: 'Ada' }],
   vcita: ['client/created', { id: 'cl_1' }],
+  svix: ['client/created', { id: 'cl_1', first_name: 'Ada' }],
 };
 const dialects = Object.keys(samples) as DialectName[];
 

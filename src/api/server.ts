@@ -24,6 +24,8 @@ import { portalRoutes } from './routes/portal.js';
 import { PortalAuth } from '../auth/PortalAuth.js';
 import { requestValidatorCompiler } from './validatorCompiler.js';
 import { registerJsonBody } from './jsonBody.js';
+import { svixApi, SVIX_PREFIX } from './svix/plugin.js';
+import { sendSvixError } from './svix/svixErrors.js';
 
 /** Default body limit; the batch route raises its own. */
 export const BODY_LIMIT = 1024 * 1024;
@@ -42,7 +44,10 @@ export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
         err.code === 'FST_ERR_MAX_PARAM_LENGTH'
           ? 'A path segment is longer than 200 characters; no id is that long.'
           : 'The URL cannot be decoded (a stray % or a character that must be percent-encoded).';
-      return sendProblem(request, reply, new HooklineError('BAD_REQUEST', detail));
+      const error = new HooklineError('BAD_REQUEST', detail);
+      // Svix's API answers in its own shape even before routing (docs/svix.md).
+      if (request.url.startsWith(`${SVIX_PREFIX}/`)) return sendSvixError(reply, error);
+      return sendProblem(request, reply, error);
     },
   });
 
@@ -105,5 +110,7 @@ export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
   await app.register(inspectorRoutes(ctx));
   await app.register(uiRoutes(ctx));
   await app.register(portalRoutes(ctx, portalAuth));
+  // Svix's REST API (docs/svix.md): its own shapes and errors under /api/v1.
+  await app.register(svixApi(ctx), { prefix: SVIX_PREFIX });
   return app;
 }

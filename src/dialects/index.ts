@@ -5,10 +5,11 @@ import { upodiDialect } from './upodi.js';
 import { hapanaDialect } from './hapana.js';
 import { wellnessLivingDialect } from './wellnessLiving.js';
 import { vcitaDialect } from './vcita.js';
+import { svixDialect } from './svix.js';
 
 /** Every wire format by name. The sender looks dialects up here and knows none of them itself. */
 const dialects = new Map<string, Dialect>(
-  [standardDialect, opus1Dialect, upodiDialect, hapanaDialect, wellnessLivingDialect, vcitaDialect].map((d) => [d.name, d]),
+  [standardDialect, opus1Dialect, upodiDialect, hapanaDialect, wellnessLivingDialect, vcitaDialect, svixDialect].map((d) => [d.name, d]),
 );
 
 const dialectHeaders = new Set([...dialects.values()].flatMap((d) => d.headerNames));

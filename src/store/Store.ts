@@ -122,6 +122,22 @@ export interface ReleasedLeases {
   senders: number;
 }
 
+// Svix's API (docs/svix.md, migration 0009): what it knows about Hookline's objects and Hookline does not.
+export type SvixRecordKind = 'app' | 'endpoint' | 'message' | 'idempotency';
+
+/** One object's Svix-only fields: `body` is JSON text only the Svix routes read. */
+export interface SvixRecord {
+  kind: SvixRecordKind;
+  /** What `uid` is unique within: '' for applications, the business id for the rest. */
+  scope: string;
+  /** The business, webhook or event id the record belongs to; the key for idempotency records. */
+  id: string;
+  uid: string | null;
+  body: string;
+  created_at: number;
+  updated_at: number;
+}
+
 export interface Store {
   readonly kind: 'sqlite' | 'postgres';
   readonly capabilities: StoreCapabilities;
@@ -295,6 +311,21 @@ export interface Store {
    * `releaseDeadProcesses`, and every other process row removed.
    */
   releaseLeasesNotOwnedBy(owner: string, now: number): Promise<ReleasedLeases>;
+
+  // Svix's API (docs/svix.md): records beside businesses, webhooks and events.
+  /**
+   * Inserts the record or replaces the one with its kind, scope and id (keeping its
+   * `created_at`); false, and nothing written, when another record of the scope holds its uid.
+   */
+  putSvixRecord(row: SvixRecord): Promise<boolean>;
+  /** The records of these ids that exist, in no particular order. */
+  getSvixRecords(kind: SvixRecordKind, scope: string, ids: string[]): Promise<SvixRecord[]>;
+  /** A scope's records of `kind`, newest first (`created_at`, then id); cursors from `svixRecordCursor`. */
+  listSvixRecords(kind: SvixRecordKind, scope: string, opts: { cursor?: string; limit: number }): Promise<Page<SvixRecord>>;
+  findSvixRecordByUid(kind: SvixRecordKind, scope: string, uid: string): Promise<SvixRecord | null>;
+  deleteSvixRecord(kind: SvixRecordKind, scope: string, id: string): Promise<boolean>;
+  /** Deletes records of `kind` created before `before`; returns how many. */
+  purgeSvixRecords(kind: SvixRecordKind, before: number): Promise<number>;
 
   /**
    * Calls `onDue` when another process makes deliveries due (only where

@@ -10,6 +10,8 @@ import type {
   ReleasedLeases,
   SenderLease,
   Store,
+  SvixRecord,
+  SvixRecordKind,
   TokenGrant,
   TokenRow,
   WebhookHealth,
@@ -24,7 +26,7 @@ type Part<Db, M extends keyof Store> = {
 
 /**
  * The parts each database folder implements under the same file names (webhooks.ts,
- * tokens.ts, processes.ts, portalSessions.ts, flowControl.ts), with the same function names and arguments,
+ * tokens.ts, processes.ts, portalSessions.ts, svixRecords.ts, flowControl.ts), with the same function names and arguments,
  * whatever the database handle: a `SqliteDatabase` or a `PgDatabase`.
  */
 export interface StorePartModules<Db> {
@@ -32,6 +34,7 @@ export interface StorePartModules<Db> {
   tokens: Part<Db, 'createToken' | 'replaceAdminTokens' | 'findToken' | 'listTokens' | 'deleteToken' | 'touchToken'>;
   processes: Part<Db, 'heartbeat' | 'listProcesses' | 'removeProcess' | 'releaseDeadProcesses' | 'releaseLeasesNotOwnedBy'>;
   portalSessions: Part<Db, 'createPortalSession' | 'openPortalLink' | 'findPortalSessionByLink' | 'findPortalSession' | 'revokePortalSession'>;
+  svixRecords: Part<Db, 'putSvixRecord' | 'getSvixRecords' | 'listSvixRecords' | 'findSvixRecordByUid' | 'deleteSvixRecord' | 'purgeSvixRecords'>;
   flowControl: Part<Db, 'acquireSenders' | 'releaseSenders' | 'claimOrdered' | 'claimProbe' | 'unhealthyWebhookIds'>;
 }
 
@@ -144,6 +147,31 @@ export abstract class StoreParts<Db> {
 
   revokePortalSession(businessId: string, id: string, now: number): Promise<boolean> {
     return this.parts.portalSessions.revokePortalSession(this.partsDb, businessId, id, now);
+  }
+
+  // Svix's records (svixRecords.ts; docs/svix.md).
+  putSvixRecord(row: SvixRecord): Promise<boolean> {
+    return this.parts.svixRecords.putSvixRecord(this.partsDb, row);
+  }
+
+  getSvixRecords(kind: SvixRecordKind, scope: string, ids: string[]): Promise<SvixRecord[]> {
+    return this.parts.svixRecords.getSvixRecords(this.partsDb, kind, scope, ids);
+  }
+
+  listSvixRecords(kind: SvixRecordKind, scope: string, opts: { cursor?: string; limit: number }): Promise<Page<SvixRecord>> {
+    return this.parts.svixRecords.listSvixRecords(this.partsDb, kind, scope, opts);
+  }
+
+  findSvixRecordByUid(kind: SvixRecordKind, scope: string, uid: string): Promise<SvixRecord | null> {
+    return this.parts.svixRecords.findSvixRecordByUid(this.partsDb, kind, scope, uid);
+  }
+
+  deleteSvixRecord(kind: SvixRecordKind, scope: string, id: string): Promise<boolean> {
+    return this.parts.svixRecords.deleteSvixRecord(this.partsDb, kind, scope, id);
+  }
+
+  purgeSvixRecords(kind: SvixRecordKind, before: number): Promise<number> {
+    return this.parts.svixRecords.purgeSvixRecords(this.partsDb, kind, before);
   }
 
   // Flow control (flowControl.ts; docs/delivery.md#flow-control).

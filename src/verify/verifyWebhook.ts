@@ -1,7 +1,7 @@
 import { headerReader, type HeaderInput } from './headers.js';
 import { VerifyError } from './VerifyError.js';
 import type { DialectCheck } from './checks/DialectCheck.js';
-import { checkStandard } from './checks/standard.js';
+import { checkStandard, checkSvix } from './checks/standard.js';
 import { checkOpus1 } from './checks/opus1.js';
 import { checkUpodi } from './checks/upodi.js';
 import { checkHapana, checkVcita } from './checks/timestamped.js';
@@ -14,6 +14,7 @@ const checks = {
   hapana: checkHapana,
   wellnessliving: checkWellnessLiving,
   vcita: checkVcita,
+  svix: checkSvix,
 } as const satisfies Record<string, DialectCheck>;
 
 export type DialectName = keyof typeof checks;

@@ -17,6 +17,7 @@ import { StoreParts, type StorePartModules } from '../StoreParts.js';
 import * as flowControl from './flowControl.js';
 import * as processes from './processes.js';
 import * as portalSessions from './portalSessions.js';
+import * as svixRecords from './svixRecords.js';
 import * as tokens from './tokens.js';
 import * as webhooks from './webhooks.js';
 import { publishEvents } from './publishEvents.js';
@@ -43,7 +44,7 @@ const RELEASE_LEASES = prepared(
   countAndWake('UPDATE deliveries SET next_attempt_at = $3, lease_owner = NULL WHERE id = ANY ($2::text[]) AND lease_owner = $1', '$4::boolean'),
 );
 
-const PARTS: StorePartModules<PgDatabase> = { webhooks, tokens, processes, portalSessions, flowControl };
+const PARTS: StorePartModules<PgDatabase> = { webhooks, tokens, processes, portalSessions, svixRecords, flowControl };
 
 /**
  * The delivery half of the PostgreSQL store: the hot path (publish, claim, record, each one

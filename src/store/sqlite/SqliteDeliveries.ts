@@ -18,11 +18,12 @@ import { StoreParts, type StorePartModules } from '../StoreParts.js';
 import * as flowControl from './flowControl.js';
 import * as processes from './processes.js';
 import * as portalSessions from './portalSessions.js';
+import * as svixRecords from './svixRecords.js';
 import { SqliteDatabase } from './SqliteDatabase.js';
 import * as tokens from './tokens.js';
 import * as webhooks from './webhooks.js';
 
-const PARTS: StorePartModules<SqliteDatabase> = { webhooks, tokens, processes, portalSessions, flowControl };
+const PARTS: StorePartModules<SqliteDatabase> = { webhooks, tokens, processes, portalSessions, svixRecords, flowControl };
 
 /**
  * The delivery half of the SQLite store: the hot path (publish, claim, record) and the log.

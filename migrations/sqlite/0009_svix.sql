@@ -1,0 +1,23 @@
+-- What Svix's API (docs/svix.md) knows about Hookline's objects and Hookline does not:
+-- an application's uid and metadata, an endpoint's uid, description, metadata and channels,
+-- the name and channels a message was sent with, and the answers kept for idempotency keys.
+-- One table keyed by kind: each kind's fields are one JSON document (`body`) that only the
+-- Svix routes read, so a new field needs no migration.
+--
+-- `scope` is what a uid is unique within: '' for applications (their id is the business id),
+-- the business id for endpoints and messages, the business id (or "admin") for idempotency keys.
+CREATE TABLE svix_records (
+  kind       TEXT NOT NULL,
+  scope      TEXT NOT NULL,
+  id         TEXT NOT NULL,
+  uid        TEXT,
+  body       TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  PRIMARY KEY (kind, scope, id)
+) STRICT;
+CREATE UNIQUE INDEX svix_records_uid ON svix_records (kind, scope, uid) WHERE uid IS NOT NULL;
+-- Idempotency keys are forgotten after a day: found by age.
+CREATE INDEX svix_records_age ON svix_records (kind, created_at);
+-- Messages are listed newest first, a page at a time.
+CREATE INDEX svix_records_list ON svix_records (kind, scope, created_at, id);

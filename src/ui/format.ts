@@ -54,4 +54,5 @@ export const DIALECTS: Record<string, string> = {
   hapana: 'Hapana: {eventType, eventId, createdAt, data}, X-Hapana-Signature',
   wellnessliving: 'WellnessLiving: the resource plus meta_data, x-topic and x-signature-256',
   vcita: 'vcita: {entity_name, event_type, data}, X-Vcita-Signature',
+  svix: 'Svix: the payload as sent, svix-id, svix-timestamp and svix-signature headers',
 };

@@ -31,6 +31,7 @@ export const IssuedToken = Type.Object({
   created_at: IsoTime,
   expires_at: NullableIsoTime,
 });
+export type IssuedToken = Static<typeof IssuedToken>;
 
 export const ListedToken = Type.Object({
   id: Type.String(),

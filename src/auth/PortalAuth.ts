@@ -1,4 +1,5 @@
 import type { PortalSessionRow, Store } from '../store/Store.js';
+import { CredentialCache } from './CredentialCache.js';
 import { hashToken } from './hashToken.js';
 import { TOKEN_CACHE_MS, type PortalPrincipal } from './TokenAuth.js';
 
@@ -13,8 +14,6 @@ export const PORTAL_HEADER = 'x-hookline-portal';
 
 export type PortalCheck = { ok: true; principal: PortalPrincipal; session: PortalSessionRow } | { ok: false; session: PortalSessionRow | null };
 
-const MAX_CACHED = 10_000;
-
 /**
  * Resolves portal cookies, like TokenAuth resolves bearer tokens: a found session is trusted
  * for TOKEN_CACHE_MS, so a revocation on another process is seen within 500 ms (issue 14
@@ -22,7 +21,7 @@ const MAX_CACHED = 10_000;
  * (`forget`). Expiry is checked on every request.
  */
 export class PortalAuth {
-  private readonly cache = new Map<string, { session: PortalSessionRow; fetchedAt: number }>();
+  private readonly cache = new CredentialCache<PortalSessionRow>(TOKEN_CACHE_MS);
 
   constructor(
     private readonly store: Store,
@@ -33,25 +32,15 @@ export class PortalAuth {
     if (credential.length < 16 || credential.length > 512) return { ok: false, session: null };
     const hash = hashToken(credential);
     const now = this.now();
-    let entry = this.cache.get(hash);
-    if (!entry || now - entry.fetchedAt >= TOKEN_CACHE_MS) {
-      const session = await this.store.findPortalSession(hash);
-      if (!session) {
-        this.cache.delete(hash);
-        return { ok: false, session: null };
-      }
-      entry = { session, fetchedAt: now };
-      if (this.cache.size >= MAX_CACHED) this.cache.clear();
-      this.cache.set(hash, entry);
-    }
-    const { session } = entry;
+    const session = await this.cache.get(hash, now, () => this.store.findPortalSession(hash));
+    if (!session) return { ok: false, session: null };
     if (!isLive(session, now)) return { ok: false, session };
     return { ok: true, session, principal: { kind: 'portal', businessId: session.business_id, sessionId: session.id, readOnly: session.read_only } };
   }
 
   /** Drops a revoked session from this process's cache, so that it is refused here at once. */
   forget(sessionId: string): void {
-    for (const [hash, entry] of this.cache) if (entry.session.id === sessionId) this.cache.delete(hash);
+    this.cache.forget((session) => session.id === sessionId);
   }
 }
 

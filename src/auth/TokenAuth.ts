@@ -1,4 +1,5 @@
 import type { Store, TokenGrant } from '../store/Store.js';
+import { CredentialCache, MAX_CACHED_CREDENTIALS } from './CredentialCache.js';
 import { hashToken } from './hashToken.js';
 
 export type Principal = { kind: 'admin' } | { kind: 'business'; businessId: string } | PortalPrincipal;
@@ -19,13 +20,6 @@ export type TokenCheck = { ok: true; principal: Principal; tokenId: string } | {
 export const TOKEN_CACHE_MS = 500;
 /** last_used_at is written at most this often per token and process: a use is not a write. */
 export const LAST_USED_GRANULARITY_MS = 60_000;
-const MAX_CACHED = 10_000;
-
-interface Cached {
-  grant: TokenGrant;
-  principal: Principal;
-  fetchedAt: number;
-}
 
 /**
  * Resolves bearer tokens. Found tokens are cached for TOKEN_CACHE_MS; a miss is not cached, so
@@ -33,7 +27,7 @@ interface Cached {
  * or not. A revocation made through this process is forgotten at once (`forget`).
  */
 export class TokenAuth {
-  private readonly cache = new Map<string, Cached>();
+  private readonly cache = new CredentialCache<{ grant: TokenGrant; principal: Principal }>(TOKEN_CACHE_MS);
   /** When this process last wrote each token's last_used_at. */
   private readonly touchedAt = new Map<string, number>();
 
@@ -46,17 +40,11 @@ export class TokenAuth {
     if (token.length < 16 || token.length > 512) return { ok: false, expiredAt: null };
     const hash = hashToken(token);
     const now = this.now();
-    let entry = this.cache.get(hash);
-    if (!entry || now - entry.fetchedAt >= TOKEN_CACHE_MS) {
-      const grant = await this.store.findToken(hash);
-      if (!grant) {
-        this.cache.delete(hash);
-        return { ok: false, expiredAt: null };
-      }
-      entry = { grant, principal: principalOf(grant), fetchedAt: now };
-      if (this.cache.size >= MAX_CACHED) this.cache.clear();
-      this.cache.set(hash, entry);
-    }
+    const entry = await this.cache.get(hash, now, async () => {
+      const found = await this.store.findToken(hash);
+      return found && { grant: found, principal: principalOf(found) };
+    });
+    if (!entry) return { ok: false, expiredAt: null };
     const { grant } = entry;
     if (grant.expires_at !== null && grant.expires_at <= now) return { ok: false, expiredAt: grant.expires_at };
     this.noteUse(grant, now);
@@ -71,7 +59,7 @@ export class TokenAuth {
 
   /** Drops a revoked token from this process's cache, so that it is refused here at once. */
   forget(tokenId: string): void {
-    for (const [hash, entry] of this.cache) if (entry.grant.id === tokenId) this.cache.delete(hash);
+    this.cache.forget((entry) => entry.grant.id === tokenId);
     this.touchedAt.delete(tokenId);
   }
 
@@ -83,7 +71,7 @@ export class TokenAuth {
   private noteUse(grant: TokenGrant, now: number): void {
     const last = Math.max(grant.last_used_at ?? 0, this.touchedAt.get(grant.id) ?? 0);
     if (now - last < LAST_USED_GRANULARITY_MS) return;
-    if (this.touchedAt.size >= MAX_CACHED) this.touchedAt.clear();
+    if (this.touchedAt.size >= MAX_CACHED_CREDENTIALS) this.touchedAt.clear();
     this.touchedAt.set(grant.id, now);
     // Not awaited: last_used_at is a hint for people, and a request must not wait on it or fail with it.
     this.store.touchToken(grant.id, now).catch(() => this.touchedAt.delete(grant.id));

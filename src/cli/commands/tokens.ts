@@ -1,4 +1,6 @@
 import type { Command } from 'commander';
+// Types only: erased at build, so the CLI loads nothing of the server.
+import type { IssuedToken } from '../../api/tokenSchemas.js';
 import { apiRequest } from '../apiRequest.js';
 import { printLine, type CliContext } from '../CliContext.js';
 import { addClientOptions, clientFromFlags } from '../clientOptions.js';
@@ -9,15 +11,6 @@ interface ClientFlags {
   json?: boolean;
   url?: string;
   token?: string;
-}
-
-interface IssuedToken {
-  id: string;
-  token: string;
-  name: string | null;
-  business: string;
-  created_at: string;
-  expires_at: string | null;
 }
 
 const tokensPath = (business: string): string => `/v1/businesses/${encodeURIComponent(business)}/tokens`;

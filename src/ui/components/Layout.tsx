@@ -1,6 +1,7 @@
 import type { ComponentChildren } from 'preact';
 import type { Session } from '../session.js';
 import { link, type Route } from '../router.js';
+import { MainNav, type NavItem } from './MainNav.js';
 
 interface Props {
   session: Session;
@@ -11,8 +12,7 @@ interface Props {
 
 export function Layout({ session, route, onSignOut, children }: Props) {
   const b = session.business;
-  const section = route.parts[0] === 'b' ? route.parts[2] : route.parts[0];
-  const nav: { href: string; label: string; key: string }[] = [];
+  const nav: NavItem[] = [];
   if (b) {
     nav.push({ href: link('b', b, 'webhooks'), label: 'Webhooks', key: 'webhooks' });
     nav.push({ href: link('b', b, 'inspector'), label: 'Inspector', key: 'inspector' });
@@ -20,8 +20,6 @@ export function Layout({ session, route, onSignOut, children }: Props) {
   }
   nav.push({ href: link('catalog'), label: 'Event catalogue', key: 'catalog' });
   if (session.kind === 'admin') nav.push({ href: link('overview'), label: 'Overview', key: 'overview' });
-  // The deliveries of a webhook belong to the Webhooks section.
-  const current = section === 'deliveries' ? 'webhooks' : section;
 
   const skip = (e: Event) => {
     // A plain #main link would be read as a route; move focus instead.
@@ -39,13 +37,7 @@ export function Layout({ session, route, onSignOut, children }: Props) {
           <span class="brand-mark" aria-hidden="true" />
           Hookline
         </a>
-        <nav class="mainnav" aria-label="Main">
-          {nav.map((n) => (
-            <a key={n.key} href={n.href} aria-current={current === n.key ? 'page' : undefined}>
-              {n.label}
-            </a>
-          ))}
-        </nav>
+        <MainNav items={nav} route={route} />
         <div class="account">
           {b && (
             <span class="account-business" title={`Business ${b}`}>

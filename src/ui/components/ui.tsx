@@ -114,6 +114,25 @@ export function Confirm(props: {
   );
 }
 
+/**
+ * A card that is a form: submitting runs `onSubmit` instead of loading a page. noValidate,
+ * because our own messages (the field's, or the API's problem detail) say what to fix.
+ */
+export function CardForm({ onSubmit, children }: { onSubmit: () => unknown; children: ComponentChildren }) {
+  return (
+    <form
+      class="card"
+      noValidate
+      onSubmit={(e) => {
+        e.preventDefault();
+        void onSubmit();
+      }}
+    >
+      {children}
+    </form>
+  );
+}
+
 export function Field(props: { id: string; label: string; hint?: ComponentChildren; error?: string | null; children: ComponentChildren }) {
   return (
     <div class={`field${props.error ? ' field-invalid' : ''}`}>

@@ -3,7 +3,7 @@ import { api } from '../api.js';
 import { useAction, useLoad } from '../hooks.js';
 import type { Business } from '../types.js';
 import { businessIdProblem, slugOf } from '../slug.js';
-import { Empty, ErrorNote, Field, Loading, Time, describedBy } from '../components/ui.js';
+import { CardForm, Empty, ErrorNote, Field, Loading, Time, describedBy } from '../components/ui.js';
 
 /** The admin's start: pick the business to work in, or create one. */
 export function Businesses({ onPick }: { onPick: (b: Business) => void }) {
@@ -59,14 +59,7 @@ export function Businesses({ onPick }: { onPick: (b: Business) => void }) {
             ))}
           </ul>
         </div>
-        <form
-          class="card"
-          noValidate
-          onSubmit={(e) => {
-            e.preventDefault();
-            void create.run();
-          }}
-        >
+        <CardForm onSubmit={() => create.run()}>
           <h2>Create a business</h2>
           <Field id="biz-name" label="Name" error={nameError}>
             <input
@@ -101,7 +94,7 @@ export function Businesses({ onPick }: { onPick: (b: Business) => void }) {
           <button class="btn btn-primary" type="submit" disabled={create.busy}>
             {create.busy ? 'Creating…' : 'Create business'}
           </button>
-        </form>
+        </CardForm>
       </div>
     </section>
   );

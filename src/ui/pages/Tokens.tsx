@@ -3,7 +3,7 @@ import { api, biz } from '../api.js';
 import { useAction, useLoad } from '../hooks.js';
 import type { IssuedToken, TokenInfo } from '../types.js';
 import { Crumbs } from '../components/Layout.js';
-import { Confirm, CopyButton, Empty, ErrorNote, Field, Loading, Notice, Time } from '../components/ui.js';
+import { CardForm, Confirm, CopyButton, Empty, ErrorNote, Field, Loading, Notice, Time } from '../components/ui.js';
 
 const DAY_MS = 86_400_000;
 const EXPIRY_CHOICES: { label: string; days: number | null }[] = [
@@ -109,14 +109,7 @@ export function Tokens({ b }: { b: string }) {
             </table>
           )}
         </div>
-        <form
-          class="card"
-          noValidate
-          onSubmit={(e) => {
-            e.preventDefault();
-            void issue.run();
-          }}
-        >
+        <CardForm onSubmit={() => issue.run()}>
           <h2>Issue a token</h2>
           <Field id="token-name" label="Name" hint="What it is for, e.g. the system that will use it.">
             <input id="token-name" value={name} maxLength={200} onInput={(e) => setName(e.currentTarget.value)} placeholder="Front desk app" aria-describedby="token-name-hint" />
@@ -134,7 +127,7 @@ export function Tokens({ b }: { b: string }) {
           <button class="btn btn-primary" type="submit" disabled={issue.busy}>
             {issue.busy ? 'Issuing…' : 'Issue token'}
           </button>
-        </form>
+        </CardForm>
       </div>
       <Confirm
         open={revoking !== null}

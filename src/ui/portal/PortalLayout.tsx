@@ -1,5 +1,6 @@
 import type { ComponentChildren } from 'preact';
 import { link, type Route } from '../router.js';
+import { MainNav, type NavItem } from '../components/MainNav.js';
 import type { PortalSession } from './PortalApp.js';
 
 /**
@@ -8,9 +9,7 @@ import type { PortalSession } from './PortalApp.js';
  */
 export function PortalLayout({ session, route, children }: { session: PortalSession; route: Route; children: ComponentChildren }) {
   const b = session.business.id;
-  const section = route.parts[0] === 'b' ? route.parts[2] : route.parts[0];
-  const current = section === 'deliveries' ? 'webhooks' : section;
-  const nav = [
+  const nav: NavItem[] = [
     { href: link('b', b, 'webhooks'), label: 'Webhooks', key: 'webhooks' },
     { href: link('b', b, 'inspector'), label: 'Inspector', key: 'inspector' },
     { href: link('catalog'), label: 'Event catalogue', key: 'catalog' },
@@ -23,13 +22,7 @@ export function PortalLayout({ session, route, children }: { session: PortalSess
           {theme.logo ? <img class="portal-logo" src={theme.logo} alt="" /> : <span class="brand-mark" aria-hidden="true" />}
           {theme.name ?? 'Webhooks'}
         </a>
-        <nav class="mainnav" aria-label="Main">
-          {nav.map((n) => (
-            <a key={n.key} href={n.href} aria-current={current === n.key ? 'page' : undefined}>
-              {n.label}
-            </a>
-          ))}
-        </nav>
+        <MainNav items={nav} route={route} />
         <div class="account">
           {session.read_only && <span class="badge badge-pending">Read-only</span>}
           <span class="account-business" title={`Business ${b}`}>

@@ -4,6 +4,8 @@ import type { CliContext } from './CliContext.js';
 import { registerBench } from './commands/bench.js';
 import { registerDeliveries } from './commands/deliveries.js';
 import { registerTokens } from './commands/tokens.js';
+import { registerBusinesses } from './commands/businesses.js';
+import { registerWebhooks } from './commands/webhooks.js';
 import { registerMigrate } from './commands/migrate.js';
 import { registerSend } from './commands/send.js';
 import { registerServe } from './commands/serve.js';
@@ -32,6 +34,8 @@ export function buildProgram(ctx: CliContext): Command {
   registerSend(program, ctx);
   registerDeliveries(program, ctx);
   registerTokens(program, ctx);
+  registerBusinesses(program, ctx);
+  registerWebhooks(program, ctx);
   registerBench(program, ctx);
   return program;
 }

@@ -1,0 +1,90 @@
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { startTestHookline, type TestInstance } from './helpers/hookline.js';
+import { startReceiver } from './helpers/receiver.js';
+
+/** `hookline businesses` and `hookline webhooks` against a real server (issue 17 §2). */
+
+const cli = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
+let hl: TestInstance;
+let receiver: Awaited<ReturnType<typeof startReceiver>>;
+
+function run(args: string[], token?: string): Promise<{ code: number; stdout: string; stderr: string }> {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('HOOKLINE_')) env[k] = v;
+  Object.assign(env, { HOOKLINE_URL: hl.url, HOOKLINE_TOKEN: token ?? hl.adminToken });
+  return new Promise((resolve) => {
+    execFile(process.execPath, [cli, ...args], { env, timeout: 9000 }, (err, stdout, stderr) => {
+      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+before(async () => {
+  hl = await startTestHookline();
+  receiver = await startReceiver();
+});
+after(async () => {
+  await hl.stop();
+  await receiver.close();
+});
+
+test('journey: create a business and a webhook, list both with names beside ids, test it, rotate its secret, delete it', async () => {
+  const made = await run(['businesses', 'create', 'harbour-yoga', '--name', 'Harbour Yoga']);
+  assert.equal(made.code, 0, made.stderr);
+  assert.equal(made.stdout.trim(), 'Created harbour-yoga (Harbour Yoga).');
+  const businesses = await run(['businesses', 'list']);
+  assert.match(businesses.stdout, /^ID +NAME +CREATED\nharbour-yoga +Harbour Yoga +\d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ$/m);
+
+  const target = `${receiver.url}/hooks`;
+  const created = await run(['webhooks', 'create', '--business', 'harbour-yoga', '--name', 'CRM sync', '--target', target, '--events', 'client/created, invoice/paid']);
+  assert.equal(created.code, 0, created.stderr);
+  const [first, second] = created.stdout.trim().split('\n');
+  const id = /^Created (wh_\S+) \(CRM sync\) → (\S+) for client\/created,invoice\/paid$/.exec(first ?? '')?.[1];
+  assert.ok(id, first);
+  const secret = /^Signing secret: (whsec_\S+)$/.exec(second ?? '')?.[1];
+  assert.ok(secret, second);
+
+  const listed = await run(['webhooks', 'list', '--business', 'harbour-yoga']);
+  const [header, row] = listed.stdout.trimEnd().split('\n');
+  assert.match(header ?? '', /^ID +NAME +STATE +DIALECT +EVENTS +TARGET$/);
+  assert.match(row ?? '', new RegExp(`^${id} +CRM sync +\\S+ +standard +client/created,invoice/paid +${target.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`));
+  assert.ok(!listed.stdout.includes(secret!), 'the list never prints a secret');
+  const json = JSON.parse((await run(['webhooks', 'list', '--business', 'harbour-yoga', '--json'])).stdout) as { data: { id: string }[] };
+  assert.deepEqual(json.data.map((w) => w.id), [id]);
+
+  const shown = await run(['webhooks', 'get', id!, '--business', 'harbour-yoga']);
+  assert.ok(shown.stdout.split('\n').includes(`secret   ${secret}`), shown.stdout);
+
+  const tested = await run(['webhooks', 'test', id!, '--business', 'harbour-yoga', '--json']);
+  assert.equal(tested.code, 0, tested.stderr);
+  const sent = JSON.parse(tested.stdout) as { id: string; type: string };
+  assert.equal(sent.type, 'webhook/test');
+  await receiver.waitFor(1);
+  assert.equal(JSON.parse(receiver.received[0]!.body).type, 'webhook/test');
+
+  const rotated = await run(['webhooks', 'rotate-secret', id!, '--business', 'harbour-yoga']);
+  const next = new RegExp(`^New signing secret for ${id} \\(CRM sync\\): (whsec_\\S+)$`).exec(rotated.stdout.trim())?.[1];
+  assert.ok(next && next !== secret, rotated.stdout);
+
+  const deleted = await run(['webhooks', 'delete', id!, '--business', 'harbour-yoga']);
+  assert.equal(deleted.stdout.trim(), `Deleted ${id}.`);
+  assert.equal((await run(['webhooks', 'list', '--business', 'harbour-yoga'])).stdout.trim(), 'No webhooks.');
+});
+
+test('webhooks: what the user got wrong exits 2 with the server\u2019s reason; a missing flag names it', async () => {
+  const noEvents = await run(['webhooks', 'create', '--business', 'harbour-yoga', '--name', 'x', '--target', 'https://example.com/h', '--events', ' , ']);
+  assert.equal(noEvents.code, 2);
+  assert.match(noEvents.stderr, /--events: give at least one event type/);
+  const unknown = await run(['webhooks', 'get', 'wh_nope', '--business', 'harbour-yoga']);
+  assert.equal(unknown.code, 2);
+  assert.equal(unknown.stderr.split('\n').filter(Boolean).length, 1, unknown.stderr);
+  const missing = await run(['webhooks', 'create', '--business', 'harbour-yoga', '--name', 'x', '--events', 'client/*']);
+  assert.equal(missing.code, 2);
+  assert.match(missing.stderr, /--target/);
+  const down = await run(['businesses', 'list', '--url', 'http://127.0.0.1:9']);
+  assert.equal(down.code, 1);
+  assert.match(down.stderr, /cannot reach Hookline/);
+});

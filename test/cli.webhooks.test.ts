@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { startTestHookline, type TestInstance } from './helpers/hookline.js';
 import { startReceiver } from './helpers/receiver.js';
 
-/** `hookline businesses` and `hookline webhooks` against a real server (issue 17 §2). */
+/** `hookline businesses`, `webhooks` and `deliveries get|retry` against a real server (issue 17 §2). */
 
 const cli = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
 let hl: TestInstance;
@@ -60,10 +60,26 @@ test('journey: create a business and a webhook, list both with names beside ids,
 
   const tested = await run(['webhooks', 'test', id!, '--business', 'harbour-yoga', '--json']);
   assert.equal(tested.code, 0, tested.stderr);
-  const sent = JSON.parse(tested.stdout) as { id: string; type: string };
+  const sent = JSON.parse(tested.stdout) as { id: string; type: string; delivery: { id: string } };
   assert.equal(sent.type, 'webhook/test');
   await receiver.waitFor(1);
   assert.equal(JSON.parse(receiver.received[0]!.body).type, 'webhook/test');
+
+  // deliveries get shows the attempt once it is recorded; retry sends it again.
+  const dlv = sent.delivery.id;
+  let detail = '';
+  for (let i = 0; i < 50 && !/^1 +\S+ \S+ +\d+ +200 /m.test(detail); i++) {
+    detail = (await run(['deliveries', 'get', dlv, '--business', 'harbour-yoga'])).stdout;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.match(detail, new RegExp(`^${dlv}  succeeded, 1 attempt, next -$`, 'm'));
+  assert.match(detail, /^# +STARTED +MS +CODE +ERROR +RESPONSE\n1 +\S+ \S+ +\d+ +200 +- +ok$/m);
+  const retried = await run(['deliveries', 'retry', dlv, '--business', 'harbour-yoga']);
+  assert.equal(retried.code, 0, retried.stderr);
+  assert.match(retried.stdout, new RegExp(`^Retrying ${dlv} now`));
+  await receiver.waitFor(2);
+  const missing = await run(['deliveries', 'get', 'dlv_nope', '--business', 'harbour-yoga']);
+  assert.equal(missing.code, 2);
 
   const rotated = await run(['webhooks', 'rotate-secret', id!, '--business', 'harbour-yoga']);
   const next = new RegExp(`^New signing secret for ${id} \\(CRM sync\\): (whsec_\\S+)$`).exec(rotated.stdout.trim())?.[1];

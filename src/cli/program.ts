@@ -21,6 +21,8 @@ export function buildProgram(ctx: CliContext): Command {
     .version(VERSION, '-v, --version', 'print the version')
     // Set before the commands are added: commander copies these settings into each of them.
     .exitOverride()
+    // Lets `deliveries` take its own flags and also have subcommands (get, retry).
+    .enablePositionalOptions()
     .configureOutput({
       writeOut: (text) => ctx.stdout.write(text),
       writeErr: (text) => ctx.stderr.write(text),

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { startTestHookline, type TestInstance } from './helpers/hookline.js';
 import { startReceiver } from './helpers/receiver.js';
 
-/** `hookline businesses`, `webhooks` and `deliveries get|retry` against a real server (issue 17 §2). */
+/** `hookline businesses`, `webhooks`, `deliveries get|retry`, `events get` and `event-types` against a real server (issue 17 §2). */
 
 const cli = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
 let hl: TestInstance;
@@ -81,6 +81,11 @@ test('journey: create a business and a webhook, list both with names beside ids,
   const missing = await run(['deliveries', 'get', 'dlv_nope', '--business', 'harbour-yoga']);
   assert.equal(missing.code, 2);
 
+  const event = await run(['events', 'get', sent.id, '--business', 'harbour-yoga']);
+  assert.equal(event.code, 0, event.stderr);
+  assert.match(event.stdout, new RegExp(`^${sent.id}  webhook/test  occurred `));
+  assert.equal((JSON.parse((await run(['events', 'get', sent.id, '--business', 'harbour-yoga', '--json'])).stdout) as { id: string }).id, sent.id);
+
   const rotated = await run(['webhooks', 'rotate-secret', id!, '--business', 'harbour-yoga']);
   const next = new RegExp(`^New signing secret for ${id} \\(CRM sync\\): (whsec_\\S+)$`).exec(rotated.stdout.trim())?.[1];
   assert.ok(next && next !== secret, rotated.stdout);
@@ -88,6 +93,20 @@ test('journey: create a business and a webhook, list both with names beside ids,
   const deleted = await run(['webhooks', 'delete', id!, '--business', 'harbour-yoga']);
   assert.equal(deleted.stdout.trim(), `Deleted ${id}.`);
   assert.equal((await run(['webhooks', 'list', '--business', 'harbour-yoga'])).stdout.trim(), 'No webhooks.');
+});
+
+test('event-types list names each type beside its description; get shows its schema and example', async () => {
+  const listed = await run(['event-types', 'list']);
+  assert.equal(listed.code, 0, listed.stderr);
+  assert.match(listed.stdout, /^TYPE +DESCRIPTION$/m);
+  assert.match(listed.stdout, /^client\/created +\S/m);
+  const one = await run(['event-types', 'get', 'client/created', '--json']);
+  const type = JSON.parse(one.stdout) as { type: string; schema: unknown; example: unknown };
+  assert.equal(type.type, 'client/created');
+  assert.ok(type.schema && type.example);
+  const unknown = await run(['event-types', 'get', 'client/eaten']);
+  assert.equal(unknown.code, 2);
+  assert.match(unknown.stderr, /no event type "client\/eaten"/);
 });
 
 test('webhooks: what the user got wrong exits 2 with the server\u2019s reason; a missing flag names it', async () => {

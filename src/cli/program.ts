@@ -6,6 +6,7 @@ import { registerDeliveries } from './commands/deliveries.js';
 import { registerTokens } from './commands/tokens.js';
 import { registerBusinesses } from './commands/businesses.js';
 import { registerWebhooks } from './commands/webhooks.js';
+import { registerEvents } from './commands/events.js';
 import { registerMigrate } from './commands/migrate.js';
 import { registerSend } from './commands/send.js';
 import { registerServe } from './commands/serve.js';
@@ -38,6 +39,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerTokens(program, ctx);
   registerBusinesses(program, ctx);
   registerWebhooks(program, ctx);
+  registerEvents(program, ctx);
   registerBench(program, ctx);
   return program;
 }

@@ -7,6 +7,7 @@ import { registerTokens } from './commands/tokens.js';
 import { registerBusinesses } from './commands/businesses.js';
 import { registerWebhooks } from './commands/webhooks.js';
 import { registerEvents } from './commands/events.js';
+import { registerLogin } from './commands/login.js';
 import { registerMigrate } from './commands/migrate.js';
 import { registerSend } from './commands/send.js';
 import { registerServe } from './commands/serve.js';
@@ -40,6 +41,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerBusinesses(program, ctx);
   registerWebhooks(program, ctx);
   registerEvents(program, ctx);
+  registerLogin(program, ctx);
   registerBench(program, ctx);
   return program;
 }

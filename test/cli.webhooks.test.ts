@@ -90,6 +90,11 @@ test('journey: create a business and a webhook, list both with names beside ids,
   const next = new RegExp(`^New signing secret for ${id} \\(CRM sync\\): (whsec_\\S+)$`).exec(rotated.stdout.trim())?.[1];
   assert.ok(next && next !== secret, rotated.stdout);
 
+  // Nothing failed, so nothing is replayed; a time without a zone is the user's mistake.
+  const replayed = await run(['webhooks', 'replay', id!, '--business', 'harbour-yoga', '--since', '2020-01-01T00:00:00Z']);
+  assert.equal(replayed.stdout.trim(), `Replaying 0 failed deliveries of ${id} since 2020-01-01T00:00:00.000Z.`);
+  assert.equal((await run(['webhooks', 'replay', id!, '--business', 'harbour-yoga', '--since', 'yesterday'])).code, 2);
+
   const deleted = await run(['webhooks', 'delete', id!, '--business', 'harbour-yoga']);
   assert.equal(deleted.stdout.trim(), `Deleted ${id}.`);
   assert.equal((await run(['webhooks', 'list', '--business', 'harbour-yoga'])).stdout.trim(), 'No webhooks.');

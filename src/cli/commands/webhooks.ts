@@ -40,7 +40,7 @@ function state(w: Webhook): string {
 }
 
 /**
- * `hookline webhooks list|create|get|delete|test|rotate-secret`: a business's webhooks.
+ * `hookline webhooks list|create|get|delete|test|rotate-secret|replay`: a business's webhooks.
  * `--url` stays the server's address, as on every client command; the receiver is `--target`.
  */
 export function registerWebhooks(program: Command, ctx: CliContext): void {
@@ -130,5 +130,17 @@ export function registerWebhooks(program: Command, ctx: CliContext): void {
   addClientOptions(sendTest).action(async (id: string, flags: Flags) => {
     const sent = await apiRequest<{ id: string; delivery: { id: string } }>({ client: client(flags), method: 'POST', path: webhooksPath(flags.business, id, 'test'), body: {} });
     print(flags, sent, `Sent test event ${sent.id} as delivery ${sent.delivery.id}; \`hookline deliveries --business ${flags.business} --event ${sent.id}\` shows how it went.`);
+  });
+
+  const replay = webhooks
+    .command('replay')
+    .description('deliver again this webhook\u2019s failed deliveries created since a time')
+    .argument('<id>', 'the webhook\u2019s id (wh_\u2026)')
+    .requiredOption('--business <id>', 'the business it belongs to')
+    .requiredOption('--since <time>', 'ISO 8601 time with a zone, e.g. 2030-01-31T00:00:00Z')
+    .option('--json', 'print the server\u2019s JSON answer');
+  addClientOptions(replay).action(async (id: string, flags: Flags & { since: string }) => {
+    const done = await apiRequest<{ replayed: number; since: string }>({ client: client(flags), method: 'POST', path: webhooksPath(flags.business, id, 'replay'), body: { since: flags.since } });
+    print(flags, done, `Replaying ${done.replayed} failed deliver${done.replayed === 1 ? 'y' : 'ies'} of ${id} since ${done.since}.`);
   });
 }

@@ -5,6 +5,7 @@ import { addClientOptions, clientFromFlags } from '../clientOptions.js';
 import { formatDeliveriesTable, type DeliveryRow } from '../formatDeliveriesTable.js';
 import { usageError } from '../CliError.js';
 import { registerDeliveryItem } from './deliveryItem.js';
+import { registerDeliveriesTail } from './deliveriesTail.js';
 
 interface DeliveriesFlags {
   business: string;
@@ -32,7 +33,7 @@ function positiveInteger(value: string): number {
 export function registerDeliveries(program: Command, ctx: CliContext): void {
   const command = program
     .command('deliveries')
-    .description('list a business\u2019s delivery log, newest first; `deliveries get|retry <id>` for one')
+    .description('list a business\u2019s delivery log, newest first; `deliveries get|retry <id>` for one, `deliveries tail` to follow')
     // Not a required option: commander would then ask for it before `get` and `retry` too.
     .option('--business <id>', 'the business whose deliveries to list (required)')
     // `deliveries get <id> --business b`: the flags after a subcommand's name are the subcommand's.
@@ -62,4 +63,5 @@ export function registerDeliveries(program: Command, ctx: CliContext): void {
     if (page.next_cursor) printLine(ctx.stdout, `\nMore: add --cursor ${page.next_cursor}`);
   });
   registerDeliveryItem(command, ctx);
+  registerDeliveriesTail(command, ctx);
 }

@@ -10,6 +10,8 @@ export interface ApiCall {
   readonly path: string;
   readonly query?: Readonly<Record<string, string | number | undefined>>;
   readonly body?: unknown;
+  /** A 403 answers undefined instead of failing: the token was recognised, only refused here. */
+  readonly forbiddenIsOk?: boolean;
 }
 
 /** Sends one API call and returns the parsed JSON answer; any failure becomes a CliError. */
@@ -41,7 +43,7 @@ export async function apiRequest<T>(call: ApiCall): Promise<T> {
       throw new CliError(`cannot reach Hookline at ${client.url}: ${reason(err)}; is \`hookline serve\` running?`, 1);
     }
     const contentType = String(res.headers['content-type'] ?? '');
-    if (res.statusCode === 204) return undefined as T;
+    if (res.statusCode === 204 || (res.statusCode === 403 && call.forbiddenIsOk)) return undefined as T;
     if (res.statusCode >= 200 && res.statusCode < 300) return parseJson(text, client.url) as T;
     throw problemError(res.statusCode, contentType, text, client.url);
   } finally {

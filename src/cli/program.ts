@@ -4,6 +4,10 @@ import type { CliContext } from './CliContext.js';
 import { registerBench } from './commands/bench.js';
 import { registerDeliveries } from './commands/deliveries.js';
 import { registerTokens } from './commands/tokens.js';
+import { registerBusinesses } from './commands/businesses.js';
+import { registerWebhooks } from './commands/webhooks.js';
+import { registerEvents } from './commands/events.js';
+import { registerLogin } from './commands/login.js';
 import { registerMigrate } from './commands/migrate.js';
 import { registerSend } from './commands/send.js';
 import { registerServe } from './commands/serve.js';
@@ -19,6 +23,8 @@ export function buildProgram(ctx: CliContext): Command {
     .version(VERSION, '-v, --version', 'print the version')
     // Set before the commands are added: commander copies these settings into each of them.
     .exitOverride()
+    // Lets `deliveries` take its own flags and also have subcommands (get, retry).
+    .enablePositionalOptions()
     .configureOutput({
       writeOut: (text) => ctx.stdout.write(text),
       writeErr: (text) => ctx.stderr.write(text),
@@ -32,6 +38,10 @@ export function buildProgram(ctx: CliContext): Command {
   registerSend(program, ctx);
   registerDeliveries(program, ctx);
   registerTokens(program, ctx);
+  registerBusinesses(program, ctx);
+  registerWebhooks(program, ctx);
+  registerEvents(program, ctx);
+  registerLogin(program, ctx);
   registerBench(program, ctx);
   return program;
 }

@@ -3,6 +3,9 @@ import { apiRequest } from '../apiRequest.js';
 import { printLine, type CliContext } from '../CliContext.js';
 import { addClientOptions, clientFromFlags } from '../clientOptions.js';
 import { formatDeliveriesTable, type DeliveryRow } from '../formatDeliveriesTable.js';
+import { usageError } from '../CliError.js';
+import { registerDeliveryItem } from './deliveryItem.js';
+import { registerDeliveriesTail } from './deliveriesTail.js';
 
 interface DeliveriesFlags {
   business: string;
@@ -30,8 +33,11 @@ function positiveInteger(value: string): number {
 export function registerDeliveries(program: Command, ctx: CliContext): void {
   const command = program
     .command('deliveries')
-    .description('list a business\u2019s delivery log, newest first')
-    .requiredOption('--business <id>', 'the business whose deliveries to list')
+    .description('list a business\u2019s delivery log, newest first; `deliveries get|retry <id>` for one, `deliveries tail` to follow')
+    // Not a required option: commander would then ask for it before `get` and `retry` too.
+    .option('--business <id>', 'the business whose deliveries to list (required)')
+    // `deliveries get <id> --business b`: the flags after a subcommand's name are the subcommand's.
+    .passThroughOptions()
     .addOption(new Option('--status <status>', 'only deliveries in this state').choices(['pending', 'succeeded', 'retrying', 'failed']))
     .option('--webhook <id>', 'only deliveries to this webhook')
     .option('--event <id>', 'only deliveries of this event')
@@ -39,6 +45,7 @@ export function registerDeliveries(program: Command, ctx: CliContext): void {
     .option('--cursor <cursor>', 'continue a previous listing where it stopped')
     .option('--json', 'print the server\u2019s JSON answer instead of a table');
   addClientOptions(command).action(async (flags: DeliveriesFlags) => {
+    if (!flags.business) throw usageError("required option '--business <id>' not specified");
     const client = clientFromFlags(ctx.env, flags);
     const page = await apiRequest<DeliveryPage>({
       client,
@@ -55,4 +62,6 @@ export function registerDeliveries(program: Command, ctx: CliContext): void {
     printLine(ctx.stdout, formatDeliveriesTable(page.data, { colour }));
     if (page.next_cursor) printLine(ctx.stdout, `\nMore: add --cursor ${page.next_cursor}`);
   });
+  registerDeliveryItem(command, ctx);
+  registerDeliveriesTail(command, ctx);
 }

@@ -1,0 +1,75 @@
+import type { Command } from 'commander';
+import { apiRequest } from '../apiRequest.js';
+import { printLine, type CliContext } from '../CliContext.js';
+import { addClientOptions, clientFromFlags } from '../clientOptions.js';
+import { shortTime } from '../formatDeliveriesTable.js';
+import { formatTable } from '../formatTable.js';
+
+interface Attempt {
+  number: number;
+  started_at: string;
+  duration_ms: number;
+  status_code: number | null;
+  error: string | null;
+  response_body: string | null;
+}
+
+interface Delivery {
+  id: string;
+  event_id: string;
+  event_type: string;
+  webhook_id: string;
+  status: string;
+  attempt_count: number;
+  next_attempt_at: string | null;
+  attempts?: Attempt[];
+}
+
+interface Flags {
+  business: string;
+  json?: boolean;
+  url?: string;
+  token?: string;
+}
+
+const deliveryPath = (business: string, id: string, action = ''): string =>
+  `/v1/businesses/${encodeURIComponent(business)}/deliveries/${encodeURIComponent(id)}${action}`;
+
+/** `hookline deliveries get|retry <id>`: one delivery with its attempts, and sending it again. */
+export function registerDeliveryItem(deliveries: Command, ctx: CliContext): void {
+  const get = deliveries
+    .command('get')
+    .description('show one delivery and each of its attempts')
+    .argument('<id>', 'the delivery\u2019s id (dlv_\u2026)')
+    .requiredOption('--business <id>', 'the business it belongs to')
+    .option('--json', 'print the server\u2019s JSON answer');
+  addClientOptions(get).action(async (id: string, flags: Flags) => {
+    const d = await apiRequest<Delivery>({ client: clientFromFlags(ctx.env, flags), method: 'GET', path: deliveryPath(flags.business, id) });
+    if (flags.json) {
+      printLine(ctx.stdout, JSON.stringify(d, null, 2));
+      return;
+    }
+    printLine(ctx.stdout, `${d.id}  ${d.status}, ${d.attempt_count} attempt${d.attempt_count === 1 ? '' : 's'}, next ${shortTime(d.next_attempt_at)}`);
+    printLine(ctx.stdout, `event ${d.event_id} (${d.event_type}) to webhook ${d.webhook_id}\n`);
+    printLine(ctx.stdout, formatTable(d.attempts ?? [], [
+      { title: '#', value: (a) => String(a.number) },
+      { title: 'STARTED', value: (a) => shortTime(a.started_at) },
+      { title: 'MS', value: (a) => String(a.duration_ms) },
+      { title: 'CODE', value: (a) => (a.status_code === null ? '-' : String(a.status_code)) },
+      { title: 'ERROR', value: (a) => a.error ?? '-' },
+      // One line of the answer is enough to tell what happened; --json has all of it.
+      { title: 'RESPONSE', value: (a) => (a.response_body ?? '').replace(/\s+/g, ' ').slice(0, 60) || '-' },
+    ], 'No attempts yet.'));
+  });
+
+  const retry = deliveries
+    .command('retry')
+    .description('deliver again now, whatever its state')
+    .argument('<id>', 'the delivery\u2019s id (dlv_\u2026)')
+    .requiredOption('--business <id>', 'the business it belongs to')
+    .option('--json', 'print the server\u2019s JSON answer');
+  addClientOptions(retry).action(async (id: string, flags: Flags) => {
+    const d = await apiRequest<Delivery>({ client: clientFromFlags(ctx.env, flags), method: 'POST', path: deliveryPath(flags.business, id, '/retry') });
+    printLine(ctx.stdout, flags.json ? JSON.stringify(d, null, 2) : `Retrying ${d.id} now; \`hookline deliveries get ${d.id} --business ${flags.business}\` shows how it went.`);
+  });
+}

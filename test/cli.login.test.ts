@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startTestHookline, type TestInstance } from './helpers/hookline.js';
+import type { ApiIssuedToken } from './helpers/apiShapes.js';
 
 /** `hookline login` saves a profile under the user's config directory (issue 17 §2). */
 
@@ -52,7 +53,7 @@ test('journey: login checks the token, saves a profile only its owner can read, 
   assert.match(listed.stdout, /^desk +Front Desk /m);
 
   // A second profile by name, with a business token; the environment still wins over a profile.
-  const issued = await hl.api('POST', '/v1/businesses/desk/tokens', { name: 'cli' });
+  const issued = await hl.api<ApiIssuedToken>('POST', '/v1/businesses/desk/tokens', { name: 'cli' });
   const staff = await run(['login', '--url', hl.url, '--token', issued.body.token, '--profile', 'staff']);
   assert.equal(staff.code, 0, staff.stderr);
   assert.equal((await run(['webhooks', 'list', '--business', 'desk', '--profile', 'staff'])).stdout.trim(), 'No webhooks.');

@@ -4,6 +4,7 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { startTestHookline, type TestInstance } from './helpers/hookline.js';
 import { startReceiver } from './helpers/receiver.js';
+import type { ApiAccepted, ApiEventType, ApiPage } from './helpers/apiShapes.js';
 
 /** `hookline deliveries tail` follows the log of a real server (issue 17 §2). */
 
@@ -23,9 +24,9 @@ after(async () => {
 });
 
 test('journey: tail prints only what happens after it starts, as it happens, and Ctrl-C ends it with exit 0', async () => {
-  const types = await hl.api('GET', '/v1/event-types');
-  const example = (types.body.data as { type: string; example: unknown }[]).find((t) => t.type === 'client/created')!.example;
-  const before = await hl.api('POST', '/v1/businesses/desk/events', { type: 'client/created', data: example });
+  const types = await hl.api<ApiPage<ApiEventType>>('GET', '/v1/event-types');
+  const example = types.body.data.find((t) => t.type === 'client/created')!.example;
+  const before = await hl.api<ApiAccepted>('POST', '/v1/businesses/desk/events', { type: 'client/created', data: example });
   await receiver.waitFor(1);
 
   const env: NodeJS.ProcessEnv = {};
@@ -43,7 +44,7 @@ test('journey: tail prints only what happens after it starts, as it happens, and
   };
   try {
     await until(() => err.includes('Following deliveries of desk'), 'tail did not start');
-    const after = await hl.api('POST', '/v1/businesses/desk/events', { type: 'client/created', data: example });
+    const after = await hl.api<ApiAccepted>('POST', '/v1/businesses/desk/events', { type: 'client/created', data: example });
     const lines = (): { event_id: string; status: string }[] => out.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as { event_id: string; status: string });
     await until(() => lines().some((d) => d.event_id === after.body.id && d.status === 'succeeded'), 'the new delivery never showed as succeeded');
     assert.ok(!lines().some((d) => d.event_id === before.body.id), 'a delivery from before tail started is not printed');

@@ -49,6 +49,8 @@ export const errorCatalog = {
   INVALID_PORTAL_SESSION: { status: 422, title: 'Invalid portal session request' },
   PORTAL_SESSION_NOT_FOUND: { status: 404, title: 'Portal session not found' },
   PORTAL_READ_ONLY: { status: 403, title: 'This portal session is read-only' },
+  // Payload filters (issue 16, docs/filters.md).
+  INVALID_PAYLOAD_FILTER: { status: 422, title: 'Invalid payload filter' },
 } as const satisfies Record<string, { status: number; title: string }>;
 
 export type ErrorCode = keyof typeof errorCatalog;

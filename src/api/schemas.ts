@@ -49,6 +49,11 @@ const RetrySchedule = Type.Union(
   { description: 'Seconds between attempts; null = the default three-day schedule; [] = one attempt only.' },
 );
 
+// Checked by the webhooks service (src/catalog/payloadFilter), whose 422 points at the bad part.
+const PayloadFilter = Type.Union([Type.Null(), Type.Record(Type.String(), Type.Unknown())], {
+  description: 'A condition on the event (`data`, `type`, `business`, `occurred_at`): paths and operators as in docs/filters.md; null = every event of `events`.',
+});
+
 const webhookFields = {
   name: Type.String({ minLength: 1, maxLength: 200 }),
   url: Type.String({ minLength: 1, maxLength: 2048 }),
@@ -64,6 +69,7 @@ const webhookFields = {
   }),
   max_in_flight: Type.Integer({ minimum: 1, maximum: 1000 }),
   ordering: Type.Union([Type.Literal('none'), Type.Literal('fifo')]),
+  filter: PayloadFilter,
 };
 
 export const CreateWebhook = Type.Object(
@@ -79,6 +85,7 @@ export const CreateWebhook = Type.Object(
     rate_limit: Type.Optional(webhookFields.rate_limit),
     max_in_flight: Type.Optional(webhookFields.max_in_flight),
     ordering: Type.Optional(webhookFields.ordering),
+    filter: Type.Optional(webhookFields.filter),
     secret: Type.Optional(Type.String({ pattern: '^whsec_[A-Za-z0-9+/]{32,88}={0,2}$', description: 'whsec_ + base64 of 24–64 bytes.' })),
   },
   { additionalProperties: false },

@@ -117,7 +117,7 @@ class Reader {
     const hazard = regexHazard(pattern);
     if (hazard) this.fail(pointer, `this pattern could stall publishing: ${hazard}`);
     if (regexCostLog2(pattern, FILTER_LIMITS.maxRegexSubject) > FILTER_LIMITS.maxRegexCostLog2) {
-      this.fail(pointer, 'this pattern could stall publishing: at most one unbounded repeat (*, +, {n,}) per pattern; use $and with two patterns, or $startsWith/$endsWith');
+      this.fail(pointer, 'this pattern could stall publishing: it may backtrack too much (at most one unbounded repeat such as .* or +, and few bounded ones beside it); split it into an $and of two patterns, or use $startsWith/$endsWith');
     }
     return regex;
   }

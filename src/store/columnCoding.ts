@@ -46,7 +46,8 @@ export function webhookFromColumns(r: RawRow, decode: ColumnCoding): WebhookRow 
     health_reason: (r.health_reason as string | null) ?? null,
     created_at: r.created_at as number,
     updated_at: r.updated_at as number,
-    filter: r.filter === null || r.filter === undefined ? null : (decode.json(r.filter) as FilterDocument),
+    // Absent rather than null when there is none, so rows read back equal rows written without one.
+    ...(r.filter === null || r.filter === undefined ? {} : { filter: decode.json(r.filter) as FilterDocument }),
   };
 }
 

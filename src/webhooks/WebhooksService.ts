@@ -72,7 +72,7 @@ export class WebhooksService {
       rate_limit: input.rate_limit,
       max_in_flight: input.max_in_flight,
       ordering: input.ordering,
-      filter: checkPayloadFilter(input.filter ?? null),
+      filter: checkPayloadFilter(input.filter ?? null) ?? undefined,
       secret: input.secret,
     });
     await checkRoomForWebhook(config, store, businessId);

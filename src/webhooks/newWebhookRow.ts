@@ -12,7 +12,6 @@ export const WEBHOOK_DEFAULTS = Object.freeze({
   /** Enough for a fast receiver; low enough that ten hung endpoints leave most global slots free. */
   max_in_flight: 10,
   ordering: 'none' as const,
-  filter: null,
 });
 
 /** The fields a caller chooses; everything else of a new webhook is decided here. */

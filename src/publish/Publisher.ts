@@ -39,7 +39,18 @@ async function notAccepted<T>(fn: () => Promise<T>): Promise<T> {
 
 /** What a payload filter reads of an event: the fields the API shows, `data` as published (issue 16). */
 export function filterSubject(event: { type: string; business_id: string; occurred_at: number }, data: unknown): FilterSubject {
-  return { type: event.type, business: event.business_id, occurred_at: new Date(event.occurred_at).toISOString(), data: data ?? {} };
+  return { type: event.type, business: event.business_id, occurred_at: isoOf(event.occurred_at), data: data ?? {} };
+}
+
+// Events of one request mostly share one occurred_at (the time of publishing): format it once.
+let lastMs = Number.NaN;
+let lastIso = '';
+function isoOf(ms: number): string {
+  if (ms !== lastMs) {
+    lastIso = new Date(ms).toISOString();
+    lastMs = ms;
+  }
+  return lastIso;
 }
 
 export const EVENT_ID_PATTERN = /^[A-Za-z0-9_.:-]{1,128}$/;

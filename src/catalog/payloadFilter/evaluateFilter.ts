@@ -1,12 +1,13 @@
 import { FILTER_LIMITS } from './filterLimits.js';
 import type { Condition, FilterNode } from './filterTree.js';
-import { MISSING, resolvePath, type Candidate, type FilterSubject } from './resolvePath.js';
+import { MISSING, resolveOne, resolvePath, type Candidate, type FilterSubject } from './resolvePath.js';
 
 /** Does the event pass the filter? Total: never throws, whatever the event holds. */
 export function evaluateFilter(node: FilterNode, subject: FilterSubject): boolean {
   switch (node.kind) {
     case 'field':
-      // Without `$` there is one candidate; with it, the condition must hold for some element.
+      if (!node.fansOut) return holds(node.condition, resolveOne(subject, node.segments));
+      // With `$`, the condition must hold for some element.
       for (const v of resolvePath(subject, node.segments)) if (holds(node.condition, v)) return true;
       return false;
     case 'not':

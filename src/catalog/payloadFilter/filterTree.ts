@@ -10,7 +10,7 @@ export type Condition =
 
 /** A condition on the whole event. */
 export type FilterNode =
-  | { kind: 'field'; path: string; segments: string[]; condition: Condition; pointer: string }
+  | { kind: 'field'; path: string; segments: string[]; fansOut: boolean; condition: Condition; pointer: string }
   | { kind: 'not'; item: FilterNode; pointer: string }
   | { kind: 'and' | 'or'; items: FilterNode[]; pointer: string };
 

@@ -39,7 +39,8 @@ class Reader {
       if (key === '$and' || key === '$or') return { kind: key === '$and' ? 'and' : 'or', items: this.list(value, here, (v, p) => this.document(v, p, depth + 1)), pointer: here };
       if (key === '$not') return { kind: 'not', item: this.document(value, here, depth + 1), pointer: here };
       if (key.startsWith('$')) this.fail(here, `"${key}" is not an operator here; at this level use $and, $or, $not or a path such as "data.amount"`);
-      return { kind: 'field', path: key, segments: this.path(key, here), condition: this.condition(value, here, depth + 1), pointer: here };
+      const segments = this.path(key, here);
+      return { kind: 'field', path: key, segments, fansOut: segments.includes(ANY_ELEMENT), condition: this.condition(value, here, depth + 1), pointer: here };
     });
     return items.length === 1 ? items[0]! : { kind: 'and', items, pointer };
   }

@@ -41,6 +41,24 @@ export function resolvePath(root: unknown, segments: readonly string[], from = 0
   return pushed(out, value);
 }
 
+/** The one value a path without `$` reaches, or MISSING: resolvePath without the list, for the common case. */
+export function resolveOne(root: unknown, segments: readonly string[]): Candidate {
+  let value: unknown = root;
+  for (let i = 0; i < segments.length; i++) {
+    const s = segments[i]!;
+    if (Array.isArray(value)) {
+      const index = /^(?:0|[1-9]\d{0,8})$/.test(s) ? Number(s) : -1;
+      if (index < 0 || index >= value.length) return MISSING;
+      value = value[index];
+    } else if (typeof value === 'object' && value !== null && Object.hasOwn(value, s)) {
+      value = (value as Record<string, unknown>)[s];
+    } else {
+      return MISSING;
+    }
+  }
+  return value;
+}
+
 function pushed(out: Candidate[], v: Candidate): Candidate[] {
   out.push(v);
   return out;

@@ -1,9 +1,10 @@
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestHookline } from './helpers/hookline.js';
 import type { ApiAccepted, ApiDelivery, ApiEvent, ApiPage, ApiProblem, ApiWebhook } from './helpers/apiShapes.js';
 import { newBusiness } from './helpers/businesses.js';
 import { startReceiver } from './helpers/receiver.js';
+import { createTestSchema, probePostgres } from './helpers/postgres.js';
 
 /** Payload filters through the API (issue 16): saved, checked, applied at publish, dry-run. */
 
@@ -13,8 +14,10 @@ type LastResult = { matched: number; total: number; examples: ApiEvent[] };
 
 const OVER_1000 = { 'data.amount_paid': { $gt: 1000 }, 'data.currency': 'USD' };
 
-test('journey: a webhook with a filter gets only the events that pass it; the dry run agrees; removing the filter sends everything again', async (t) => {
-  const hl = await startTestHookline();
+const pgReady = await probePostgres();
+
+async function journey(t: TestContext, databaseUrl?: string): Promise<void> {
+  const hl = await startTestHookline(databaseUrl ? { databaseUrl } : {});
   t.after(() => hl.stop());
   const rx = await startReceiver();
   t.after(() => rx.close());
@@ -57,6 +60,16 @@ test('journey: a webhook with a filter gets only the events that pass it; the dr
   assert.equal((await publish('inv_after', 10)).body.deliveries, 2);
   await rx.waitFor(9);
   assert.ok(rx.received.some((r) => r.url === '/' && r.body.includes('inv_after')));
+}
+
+test('journey on SQLite: a webhook with a filter gets only the events that pass it; the dry run agrees; removing the filter sends everything again', async (t) => {
+  await journey(t);
+});
+
+test('journey on PostgreSQL: the same', { skip: pgReady.available ? false : pgReady.reason }, async (t) => {
+  const schema = await createTestSchema();
+  t.after(() => schema.drop());
+  await journey(t, `${schema.url}&pool_max=4`);
 });
 
 test('dry run on an inline event: matches, with the clause that decided', async (t) => {

@@ -84,7 +84,7 @@ class Reader {
       case '$gte':
       case '$lt':
       case '$lte':
-        if (!(typeof arg === 'number' && Number.isFinite(arg)) && typeof arg !== 'string') this.fail(pointer, `${op} compares with a number or a string, not ${describe(arg)}`);
+        if (!(typeof arg === 'number' && Number.isFinite(arg)) && typeof arg !== 'string') this.fail(pointer, `${op} compares with a number or a string, not ${describeValue(arg)}`);
         return { kind: 'op', op, arg, pointer };
       case '$in':
       case '$nin':
@@ -95,7 +95,7 @@ class Reader {
         return { kind: 'op', op, arg, pointer };
       case '$startsWith':
       case '$endsWith':
-        if (typeof arg !== 'string') this.fail(pointer, `${op} takes a string, not ${describe(arg)}`);
+        if (typeof arg !== 'string') this.fail(pointer, `${op} takes a string, not ${describeValue(arg)}`);
         if (arg.length > FILTER_LIMITS.maxStringArgument) this.fail(pointer, `at most ${FILTER_LIMITS.maxStringArgument} characters`);
         return { kind: 'op', op, arg, pointer };
       case '$regex':
@@ -149,7 +149,7 @@ function escape(key: string): string {
   return key.replaceAll('~', '~0').replaceAll('/', '~1');
 }
 
-export function describe(v: unknown): string {
+function describeValue(v: unknown): string {
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'an array';
   return typeof v === 'object' ? 'an object' : `the ${typeof v} ${JSON.stringify(v)}`;

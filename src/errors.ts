@@ -57,6 +57,8 @@ export const errorCatalog = {
   IDEMPOTENCY_CONFLICT: { status: 409, title: 'This idempotency key was used for a different request' },
   NOT_SERVED: { status: 404, title: "Hookline does not serve this part of Svix's API" },
   NOT_IMPLEMENTED: { status: 501, title: 'Not implemented yet' },
+  // Payload filters (issue 16, docs/filters.md).
+  INVALID_PAYLOAD_FILTER: { status: 422, title: 'Invalid payload filter' },
 } as const satisfies Record<string, { status: number; title: string }>;
 
 export type ErrorCode = keyof typeof errorCatalog;

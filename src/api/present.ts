@@ -40,6 +40,7 @@ export function presentWebhook(w: WebhookRow, opts: { secret: boolean }) {
     rate_limit: w.rate_limit,
     max_in_flight: w.max_in_flight,
     ordering: w.ordering,
+    filter: w.filter ?? null,
     ...(opts.secret ? { secret: w.secret } : {}),
     health: {
       state: w.health_state,

@@ -49,6 +49,11 @@ const RetrySchedule = Type.Union(
   { description: 'Seconds between attempts; null = the default three-day schedule; [] = one attempt only.' },
 );
 
+// Checked by the webhooks service (src/catalog/payloadFilter), whose 422 points at the bad part.
+const PayloadFilter = Type.Union([Type.Null(), Type.Record(Type.String(), Type.Unknown())], {
+  description: 'A condition on the event (`data`, `type`, `business`, `occurred_at`): paths and operators as in docs/filters.md; null = every event of `events`.',
+});
+
 const webhookFields = {
   name: Type.String({ minLength: 1, maxLength: 200 }),
   url: Type.String({ minLength: 1, maxLength: 2048 }),
@@ -64,6 +69,7 @@ const webhookFields = {
   }),
   max_in_flight: Type.Integer({ minimum: 1, maximum: 1000 }),
   ordering: Type.Union([Type.Literal('none'), Type.Literal('fifo')]),
+  filter: PayloadFilter,
 };
 
 export const CreateWebhook = Type.Object(
@@ -79,6 +85,7 @@ export const CreateWebhook = Type.Object(
     rate_limit: Type.Optional(webhookFields.rate_limit),
     max_in_flight: Type.Optional(webhookFields.max_in_flight),
     ordering: Type.Optional(webhookFields.ordering),
+    filter: Type.Optional(webhookFields.filter),
     secret: Type.Optional(Type.String({ pattern: '^whsec_[A-Za-z0-9+/]{32,88}={0,2}$', description: 'whsec_ + base64 of 24–64 bytes.' })),
   },
   { additionalProperties: false },
@@ -232,3 +239,43 @@ export const problemResponses = {
   404: { $ref: 'Problem#' },
   422: { $ref: 'Problem#' },
 };
+
+// Payload filters' dry run (issue 16, docs/filters.md#dry-run).
+export const FilterTest = Type.Object(
+  {
+    filter: Type.Record(Type.String(), Type.Unknown(), { description: 'The filter to try, as a webhook would carry it.' }),
+    event: Type.Optional(
+      Type.Object(
+        {
+          type: Type.String({ minLength: 1, maxLength: 200 }),
+          data: Type.Any(),
+          business: Type.Optional(Type.String({ maxLength: 64 })),
+          occurred_at: Type.Optional(IsoTime),
+        },
+        { additionalProperties: false, description: 'An event written inline; `business` defaults to the one in the path, `occurred_at` to now.' },
+      ),
+    ),
+    last: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, description: "Try the business's last N stored events instead." })),
+  },
+  { additionalProperties: false },
+);
+export type FilterTest = Static<typeof FilterTest>;
+
+const FilterExplanation = Type.Object(
+  {
+    pointer: Type.String({ description: 'The deciding clause, as a JSON pointer into the filter.' }),
+    holds: Type.Boolean(),
+    message: Type.String(),
+    because: Type.Optional(Type.Array(Type.Unknown(), { description: 'The clauses that decided this one, in the same shape.' })),
+  },
+  { description: 'Why the filter matched or not.' },
+);
+
+export const FilterTestResult = Type.Union([
+  Type.Object({ matches: Type.Boolean(), explanation: FilterExplanation }),
+  Type.Object({
+    matched: Type.Integer(),
+    total: Type.Integer({ description: 'Events tried: the last N, or fewer when the business has fewer.' }),
+    examples: Type.Array(Event, { description: 'Up to 5 of the matching events, newest first.' }),
+  }),
+]);

@@ -7,6 +7,7 @@ import { HooklineError } from '../errors.js';
 import { newDeliveryId, newEventId } from '../ids.js';
 import { WebhookMatcher } from './WebhookMatcher.js';
 import { isOperationalType } from '../catalog/eventTypeName.js';
+import type { FilterSubject } from '../catalog/payloadFilter/index.js';
 
 /** What a caller publishes. */
 export interface EventInput {
@@ -34,6 +35,22 @@ async function notAccepted<T>(fn: () => Promise<T>): Promise<T> {
     out.cause = err;
     throw out;
   }
+}
+
+/** What a payload filter reads of an event: the fields the API shows, `data` as published (issue 16). */
+export function filterSubject(event: { type: string; business_id: string; occurred_at: number }, data: unknown): FilterSubject {
+  return { type: event.type, business: event.business_id, occurred_at: isoOf(event.occurred_at), data: data ?? {} };
+}
+
+// Events of one request mostly share one occurred_at (the time of publishing): format it once.
+let lastMs = Number.NaN;
+let lastIso = '';
+function isoOf(ms: number): string {
+  if (ms !== lastMs) {
+    lastIso = new Date(ms).toISOString();
+    lastMs = ms;
+  }
+  return lastIso;
 }
 
 export const EVENT_ID_PATTERN = /^[A-Za-z0-9_.:-]{1,128}$/;
@@ -86,9 +103,9 @@ export class Publisher {
     await notAccepted(() => this.matcher.refresh());
     const items: PublishItem[] = [];
     const webhooks = new Map<string, WebhookRow>();
-    for (const event of events) {
+    for (const [i, event] of events.entries()) {
       // Only the type's schema decides: dialects translate at delivery and never refuse a publish (issue 11).
-      const targets = await notAccepted(() => this.matcher.matching(businessId, event.type));
+      const targets = await notAccepted(() => this.matcher.matching(businessId, event.type, () => filterSubject(event, inputs[i]!.data)));
       items.push({ event, deliveries: targets.map((w) => this.newDelivery(w, now, webhooks)) });
     }
     return this.store(items, webhooks);
@@ -121,7 +138,7 @@ export class Publisher {
       const problems: Problem[] = [];
       const event = this.validate(businessId, input, now, '', problems);
       if (problems.length > 0) throw new Error(`Operational event ${input.type} does not match its schema: ${problems.map((p) => `${p.pointer} ${p.message}`).join('; ')}`);
-      const targets = (await this.matcher.matching(businessId, event.type)).filter(
+      const targets = (await this.matcher.matching(businessId, event.type, () => filterSubject(event, input.data))).filter(
         (w) => w.id !== about && w.events.some(isOperationalType),
       );
       if (targets.length > 0) out.push({ event, deliveries: targets.map((w) => this.newDelivery(w, now, webhooks)) });

@@ -219,6 +219,12 @@ export interface Store {
    */
   publish(items: PublishItem[]): Promise<PublishResult[]>;
   getEvent(businessId: string, id: string): Promise<EventRow | null>;
+  /**
+   * A business's last `limit` events, newest first (a filter's dry run, issue 16). Walks the
+   * `events_created` index backwards, so its cost follows how many events of all businesses
+   * arrived since the business's `limit`-th newest one.
+   */
+  recentEvents(businessId: string, limit: number): Promise<EventRow[]>;
 
   /**
    * Takes up to `limit` due deliveries for `owner` until `leaseUntil`, oldest due first,

@@ -1,4 +1,5 @@
 import type { EventTypeRow, WebhookRow } from './Store.js';
+import type { FilterDocument } from '../catalog/payloadFilter/filterTree.js';
 import { UNPATCHABLE_WEBHOOK_COLUMNS, WEBHOOK_COLUMNS } from './columns.js';
 
 /** A row as a driver returns it. */
@@ -19,7 +20,7 @@ export interface ColumnCoding {
 }
 
 /** Columns that hold JSON: written as JSON text in both stores (pg would send an array as a PostgreSQL array). */
-const JSON_WEBHOOK_COLUMNS: ReadonlySet<string> = new Set(['events', 'headers', 'retry_schedule'] satisfies (keyof WebhookRow)[]);
+const JSON_WEBHOOK_COLUMNS: ReadonlySet<string> = new Set(['events', 'headers', 'retry_schedule', 'filter'] satisfies (keyof WebhookRow)[]);
 
 export function webhookFromColumns(r: RawRow, decode: ColumnCoding): WebhookRow {
   return {
@@ -45,6 +46,8 @@ export function webhookFromColumns(r: RawRow, decode: ColumnCoding): WebhookRow 
     health_reason: (r.health_reason as string | null) ?? null,
     created_at: r.created_at as number,
     updated_at: r.updated_at as number,
+    // Absent rather than null when there is none, so rows read back equal rows written without one.
+    ...(r.filter === null || r.filter === undefined ? {} : { filter: decode.json(r.filter) as FilterDocument }),
   };
 }
 

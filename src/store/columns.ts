@@ -10,6 +10,8 @@ export const WEBHOOK_COLUMNS = [
   'id', 'business_id', 'name', 'url', 'events', 'dialect', 'enabled', 'headers', 'timeout_ms', 'retry_schedule',
   'rate_limit', 'max_in_flight', 'ordering', 'secret', 'previous_secret', 'previous_secret_expires_at',
   'health_state', 'consecutive_failures', 'health_since', 'health_reason', 'created_at', 'updated_at',
+  // Payload filters (issue 16): migration 0010.
+  'filter',
 ] as const satisfies readonly (keyof WebhookRow)[];
 
 /** What identifies a webhook and when it began: a patch never changes these. */

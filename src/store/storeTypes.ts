@@ -6,6 +6,9 @@
 export type DeliveryStatus = 'pending' | 'succeeded' | 'retrying' | 'failed';
 export type HealthState = 'healthy' | 'unhealthy' | 'disabled';
 export type Ordering = 'none' | 'fifo';
+/** A payload filter as stored: JSON, checked at save (docs/filters.md). */
+export type { FilterDocument } from '../catalog/payloadFilter/filterTree.js';
+import type { FilterDocument } from '../catalog/payloadFilter/filterTree.js';
 
 export interface WebhookRow {
   id: string;
@@ -22,6 +25,8 @@ export interface WebhookRow {
   rate_limit: number | null;
   max_in_flight: number;
   ordering: Ordering;
+  /** The payload filter (docs/filters.md); null or absent: every event of its types. */
+  filter?: FilterDocument | null;
   secret: string;
   /** The secret before the last rotation; it keeps signing until `previous_secret_expires_at`. */
   previous_secret: string | null;
@@ -49,6 +54,7 @@ export type WebhookPatch = Partial<
     | 'rate_limit'
     | 'max_in_flight'
     | 'ordering'
+    | 'filter'
     | 'secret'
     | 'previous_secret'
     | 'previous_secret_expires_at'

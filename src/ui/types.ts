@@ -27,6 +27,8 @@ export interface Webhook {
   rate_limit: number | null;
   max_in_flight: number;
   ordering: 'none' | 'fifo';
+  /** The payload filter (docs/filters.md); null = every event of its triggers. */
+  filter: Record<string, unknown> | null;
   secret?: string;
   health: Health;
   created_at: string;

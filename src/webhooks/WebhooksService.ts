@@ -7,6 +7,7 @@ import type { WebhookEngine } from './WebhookEngine.js';
 import { newWebhookRow, WEBHOOK_DEFAULTS } from './newWebhookRow.js';
 import { checkDialect, checkEvents, checkHeaders, checkUrl, type OwnInboxes } from './webhookInput.js';
 import { checkRoomForWebhook, checkWebhookBounds } from './webhookLimits.js';
+import { checkPayloadFilter } from '../catalog/payloadFilter/index.js';
 
 /** The old secret keeps signing beside the new one for this long after a rotation. */
 export const ROTATION_OVERLAP_MS = 24 * 3600 * 1000;
@@ -14,7 +15,7 @@ export const ROTATION_OVERLAP_MS = 24 * 3600 * 1000;
 /** What an owner of a webhook chooses about it. */
 export type WebhookSettings = Pick<
   WebhookRow,
-  'name' | 'url' | 'events' | 'dialect' | 'enabled' | 'headers' | 'timeout_ms' | 'retry_schedule' | 'rate_limit' | 'max_in_flight' | 'ordering'
+  'name' | 'url' | 'events' | 'dialect' | 'enabled' | 'headers' | 'timeout_ms' | 'retry_schedule' | 'rate_limit' | 'max_in_flight' | 'ordering' | 'filter'
 >;
 /** A new webhook: a URL and its events; everything else has a default. */
 export type NewWebhook = Pick<WebhookSettings, 'url' | 'events'> & Partial<Omit<WebhookSettings, 'url' | 'events'>> & { secret?: string };
@@ -22,6 +23,7 @@ export type WebhookChanges = Partial<WebhookSettings>;
 
 const SETTINGS: readonly (keyof WebhookSettings)[] = [
   'name', 'url', 'events', 'dialect', 'enabled', 'headers', 'timeout_ms', 'retry_schedule', 'rate_limit', 'max_in_flight', 'ordering',
+  'filter',
 ];
 
 export interface WebhooksServiceDeps {
@@ -70,6 +72,7 @@ export class WebhooksService {
       rate_limit: input.rate_limit,
       max_in_flight: input.max_in_flight,
       ordering: input.ordering,
+      filter: checkPayloadFilter(input.filter ?? null) ?? undefined,
       secret: input.secret,
     });
     await checkRoomForWebhook(config, store, businessId);
@@ -91,6 +94,7 @@ export class WebhooksService {
     // A new dialect reads the kept filters in its own names, so they are checked again.
     if (changes.events !== undefined || changes.dialect !== undefined) patch.events = checkEvents(catalog, changes.events ?? current.events, dialect);
     if (changes.headers !== undefined) patch.headers = checkHeaders(changes.headers);
+    if (changes.filter !== undefined) patch.filter = checkPayloadFilter(changes.filter);
     const now = Date.now();
     const reEnabled = changes.enabled === true && !current.enabled;
     if (reEnabled) Object.assign(patch, { health_state: 'healthy', consecutive_failures: 0, health_since: now, health_reason: null });

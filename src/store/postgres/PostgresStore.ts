@@ -160,6 +160,14 @@ export class PostgresStore extends PostgresDeliveries implements Store {
     return rows[0] ? eventFromRow(rows[0]) : null;
   }
 
+  async recentEvents(businessId: string, limit: number): Promise<EventRow[]> {
+    const { rows } = await this.db.query(
+      'SELECT business_id, id, type, data, occurred_at, created_at FROM events WHERE business_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2',
+      [businessId, limit],
+    );
+    return rows.map(eventFromRow);
+  }
+
   beginRetentionSweep(): Promise<RetentionSweep | null> {
     return PostgresRetentionSweep.begin(this.db);
   }

@@ -167,6 +167,10 @@ export class SqliteStore extends SqliteDeliveries implements Store {
     return (this.db.prepare('SELECT * FROM events WHERE business_id = ? AND id = ?').get(businessId, id) as EventRow | undefined) ?? null;
   }
 
+  async recentEvents(businessId: string, limit: number): Promise<EventRow[]> {
+    return this.stmt('SELECT * FROM events WHERE business_id = ? ORDER BY created_at DESC, id DESC LIMIT ?').all(businessId, limit) as EventRow[];
+  }
+
   /** One process owns a SQLite file, so a flag is enough to keep two sweeps from overlapping. */
   async beginRetentionSweep(): Promise<RetentionSweep | null> {
     if (this.sweeping) return null;

@@ -9,9 +9,10 @@ import type { EventType, Webhook } from '../types.js';
 import { Crumbs } from '../components/Layout.js';
 import { EventPicker } from '../components/EventPicker.js';
 import { HeaderRows, type HeaderRow } from '../components/HeaderRows.js';
+import { FilterEditor } from '../components/FilterEditor.js';
 import { ErrorNote, Field, Loading, describedBy } from '../components/ui.js';
 
-type FieldName = 'name' | 'url' | 'dialect' | 'events' | 'headers' | 'timeout' | 'retries' | 'rateLimit' | 'maxInFlight' | 'ordering' | 'secret';
+type FieldName = 'name' | 'url' | 'dialect' | 'events' | 'headers' | 'timeout' | 'retries' | 'rateLimit' | 'maxInFlight' | 'ordering' | 'secret' | 'filter';
 type RetryMode = 'default' | 'none' | 'custom';
 
 interface Draft {
@@ -30,6 +31,8 @@ interface Draft {
   enabled: boolean;
   /** Only when creating: a secret the receiver already has (moving from another system); empty = a new random one. */
   secret: string;
+  /** The payload filter as JSON text; empty = none (issue 16). */
+  filter: string;
 }
 
 const blank = (url: string | null): Draft => ({
@@ -46,6 +49,7 @@ const blank = (url: string | null): Draft => ({
   ordering: 'none',
   enabled: true,
   secret: '',
+  filter: '',
 });
 
 function fromWebhook(w: Webhook): Draft {
@@ -64,6 +68,7 @@ function fromWebhook(w: Webhook): Draft {
     ordering: w.ordering,
     enabled: w.enabled,
     secret: '',
+    filter: w.filter ? JSON.stringify(w.filter, null, 2) : '',
   };
 }
 
@@ -80,6 +85,7 @@ const FIELD_OF_API: Record<string, FieldName> = {
   max_in_flight: 'maxInFlight',
   ordering: 'ordering',
   secret: 'secret',
+  filter: 'filter',
 };
 
 /**
@@ -92,6 +98,7 @@ function fieldOf(err: ApiError): FieldName | null {
   const field = FIELD_OF_API[pointer ?? ''] ?? FIELD_OF_API[named ?? ''];
   if (field) return field;
   if (err.code === 'UNKNOWN_EVENT_TYPE' || err.code === 'INVALID_EVENT_FILTER') return 'events';
+  if (err.code === 'INVALID_PAYLOAD_FILTER') return 'filter';
   return null;
 }
 
@@ -191,6 +198,7 @@ export function WebhookForm({ b, id, presetUrl }: { b: string; id?: string; pres
             <RetryChoice draft={draft} set={set} error={errorFor('retries')} />
           </div>
           <PaceFields draft={draft} set={set} errorFor={errorFor} />
+          <FilterEditor b={b} value={draft.filter} onChange={(filter) => set({ filter })} error={errorFor('filter')} />
           {!id && (
             <Field
               id="wh-secret"
@@ -337,6 +345,11 @@ function toBody(d: Draft): Body {
     enabled: d.enabled,
   };
   if (d.name.trim()) value.name = d.name.trim();
+  try {
+    value.filter = d.filter.trim() === '' ? null : (JSON.parse(d.filter) as unknown);
+  } catch {
+    return { error: { field: 'filter', message: 'The filter is not valid JSON; write an object such as {"data.amount_paid": {"$gt": 1000}}, or leave it empty.' } };
+  }
   const secret = d.secret.trim();
   if (secret) {
     if (!/^whsec_[A-Za-z0-9+/]{32,88}={0,2}$/.test(secret)) {

@@ -318,7 +318,7 @@ describe('dashboard in a real browser', { skip: browserSuiteSkip() }, () => {
     await reason.waitFor();
     assert.match(await reason.innerText(), /^data\/id: opus1 documents "id" as an integer/);
     assert.match(await page.locator('.attempt-body h3').first().innerText(), /Not sent: unrepresentable/);
-    await shot('13-unrepresentable');
+    await shot('19-unrepresentable');
   });
 
   // The 200 ms budget itself is ui.serverTime.e2e.test.ts's, with 100k deliveries and retries

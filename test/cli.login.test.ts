@@ -1,29 +1,20 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { startTestHookline, type TestInstance } from './helpers/hookline.js';
+import { runCli, type CliRun } from './helpers/runCli.js';
 import type { ApiIssuedToken } from './helpers/apiShapes.js';
 
 /** `hookline login` saves a profile under the user's config directory (issue 17 §2). */
 
-const cli = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
 let hl: TestInstance;
 let config: string;
 
 // No HOOKLINE_* from this shell, and a config directory of the test's own.
-function run(args: string[], extra: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('HOOKLINE_')) env[k] = v;
-  Object.assign(env, { XDG_CONFIG_HOME: config, ...extra });
-  return new Promise((resolve) => {
-    execFile(process.execPath, [cli, ...args], { env, timeout: 9000 }, (err, stdout, stderr) => {
-      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
-  });
+function run(args: string[], extra: Record<string, string> = {}): Promise<CliRun> {
+  return runCli(args, { XDG_CONFIG_HOME: config, ...extra });
 }
 
 before(async () => {

@@ -1,24 +1,15 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { startTestHookline, type TestInstance } from './helpers/hookline.js';
+import { runCli, type CliRun } from './helpers/runCli.js';
 import type { ApiIssuedToken } from './helpers/apiShapes.js';
 
 /** `hookline tokens create|list|revoke` against a real server (issue 12). */
 
-const cli = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
 let hl: TestInstance;
 
-function run(args: string[], token?: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('HOOKLINE_')) env[k] = v;
-  Object.assign(env, { HOOKLINE_URL: hl.url, HOOKLINE_TOKEN: token ?? hl.adminToken });
-  return new Promise((resolve) => {
-    execFile(process.execPath, [cli, ...args], { env, timeout: 9000 }, (err, stdout, stderr) => {
-      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
-  });
+function run(args: string[], token?: string): Promise<CliRun> {
+  return runCli(args, { HOOKLINE_URL: hl.url, HOOKLINE_TOKEN: token ?? hl.adminToken });
 }
 
 before(async () => {

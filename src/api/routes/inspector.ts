@@ -4,6 +4,7 @@ import type { AppContext } from '../../app.js';
 import { HooklineError } from '../../errors.js';
 import type { Inbox, InboxRequest } from '../../inspector/InboxStore.js';
 import { BusinessParams, problemResponses } from '../schemas.js';
+import { publicBaseUrl } from '../publicBaseUrl.js';
 
 const InboxParams = Type.Object({ b: BusinessParams.properties.b, id: Type.String({ maxLength: 64 }) });
 const CreateInbox = Type.Union([
@@ -59,7 +60,7 @@ export const inspectorRoutes =
     const tags = ['inspector'];
     // HOOKLINE_PUBLIC_URL when set; otherwise the address the dashboard was reached at, which
     // is one this server's own dispatcher can reach on a single machine.
-    const inboxUrl = (req: FastifyRequest, id: string) => `${ctx.config.publicUrl?.replace(/\/+$/, '') ?? `${req.protocol}://${req.host}`}/inbox/${id}`;
+    const inboxUrl = (req: FastifyRequest, id: string) => `${publicBaseUrl(ctx.config, req)}/inbox/${id}`;
     const present = (req: FastifyRequest, i: Inbox) => ({
       id: i.id,
       url: inboxUrl(req, i.id),

@@ -11,6 +11,7 @@ import { iso } from '../present.js';
 import { BusinessParams, problemResponses } from '../schemas.js';
 import { loadUiAssets } from '../uiAssets.js';
 import { endReason, expiredPage, portalPageHeaders, resolveTheme } from '../portalPages.js';
+import { publicBaseUrl } from '../publicBaseUrl.js';
 
 const tags = ['portal'];
 const CreatePortalSession = Type.Union([
@@ -66,7 +67,7 @@ export const portalRoutes =
   (ctx: AppContext, portalAuth: PortalAuth): FastifyPluginAsync =>
   async (app) => {
     const assets = loadUiAssets();
-    const baseUrl = (req: FastifyRequest) => ctx.config.publicUrl?.replace(/\/+$/, '') ?? `${req.protocol}://${req.host}`;
+    const baseUrl = (req: FastifyRequest) => publicBaseUrl(ctx.config, req);
 
     app.post<{ Params: { b: string }; Body: CreatePortalSession }>(
       '/v1/businesses/:b/portal-sessions',

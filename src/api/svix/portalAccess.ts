@@ -5,6 +5,7 @@ import { createPortalSession, PORTAL_MAX_EXPIRES_IN_S } from '../../auth/createP
 import { resolveApp } from './access.js';
 import { AppParams } from './schemas.js';
 import { svixErrors } from './responses.js';
+import { publicBaseUrl } from '../publicBaseUrl.js';
 
 const PortalAccessIn = Type.Object(
   {
@@ -24,7 +25,7 @@ type PortalAccessBody = { expiry?: number | null; readOnly?: boolean | null } | 
  * business (docs/portal.md). `token` is the link's credential, which only the link can spend.
  */
 export function portalAccessRoutes(app: FastifyInstance, ctx: AppContext): void {
-  const baseUrl = (req: FastifyRequest) => ctx.config.publicUrl?.replace(/\/+$/, '') ?? `${req.protocol}://${req.host}`;
+  const baseUrl = (req: FastifyRequest) => publicBaseUrl(ctx.config, req);
   app.post<{ Params: AppParams; Body: PortalAccessBody }>(
     '/auth/app-portal-access/:app_id',
     {

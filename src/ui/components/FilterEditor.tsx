@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import { api, biz } from '../api.js';
 import { useAction } from '../hooks.js';
-import { ErrorNote, Field, describedBy } from './ui.js';
+import { ErrorNote, Field, fieldAria } from './ui.js';
 
 /** What the dry run explains (docs/filters.md#dry-run). */
 interface Explanation {
@@ -55,8 +55,7 @@ export function FilterEditor({ b, value, onChange, error }: { b: string; value: 
           spellcheck={false}
           value={value}
           onInput={(e) => onChange(e.currentTarget.value)}
-          aria-describedby={describedBy('wh-filter', true, error)}
-          aria-invalid={error ? true : undefined}
+          {...fieldAria('wh-filter', error)}
         />
       </Field>
       <Field id="wh-filter-event" label="Test event" hint="An event to try the filter on: its type and data.">

@@ -156,6 +156,12 @@ export function Field(props: { id: string; label: string; hint?: ComponentChildr
 export const describedBy = (id: string, hint: boolean, error: string | null | undefined): string | undefined =>
   [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
 
+/** The aria attributes of a Field's input that has a hint: what describes it, and whether it is invalid. */
+export const fieldAria = (id: string, error: string | null | undefined) => ({
+  'aria-describedby': describedBy(id, true, error),
+  'aria-invalid': error ? true : undefined,
+});
+
 export function Notice({ text, onDone }: { text: string | null; onDone: () => void }) {
   useEffect(() => {
     if (!text) return;

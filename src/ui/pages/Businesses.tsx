@@ -3,7 +3,7 @@ import { api } from '../api.js';
 import { useAction, useLoad } from '../hooks.js';
 import type { Business } from '../types.js';
 import { businessIdProblem, slugOf } from '../slug.js';
-import { CardForm, Empty, ErrorNote, Field, Loading, Time, describedBy } from '../components/ui.js';
+import { CardForm, Empty, ErrorNote, Field, Loading, Time, fieldAria } from '../components/ui.js';
 
 /** The admin's start: pick the business to work in, or create one. */
 export function Businesses({ onPick }: { onPick: (b: Business) => void }) {
@@ -86,8 +86,7 @@ export function Businesses({ onPick }: { onPick: (b: Business) => void }) {
                 setIdEdited(e.currentTarget.value !== '');
               }}
               placeholder="sunrise-yoga"
-              aria-describedby={describedBy('biz-id', true, idError)}
-              aria-invalid={idError ? true : undefined}
+              {...fieldAria('biz-id', idError)}
             />
           </Field>
           {!idError && <ErrorNote error={create.error} />}

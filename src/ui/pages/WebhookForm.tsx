@@ -10,7 +10,7 @@ import { Crumbs } from '../components/Layout.js';
 import { EventPicker } from '../components/EventPicker.js';
 import { HeaderRows, type HeaderRow } from '../components/HeaderRows.js';
 import { FilterEditor } from '../components/FilterEditor.js';
-import { ErrorNote, Field, Loading, describedBy } from '../components/ui.js';
+import { ErrorNote, Field, Loading, describedBy, fieldAria } from '../components/ui.js';
 
 type FieldName = 'name' | 'url' | 'dialect' | 'events' | 'headers' | 'timeout' | 'retries' | 'rateLimit' | 'maxInFlight' | 'ordering' | 'secret' | 'filter';
 type RetryMode = 'default' | 'none' | 'custom';
@@ -167,8 +167,7 @@ export function WebhookForm({ b, id, presetUrl }: { b: string; id?: string; pres
               placeholder="https://crm.example.com/hooks"
               value={draft.url}
               onInput={(e) => set({ url: e.currentTarget.value })}
-              aria-describedby={describedBy('wh-url', true, errorFor('url'))}
-              aria-invalid={errorFor('url') ? true : undefined}
+              {...fieldAria('wh-url', errorFor('url'))}
             />
           </Field>
           <Field id="wh-dialect" label="Type (dialect)" hint={DIALECTS[draft.dialect] ?? ''} error={errorFor('dialect')}>
@@ -214,8 +213,7 @@ export function WebhookForm({ b, id, presetUrl }: { b: string; id?: string; pres
                 spellcheck={false}
                 value={draft.secret}
                 onInput={(e) => set({ secret: e.currentTarget.value })}
-                aria-describedby={describedBy('wh-secret', true, errorFor('secret'))}
-                aria-invalid={errorFor('secret') ? true : undefined}
+                {...fieldAria('wh-secret', errorFor('secret'))}
               />
             </Field>
           )}
@@ -281,8 +279,7 @@ function PaceFields({ draft, set, errorFor }: { draft: Draft; set: (p: Partial<D
             placeholder="no limit"
             value={draft.rateLimit}
             onInput={(e) => set({ rateLimit: e.currentTarget.value })}
-            aria-describedby={describedBy('wh-rate', true, errorFor('rateLimit'))}
-            aria-invalid={errorFor('rateLimit') ? true : undefined}
+            {...fieldAria('wh-rate', errorFor('rateLimit'))}
           />
         </Field>
         <Field id="wh-inflight" label="Requests at once" hint="At most this many requests wait for an answer at the same time." error={errorFor('maxInFlight')}>
@@ -294,8 +291,7 @@ function PaceFields({ draft, set, errorFor }: { draft: Draft; set: (p: Partial<D
             step="1"
             value={draft.maxInFlight}
             onInput={(e) => set({ maxInFlight: e.currentTarget.value })}
-            aria-describedby={describedBy('wh-inflight', true, errorFor('maxInFlight'))}
-            aria-invalid={errorFor('maxInFlight') ? true : undefined}
+            {...fieldAria('wh-inflight', errorFor('maxInFlight'))}
           />
         </Field>
         <Field id="wh-ordering" label="Order" hint={draft.ordering === 'fifo' ? 'One request at a time, in the order the events happened; a failing event holds back the ones after it.' : 'Events may arrive out of order when one is retried.'} error={errorFor('ordering')}>

@@ -1,29 +1,14 @@
 import type { Command } from 'commander';
+import type { Static } from '@sinclair/typebox';
+import type { Attempt, Delivery as DeliverySchema } from '../../api/schemas.js';
 import { apiRequest } from '../apiRequest.js';
 import { printLine, type CliContext } from '../CliContext.js';
 import { addClientOptions, clientFromFlags } from '../clientOptions.js';
 import { shortTime } from '../formatDeliveriesTable.js';
 import { formatTable } from '../formatTable.js';
 
-interface Attempt {
-  number: number;
-  started_at: string;
-  duration_ms: number;
-  status_code: number | null;
-  error: string | null;
-  response_body: string | null;
-}
-
-interface Delivery {
-  id: string;
-  event_id: string;
-  event_type: string;
-  webhook_id: string;
-  status: string;
-  attempt_count: number;
-  next_attempt_at: string | null;
-  attempts?: Attempt[];
-}
+/** A delivery as the API answers it, from the route's schema; `attempts` only on one delivery. */
+type Delivery = Omit<Static<typeof DeliverySchema>, 'attempts'> & { attempts?: Static<typeof Attempt>[] };
 
 interface Flags {
   business: string;

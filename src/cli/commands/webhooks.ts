@@ -1,21 +1,14 @@
 import type { Command } from 'commander';
+import type { Static } from '@sinclair/typebox';
+import type { Webhook as WebhookSchema } from '../../api/schemas.js';
 import { apiRequest } from '../apiRequest.js';
 import { printLine, type CliContext } from '../CliContext.js';
 import { usageError } from '../CliError.js';
 import { addClientOptions, clientFromFlags } from '../clientOptions.js';
 import { formatTable } from '../formatTable.js';
 
-interface Webhook {
-  id: string;
-  business: string;
-  name: string;
-  url: string;
-  events: string[];
-  dialect: string;
-  enabled: boolean;
-  secret: string;
-  health?: { state: string; reason?: string | null } | null;
-}
+/** A webhook as the API answers it; the type comes from the route's schema, so the two cannot drift. */
+type Webhook = Static<typeof WebhookSchema>;
 
 interface Flags {
   business: string;

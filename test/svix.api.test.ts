@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ApiException, Svix, Webhook } from 'svix';
+import { Webhook } from 'svix';
 import { startTestHookline, type TestInstance } from './helpers/hookline.js';
 import type { ApiDelivery, ApiIssuedToken, ApiPage, ApiWebhook } from './helpers/apiShapes.js';
 import { startReceiver } from './helpers/receiver.js';
@@ -8,26 +8,16 @@ import { until } from './helpers/wait.js';
 import { catalogTypeOfSvixName, svixEventName } from '../src/dialects/svixNames.js';
 import { SvixRecordSweeper } from '../src/api/svix/SvixRecordSweeper.js';
 import { storeFactories } from './helpers/stores.js';
+import { apiError, svixClient } from './helpers/svixSdk.js';
 
 /** Issue 15: the rest of Svix's API as Hookline serves it, through the svix SDK and raw HTTP. */
 
-type SvixOptions = ConstructorParameters<typeof Svix>[1];
 
 async function setup(t: import('node:test').TestContext) {
   const h = await startTestHookline();
   t.after(() => h.stop());
-  const svix = new Svix(h.adminToken, { serverUrl: h.url, numRetries: 0 } as SvixOptions);
+  const svix = svixClient(h);
   return { h, svix };
-}
-
-async function apiError(p: Promise<unknown>): Promise<ApiException<any>> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof ApiException) return err;
-    throw err;
-  }
-  assert.fail('expected the SDK to raise an ApiException');
 }
 
 function raw(h: TestInstance, method: string, path: string, body?: string, headers: Record<string, string> = {}) {

@@ -1,11 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ApiException, Svix, Webhook } from 'svix';
+import { Webhook } from 'svix';
 import { startTestHookline } from './helpers/hookline.js';
 import type { ApiIssuedToken } from './helpers/apiShapes.js';
 import { startReceiver } from './helpers/receiver.js';
 import { until } from './helpers/wait.js';
 import { createTestSchema, probePostgres } from './helpers/postgres.js';
+import { apiError, svixClient } from './helpers/svixSdk.js';
 
 /**
  * Issue 15: the official `svix` npm SDK (1.x), unmodified, drives a running Hookline through
@@ -19,19 +20,8 @@ async function setup(t: import('node:test').TestContext, databaseUrl?: string) {
   t.after(() => h.stop());
   const receiver = await startReceiver();
   t.after(() => receiver.close());
-  // No retries by the SDK: a 5xx here is a bug to see, not to paper over.
-  const svix = new Svix(h.adminToken, { serverUrl: h.url, numRetries: 0 } as ConstructorParameters<typeof Svix>[1]);
+  const svix = svixClient(h);
   return { h, receiver, svix };
-}
-
-async function apiError(p: Promise<unknown>): Promise<ApiException<any>> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof ApiException) return err;
-    throw err;
-  }
-  assert.fail('expected the SDK to raise an ApiException');
 }
 
 const headersOf = (h: Record<string, string | string[] | undefined>): Record<string, string> =>
@@ -135,7 +125,7 @@ test('Svix error shapes through the SDK: 401, 404, 409 and 422 bodies are JSON t
   assert.equal(missing.code, 404);
   assert.equal(missing.body.code, 'not_found');
 
-  const stranger = new Svix('not-a-token', { serverUrl: h.url } as ConstructorParameters<typeof Svix>[1]);
+  const stranger = svixClient(h, 'not-a-token');
   const unauthorized = await apiError(stranger.application.list());
   assert.equal(unauthorized.code, 401);
   assert.equal(unauthorized.body.code, 'authentication_failed');
@@ -185,7 +175,7 @@ test('a business token reaches only its own application through the SDK', async 
   const other = await svix.application.create({ name: 'Other', uid: 'other' });
   const issued = await h.api<ApiIssuedToken>('POST', `/v1/businesses/${mine.id}/tokens`, { name: 'svix' });
   assert.equal(issued.status, 201);
-  const scoped = new Svix(issued.body.token, { serverUrl: h.url } as ConstructorParameters<typeof Svix>[1]);
+  const scoped = svixClient(h, issued.body.token);
   assert.deepEqual((await scoped.application.list()).data.map((a) => a.id), [mine.id]);
   assert.equal((await apiError(scoped.application.get(other.id))).code, 404);
   assert.equal((await apiError(scoped.application.get('other'))).code, 404, 'nor by uid');

@@ -1,5 +1,6 @@
 import type { AttemptOutcome, NewDelivery, WebhookRow } from '../../src/store/Store.js';
-import { newDeliveryId, newWebhookId } from '../../src/ids.js';
+import { newDeliveryId } from '../../src/ids.js';
+import { newWebhookRow } from '../../src/webhooks/newWebhookRow.js';
 
 /**
  * Rows for the store suites, written straight to a Store (no API in between). Each builder
@@ -12,31 +13,8 @@ export const T0 = 1_700_000_000_000;
 
 /** A healthy, enabled webhook of `business`; headers in reverse order, so key order is seen to survive. */
 export function webhookOf(business: string, over: Partial<WebhookRow> = {}): WebhookRow {
-  return {
-    id: newWebhookId(),
-    business_id: business,
-    name: 'CRM sync',
-    url: 'https://example.com/hook',
-    events: ['client/*', 'invoice/paid'],
-    dialect: 'standard',
-    enabled: true,
-    headers: { 'x-zeta': '1', 'x-alpha': '2' },
-    timeout_ms: 5000,
-    retry_schedule: null,
-    rate_limit: null,
-    max_in_flight: 10,
-    ordering: 'none',
-    secret: 'whsec_c2VjcmV0',
-    previous_secret: null,
-    previous_secret_expires_at: null,
-    health_state: 'healthy',
-    consecutive_failures: 0,
-    health_since: null,
-    health_reason: null,
-    created_at: T0,
-    updated_at: T0,
-    ...over,
-  };
+  const choices = { name: 'CRM sync', url: 'https://example.com/hook', events: ['client/*', 'invoice/paid'], headers: { 'x-zeta': '1', 'x-alpha': '2' }, secret: 'whsec_c2VjcmV0' };
+  return { ...newWebhookRow(business, choices, T0), ...over };
 }
 
 /** A delivery to `webhookId` due at `at`; with an `owner` it is held by that process, as a publish that sends at once writes it. */

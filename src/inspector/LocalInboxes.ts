@@ -37,7 +37,8 @@ export class LocalInboxes {
 
   /** The inbox id when `url` is one of this server's inbox URLs, else null. */
   inboxIdOf(url: string): string | null {
-    if (this.ownOrigins.size === 0) return null;
+    // Every attempt asks: most URLs are no inbox, and a substring test is far cheaper than parsing.
+    if (this.ownOrigins.size === 0 || !url.includes('/inbox/')) return null;
     let parsed: URL;
     try {
       parsed = new URL(url);

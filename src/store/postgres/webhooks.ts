@@ -3,7 +3,7 @@ import { decodeCursor } from '../cursor.js';
 import { webhookPatchColumns, webhookToColumns } from '../columnCoding.js';
 import { columnList, WEBHOOK_COLUMNS } from '../columns.js';
 import { pageOf, rowsForPage } from '../paging.js';
-import type { PgDatabase } from './PgDatabase.js';
+import type { PgDatabase, PgQueryable } from './PgDatabase.js';
 import { prepared } from './PreparedStatement.js';
 import { COLUMN_CODING, webhookFromRow, type RawRow } from './rows.js';
 
@@ -54,7 +54,7 @@ export async function listWebhooks(db: PgDatabase, businessId: string, opts: { c
   return pageOf((rows as RawRow[]).map(webhookFromRow), opts.limit);
 }
 
-export async function webhooksOfBusiness(db: PgDatabase, businessId: string): Promise<WebhookRow[]> {
+export async function webhooksOfBusiness(db: PgQueryable, businessId: string): Promise<WebhookRow[]> {
   const { rows } = await db.query(`SELECT ${WEBHOOK} FROM webhooks WHERE business_id = $1 AND deleted_at IS NULL ORDER BY id`, [businessId]);
   return (rows as RawRow[]).map(webhookFromRow);
 }

@@ -1,5 +1,7 @@
 import type Database from 'better-sqlite3';
+import { MAX_BODY_DEPTH, nestsDeeperThan } from '../api/jsonBody.js';
 import { EventCatalog } from '../catalog/EventCatalog.js';
+import { isValidEventTypeName } from '../catalog/eventTypeName.js';
 import { HooklineError } from '../errors.js';
 import { newDeliveryId } from '../ids.js';
 import { filterSubject } from '../publish/Publisher.js';
@@ -99,6 +101,10 @@ function checkArguments(businessId: unknown, input: unknown): asserts input is P
   if (unknownKeys.length > 0) {
     throw new HooklineError('BAD_REQUEST', `publish: unknown event field${unknownKeys.length > 1 ? 's' : ''} ${unknownKeys.join(', ')}; an event has type, data, id and occurred_at.`);
   }
+  // The API's parser refuses such a body before anything else; the same bound here, counted the same way.
+  if (nestsDeeperThan(input, MAX_BODY_DEPTH)) {
+    throw new HooklineError('BODY_TOO_DEEP', `publish: the event nests objects and arrays more than ${MAX_BODY_DEPTH} levels deep (data included); flatten the data to at most ${MAX_BODY_DEPTH} levels.`);
+  }
   if (typeof (input as { type?: unknown }).type !== 'string') {
     throw new HooklineError('UNKNOWN_EVENT_TYPE', '/type: the event type is a string such as "client/created".');
   }
@@ -108,6 +114,11 @@ function checkArguments(businessId: unknown, input: unknown): asserts input is P
 // read from the database on every publish (it may have changed) and compiled once per version.
 let builtins: EventCatalog | null = null;
 const registered = new Map<string, { key: string; catalog: EventCatalog }>();
+
+function isBuiltinType(type: string): boolean {
+  builtins ??= new EventCatalog();
+  return builtins.has(type);
+}
 
 function catalogFor(type: string, row: EventTypeRow | null): EventCatalog {
   builtins ??= new EventCatalog();
@@ -156,7 +167,9 @@ async function publishOnPostgres(client: PostgresClient, businessId: string, inp
     const found = await db.query<PgRow>(
       `SELECT EXISTS (SELECT FROM businesses WHERE id = $1) AS business,
          (SELECT row_to_json(t) FROM (SELECT type, description, schema, example, created_at FROM event_types WHERE type = $2) t) AS event_type`,
-      [businessId, input.type],
+      // Only a well-formed name is looked up: anything else is unknown anyway, and a NUL in it would
+      // make PostgreSQL fail the statement, and with it the caller's transaction.
+      [businessId, isValidEventTypeName(input.type) && !isBuiltinType(input.type) ? input.type : null],
     );
     const row = found.rows[0]!;
     if (row.business !== true) throw businessNotFound(businessId);

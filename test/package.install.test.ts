@@ -151,7 +151,7 @@ test('import hookline exposes the documented surface, and hookline/verify stands
   const result = await run(process.execPath, ['--input-type=module', '-e', probe], project);
   assert.equal(result.code, 0, result.stderr);
   const { hl, v } = JSON.parse(result.stdout) as { hl: string[]; v: string[] };
-  for (const name of ['startHookline', 'migrate', 'loadConfig', 'HooklineError', 'VERSION', 'verifyWebhook']) assert.ok(hl.includes(name), `hookline exports ${name}`);
+  for (const name of ['startHookline', 'migrate', 'publish', 'loadConfig', 'HooklineError', 'VERSION', 'verifyWebhook']) assert.ok(hl.includes(name), `hookline exports ${name}`);
   assert.ok(v.includes('verifyWebhook') && v.includes('WebhookVerifier'));
   assert.ok(!v.includes('startHookline'), 'hookline/verify carries nothing of the server');
 });

@@ -135,6 +135,9 @@ test('what the API refuses, publish refuses with the same code, before writing; 
       `${JSON.stringify(business)} ${JSON.stringify(input)?.slice(0, 80)}: expected ${code}`,
     );
   }
+  for (const schema of ['', 7, 'a\u0000b']) {
+    await assert.rejects(publish(platform, 'shop', ev('x-6'), { schema: schema as string }), (err: unknown) => err instanceof HooklineError && err.code === 'BAD_REQUEST');
+  }
   await platform.query('COMMIT');
   assert.equal((await platform.query("SELECT id FROM invoices WHERE id = 'inv-refused'")).rowCount, 1, 'the platform\u2019s own write committed');
   assert.deepEqual(await queryTestDatabase(db.url, "SELECT id FROM events WHERE id LIKE 'x-%'"), []);

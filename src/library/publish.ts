@@ -161,6 +161,9 @@ function businessNotFound(businessId: string): HooklineError {
 
 async function publishOnPostgres(client: PostgresClient, businessId: string, input: PublishEventInput, options: PostgresPublishOptions): Promise<PublishedEvent> {
   checkArguments(businessId, input);
+  if (options.schema !== undefined && (typeof options.schema !== 'string' || options.schema === '' || options.schema.includes('\u0000'))) {
+    throw new HooklineError('BAD_REQUEST', `publish: options.schema ${JSON.stringify(options.schema)} is not a schema name; give the schema Hookline's tables are in, e.g. "hookline".`);
+  }
   const db = callerConnection(client);
   const restore = options.schema === undefined ? null : await db.useSchema(options.schema);
   try {

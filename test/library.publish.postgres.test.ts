@@ -190,6 +190,7 @@ test('the SQL function from psql: committed delivers once, rolled back nothing; 
   for (const [sql, message] of [
     ["SELECT publish('nobody', 'client/created', '{}')", /no business 'nobody'/],
     ["SELECT publish('shop', 'Client Created', '{}')", /is not entity\/action/],
+    ["SELECT publish('shop', 'client/eaten', '{}')", /unknown event type 'client\/eaten'/],
     ["SELECT publish('shop', 'hookline/webhook.disabled', '{}')", /Hookline's own operational events/],
     ["SELECT publish('shop', 'client/created', '[1]')", /must be a JSON object, not array/],
     ["SELECT publish('shop', 'client/created', '{}', 'has spaces')", /is not 1-128 letters/],
@@ -213,4 +214,23 @@ test('the SQL function from another schema\u2019s session, schema-qualified, ins
   await until('delivered', async () => delivered('sql-qualified') === 1);
   const unknownBusiness = platform.query(`SELECT ${db.name}.publish('nobody', 'client/created', '{}')`);
   await assert.rejects(unknownBusiness, (err: { code?: string }) => err.code === 'P0002');
+});
+
+test('a type registered through the API is known to both: publish checks its schema, the SQL function accepts it', { skip }, async () => {
+  const reg = await api('POST', '/v1/event-types', {
+    type: 'class/waitlisted',
+    description: 'A client joined the waitlist of a full class.',
+    schema: { type: 'object', required: ['class_id'], properties: { class_id: { type: 'string' } } },
+    example: { class_id: 'c-1' },
+  });
+  assert.equal(reg.status, 201, JSON.stringify(reg.body));
+  const ok = await publish(platform, 'shop', { type: 'class/waitlisted', data: { class_id: 'c-9' } }, { schema: db.name });
+  assert.equal(ok.deliveries, 0, 'no webhook takes class/ events');
+  await assert.rejects(
+    publish(platform, 'shop', { type: 'class/waitlisted', data: {} }, { schema: db.name }),
+    (err: unknown) => err instanceof HooklineError && err.code === 'EVENT_DATA_INVALID' && /class_id/.test(err.message),
+  );
+  const viaSql = await psql("SELECT publish('shop', 'class/waitlisted', '{\"class_id\": \"c-10\"}', 'sql-registered')");
+  assert.equal(viaSql.code, 0, viaSql.stderr);
+  assert.equal(viaSql.stdout.trim(), 'sql-registered');
 });

@@ -69,6 +69,17 @@ BEGIN
     RAISE EXCEPTION 'hookline.publish: % is one of Hookline''s own operational events', quote_literal(p_type)
       USING ERRCODE = 'invalid_parameter_value', HINT = 'Only Hookline publishes hookline/ events; subscribe a webhook to them instead.';
   END IF;
+  -- The built-in catalogue is in code; each Hookline process writes its names into meta when it
+  -- starts or migrates (src/catalog/recordBuiltinTypes.ts). Before any has, the check is skipped.
+  IF NOT EXISTS (SELECT FROM event_types WHERE type = p_type)
+     AND EXISTS (SELECT FROM meta WHERE key = 'builtin_event_types')
+     AND NOT EXISTS (
+       SELECT FROM meta m, json_array_elements_text(m.value::json) AS k (type)
+       WHERE m.key = 'builtin_event_types' AND k.type = p_type
+     ) THEN
+    RAISE EXCEPTION 'hookline.publish: unknown event type %', quote_literal(p_type)
+      USING ERRCODE = 'invalid_parameter_value', HINT = 'GET /v1/event-types lists the known types; register a new one with POST /v1/event-types.';
+  END IF;
   IF json_typeof(data) <> 'object' THEN
     RAISE EXCEPTION 'hookline.publish: data must be a JSON object, not %', json_typeof(data)
       USING ERRCODE = 'invalid_parameter_value';

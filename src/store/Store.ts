@@ -242,7 +242,7 @@ export interface Store {
   renewLeases(owner: string, deliveryIds: string[], leaseUntil: number): Promise<void>;
   /** Gives held deliveries back so that any process may take them at `availableAt`. */
   releaseLeases(owner: string, deliveryIds: string[], availableAt: number): Promise<void>;
-  /** Takes no attempt: parks (webhook disabled) or fails (webhook gone) held deliveries. */
+  /** Takes no attempt: parks held deliveries (webhook disabled, circuit open); one whose webhook is deleted fails instead. */
   parkDeliveries(owner: string, deliveryIds: string[]): Promise<void>;
   failDeliveries(owner: string, deliveryIds: string[], now: number): Promise<void>;
   /** Makes a webhook's parked deliveries due again (it was re-enabled). */

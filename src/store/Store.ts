@@ -261,7 +261,8 @@ export interface Store {
   /** Makes one delivery due now (whatever its status); null when not found. */
   retryDelivery(businessId: string, id: string, now: number): Promise<DeliveryRow | null>;
   /** Makes a webhook's failed deliveries created at or after `since` due now; returns how many. */
-  replayFailed(webhookId: string, since: number, now: number): Promise<number>;
+  /** Failed deliveries created in [since, until] (until: no bound) are due again at `now`. */
+  replayFailed(webhookId: string, since: number, now: number, until?: number): Promise<number>;
 
   deliveryCounts(): Promise<DeliveryCounts>;
 

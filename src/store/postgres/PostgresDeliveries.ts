@@ -151,14 +151,14 @@ export class PostgresDeliveries extends StoreParts<PgDatabase> {
     return r ? deliveryFromRow(r) : null;
   }
 
-  async replayFailed(webhookId: string, since: number, now: number): Promise<number> {
+  async replayFailed(webhookId: string, since: number, now: number, until?: number): Promise<number> {
     const { rows } = await this.db.query<{ n: number }>(
       countAndWake(
         `UPDATE deliveries SET next_attempt_at = $3, updated_at = $3, status = ${REOPENED_STATUS}
-         WHERE webhook_id = $1 AND status = 'failed' AND created_at >= $2`,
+         WHERE webhook_id = $1 AND status = 'failed' AND created_at >= $2 AND created_at <= $4`,
         'true',
       ),
-      [webhookId, since, now],
+      [webhookId, since, now, until ?? Number.MAX_SAFE_INTEGER],
     );
     return rows[0]!.n;
   }

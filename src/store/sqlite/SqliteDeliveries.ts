@@ -233,10 +233,10 @@ export class SqliteDeliveries extends StoreParts<SqliteDatabase> {
     return held ? deliveryFromRow(held) : null;
   }
 
-  async replayFailed(webhookId: string, since: number, now: number): Promise<number> {
+  async replayFailed(webhookId: string, since: number, now: number, until?: number): Promise<number> {
     return this.stmt(
       `UPDATE deliveries SET next_attempt_at = @now, updated_at = @now, status = ${REOPENED_STATUS}
-       WHERE webhook_id = @webhookId AND status = 'failed' AND created_at >= @since`,
-    ).run({ webhookId, since, now }).changes;
+       WHERE webhook_id = @webhookId AND status = 'failed' AND created_at >= @since AND created_at <= @until`,
+    ).run({ webhookId, since, now, until: until ?? Number.MAX_SAFE_INTEGER }).changes;
   }
 }

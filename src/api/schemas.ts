@@ -235,13 +235,18 @@ export const RenderedRequestOut = Type.Object({
   rendered_for: Type.String({ format: 'date-time', description: 'The time the request was rendered for (the attempt\'s start).' }),
 }, { title: 'RenderedRequest' });
 
-/** Standard error answers, for the OpenAPI document. */
+/**
+ * Standard error answers, for the OpenAPI document. The statuses a route's traits imply (401,
+ * 403, 404, 413, …) are added for every route by src/api/openapi/; list here, or beside it in
+ * the route, what only the handler knows of (a 409 for a taken id).
+ */
 export const problemResponses = {
   400: { $ref: 'Problem#' },
   401: { $ref: 'Problem#' },
   404: { $ref: 'Problem#' },
   422: { $ref: 'Problem#' },
 };
+export const conflictResponse = { 409: { $ref: 'Problem#' } };
 
 // Payload filters' dry run (issue 16, docs/filters.md#dry-run).
 export const FilterTest = Type.Object(

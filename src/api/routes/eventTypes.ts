@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import type { AppContext } from '../../app.js';
-import { EventTypeOut, RegisterEventType, problemResponses } from '../schemas.js';
+import { EventTypeOut, RegisterEventType, conflictResponse, problemResponses } from '../schemas.js';
 import { dialectNames, findDialect } from '../../dialects/index.js';
 import { unsafePatterns } from '../../catalog/regexSafety.js';
 import { HooklineError } from '../../errors.js';
@@ -36,7 +36,7 @@ export const catalogRoutes =
       '/v1/event-types',
       {
         config: { adminOnly: true },
-        schema: { operationId: 'registerEventType', tags, summary: 'Register a custom event type (admin token)', body: RegisterEventType, response: { 201: EventTypeOut, ...problemResponses } },
+        schema: { operationId: 'registerEventType', tags, summary: 'Register a custom event type (admin token)', body: RegisterEventType, response: { 201: EventTypeOut, ...problemResponses, ...conflictResponse } },
       },
       async (req, reply) => {
         const unsafe = unsafePatterns(req.body.schema, '/schema');

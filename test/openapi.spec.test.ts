@@ -1,7 +1,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { isDeepStrictEqual } from 'node:util';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -71,6 +72,24 @@ test('errors are declared as application/problem+json under /v1 and as Svix JSON
   // What the HTTP layer refuses before any route runs can happen to every operation.
   const lacking = ops.filter((op) => ['400', '408', '431'].some((s) => !operation(op).responses[s])).map((op) => `${op.method} ${op.path}`);
   assert.deepEqual(lacking, [], 'every operation declares 400, 408 and 431');
+});
+
+test('docs/openapi.json is the document the server serves (regenerate: npm run openapi)', () => {
+  const committed = JSON.parse(readFileSync(new URL('../docs/openapi.json', import.meta.url), 'utf8')) as Json;
+  if (isDeepStrictEqual(committed, doc)) return;
+  // Name what differs, so the reader sees whether the change was meant.
+  const differs: string[] = [];
+  for (const part of ['info', 'servers', 'security'] as const) if (!isDeepStrictEqual(committed[part], doc[part])) differs.push(part);
+  for (const group of ['paths', 'components'] as const) {
+    for (const key of new Set([...Object.keys(committed[group] ?? {}), ...Object.keys(doc[group] ?? {})])) {
+      const a = committed[group]?.[key] as Json | undefined;
+      const b = doc[group]?.[key] as Json | undefined;
+      for (const sub of new Set([...Object.keys(a ?? {}), ...Object.keys(b ?? {})])) {
+        if (!isDeepStrictEqual(a?.[sub], b?.[sub])) differs.push(`${group} ${key} ${sub}${a?.[sub] === undefined ? ' (new)' : b?.[sub] === undefined ? ' (gone)' : ''}`);
+      }
+    }
+  }
+  assert.fail(`docs/openapi.json is not what the server serves; run \`npm run openapi\` and commit it. Differs at:\n${differs.slice(0, 40).join('\n')}`);
 });
 
 test('@redocly/cli lint with the recommended rules finds no error and no warning', async () => {

@@ -31,6 +31,9 @@ export const errorCatalog = {
   EVENT_TYPE_EXISTS: { status: 409, title: 'This event type is built in and cannot be replaced' },
   BODY_TOO_LARGE: { status: 413, title: 'Request body too large' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'Unsupported media type' },
+  // Answered by the HTTP layer before any route runs (src/api/clientError.ts).
+  REQUEST_TIMEOUT: { status: 408, title: 'The request did not arrive in time' },
+  HEADERS_TOO_LARGE: { status: 431, title: 'Request headers too large' },
   STORE_UNAVAILABLE: { status: 503, title: 'The database cannot store this right now' },
   // Issue 11: a dialect cannot carry a value; only previews raise it (deliveries record `unrepresentable`).
   UNREPRESENTABLE_DATA: { status: 422, title: "A value in the event's data cannot be carried by this dialect" },

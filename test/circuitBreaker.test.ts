@@ -130,7 +130,6 @@ test('deleting a webhook whose circuit is open fails its parked deliveries witho
   await until('all failed', async () => {
     const all = await Promise.all(ids.map(async (id: string) => (await hl.api<ApiDeliveryDetail>('GET', `/v1/businesses/${b}/deliveries/${id}`)).body.status));
     return all.every((s) => s === 'failed');
-    // Each parked delivery is failed when a probe turn reaches it: seconds on a machine busy with other tests.
-  }, 30_000);
+  });
   assert.ok(rx.received.length <= sent + 1, 'no attempts after the delete (one probe may have been on its way)');
 });

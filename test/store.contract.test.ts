@@ -597,7 +597,7 @@ describe('Store contract', { concurrency: true }, () => {
         );
       });
 
-      test("replayFailed: makes one webhook's failed deliveries since a time due again", async (t) => {
+      test("replayFailed: makes one webhook's failed deliveries of a window (since, optionally until) due again", async (t) => {
         const ts = await fresh(t);
         const store = ts.store;
         const old = await publishOne(store, 'b1', [due('wh_a', T0)], { created_at: T0 - 1000 });
@@ -606,6 +606,10 @@ describe('Store contract', { concurrency: true }, () => {
         await store.failDeliveries('wrk_1', [old[0]!, recent[0]!, recent[1]!], T0 + 1);
         await store.recordOutcomes([outcome(recent[2]!, 'wrk_1', { status: 'succeeded', next_attempt_at: null, status_code: 200 })], T0 + 1);
 
+        assert.equal(await store.replayFailed('wh_a', T0 - 2000, T0 + 4, T0 - 1), 1, 'until bounds the window: only the older one');
+        assert.equal((await store.getDelivery('b1', recent[0]!))!.status, 'failed', 'created after until');
+        await store.claimDue({ owner: 'wrk_1', now: T0 + 4, leaseUntil: T0 + 1000, limit: 10, excludeWebhooks: [] });
+        await store.failDeliveries('wrk_1', [old[0]!], T0 + 4);
         assert.equal(await store.replayFailed('wh_a', T0, T0 + 5), 1);
         const replayed = (await store.getDelivery('b1', recent[0]!))!;
         assert.deepEqual([replayed.status, replayed.next_attempt_at, replayed.updated_at], ['pending', T0 + 5, T0 + 5], 'never attempted, so pending again');

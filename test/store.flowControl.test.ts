@@ -153,6 +153,33 @@ describe('Store flow control', { concurrency: true }, () => {
         assert.equal((await store.claimProbe({ owner: 'wrk_3', webhookId: 'wh_p', now: T0 + 10_000, leaseUntil: T0 + 20_000 }))?.event.id, 'p-1');
       });
 
+      test('deleting a webhook fails what it still owed and no process holds; a park landing after the delete fails too', async (t) => {
+        const { store } = await fresh(t);
+        await store.createBusiness({ id: 'b1', name: 'B', created_at: T0 });
+        const w = await store.createWebhook(webhookOf('b1'));
+        const kept = await store.createWebhook(webhookOf('b1'));
+        const ids = await publishAt(store, w.id, [
+          { id: 'g-parked', created: T0 },
+          { id: 'g-held', created: T0 + 1 },
+          { id: 'g-due', created: T0 + 2 },
+        ]);
+        const other = await publishAt(store, kept.id, [{ id: 'k-1', created: T0 }]);
+        const claimed = await store.claimDue({ owner: 'wrk_1', now: T0, leaseUntil: T0 + 100, limit: 10, excludeWebhooks: [] });
+        assert.equal(claimed.length, 4);
+        await store.parkDeliveries('wrk_1', [ids.get('g-parked')!, other.get('k-1')!]);
+        await store.releaseLeases('wrk_1', [ids.get('g-due')!], T0);
+
+        assert.equal(await store.deleteWebhook('b1', w.id), true);
+        const status = async (id: string) => (await store.getDelivery('b1', id))?.status;
+        assert.equal(await status(ids.get('g-parked')!), 'failed', 'parked, held by nobody');
+        assert.equal(await status(ids.get('g-due')!), 'failed', 'due, held by nobody');
+        assert.equal(await status(ids.get('g-held')!), 'pending', 'the process holding it decides');
+        assert.equal(await status(other.get('k-1')!), 'pending', "another webhook's parked delivery is untouched");
+
+        await store.parkDeliveries('wrk_1', [ids.get('g-held')!]);
+        assert.equal(await status(ids.get('g-held')!), 'failed', 'nothing would ever unpark it');
+      });
+
       test('unhealthyWebhookIds lists enabled, undeleted webhooks whose circuit is open; setMeta replaces a value', async (t) => {
         const { store } = await fresh(t);
         await store.createBusiness({ id: 'b1', name: 'B', created_at: T0 });

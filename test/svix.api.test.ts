@@ -241,7 +241,7 @@ test("isolation: with a business token, every /api/v1 route aimed at another bus
   assert.equal((await svix.message.list(theirs.id)).data.length, 0);
 });
 
-test('recover also sends at once the messages whose last attempt failed and that wait for a retry', async (t) => {
+test('recover also sends at once the messages whose last attempt failed and that wait for a retry, within since..until', async (t) => {
   const { h, svix } = await setup(t);
   const receiver = await startReceiver((_r, res) => {
     res.statusCode = 500;
@@ -256,6 +256,13 @@ test('recover also sends at once the messages whose last attempt failed and that
   await receiver.waitFor(1);
   await until('the failure is recorded', async () => (await svix.messageAttempt.listByMsg(app.id, msg.id)).data.some((a) => a.status === 2));
   receiver.setResponder((_r, res) => res.end('ok'));
+  // A window that ends before the message leaves it waiting for its retry an hour away.
+  const sent = Date.parse((await svix.message.get(app.id, msg.id)).timestamp.toISOString());
+  await svix.endpoint.recover(app.id, ep.id, { since: new Date(sent - 60_000), until: new Date(sent - 1) });
+  const waiting = (await h.api<ApiPage<ApiDelivery>>('GET', `/v1/businesses/${app.id}/deliveries?event_id=${msg.id}`)).body.data[0]!;
+  assert.equal(waiting.status, 'retrying');
+  assert.ok(Date.parse(waiting.next_attempt_at!) > Date.now() + 30 * 60_000, 'until kept it out of the recovery');
+  await assert.rejects(svix.endpoint.recover(app.id, ep.id, { since: new Date(sent), until: new Date(sent - 1000) }), (e: { code?: number }) => e.code === 422);
   const before = await svix.endpoint.recover(app.id, ep.id, { since: new Date(Date.now() + 1000 - 3600_000 * 2) });
   assert.equal(before.status, 'finished');
   await receiver.waitFor(2, 5000);

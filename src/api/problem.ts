@@ -59,19 +59,21 @@ export function sendProblem(request: FastifyRequest, reply: FastifyReply, error:
   if (error.status === 401) reply.header('www-authenticate', 'Bearer');
   // The database is expected back soon (RFC 9110 §10.2.3); clients with a retry loop may use it.
   if (error.code === 'STORE_UNAVAILABLE') reply.header('retry-after', '2');
-  return reply
-    .code(error.status)
-    .type('application/problem+json')
-    .send({
-      // A URN, not a URL: the code names the problem, and docs/errors.md explains each one.
-      type: `urn:hookline:error:${error.code.toLowerCase().replaceAll('_', '-')}`,
-      title: error.title,
-      status: error.status,
-      detail: error.message,
-      code: error.code,
-      instance: request.url.split('?')[0],
-      ...error.extensions,
-    });
+  return reply.code(error.status).type('application/problem+json').send(problemDocument(error, request.url.split('?')[0]));
+}
+
+/** The RFC 9457 document for an error; `instance` is the path it answers, when there is one. */
+export function problemDocument(error: HooklineError, instance?: string): Record<string, unknown> {
+  return {
+    // A URN, not a URL: the code names the problem, and docs/errors.md explains each one.
+    type: `urn:hookline:error:${error.code.toLowerCase().replaceAll('_', '-')}`,
+    title: error.title,
+    status: error.status,
+    detail: error.message,
+    code: error.code,
+    ...(instance === undefined ? {} : { instance }),
+    ...error.extensions,
+  };
 }
 
 export const knownErrorCodes = Object.keys(errorCatalog) as ErrorCode[];

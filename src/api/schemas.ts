@@ -28,11 +28,11 @@ export const ItemParams = WebhookParams;
 
 export const CreateBusiness = Type.Object(
   { id: BusinessId, name: Type.String({ minLength: 1, maxLength: 200 }) },
-  { additionalProperties: false },
+  { additionalProperties: false, title: 'CreateBusiness' },
 );
 export type CreateBusiness = Static<typeof CreateBusiness>;
 
-export const Business = Type.Object({ id: Type.String(), name: Type.String(), created_at: IsoTime });
+export const Business = Type.Object({ id: Type.String(), name: Type.String(), created_at: IsoTime }, { title: 'Business' });
 
 const EventFilterList = Type.Array(Type.String({ minLength: 1, maxLength: 200 }), {
   minItems: 1,
@@ -88,11 +88,11 @@ export const CreateWebhook = Type.Object(
     filter: Type.Optional(webhookFields.filter),
     secret: Type.Optional(Type.String({ pattern: '^whsec_[A-Za-z0-9+/]{32,88}={0,2}$', description: 'whsec_ + base64 of 24–64 bytes.' })),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, title: 'CreateWebhook' },
 );
 export type CreateWebhook = Static<typeof CreateWebhook>;
 
-export const PatchWebhook = Type.Partial(Type.Object(webhookFields), { additionalProperties: false, minProperties: 1 });
+export const PatchWebhook = Type.Partial(Type.Object(webhookFields), { additionalProperties: false, minProperties: 1, title: 'PatchWebhook' });
 export type PatchWebhook = Static<typeof PatchWebhook>;
 
 export const Webhook = Type.Object({
@@ -100,22 +100,25 @@ export const Webhook = Type.Object({
   business: Type.String(),
   ...webhookFields,
   secret: Type.Optional(Type.String()),
-  health: Type.Object({
-    state: Type.String(),
-    consecutive_failures: Type.Integer(),
-    since: NullableIsoTime,
-    reason: Type.Union([Type.String(), Type.Null()]),
-  }),
+  health: Type.Object(
+    {
+      state: Type.String(),
+      consecutive_failures: Type.Integer(),
+      since: NullableIsoTime,
+      reason: Type.Union([Type.String(), Type.Null()]),
+    },
+    { title: 'WebhookHealth' },
+  ),
   created_at: IsoTime,
   updated_at: IsoTime,
-});
+}, { title: 'Webhook' });
 
 export const RotateSecret = Type.Union([
   Type.Object({ secret: Type.Optional(CreateWebhook.properties.secret) }, { additionalProperties: false }),
   Type.Null(),
-]);
+], { title: 'RotateSecret' });
 
-export const Replay = Type.Object({ since: IsoTime }, { additionalProperties: false });
+export const Replay = Type.Object({ since: IsoTime }, { additionalProperties: false, title: 'Replay' });
 
 export const PublishEvent = Type.Object(
   {
@@ -124,13 +127,13 @@ export const PublishEvent = Type.Object(
     id: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),
     occurred_at: Type.Optional(Type.String({ maxLength: 64 })),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, title: 'PublishEvent' },
 );
 export type PublishEvent = Static<typeof PublishEvent>;
 
 export const PublishBatch = Type.Object(
   { events: Type.Array(PublishEvent, { minItems: 1, maxItems: 1000 }) },
-  { additionalProperties: false },
+  { additionalProperties: false, title: 'PublishBatch' },
 );
 export type PublishBatch = Static<typeof PublishBatch>;
 
@@ -141,14 +144,14 @@ export const Event = Type.Object({
   data: Type.Any(),
   occurred_at: IsoTime,
   created_at: IsoTime,
-});
+}, { title: 'Event' });
 
 export const DeliveryStatus = Type.Union([
   Type.Literal('pending'),
   Type.Literal('succeeded'),
   Type.Literal('retrying'),
   Type.Literal('failed'),
-]);
+], { title: 'DeliveryStatus' });
 
 export const Attempt = Type.Object({
   number: Type.Integer(),
@@ -159,7 +162,7 @@ export const Attempt = Type.Object({
   response_body: Type.Union([Type.String(), Type.Null()], {
     description: 'Up to 4 KiB of the response; for an attempt that sent nothing (unrepresentable, render_failed), the reason, naming the field.',
   }),
-});
+}, { title: 'Attempt' });
 
 export const Delivery = Type.Object({
   id: Type.String(),
@@ -174,7 +177,7 @@ export const Delivery = Type.Object({
   created_at: IsoTime,
   updated_at: IsoTime,
   attempts: Type.Optional(Type.Array(Attempt)),
-});
+}, { title: 'Delivery' });
 
 export const DeliveryQuery = Type.Object(
   {
@@ -205,7 +208,7 @@ export const RegisterEventType = Type.Object(
     schema: Type.Record(Type.String(), Type.Any()),
     example: Type.Optional(Type.Any()),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, title: 'RegisterEventType' },
 );
 export type RegisterEventType = Static<typeof RegisterEventType>;
 
@@ -214,7 +217,7 @@ export const EventTypeOut = Type.Object({
   description: Type.String(),
   schema: Type.Any(),
   example: Type.Any(),
-});
+}, { title: 'EventType' });
 
 export const RequestQuery = Type.Object(
   { attempt: Type.Optional(Type.Integer({ minimum: 1, maximum: 10000, description: 'Attempt number; default the last one.' })) },
@@ -230,15 +233,20 @@ export const RenderedRequestOut = Type.Object({
   body_masked: Type.Boolean({ description: 'Part of the body is a signature and is masked (upodi).' }),
   attempt_number: Type.Integer(),
   rendered_for: Type.String({ format: 'date-time', description: 'The time the request was rendered for (the attempt\'s start).' }),
-});
+}, { title: 'RenderedRequest' });
 
-/** Standard error answers, for the OpenAPI document. */
+/**
+ * Standard error answers, for the OpenAPI document. The statuses a route's traits imply (401,
+ * 403, 404, 413, …) are added for every route by src/api/openapi/; list here, or beside it in
+ * the route, what only the handler knows of (a 409 for a taken id).
+ */
 export const problemResponses = {
   400: { $ref: 'Problem#' },
   401: { $ref: 'Problem#' },
   404: { $ref: 'Problem#' },
   422: { $ref: 'Problem#' },
 };
+export const conflictResponse = { 409: { $ref: 'Problem#' } };
 
 // Payload filters' dry run (issue 16, docs/filters.md#dry-run).
 export const FilterTest = Type.Object(
@@ -257,7 +265,7 @@ export const FilterTest = Type.Object(
     ),
     last: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, description: "Try the business's last N stored events instead." })),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, title: 'FilterTest' },
 );
 export type FilterTest = Static<typeof FilterTest>;
 
@@ -268,7 +276,7 @@ const FilterExplanation = Type.Object(
     message: Type.String(),
     because: Type.Optional(Type.Array(Type.Unknown(), { description: 'The clauses that decided this one, in the same shape.' })),
   },
-  { description: 'Why the filter matched or not.' },
+  { description: 'Why the filter matched or not.', title: 'FilterExplanation' },
 );
 
 export const FilterTestResult = Type.Union([
@@ -278,4 +286,4 @@ export const FilterTestResult = Type.Union([
     total: Type.Integer({ description: 'Events tried: the last N, or fewer when the business has fewer.' }),
     examples: Type.Array(Event, { description: 'Up to 5 of the matching events, newest first.' }),
   }),
-]);
+], { title: 'FilterTestResult' });

@@ -26,6 +26,8 @@ import { PortalAuth } from '../auth/PortalAuth.js';
 import { requestValidatorCompiler } from './validatorCompiler.js';
 import { registerJsonBody } from './jsonBody.js';
 import { svixApi, SVIX_PREFIX } from './svix/plugin.js';
+import { openapiOptions } from './openapi/openapiOptions.js';
+import { answerClientError } from './clientError.js';
 import { sendSvixError } from './svix/svixErrors.js';
 
 /** Default body limit; the batch route raises its own. */
@@ -39,6 +41,8 @@ export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
     bodyLimit: BODY_LIMIT,
     // Header and URL sizes are bounded by Node's own parser (16 KiB of headers).
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+    // Requests refused by Node's HTTP parser are problem+json too.
+    clientErrorHandler: answerClientError,
     // Failures found while routing (before any hook runs) are problem+json like every other error.
     frameworkErrors: (err, request, reply) => {
       const detail =
@@ -57,18 +61,7 @@ export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
   app.setValidatorCompiler(requestValidatorCompiler());
   registerJsonBody(app);
   app.addSchema(Problem);
-  await app.register(swagger, {
-    openapi: {
-      openapi: '3.1.0',
-      info: {
-        title: 'Hookline API',
-        version: ctx.version,
-        description: 'Outbound webhooks: businesses subscribe endpoints to events; Hookline delivers them signed, retried and logged.',
-      },
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
-      security: [{ bearer: [] }],
-    },
-  });
+  await app.register(swagger, openapiOptions(ctx.version));
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
   app.setErrorHandler((err, request, reply) => {

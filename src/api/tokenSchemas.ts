@@ -20,7 +20,7 @@ export const CreateToken = Type.Union([
     { additionalProperties: false },
   ),
   Type.Null(),
-]);
+], { title: 'CreateToken' });
 export type CreateToken = Static<typeof CreateToken>;
 
 export const IssuedToken = Type.Object({
@@ -30,7 +30,7 @@ export const IssuedToken = Type.Object({
   business: Type.String(),
   created_at: IsoTime,
   expires_at: NullableIsoTime,
-});
+}, { title: 'IssuedToken' });
 export type IssuedToken = Static<typeof IssuedToken>;
 
 export const ListedToken = Type.Object({
@@ -40,6 +40,6 @@ export const ListedToken = Type.Object({
   created_at: IsoTime,
   last_used_at: Type.Union([IsoTime, Type.Null()], { description: 'Updated at most once a minute.' }),
   expires_at: NullableIsoTime,
-});
+}, { title: 'Token' });
 
-export const TokenList = Type.Object({ data: Type.Array(ListedToken) });
+export const TokenList = Type.Object({ data: Type.Array(ListedToken) }, { title: 'TokenList' });

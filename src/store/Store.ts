@@ -242,7 +242,7 @@ export interface Store {
   renewLeases(owner: string, deliveryIds: string[], leaseUntil: number): Promise<void>;
   /** Gives held deliveries back so that any process may take them at `availableAt`. */
   releaseLeases(owner: string, deliveryIds: string[], availableAt: number): Promise<void>;
-  /** Takes no attempt: parks (webhook disabled) or fails (webhook gone) held deliveries. */
+  /** Takes no attempt: parks held deliveries (webhook disabled, circuit open); one whose webhook is deleted fails instead. */
   parkDeliveries(owner: string, deliveryIds: string[]): Promise<void>;
   failDeliveries(owner: string, deliveryIds: string[], now: number): Promise<void>;
   /** Makes a webhook's parked deliveries due again (it was re-enabled). */
@@ -261,7 +261,8 @@ export interface Store {
   /** Makes one delivery due now (whatever its status); null when not found. */
   retryDelivery(businessId: string, id: string, now: number): Promise<DeliveryRow | null>;
   /** Makes a webhook's failed deliveries created at or after `since` due now; returns how many. */
-  replayFailed(webhookId: string, since: number, now: number): Promise<number>;
+  /** Failed deliveries created in [since, until] (until: no bound) are due again at `now`. */
+  replayFailed(webhookId: string, since: number, now: number, until?: number): Promise<number>;
 
   deliveryCounts(): Promise<DeliveryCounts>;
 

@@ -115,12 +115,14 @@ export class WebhooksService {
     return updated;
   }
 
-  /** Removes the webhook; its queued and parked deliveries fail, its log stays. */
+  /**
+   * Removes the webhook; its log stays. What it still owed fails: in the store at once for what
+   * no process holds (parked ones included), and in the engine for what it holds once it sees
+   * the webhook gone.
+   */
   async remove(businessId: string, id: string): Promise<void> {
     if (!(await this.deps.store.deleteWebhook(businessId, id))) notFound(businessId, id);
     this.deps.engine.invalidate(id);
-    // Parked deliveries (disabled, or an open circuit) are due again so that the claim fails them.
-    await this.resumeParked(id);
   }
 
   /**

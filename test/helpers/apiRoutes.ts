@@ -11,6 +11,7 @@ export interface RouteOp {
 }
 
 export type JsonSchema = {
+  $ref?: string;
   type?: string | string[];
   properties?: Record<string, JsonSchema>;
   required?: string[];
@@ -28,7 +29,9 @@ export type JsonSchema = {
 export async function listRoutes(api: ApiClient): Promise<RouteOp[]> {
   const doc = (await api('GET', '/openapi.json', undefined, null)).body as {
     paths: Record<string, Record<string, { parameters?: { in: string; name: string }[]; requestBody?: { content?: Record<string, { schema?: JsonSchema }> } }>>;
+    components?: { schemas?: Record<string, JsonSchema> };
   };
+  const named = doc.components?.schemas ?? {};
   const out: RouteOp[] = [];
   for (const [path, ops] of Object.entries(doc.paths)) {
     for (const [method, op] of Object.entries(ops)) {
@@ -38,11 +41,30 @@ export async function listRoutes(api: ApiClient): Promise<RouteOp[]> {
         path,
         pathParams: params.filter((p) => p.in === 'path').map((p) => p.name),
         queryParams: params.filter((p) => p.in === 'query').map((p) => p.name),
-        body: op.requestBody?.content?.['application/json']?.schema ?? null,
+        body: inlined(op.requestBody?.content?.['application/json']?.schema ?? null, named),
       });
     }
   }
   return out;
+}
+
+/** A schema with its `#/components/schemas/…` references replaced by what they name, for walking it. */
+export function inlined(schema: JsonSchema | null, named: Record<string, JsonSchema>, depth = 0): JsonSchema | null {
+  if (schema === null || typeof schema !== 'object') return schema;
+  if (depth > 20) throw new Error('schema references nest more than 20 deep: a cycle?');
+  if (schema.$ref?.startsWith('#/components/schemas/')) {
+    const target = named[schema.$ref.slice('#/components/schemas/'.length)];
+    if (!target) throw new Error(`${schema.$ref} is not in the document`);
+    return inlined(target, named, depth + 1);
+  }
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(schema)) {
+    if (key === 'properties') out[key] = Object.fromEntries(Object.entries(value as Record<string, JsonSchema>).map(([k, v]) => [k, inlined(v, named, depth + 1)]));
+    else if (key === 'items') out[key] = inlined(value as JsonSchema, named, depth + 1);
+    else if (key === 'anyOf' || key === 'oneOf') out[key] = (value as JsonSchema[]).map((v) => inlined(v, named, depth + 1));
+    else out[key] = value;
+  }
+  return out as JsonSchema;
 }
 
 /** The kind of resource a path's `{id}` names: the collection segment before it. */

@@ -2,7 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import type { AppContext } from '../../app.js';
 import { presentBusiness } from '../present.js';
-import { Business, BusinessParams, CreateBusiness, problemResponses } from '../schemas.js';
+import { Business, BusinessParams, CreateBusiness, conflictResponse, problemResponses } from '../schemas.js';
 
 export const businessRoutes =
   (ctx: AppContext): FastifyPluginAsync =>
@@ -11,7 +11,7 @@ export const businessRoutes =
       '/v1/businesses',
       {
         config: { adminOnly: true },
-        schema: { tags: ['businesses'], summary: 'Create a business (admin token)', body: CreateBusiness, response: { 201: Business, ...problemResponses } },
+        schema: { operationId: 'createBusiness', tags: ['businesses'], summary: 'Create a business (admin token)', body: CreateBusiness, response: { 201: Business, ...problemResponses, ...conflictResponse } },
       },
       async (req, reply) => {
         const row = await ctx.store.createBusiness({ id: req.body.id, name: req.body.name, created_at: Date.now() });
@@ -21,13 +21,13 @@ export const businessRoutes =
 
     app.get(
       '/v1/businesses',
-      { config: { adminOnly: true }, schema: { tags: ['businesses'], summary: 'List businesses (admin token)', response: { 200: Type.Object({ data: Type.Array(Business) }) } } },
+      { config: { adminOnly: true }, schema: { operationId: 'listBusinesses', tags: ['businesses'], summary: 'List businesses (admin token)', response: { 200: Type.Object({ data: Type.Array(Business) }, { title: 'BusinessList' }) } } },
       async () => ({ data: (await ctx.store.listBusinesses()).map(presentBusiness) }),
     );
 
     app.get<{ Params: { b: string } }>(
       '/v1/businesses/:b',
-      { schema: { tags: ['businesses'], summary: 'Read a business', params: BusinessParams, response: { 200: Business, ...problemResponses } } },
+      { schema: { operationId: 'getBusiness', tags: ['businesses'], summary: 'Read a business', params: BusinessParams, response: { 200: Business, ...problemResponses } } },
       async (req) => presentBusiness((await ctx.store.getBusiness(req.params.b))!),
     );
   };

@@ -18,11 +18,12 @@ export const deliveryRoutes =
       '/v1/businesses/:b/deliveries',
       {
         schema: {
+          operationId: 'listDeliveries',
           tags,
           summary: 'The delivery log, newest first',
           params: BusinessParams,
           querystring: DeliveryQuery,
-          response: { 200: Type.Object({ data: Type.Array(Delivery), next_cursor: Type.Union([Type.String(), Type.Null()]) }), ...problemResponses },
+          response: { 200: Type.Object({ data: Type.Array(Delivery), next_cursor: Type.Union([Type.String(), Type.Null()]) }, { title: 'DeliveryPage' }), ...problemResponses },
         },
       },
       async (req) => {
@@ -34,7 +35,7 @@ export const deliveryRoutes =
 
     app.get<{ Params: { b: string; id: string } }>(
       '/v1/businesses/:b/deliveries/:id',
-      { schema: { tags, summary: 'One delivery with every attempt', params: ItemParams, response: { 200: Delivery, ...problemResponses } } },
+      { schema: { operationId: 'getDelivery', tags, summary: 'One delivery with every attempt', params: ItemParams, response: { 200: Delivery, ...problemResponses } } },
       async (req) => {
         const d = await ctx.store.getDelivery(req.params.b, req.params.id);
         if (!d) throw notFound(req.params);
@@ -44,7 +45,7 @@ export const deliveryRoutes =
 
     app.post<{ Params: { b: string; id: string } }>(
       '/v1/businesses/:b/deliveries/:id/retry',
-      { schema: { tags, summary: 'Deliver again now', params: ItemParams, response: { 202: Delivery, ...problemResponses } } },
+      { schema: { operationId: 'retryDelivery', tags, summary: 'Deliver again now', params: ItemParams, response: { 202: Delivery, ...problemResponses } } },
       async (req, reply) => {
         const d = await ctx.store.retryDelivery(req.params.b, req.params.id, Date.now());
         if (!d) throw notFound(req.params);
@@ -57,6 +58,7 @@ export const deliveryRoutes =
       '/v1/businesses/:b/deliveries/:id/request',
       {
         schema: {
+          operationId: 'getDeliveryRequest',
           tags,
           summary: 'The request of an attempt, rendered again, signatures masked',
           description:

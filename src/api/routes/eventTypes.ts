@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import type { AppContext } from '../../app.js';
-import { EventTypeOut, RegisterEventType, problemResponses } from '../schemas.js';
+import { EventTypeOut, RegisterEventType, conflictResponse, problemResponses } from '../schemas.js';
 import { dialectNames, findDialect } from '../../dialects/index.js';
 import { unsafePatterns } from '../../catalog/regexSafety.js';
 import { HooklineError } from '../../errors.js';
@@ -26,7 +26,7 @@ export const catalogRoutes =
     // The catalogue is what a subscriber reads before holding any token, so it is public.
     app.get(
       '/v1/event-types',
-      { config: { auth: false }, schema: { tags, summary: 'The event catalogue', security: [], response: { 200: Type.Object({ data: Type.Array(EventTypeListed) }) } } },
+      { config: { auth: false }, schema: { operationId: 'listEventTypes', tags, summary: 'The event catalogue', security: [], response: { 200: Type.Object({ data: Type.Array(EventTypeListed) }) } } },
       async () => ({
         data: ctx.catalog.list().map((t) => ({ type: t.type, description: t.description, schema: t.schema, example: t.example, names: namesOf(t.type) })),
       }),
@@ -36,7 +36,7 @@ export const catalogRoutes =
       '/v1/event-types',
       {
         config: { adminOnly: true },
-        schema: { tags, summary: 'Register a custom event type (admin token)', body: RegisterEventType, response: { 201: EventTypeOut, ...problemResponses } },
+        schema: { operationId: 'registerEventType', tags, summary: 'Register a custom event type (admin token)', body: RegisterEventType, response: { 201: EventTypeOut, ...problemResponses, ...conflictResponse } },
       },
       async (req, reply) => {
         const unsafe = unsafePatterns(req.body.schema, '/schema');

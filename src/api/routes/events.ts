@@ -51,6 +51,7 @@ export const eventRoutes =
       '/v1/businesses/:b/events',
       {
         schema: {
+          operationId: 'publishEvent',
           tags,
           summary: 'Publish an event (202 once stored; a repeated id is idempotent)',
           params: BusinessParams,
@@ -69,6 +70,7 @@ export const eventRoutes =
       {
         bodyLimit: BATCH_BODY_LIMIT,
         schema: {
+          operationId: 'publishEventBatch',
           tags,
           summary: 'Publish up to 1000 events in one transaction: all are stored or none',
           params: BusinessParams,
@@ -84,7 +86,7 @@ export const eventRoutes =
 
     app.get<{ Params: { b: string; id: string } }>(
       '/v1/businesses/:b/events/:id',
-      { schema: { tags, summary: 'Read an event', params: ItemParams, response: { 200: Event, ...problemResponses } } },
+      { schema: { operationId: 'getEvent', tags, summary: 'Read an event', params: ItemParams, response: { 200: Event, ...problemResponses } } },
       async (req) => {
         const event = await ctx.store.getEvent(req.params.b, req.params.id);
         if (!event) throw new HooklineError('EVENT_NOT_FOUND', `No event "${req.params.id}" in business "${req.params.b}".`);

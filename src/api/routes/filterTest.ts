@@ -20,6 +20,7 @@ export const filterTestRoutes =
       '/v1/businesses/:b/webhooks/filter-test',
       {
         schema: {
+          operationId: 'testWebhookFilter',
           tags: ['webhooks'],
           summary: "Dry-run a payload filter against one event, or the business's last N",
           params: BusinessParams,

@@ -78,7 +78,7 @@ export const inspectorRoutes =
 
     app.post<{ Params: { b: string }; Body: { webhook_id?: string } | null }>(
       '/v1/businesses/:b/inboxes',
-      { schema: { tags, summary: 'Create a test inbox: a URL that records every request it receives', params: BusinessParams, body: CreateInbox, response: { 201: InboxOut, ...problemResponses } } },
+      { schema: { operationId: 'createInbox', tags, summary: 'Create a test inbox: a URL that records every request it receives', params: BusinessParams, body: CreateInbox, response: { 201: InboxOut, ...problemResponses } } },
       async (req, reply) => {
         const webhookId = req.body?.webhook_id ?? null;
         if (webhookId && !(await ctx.store.getWebhook(req.params.b, webhookId))) {
@@ -91,13 +91,13 @@ export const inspectorRoutes =
 
     app.get<{ Params: { b: string } }>(
       '/v1/businesses/:b/inboxes',
-      { schema: { tags, summary: "The business's test inboxes, newest first", params: BusinessParams, response: { 200: Type.Object({ data: Type.Array(InboxOut) }), ...problemResponses } } },
+      { schema: { operationId: 'listInboxes', tags, summary: "The business's test inboxes, newest first", params: BusinessParams, response: { 200: Type.Object({ data: Type.Array(InboxOut) }), ...problemResponses } } },
       async (req) => ({ data: inboxes.listOf(req.params.b).map((i) => present(req, i)) }),
     );
 
     app.delete<{ Params: { b: string; id: string } }>(
       '/v1/businesses/:b/inboxes/:id',
-      { schema: { tags, summary: 'Delete a test inbox and what it recorded', params: InboxParams, response: { 204: Type.Null(), ...problemResponses } } },
+      { schema: { operationId: 'deleteInbox', tags, summary: 'Delete a test inbox and what it recorded', params: InboxParams, response: { 204: Type.Null(), ...problemResponses } } },
       async (req, reply) => {
         load(req.params);
         inboxes.delete(req.params.b, req.params.id);
@@ -109,6 +109,7 @@ export const inspectorRoutes =
       '/v1/businesses/:b/inboxes/:id/requests',
       {
         schema: {
+          operationId: 'listInboxRequests',
           tags,
           summary: 'What an inbox received, newest first (the last 200)',
           params: InboxParams,

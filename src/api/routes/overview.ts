@@ -95,7 +95,7 @@ export const overviewRoutes =
 
     app.get(
       '/v1/overview',
-      { config: { adminOnly: true }, schema: { tags: ['overview'], summary: 'Throughput, failing endpoints and queue depth (admin token)', response: { 200: Overview, ...problemResponses } } },
+      { config: { adminOnly: true }, schema: { operationId: 'getOverview', tags: ['overview'], summary: 'Throughput, failing endpoints and queue depth (admin token)', response: { 200: Overview, ...problemResponses } } },
       async () => {
         const now = Date.now();
         const c = await countsNow(now);

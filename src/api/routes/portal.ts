@@ -74,6 +74,7 @@ export const portalRoutes =
       {
         config: { adminOnly: true },
         schema: {
+          operationId: 'createPortalSession',
           tags,
           summary: "An embeddable portal link for one business's webhooks (admin token)",
           params: BusinessParams,
@@ -91,7 +92,7 @@ export const portalRoutes =
       '/v1/businesses/:b/portal-sessions/:id',
       {
         config: { adminOnly: true },
-        schema: { tags, summary: 'End a portal session at once, on every process (admin token)', params: PortalSessionParams, response: { 204: Type.Null(), ...problemResponses } },
+        schema: { operationId: 'revokePortalSession', tags, summary: 'End a portal session at once, on every process (admin token)', params: PortalSessionParams, response: { 204: Type.Null(), ...problemResponses } },
       },
       async (req, reply) => {
         if (!(await ctx.store.revokePortalSession(req.params.b, req.params.id, Date.now()))) {
@@ -104,7 +105,7 @@ export const portalRoutes =
 
     app.get(
       '/v1/portal/session',
-      { schema: { tags, summary: 'The portal session the cookie stands for: its business, theme and rights (portal only)', response: { 200: PortalView, ...problemResponses } } },
+      { schema: { operationId: 'getPortalSession', tags, summary: 'The portal session the cookie stands for: its business, theme and rights (portal only)', response: { 200: PortalView, ...problemResponses } } },
       async (req) => {
         const p = req.principal!;
         if (p.kind !== 'portal') throw new HooklineError('NOT_FOUND', 'Only a portal session has this; a bearer token has none.');

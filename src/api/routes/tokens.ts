@@ -25,6 +25,7 @@ export const tokenRoutes =
       {
         config: { adminOnly: true },
         schema: {
+          operationId: 'createToken',
           tags,
           summary: 'Issue a business (staff) token; the token is shown once (admin token)',
           params: BusinessParams,
@@ -53,7 +54,7 @@ export const tokenRoutes =
       '/v1/businesses/:b/tokens',
       {
         config: { adminOnly: true },
-        schema: { tags, summary: "A business's tokens, oldest first; never the tokens themselves (admin token)", params: BusinessParams, response: { 200: TokenList, ...problemResponses } },
+        schema: { operationId: 'listTokens', tags, summary: "A business's tokens, oldest first; never the tokens themselves (admin token)", params: BusinessParams, response: { 200: TokenList, ...problemResponses } },
       },
       async (req) => ({ data: (await ctx.store.listTokens(req.params.b)).map(presentToken) }),
     );
@@ -62,7 +63,7 @@ export const tokenRoutes =
       '/v1/businesses/:b/tokens/:id',
       {
         config: { adminOnly: true },
-        schema: { tags, summary: 'Revoke a business token (admin token)', params: TokenParams, response: { 204: Type.Null(), ...problemResponses } },
+        schema: { operationId: 'revokeToken', tags, summary: 'Revoke a business token (admin token)', params: TokenParams, response: { 204: Type.Null(), ...problemResponses } },
       },
       async (req, reply) => {
         if (!(await ctx.store.deleteToken(req.params.b, req.params.id))) {

@@ -81,6 +81,7 @@ export const vcitaRoutes =
           return notSubscribed(reply, error.message);
         },
         schema: {
+          operationId: 'vcitaSubscribe',
           tags,
           summary: 'Subscribe a URL to one vcita event (seed 003)',
           body: SubscribeBody,
@@ -129,6 +130,7 @@ export const vcitaRoutes =
           return vcitaError(reply, 422, error.message);
         },
         schema: {
+          operationId: 'vcitaUnsubscribe',
           tags,
           summary: 'Remove subscriptions of a URL, of one event or of all (seed 003)',
           body: UnsubscribeBody,
@@ -177,6 +179,7 @@ export const vcitaRoutes =
           return vcitaError(reply, 500, 'Could not list webhooks');
         },
         schema: {
+          operationId: 'vcitaListWebhooks',
           tags,
           summary: 'List vcita subscriptions, filtered by entity and event type (seed 003)',
           querystring: ListQuery,

@@ -26,7 +26,7 @@ export const webhookRoutes =
 
     app.post<{ Params: { b: string }; Body: CreateWebhook }>(
       '/v1/businesses/:b/webhooks',
-      { schema: { tags, summary: 'Subscribe a URL to events', params: BusinessParams, body: CreateWebhook, response: { 201: Webhook, ...problemResponses } } },
+      { schema: { operationId: 'createWebhook', tags, summary: 'Subscribe a URL to events', params: BusinessParams, body: CreateWebhook, response: { 201: Webhook, ...problemResponses } } },
       async (req, reply) => {
         const row = await ctx.webhooks.create(req.params.b, req.body);
         return reply.code(201).header('location', `/v1/businesses/${row.business_id}/webhooks/${row.id}`).send(presentWebhook(row, { secret: true }));
@@ -37,11 +37,12 @@ export const webhookRoutes =
       '/v1/businesses/:b/webhooks',
       {
         schema: {
+          operationId: 'listWebhooks',
           tags,
           summary: "List a business's webhooks (oldest first; secrets omitted)",
           params: BusinessParams,
           querystring: ListQuery,
-          response: { 200: Type.Object({ data: Type.Array(Webhook), next_cursor: Type.Union([Type.String(), Type.Null()]) }) },
+          response: { 200: Type.Object({ data: Type.Array(Webhook), next_cursor: Type.Union([Type.String(), Type.Null()]) }, { title: 'WebhookPage' }) },
         },
       },
       async (req) => {
@@ -52,13 +53,13 @@ export const webhookRoutes =
 
     app.get<{ Params: Params }>(
       '/v1/businesses/:b/webhooks/:id',
-      { schema: { tags, summary: 'Read a webhook, with its secret', params: WebhookParams, response: { 200: Webhook, ...problemResponses } } },
+      { schema: { operationId: 'getWebhook', tags, summary: 'Read a webhook, with its secret', params: WebhookParams, response: { 200: Webhook, ...problemResponses } } },
       async (req) => presentWebhook(await load(req.params), { secret: true }),
     );
 
     app.patch<{ Params: Params; Body: PatchWebhook }>(
       '/v1/businesses/:b/webhooks/:id',
-      { schema: { tags, summary: 'Change a webhook', params: WebhookParams, body: PatchWebhook, response: { 200: Webhook, ...problemResponses } } },
+      { schema: { operationId: 'updateWebhook', tags, summary: 'Change a webhook', params: WebhookParams, body: PatchWebhook, response: { 200: Webhook, ...problemResponses } } },
       async (req) => {
         const updated = await ctx.webhooks.update(req.params.b, req.params.id, req.body);
         return presentWebhook(updated, { secret: true });
@@ -67,7 +68,7 @@ export const webhookRoutes =
 
     app.delete<{ Params: Params }>(
       '/v1/businesses/:b/webhooks/:id',
-      { schema: { tags, summary: 'Remove a webhook; its queued deliveries fail, its log stays', params: WebhookParams, response: { 204: Type.Null(), ...problemResponses } } },
+      { schema: { operationId: 'deleteWebhook', tags, summary: 'Remove a webhook; its queued deliveries fail, its log stays', params: WebhookParams, response: { 204: Type.Null(), ...problemResponses } } },
       async (req, reply) => {
         await ctx.webhooks.remove(req.params.b, req.params.id);
         return reply.code(204).send();
@@ -76,7 +77,7 @@ export const webhookRoutes =
 
     app.post<{ Params: Params; Body: { secret?: string } | null }>(
       '/v1/businesses/:b/webhooks/:id/rotate-secret',
-      { schema: { tags, summary: 'New secret; the old one keeps signing alongside for 24 h', params: WebhookParams, body: RotateSecret, response: { 200: Webhook, ...problemResponses } } },
+      { schema: { operationId: 'rotateWebhookSecret', tags, summary: 'New secret; the old one keeps signing alongside for 24 h', params: WebhookParams, body: RotateSecret, response: { 200: Webhook, ...problemResponses } } },
       async (req) => {
         const updated = await ctx.webhooks.rotateSecret(req.params.b, req.params.id, req.body?.secret);
         return presentWebhook(updated, { secret: true });
@@ -87,6 +88,7 @@ export const webhookRoutes =
       '/v1/businesses/:b/webhooks/:id/test',
       {
         schema: {
+          operationId: 'testWebhook',
           tags,
           summary: 'Send a webhook/test event to this webhook only',
           params: WebhookParams,
@@ -107,6 +109,7 @@ export const webhookRoutes =
       '/v1/businesses/:b/webhooks/:id/replay',
       {
         schema: {
+          operationId: 'replayWebhook',
           tags,
           summary: "Re-deliver this webhook's failed deliveries created since a time",
           params: WebhookParams,

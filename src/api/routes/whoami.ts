@@ -14,6 +14,7 @@ export const whoamiRoutes =
       '/v1/whoami',
       {
         schema: {
+          operationId: 'getWhoami',
           tags: ['businesses'],
           summary: 'The kind of token presented, and its business',
           response: {

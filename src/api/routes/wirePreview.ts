@@ -39,6 +39,7 @@ export const wirePreviewRoutes =
       {
         config: { auth: false },
         schema: {
+          operationId: 'previewEventType',
           tags: ['event types'],
           summary: "A type's example as a dialect sends it",
           security: [],

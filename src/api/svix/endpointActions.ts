@@ -17,13 +17,14 @@ const PAGE = 250;
  * an endpoint back up should not wait hours for them. They are made due now, newest first,
  * back to `since`.
  */
-async function retryWaiting(ctx: AppContext, businessId: string, webhookId: string, since: number, now: number): Promise<number> {
+async function retryWaiting(ctx: AppContext, businessId: string, webhookId: string, window: { since: number; until: number }, now: number): Promise<number> {
   let cursor: string | undefined;
   let count = 0;
   while (count < MAX_RECOVERED) {
     const page = await ctx.store.listDeliveries(businessId, { webhook_id: webhookId, status: 'retrying' }, { cursor, limit: PAGE });
     for (const d of page.data) {
-      if (d.created_at < since) return count;
+      if (d.created_at < window.since) return count;
+      if (d.created_at > window.until) continue;
       // Held deliveries are being sent right now; retryDelivery leaves them alone.
       if (d.lease_owner === null && (await ctx.store.retryDelivery(businessId, d.id, now))) count++;
       if (count >= MAX_RECOVERED) break;
@@ -105,11 +106,12 @@ export function endpointActionRoutes(app: FastifyInstance, ctx: AppContext): voi
     async (req, reply) => {
       const { webhook } = await endpointOf(req, req.params);
       const since = Date.parse(req.body.since);
+      const until = req.body.until ? Date.parse(req.body.until) : undefined;
       const now = Date.now();
       if (since > now) throw invalidField(['body', 'since'], 'since is in the future; give the time from which failed messages are sent again');
-      // Hookline replays every failed delivery from `since` on; `until` narrows nothing (docs/svix.md#what-differs).
-      let replayed = await ctx.store.replayFailed(webhook.id, since, now);
-      replayed += await retryWaiting(ctx, webhook.business_id, webhook.id, since, now);
+      if (until !== undefined && until < since) throw invalidField(['body', 'until'], 'until is before since; give a window that ends after it starts');
+      let replayed = await ctx.store.replayFailed(webhook.id, since, now, until);
+      replayed += await retryWaiting(ctx, webhook.business_id, webhook.id, { since, until: until ?? now }, now);
       if (replayed > 0) ctx.dispatcher.wake();
       return reply.code(202).send({ id: `qtask_${ulid()}`, status: 'finished', task: 'endpoint.recover', updatedAt: new Date(now).toISOString() });
     },

@@ -92,7 +92,8 @@ export function eventTypeRoutes(app: FastifyInstance, ctx: AppContext): void {
 
   app.delete<{ Params: NameParams }>(
     '/event-type/:event_type_name',
-    { config: { adminOnly: true }, schema: { tags, operationId: 'svixDeleteEventType', response: { ...svixErrors }, summary: 'Not served: the catalogue keeps every type', params: NameParams } },
+    // Hidden from /openapi.json: it only ever refuses, like the Svix routes Hookline does not serve at all.
+    { config: { adminOnly: true }, schema: { hide: true, tags, operationId: 'svixDeleteEventType', response: { ...svixErrors }, summary: 'Not served: the catalogue keeps every type', params: NameParams } },
     async () => {
       throw new HooklineError('NOT_SERVED', 'Hookline keeps every catalogue type, since stored events and webhook filters name them; archiving an event type is not served (docs/svix.md).');
     },

@@ -10,6 +10,7 @@ import type {
 } from '../Store.js';
 import { deliveryLogQuery, REOPENED_STATUS } from '../deliveryLog.js';
 import { pageOf } from '../paging.js';
+import { WEBHOOK_DELETED } from '../webhookGone.js';
 import type { PgDatabase } from './PgDatabase.js';
 import { DUE_CHANNEL } from './DueListener.js';
 import { claimDueDeliveries } from './claimDueDeliveries.js';
@@ -84,7 +85,13 @@ export class PostgresDeliveries extends StoreParts<PgDatabase> {
 
   async parkDeliveries(owner: string, ids: string[]): Promise<void> {
     if (ids.length === 0) return;
-    await this.db.query('UPDATE deliveries SET next_attempt_at = NULL, lease_owner = NULL WHERE id = ANY ($2::text[]) AND lease_owner = $1', [owner, ids]);
+    // A park that lands after its webhook was deleted fails the delivery instead: nothing would unpark it.
+    await this.db.query(
+      `UPDATE deliveries SET next_attempt_at = NULL, lease_owner = NULL,
+         status = CASE WHEN ${WEBHOOK_DELETED} THEN 'failed' ELSE status END
+       WHERE id = ANY ($2::text[]) AND lease_owner = $1`,
+      [owner, ids],
+    );
   }
 
   async failDeliveries(owner: string, ids: string[], now: number): Promise<void> {
@@ -144,14 +151,14 @@ export class PostgresDeliveries extends StoreParts<PgDatabase> {
     return r ? deliveryFromRow(r) : null;
   }
 
-  async replayFailed(webhookId: string, since: number, now: number): Promise<number> {
+  async replayFailed(webhookId: string, since: number, now: number, until?: number): Promise<number> {
     const { rows } = await this.db.query<{ n: number }>(
       countAndWake(
         `UPDATE deliveries SET next_attempt_at = $3, updated_at = $3, status = ${REOPENED_STATUS}
-         WHERE webhook_id = $1 AND status = 'failed' AND created_at >= $2`,
+         WHERE webhook_id = $1 AND status = 'failed' AND created_at >= $2 AND created_at <= $4`,
         'true',
       ),
-      [webhookId, since, now],
+      [webhookId, since, now, until ?? Number.MAX_SAFE_INTEGER],
     );
     return rows[0]!.n;
   }

@@ -2,6 +2,7 @@ import type { Page, WebhookHealth, WebhookPatch, WebhookRow } from '../Store.js'
 import { decodeCursor } from '../cursor.js';
 import { webhookPatchColumns, webhookToColumns } from '../columnCoding.js';
 import { columnList, WEBHOOK_COLUMNS } from '../columns.js';
+import { UNSENT_UNHELD } from '../webhookGone.js';
 import { pageOf, rowsForPage } from '../paging.js';
 import type { PgDatabase, PgQueryable } from './PgDatabase.js';
 import { prepared } from './PreparedStatement.js';
@@ -83,7 +84,11 @@ export async function deleteWebhook(db: PgDatabase, businessId: string, id: stri
     `WITH changed AS (
        UPDATE webhooks SET deleted_at = $3, enabled = false, updated_at = $3
        WHERE id = $1 AND business_id = $2 AND deleted_at IS NULL RETURNING 1
-     ), ${BUMP_IF_CHANGED}
+     ), ${BUMP_IF_CHANGED},
+     unsent AS (
+       UPDATE deliveries SET status = 'failed', next_attempt_at = NULL, updated_at = $3
+       WHERE webhook_id = $1 AND ${UNSENT_UNHELD} AND EXISTS (SELECT FROM changed)
+     )
      SELECT count(*)::integer AS n FROM changed`,
     [id, businessId, now],
   );

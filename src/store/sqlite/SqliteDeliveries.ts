@@ -12,6 +12,7 @@ import type {
 } from '../Store.js';
 import { deliveryLogQuery, REOPENED_STATUS } from '../deliveryLog.js';
 import { pageOf } from '../paging.js';
+import { WEBHOOK_DELETED } from '../webhookGone.js';
 import { deliveryFromRow, type RawRow } from './rows.js';
 import { StoreParts, type StorePartModules } from '../StoreParts.js';
 import * as flowControl from './flowControl.js';
@@ -119,7 +120,14 @@ export class SqliteDeliveries extends StoreParts<SqliteDatabase> {
   }
 
   async parkDeliveries(owner: string, ids: string[]): Promise<void> {
-    this.forEachId('UPDATE deliveries SET next_attempt_at = NULL, lease_owner = NULL WHERE id = @id AND lease_owner = @owner', ids, { owner });
+    // A park that lands after its webhook was deleted fails the delivery instead: nothing would unpark it.
+    this.forEachId(
+      `UPDATE deliveries SET next_attempt_at = NULL, lease_owner = NULL,
+         status = CASE WHEN ${WEBHOOK_DELETED} THEN 'failed' ELSE status END
+       WHERE id = @id AND lease_owner = @owner`,
+      ids,
+      { owner },
+    );
   }
 
   async failDeliveries(owner: string, ids: string[], now: number): Promise<void> {
@@ -200,10 +208,10 @@ export class SqliteDeliveries extends StoreParts<SqliteDatabase> {
     return held ? deliveryFromRow(held) : null;
   }
 
-  async replayFailed(webhookId: string, since: number, now: number): Promise<number> {
+  async replayFailed(webhookId: string, since: number, now: number, until?: number): Promise<number> {
     return this.stmt(
       `UPDATE deliveries SET next_attempt_at = @now, updated_at = @now, status = ${REOPENED_STATUS}
-       WHERE webhook_id = @webhookId AND status = 'failed' AND created_at >= @since`,
-    ).run({ webhookId, since, now }).changes;
+       WHERE webhook_id = @webhookId AND status = 'failed' AND created_at >= @since AND created_at <= @until`,
+    ).run({ webhookId, since, now, until: until ?? Number.MAX_SAFE_INTEGER }).changes;
   }
 }

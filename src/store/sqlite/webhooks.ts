@@ -2,6 +2,7 @@ import type { Page, WebhookHealth, WebhookPatch, WebhookRow } from '../Store.js'
 import { decodeCursor } from '../cursor.js';
 import { webhookPatchColumns, webhookToColumns } from '../columnCoding.js';
 import { pageOf, rowsForPage } from '../paging.js';
+import { UNSENT_UNHELD } from '../webhookGone.js';
 import type { SqliteDatabase } from './SqliteDatabase.js';
 import { COLUMN_CODING, webhookFromRow, type RawRow } from './rows.js';
 
@@ -65,8 +66,9 @@ export async function updateWebhook(db: SqliteDatabase, businessId: string, id: 
 }
 
 /**
- * Soft delete: the row stays so the delivery log keeps naming it; its queued deliveries are
- * failed lazily when the dispatcher next claims them, not in one long transaction here.
+ * Soft delete: the row stays so the delivery log keeps naming it. What it still owed and no
+ * process holds fails here, parked deliveries included (nothing would claim them again); one
+ * statement over the webhook's index, so even a large backlog holds the write lock briefly.
  */
 export async function deleteWebhook(db: SqliteDatabase, businessId: string, id: string): Promise<boolean> {
   const now = Date.now();
@@ -74,8 +76,10 @@ export async function deleteWebhook(db: SqliteDatabase, businessId: string, id: 
     const info = db
       .stmt('UPDATE webhooks SET deleted_at = ?, enabled = 0, updated_at = ? WHERE id = ? AND business_id = ? AND deleted_at IS NULL')
       .run(now, now, id, businessId);
-    if (info.changes > 0) bumpWebhooksVersion(db);
-    return info.changes > 0;
+    if (info.changes === 0) return false;
+    bumpWebhooksVersion(db);
+    db.stmt(`UPDATE deliveries SET status = 'failed', next_attempt_at = NULL, updated_at = ? WHERE webhook_id = ? AND ${UNSENT_UNHELD}`).run(now, id);
+    return true;
   });
 }
 

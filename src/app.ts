@@ -4,6 +4,7 @@ import { HooklineEvents } from './events.js';
 import { openStore } from './store/openStore.js';
 import type { Store } from './store/Store.js';
 import { EventCatalog } from './catalog/EventCatalog.js';
+import { recordBuiltinTypes } from './catalog/recordBuiltinTypes.js';
 import { Dispatcher } from './dispatch/Dispatcher.js';
 import { createSender } from './dispatch/httpSender.js';
 import { createThreadedSender } from './dispatch/SenderThread.js';
@@ -74,6 +75,7 @@ export async function migrate(config: Config): Promise<void> {
   const store = await openStore(config.databaseUrl);
   try {
     await store.migrate();
+    await recordBuiltinTypes(store);
   } finally {
     await store.close();
   }
@@ -95,6 +97,7 @@ export async function startHookline(config: Config, opts: StartOptions): Promise
   const box = SecretBox.fromConfig(config);
   try {
     await rawStore.migrate();
+    await recordBuiltinTypes(rawStore);
     await prepareSecrets(rawStore, box, log);
   } catch (err) {
     await rawStore.close();

@@ -6,6 +6,8 @@ export { startHookline } from './library/startHookline.js';
 export type { EmbedOptions, HooklineSettings } from './library/startHookline.js';
 export type { HooklineHandle } from './app.js';
 export { migrate } from './app.js';
+export { publish } from './library/publish.js';
+export type { PublishEventInput, PublishedEvent, PostgresPublishOptions, PostgresClient, SqliteConnection } from './library/publish.js';
 export { loadConfig, defaults } from './config.js';
 export type { Config } from './config.js';
 export { HooklineEvents } from './events.js';

@@ -58,3 +58,10 @@ test('a profile asked for by name that does not exist is exit 2 with how to crea
   assert.equal(missing.code, 2);
   assert.match(missing.stderr, /no profile "prod"; create it with `hookline login --profile prod`/);
 });
+
+test('login --json says which profile and file it wrote, never the token', async () => {
+  const saved = await run(['login', '--url', hl.url, '--token', hl.adminToken, '--profile', 'scripted', '--json']);
+  assert.equal(saved.code, 0, saved.stderr);
+  assert.deepEqual(JSON.parse(saved.stdout), { profile: 'scripted', url: hl.url, file: join(config, 'hookline', 'profiles.json') });
+  assert.ok(!saved.stdout.includes(hl.adminToken));
+});

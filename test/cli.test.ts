@@ -351,8 +351,8 @@ describe('against a running server', { skip: existsSync(join(root, 'dist/app.js'
     }
     assert.equal(run.code, 0, run.stderr);
     const [header, row] = run.stdout.trimEnd().split('\n');
-    assert.match(header ?? '', /^ID +EVENT TYPE +WEBHOOK +STATUS +ATTEMPTS +LAST CODE +NEXT ATTEMPT +CREATED$/);
-    assert.match(row ?? '', new RegExp(`^dlv_\\S+ +client/created +${webhookId} +succeeded +1 +204 +- +\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\dZ$`));
+    assert.match(header ?? '', /^ID +EVENT TYPE +WEBHOOK +WEBHOOK NAME +STATUS +ATTEMPTS +LAST CODE +NEXT ATTEMPT +CREATED$/);
+    assert.match(row ?? '', new RegExp(`^dlv_\\S+ +client/created +${webhookId} +receiver +succeeded +1 +204 +- +\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\dZ$`));
     assert.doesNotMatch(run.stdout, /\u001b\[/, 'no colour into a pipe');
 
     const json = await runCli([...args, '--json', '--event', eventId], client());

@@ -119,3 +119,42 @@ test('webhooks: what the user got wrong exits 2 with the server\u2019s reason; a
   assert.equal(down.code, 1);
   assert.match(down.stderr, /cannot reach Hookline/);
 });
+
+test('webhooks update changes only the fields given; delete, tokens revoke and send answer --json; a bad value exits 2', async () => {
+  await run(['businesses', 'create', 'tidal-pilates', '--name', 'Tidal Pilates']);
+  const made = JSON.parse((await run(['webhooks', 'create', '--business', 'tidal-pilates', '--name', 'Old', '--target', `${receiver.url}/a`, '--events', 'client/*', '--json'])).stdout) as { id: string; secret: string };
+
+  const renamed = await run(['webhooks', 'update', made.id, '--business', 'tidal-pilates', '--name', 'Front desk', '--events', 'invoice/paid,client/created', '--disable']);
+  assert.equal(renamed.code, 0, renamed.stderr);
+  assert.equal(renamed.stdout.trim(), `Updated ${made.id} (Front desk) \u2192 ${receiver.url}/a for invoice/paid,client/created, disabled`);
+  const enabled = await run(['webhooks', 'update', made.id, '--business', 'tidal-pilates', '--enable', '--timeout-ms', '2500', '--rate-limit', 'none', '--json']);
+  assert.equal(enabled.code, 0, enabled.stderr);
+  const json = JSON.parse(enabled.stdout) as {
+    name: string; enabled: boolean; timeout_ms: number; rate_limit: number | null; url: string;
+  };
+  assert.deepEqual([json.name, json.enabled, json.timeout_ms, json.rate_limit, json.url], ['Front desk', true, 2500, null, `${receiver.url}/a`]);
+
+  // Input mistakes, caught by the CLI or refused by the server, are exit 2 with one line.
+  for (const args of [
+    [],
+    ['--timeout-ms', 'soon'],
+    ['--timeout-ms', '5'],
+    ['--ordering', 'random'],
+    ['--enable', '--disable'],
+    ['--events', ' , '],
+    ['--target', 'not a url'],
+  ]) {
+    const bad = await run(['webhooks', 'update', made.id, '--business', 'tidal-pilates', ...args]);
+    assert.equal(bad.code, 2, `${args.join(' ')}: ${bad.stdout}${bad.stderr}`);
+    assert.equal(bad.stderr.trim().split('\n').length, 1, bad.stderr);
+  }
+  const gone = await run(['webhooks', 'update', 'wh_nope', '--business', 'tidal-pilates', '--name', 'x']);
+  assert.equal(gone.code, 2);
+
+  const sent = JSON.parse((await run(['send', 'client/created', '--business', 'tidal-pilates', '--data', '{"business":"tidal-pilates","id":7,"first_name":"Ana","last_name":"Lima","email":"ana@example.com","status":"active"}', '--id', 'c-7', '--json'])).stdout) as { id: string };
+  assert.equal(sent.id, 'c-7');
+
+  const token = JSON.parse((await run(['tokens', 'create', '--business', 'tidal-pilates', '--json'])).stdout) as { id: string };
+  assert.deepEqual(JSON.parse((await run(['tokens', 'revoke', token.id, '--business', 'tidal-pilates', '--json'])).stdout), { revoked: token.id });
+  assert.deepEqual(JSON.parse((await run(['webhooks', 'delete', made.id, '--business', 'tidal-pilates', '--json'])).stdout), { deleted: made.id });
+});

@@ -1,14 +1,15 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /**
- * Issue 17 §4: the package that `npm pack` makes installs into an empty project and works there:
- * `npx hookline`, `import 'hookline'` and `import 'hookline/verify'`, all from the tarball.
+ * Issue 17 §4: the packages that `npm pack` makes install into an empty project and work there:
+ * `npx hookline`, `import 'hookline'` and `import 'hookline/verify'`, all from the tarballs, and
+ * `@hookline/verify` on its own with nothing else.
  * Runs after `npm run build`; packing skips the build script for that reason.
  */
 
@@ -31,21 +32,42 @@ function withoutHooklineSettings(): NodeJS.ProcessEnv {
   return env;
 }
 
+/** `npm pack` of one package folder into `work`; answers the tarball's path. */
+async function pack(dir: string): Promise<string> {
+  const before = new Set(readdirSync(work));
+  const packed = await run('npm', ['pack', '--ignore-scripts', '--pack-destination', work], dir);
+  assert.equal(packed.code, 0, packed.stderr);
+  const tarball = readdirSync(work).find((f) => f.endsWith('.tgz') && !before.has(f));
+  assert.ok(tarball, `npm pack made no tarball in ${dir}: ${packed.stdout}`);
+  return join(work, tarball);
+}
+
+function emptyProject(name: string): string {
+  const dir = join(work, name);
+  mkdirSync(dir);
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name, version: '1.0.0', private: true, type: 'module' }));
+  return dir;
+}
+
+/** Installs from the tarballs alone when the cache has the rest, else from the registry. */
+async function install(dir: string, tarballs: string[]): Promise<void> {
+  const args = ['install', ...tarballs, '--ignore-scripts', '--no-audit', '--no-fund'];
+  let installed = await run('npm', [...args, '--offline'], dir, 120_000);
+  if (installed.code !== 0) installed = await run('npm', [...args, '--prefer-offline'], dir, 120_000);
+  assert.equal(installed.code, 0, installed.stderr);
+}
+
+let verifyTarball: string;
+
 before(async () => {
   work = mkdtempSync(join(tmpdir(), 'hookline-pack-'));
-  const packed = await run('npm', ['pack', '--ignore-scripts', '--pack-destination', work], root);
-  assert.equal(packed.code, 0, packed.stderr);
-  const tarball = readdirSync(work).find((f) => f.endsWith('.tgz'));
-  assert.ok(tarball, `npm pack made no tarball: ${packed.stdout}`);
-  project = join(work, 'app');
-  mkdirSync(project);
-  writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'app', version: '1.0.0', private: true, type: 'module' }));
+  // Both packages of the repository, as they would be published: hookline depends on @hookline/verify.
+  verifyTarball = await pack(join(root, 'packages/verify'));
+  const hooklineTarball = await pack(root);
+  project = emptyProject('app');
   // Install scripts are skipped: compiling better-sqlite3 takes minutes on a busy machine. Its
   // binary is taken from this checkout's install when the versions agree, else built once.
-  const args = ['install', join(work, tarball), '--ignore-scripts', '--no-audit', '--no-fund'];
-  let installed = await run('npm', [...args, '--offline'], project, 120_000);
-  if (installed.code !== 0) installed = await run('npm', [...args, '--prefer-offline'], project, 120_000);
-  assert.equal(installed.code, 0, installed.stderr);
+  await install(project, [verifyTarball, hooklineTarball]);
   const ours = join(root, 'node_modules/better-sqlite3');
   const theirs = join(project, 'node_modules/better-sqlite3');
   const version = (dir: string): string => (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { version: string }).version;
@@ -129,7 +151,31 @@ test('import hookline exposes the documented surface, and hookline/verify stands
   const result = await run(process.execPath, ['--input-type=module', '-e', probe], project);
   assert.equal(result.code, 0, result.stderr);
   const { hl, v } = JSON.parse(result.stdout) as { hl: string[]; v: string[] };
-  for (const name of ['startHookline', 'migrate', 'loadConfig', 'HooklineError', 'VERSION', 'verifyWebhook']) assert.ok(hl.includes(name), `hookline exports ${name}`);
+  for (const name of ['startHookline', 'migrate', 'publish', 'loadConfig', 'HooklineError', 'VERSION', 'verifyWebhook']) assert.ok(hl.includes(name), `hookline exports ${name}`);
   assert.ok(v.includes('verifyWebhook') && v.includes('WebhookVerifier'));
   assert.ok(!v.includes('startHookline'), 'hookline/verify carries nothing of the server');
+});
+
+test('@hookline/verify alone installs into an empty project with nothing else, a few kilobytes, and verifies', async () => {
+  const receiver = emptyProject('receiver');
+  await install(receiver, [verifyTarball]);
+  const installed = readdirSync(join(receiver, 'node_modules'), { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => join(e.parentPath, e.name));
+  assert.ok(installed.every((f) => f.startsWith(join(receiver, 'node_modules/@hookline/verify/')) || f.endsWith('.package-lock.json')), installed.join('\n'));
+  const bytes = installed.filter((f) => f.endsWith('.js')).reduce((n, f) => n + statSync(f).size, 0);
+  assert.ok(bytes < 64 * 1024, `${bytes} bytes of JavaScript`);
+  const probe = [
+    "import { createHmac } from 'node:crypto';",
+    "const { verifyWebhook } = await import('@hookline/verify');",
+    "const secret = 'whsec_' + Buffer.from('k'.repeat(32)).toString('base64');",
+    "const body = JSON.stringify({ id: 'evt_1', type: 'client/created', data: {} });",
+    'const ts = String(Math.floor(Date.now() / 1000));',
+    "const sig = createHmac('sha256', Buffer.from(secret.slice(6), 'base64')).update(`msg_1.${ts}.${body}`).digest('base64');",
+    "const v = verifyWebhook('standard', body, { 'webhook-id': 'msg_1', 'webhook-timestamp': ts, 'webhook-signature': `v1,${sig}` }, secret);",
+    'console.log(v.id);',
+  ].join('\n');
+  const result = await run(process.execPath, ['--input-type=module', '-e', probe], receiver);
+  assert.equal(result.code, 0, result.stderr);
+  assert.equal(result.stdout.trim(), 'msg_1');
 });

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import * as source from '../src/verify/index.js';
+import * as source from '../packages/verify/src/index.js';
 import { FIXTURE_PATH, type SignedRequestFixture } from './fixtures/generate-signed-requests.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -15,16 +15,23 @@ function filesUnder(dir: string): string[] {
   });
 }
 
-test('src/verify imports nothing but node:crypto and its own files, so it ships standalone', () => {
-  const verifyDir = join(root, 'src/verify');
+test('@hookline/verify imports nothing but node:crypto and its own files, so it ships standalone', () => {
+  const verifyDir = join(root, 'packages/verify/src');
   for (const file of filesUnder(verifyDir).filter((f) => f.endsWith('.ts'))) {
     const text = readFileSync(file, 'utf8');
     for (const [, spec] of text.matchAll(/\bfrom\s+'([^']+)'/g)) {
       if (spec === 'node:crypto') continue;
       assert.ok(spec!.startsWith('.'), `${file} imports ${spec}`);
-      assert.ok(resolve(dirname(file), spec!).startsWith(verifyDir), `${file} reaches outside src/verify: ${spec}`);
+      assert.ok(resolve(dirname(file), spec!).startsWith(verifyDir), `${file} reaches outside packages/verify/src: ${spec}`);
     }
   }
+});
+
+test('@hookline/verify declares no dependencies of any kind, and hookline/verify is only its re-export', () => {
+  const pkg = JSON.parse(readFileSync(join(root, 'packages/verify/package.json'), 'utf8')) as Record<string, unknown>;
+  for (const field of ['dependencies', 'peerDependencies', 'optionalDependencies', 'bundleDependencies']) assert.equal(pkg[field], undefined, field);
+  const reexport = readFileSync(join(root, 'src/verify/index.ts'), 'utf8');
+  assert.deepEqual([...reexport.matchAll(/^(?:import|export)\b.*$/gm)].map((m) => m[0]), ["export * from '@hookline/verify';"]);
 });
 
 test('the package subpath hookline/verify resolves to the built library and verifies every fixture', async () => {

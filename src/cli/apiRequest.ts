@@ -6,7 +6,7 @@ const TIMEOUT_MS = 10_000;
 
 export interface ApiCall {
   readonly client: ClientConfig;
-  readonly method: 'GET' | 'POST' | 'DELETE';
+  readonly method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
   readonly path: string;
   readonly query?: Readonly<Record<string, string | number | undefined>>;
   readonly body?: unknown;

@@ -16,7 +16,7 @@ interface Column {
   readonly alignRight?: boolean;
 }
 
-const columns: readonly Column[] = [
+const baseColumns: readonly Column[] = [
   { title: 'ID', value: (r) => r.id },
   { title: 'EVENT TYPE', value: (r) => r.event_type },
   { title: 'WEBHOOK', value: (r) => r.webhook_id },
@@ -26,6 +26,12 @@ const columns: readonly Column[] = [
   { title: 'NEXT ATTEMPT', value: (r) => shortTime(r.next_attempt_at) },
   { title: 'CREATED', value: (r) => shortTime(r.created_at) },
 ];
+
+function withWebhookNames(names: ReadonlyMap<string, string>): readonly Column[] {
+  const at = baseColumns.findIndex((c) => c.title === 'WEBHOOK') + 1;
+  const name: Column = { title: 'WEBHOOK NAME', value: (r) => names.get(r.webhook_id) ?? '-' };
+  return [...baseColumns.slice(0, at), name, ...baseColumns.slice(at)];
+}
 
 // SGR codes; applied after padding so that escape bytes never count towards a column's width.
 const statusColour: Readonly<Record<string, string>> = { succeeded: '32', retrying: '33', failed: '31', pending: '2' };
@@ -42,8 +48,14 @@ export function shortTime(iso: string | null): string {
   return `${new Date(t).toISOString().slice(0, 19).replace('T', ' ')}Z`;
 }
 
-export function formatDeliveriesTable(rows: readonly DeliveryRow[], opts: { colour: boolean }): string {
+/**
+ * `webhookNames` (id → name) adds the webhook's name beside its id; a webhook it does not know
+ * (deleted since, or past the first page) shows "-".
+ */
+export function formatDeliveriesTable(rows: readonly DeliveryRow[], opts: { colour: boolean; webhookNames?: ReadonlyMap<string, string> }): string {
   if (rows.length === 0) return 'No deliveries.';
+  const names = opts.webhookNames;
+  const columns = names ? withWebhookNames(names) : baseColumns;
   const cells = rows.map((row) => columns.map((c) => c.value(row)));
   const widths = columns.map((c, i) => Math.max(c.title.length, ...cells.map((r) => (r[i] ?? '').length)));
   const pad = (text: string, i: number): string => {

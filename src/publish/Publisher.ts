@@ -4,20 +4,14 @@ import type { Dispatcher } from '../dispatch/Dispatcher.js';
 import type { EventCatalog } from '../catalog/EventCatalog.js';
 import type { DispatchItem, NewDelivery, PublishItem, PublishResult, Store, WebhookRow } from '../store/Store.js';
 import { HooklineError } from '../errors.js';
-import { newDeliveryId, newEventId } from '../ids.js';
+import { newDeliveryId } from '../ids.js';
 import { WebhookMatcher } from './WebhookMatcher.js';
 import { isOperationalType } from '../catalog/eventTypeName.js';
+import { refuseReservedTypes, throwProblems, validateEvent, type EventInput, type Problem } from './validateEvent.js';
 import type { FilterSubject } from '../catalog/payloadFilter/index.js';
 
-/** What a caller publishes. */
-export interface EventInput {
-  type: string;
-  data: unknown;
-  /** The caller's id; repeating it is idempotent. */
-  id?: string;
-  /** ISO 8601; defaults to the time of publishing. */
-  occurred_at?: string;
-}
+export type { EventInput } from './validateEvent.js';
+export { EVENT_ID_PATTERN } from './validateEvent.js';
 
 /**
  * A publish the store could not take answers 503 saying that nothing was kept, so the caller
@@ -53,12 +47,6 @@ function isoOf(ms: number): string {
   return lastIso;
 }
 
-export const EVENT_ID_PATTERN = /^[A-Za-z0-9_.:-]{1,128}$/;
-
-interface Problem {
-  pointer: string;
-  message: string;
-}
 
 /**
  * The ingest path: validate, match webhooks, store the event and its deliveries in one
@@ -82,24 +70,11 @@ export class Publisher {
 
   /** Validates every input first, so a batch is stored whole or not at all. */
   async publish(businessId: string, inputs: EventInput[], pointerPrefix = ''): Promise<PublishResult[]> {
-    const reserved = inputs.findIndex((input) => typeof input.type === 'string' && isOperationalType(input.type));
-    if (reserved >= 0) {
-      throw new HooklineError(
-        'RESERVED_EVENT_TYPE',
-        `${inputs.length > 1 || pointerPrefix ? `${pointerPrefix}/${reserved}/type: ` : ''}"${inputs[reserved]!.type}" is one of Hookline's own operational events; only Hookline publishes hookline/… events (subscribe a webhook to them instead).`,
-      );
-    }
+    refuseReservedTypes(inputs, pointerPrefix);
     const now = Date.now();
     const problems: Problem[] = [];
     const events = inputs.map((input, i) => this.validate(businessId, input, now, inputs.length > 1 || pointerPrefix ? `${pointerPrefix}/${i}` : '', problems));
-    if (problems.length > 0) {
-      const unknownType = problems.every((p) => p.message.startsWith('unknown event type'));
-      throw new HooklineError(
-        unknownType ? 'UNKNOWN_EVENT_TYPE' : 'EVENT_DATA_INVALID',
-        problems.map((p) => `${p.pointer || '/'}: ${p.message}`).join('; '),
-        { errors: problems },
-      );
-    }
+    throwProblems(problems);
     await notAccepted(() => this.matcher.refresh());
     const items: PublishItem[] = [];
     const webhooks = new Map<string, WebhookRow>();
@@ -176,34 +151,6 @@ export class Publisher {
   }
 
   private validate(businessId: string, input: EventInput, now: number, pointer: string, problems: Problem[]) {
-    const { catalog } = this.deps;
-    if (!catalog.has(input.type)) {
-      problems.push({
-        pointer: `${pointer}/type`,
-        message: `unknown event type "${input.type}"; GET /v1/event-types lists the known types, or register it with POST /v1/event-types`,
-      });
-    } else {
-      const result = catalog.validate(input.type, input.data);
-      if (!result.ok) for (const e of result.errors) problems.push({ pointer: `${pointer}/data${e.pointer === '/' ? '' : e.pointer}`, message: e.message });
-    }
-    if (input.id !== undefined && !EVENT_ID_PATTERN.test(input.id)) {
-      problems.push({ pointer: `${pointer}/id`, message: 'an event id is 1–128 characters of letters, digits, "_", ".", ":" or "-"' });
-    }
-    let occurredAt = now;
-    if (input.occurred_at !== undefined) {
-      occurredAt = Date.parse(input.occurred_at);
-      if (Number.isNaN(occurredAt) || !/^\d{4}-\d{2}-\d{2}T/.test(input.occurred_at)) {
-        problems.push({ pointer: `${pointer}/occurred_at`, message: 'occurred_at must be an ISO 8601 date-time such as 2026-01-31T12:00:00Z' });
-        occurredAt = now;
-      }
-    }
-    return {
-      id: input.id ?? newEventId(),
-      business_id: businessId,
-      type: input.type,
-      data: JSON.stringify(input.data ?? {}),
-      occurred_at: occurredAt,
-      created_at: now,
-    };
+    return validateEvent(this.deps.catalog, businessId, input, now, pointer, problems);
   }
 }

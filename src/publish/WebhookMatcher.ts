@@ -2,7 +2,7 @@ import type { Store, WebhookRow } from '../store/Store.js';
 import { compileFilter } from '../catalog/eventFilter.js';
 import { compilePayloadFilter, type CompiledFilter, type FilterSubject } from '../catalog/payloadFilter/index.js';
 
-interface Compiled {
+export interface CompiledWebhook {
   webhook: WebhookRow;
   matches: (type: string) => boolean;
   /** The payload filter, compiled with the rest of the business's webhooks; null when it has none. */
@@ -17,9 +17,9 @@ interface Compiled {
  */
 export class WebhookMatcher {
   private version = -1;
-  private readonly byBusiness = new Map<string, Compiled[]>();
+  private readonly byBusiness = new Map<string, CompiledWebhook[]>();
 
-  constructor(private readonly store: Store) {}
+  constructor(private readonly store: Pick<Store, 'webhooksVersion' | 'webhooksOfBusiness'>) {}
 
   /** Call once per publish call; clears the cache when any webhook changed anywhere. */
   async refresh(): Promise<void> {
@@ -38,19 +38,28 @@ export class WebhookMatcher {
   async matching(businessId: string, type: string, subject?: () => FilterSubject): Promise<WebhookRow[]> {
     let compiled = this.byBusiness.get(businessId);
     if (!compiled) {
-      const rows = await this.store.webhooksOfBusiness(businessId);
-      compiled = rows.filter((w) => w.enabled).map((webhook) => ({ webhook, matches: compileFilter(webhook.events), filter: storedFilter(webhook) }));
+      compiled = compileWebhooks(await this.store.webhooksOfBusiness(businessId));
       this.byBusiness.set(businessId, compiled);
     }
-    const out: WebhookRow[] = [];
-    let event: FilterSubject | undefined;
-    for (const c of compiled) {
-      if (!c.matches(type)) continue;
-      if (c.filter && subject && !c.filter.test((event ??= subject()))) continue;
-      out.push(c.webhook);
-    }
-    return out;
+    return selectWebhooks(compiled, type, subject);
   }
+}
+
+/** A business's enabled webhooks, with their type filters and payload filters compiled. */
+export function compileWebhooks(rows: readonly WebhookRow[]): CompiledWebhook[] {
+  return rows.filter((w) => w.enabled).map((webhook) => ({ webhook, matches: compileFilter(webhook.events), filter: storedFilter(webhook) }));
+}
+
+/** The webhooks among `compiled` that want an event: its type first, then its payload. */
+export function selectWebhooks(compiled: readonly CompiledWebhook[], type: string, subject?: () => FilterSubject): WebhookRow[] {
+  const out: WebhookRow[] = [];
+  let event: FilterSubject | undefined;
+  for (const c of compiled) {
+    if (!c.matches(type)) continue;
+    if (c.filter && subject && !c.filter.test((event ??= subject()))) continue;
+    out.push(c.webhook);
+  }
+  return out;
 }
 
 /**

@@ -1,17 +1,6 @@
 /**
- * `hookline/verify`: checks, on the receiving side, that a request really came from Hookline
- * in any of its dialects. Zero dependencies beyond node:crypto, and nothing from the rest of
- * Hookline, so receivers can install it alone. See docs/verify.md.
+ * `hookline/verify`: the receiving side, published on its own as `@hookline/verify`
+ * (packages/verify) so that a receiver installs a few kilobytes and no server. Re-exported
+ * here so that `import 'hookline/verify'` keeps working for programs that have Hookline.
  */
-export { verifyWebhook, dialects, DEFAULT_TOLERANCE_SECONDS } from './verifyWebhook.js';
-export type { DialectName, VerifiedWebhook, VerifyOptions } from './verifyWebhook.js';
-export { WebhookVerifier, DEFAULT_DEDUPE_TTL_SECONDS } from './WebhookVerifier.js';
-export type { VerifierOptions } from './WebhookVerifier.js';
-export { MemoryDedupeStore } from './DedupeStore.js';
-export type { DedupeStore, MemoryDedupeOptions } from './DedupeStore.js';
-export { VerifyError, rejection } from './VerifyError.js';
-export type { VerifyErrorCode } from './VerifyError.js';
-export type { HeaderInput } from './headers.js';
-export { expressWebhook } from './adapters/express.js';
-export { fastifyWebhook } from './adapters/fastify.js';
-export { honoWebhook } from './adapters/hono.js';
+export * from '@hookline/verify';

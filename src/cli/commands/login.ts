@@ -13,7 +13,8 @@ export function registerLogin(program: Command, ctx: CliContext): void {
     .option('--url <url>', 'the Hookline server (env: HOOKLINE_URL, default: http://127.0.0.1:8080)')
     .option('--token <token>', 'bearer token, admin or business (env: HOOKLINE_TOKEN, then HOOKLINE_ADMIN_TOKEN)')
     .option('--profile <name>', 'the profile to save (default: default)', 'default')
-    .action(async (flags: { url?: string; token?: string; profile: string }) => {
+    .option('--json', 'print {"profile", "url", "file"} instead of a sentence (never the token)')
+    .action(async (flags: { url?: string; token?: string; profile: string; json?: boolean }) => {
       const overrides: { url?: string; token?: string } = {};
       if (flags.url !== undefined) overrides.url = flags.url;
       if (flags.token !== undefined) overrides.token = flags.token;
@@ -23,6 +24,7 @@ export function registerLogin(program: Command, ctx: CliContext): void {
       // the server knows it. A 401 (unknown, revoked, expired) stops here and nothing is saved.
       await apiRequest<unknown>({ client, method: 'GET', path: '/v1/businesses', forbiddenIsOk: true });
       const file = saveProfile(ctx.env, flags.profile, { url: client.url, token: client.token });
-      printLine(ctx.stdout, `Saved profile ${flags.profile} for ${client.url} in ${file}.`);
+      const saved = { profile: flags.profile, url: client.url, file };
+      printLine(ctx.stdout, flags.json ? JSON.stringify(saved, null, 2) : `Saved profile ${flags.profile} for ${client.url} in ${file}.`);
     });
 }

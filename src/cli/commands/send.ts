@@ -9,6 +9,7 @@ interface SendFlags {
   data: string;
   id?: string;
   occurredAt?: string;
+  json?: boolean;
   url?: string;
   token?: string;
 }
@@ -22,6 +23,7 @@ export function registerSend(program: Command, ctx: CliContext): void {
     .requiredOption('--data <json>', 'the event data: inline JSON, or @file.json to read it from a file')
     .option('--id <event-id>', 'your idempotency id: sending it again does not publish twice')
     .option('--occurred-at <iso>', 'when it happened, ISO 8601 (default: now)')
+    .option('--json', 'print the server\u2019s JSON answer instead of the id alone')
     .addHelpText('after', "\nExamples:\n  hookline send client/created --business harbour-yoga --data @client.json\n  hookline send invoice/paid --business harbour-yoga --data '{\"id\": 42}' --id inv-42-paid");
   addClientOptions(command).action(async (type: string, flags: SendFlags) => {
     // Parsed before any network call so that a typo in the file fails fast and offline.
@@ -34,6 +36,6 @@ export function registerSend(program: Command, ctx: CliContext): void {
       body: { type, data, id: flags.id, occurred_at: flags.occurredAt },
     });
     // The id alone, so that scripts can capture it: EVT=$(hookline send …)
-    printLine(ctx.stdout, event.id);
+    printLine(ctx.stdout, flags.json ? JSON.stringify(event, null, 2) : event.id);
   });
 }

@@ -53,9 +53,10 @@ export function registerTokens(program: Command, ctx: CliContext): void {
     .command('revoke')
     .description('revoke a business token by its id; every process refuses it within a second')
     .argument('<id>', 'the token\u2019s id (tok_…), as `hookline tokens list` shows it')
-    .requiredOption('--business <id>', 'the business the token belongs to');
+    .requiredOption('--business <id>', 'the business the token belongs to')
+    .option('--json', 'print {"revoked": id} instead of a sentence');
   addClientOptions(revoke).action(async (id: string, flags: ClientFlags) => {
     await apiRequest<void>({ client: clientFromFlags(ctx.env, flags), method: 'DELETE', path: `${tokensPath(flags.business)}/${encodeURIComponent(id)}` });
-    printLine(ctx.stdout, `Revoked ${id}.`);
+    printLine(ctx.stdout, flags.json ? JSON.stringify({ revoked: id }) : `Revoked ${id}.`);
   });
 }

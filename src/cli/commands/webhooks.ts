@@ -6,9 +6,10 @@ import { printLine, type CliContext } from '../CliContext.js';
 import { usageError } from '../CliError.js';
 import { addClientOptions, clientFromFlags } from '../clientOptions.js';
 import { formatTable } from '../formatTable.js';
+import { registerWebhookUpdate } from './webhookUpdate.js';
 
 /** A webhook as the API answers it; the type comes from the route's schema, so the two cannot drift. */
-type Webhook = Static<typeof WebhookSchema>;
+export type Webhook = Static<typeof WebhookSchema>;
 
 interface Flags {
   business: string;
@@ -17,23 +18,23 @@ interface Flags {
   token?: string;
 }
 
-const webhooksPath = (business: string, id?: string, action?: string): string =>
+export const webhooksPath = (business: string, id?: string, action?: string): string =>
   `/v1/businesses/${encodeURIComponent(business)}/webhooks${id === undefined ? '' : `/${encodeURIComponent(id)}`}${action ? `/${action}` : ''}`;
 
 // A comma list, as typed after --events: "client/created, invoice/paid" or "client/*".
-function eventList(value: string): string[] {
+export function eventList(value: string): string[] {
   const events = value.split(',').map((e) => e.trim()).filter((e) => e !== '');
   if (events.length === 0) throw usageError('--events: give at least one event type, e.g. client/created,invoice/paid or client/*');
   return events;
 }
 
-function state(w: Webhook): string {
+export function webhookState(w: Webhook): string {
   if (!w.enabled) return 'disabled';
   return w.health?.state ?? 'healthy';
 }
 
 /**
- * `hookline webhooks list|create|get|delete|test|rotate-secret|replay`: a business's webhooks.
+ * `hookline webhooks list|create|get|update|delete|test|rotate-secret|replay`: a business's webhooks.
  * `--url` stays the server's address, as on every client command; the receiver is `--target`.
  */
 export function registerWebhooks(program: Command, ctx: CliContext): void {
@@ -51,7 +52,7 @@ export function registerWebhooks(program: Command, ctx: CliContext): void {
     print(flags, page, formatTable(page.data, [
       { title: 'ID', value: (w) => w.id },
       { title: 'NAME', value: (w) => w.name },
-      { title: 'STATE', value: state },
+      { title: 'STATE', value: webhookState },
       { title: 'DIALECT', value: (w) => w.dialect },
       { title: 'EVENTS', value: (w) => w.events.join(',') },
       { title: 'TARGET', value: (w) => w.url },
@@ -87,20 +88,23 @@ export function registerWebhooks(program: Command, ctx: CliContext): void {
       `target   ${w.url}`,
       `events   ${w.events.join(',')}`,
       `dialect  ${w.dialect}`,
-      `state    ${state(w)}${w.health?.reason ? ` (${w.health.reason})` : ''}`,
+      `state    ${webhookState(w)}${w.health?.reason ? ` (${w.health.reason})` : ''}`,
       `secret   ${w.secret}`,
     ];
     print(flags, w, lines.join('\n'));
   });
 
+  registerWebhookUpdate(webhooks, ctx);
+
   const remove = webhooks
     .command('delete')
     .description('remove a webhook; its pending deliveries are not sent')
     .argument('<id>', 'the webhook\u2019s id (wh_\u2026)')
-    .requiredOption('--business <id>', 'the business it belongs to');
+    .requiredOption('--business <id>', 'the business it belongs to')
+    .option('--json', 'print {"deleted": id} instead of a sentence');
   addClientOptions(remove).action(async (id: string, flags: Flags) => {
     await apiRequest<void>({ client: client(flags), method: 'DELETE', path: webhooksPath(flags.business, id) });
-    printLine(ctx.stdout, `Deleted ${id}.`);
+    print(flags, { deleted: id }, `Deleted ${id}.`);
   });
 
   const rotate = webhooks

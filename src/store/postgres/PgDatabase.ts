@@ -5,6 +5,11 @@ import { PreparedStatement } from './PreparedStatement.js';
 /** A statement's text, or a hot statement the server may keep prepared. */
 export type Sql = string | PreparedStatement;
 
+/** What a statement needs to run: the store's pool, or a caller's own connection (src/library/publish.ts). */
+export interface PgQueryable {
+  query<R extends pg.QueryResultRow = pg.QueryResultRow>(sql: Sql, params?: unknown[]): Promise<pg.QueryResult<R>>;
+}
+
 export interface PgSession {
   query<R extends pg.QueryResultRow = pg.QueryResultRow>(sql: string, params?: unknown[]): Promise<pg.QueryResult<R>>;
   /** `destroy` closes the connection instead of returning it to the pool. */
@@ -20,7 +25,7 @@ export interface PgSession {
  * `prepared_statements=false`) sends every statement unnamed, for a connection pooler that
  * cannot keep prepared statements (PgBouncer before 1.21 in transaction mode).
  */
-export class PgDatabase {
+export class PgDatabase implements PgQueryable {
   readonly pool: pg.Pool;
   private ended: Promise<void> | null = null;
 

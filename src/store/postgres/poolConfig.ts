@@ -33,7 +33,7 @@ const INT8_OID = 20;
  * value Hookline keeps in one is far below 2^53. Scoped to our pool rather than set on pg's
  * global registry so another pg user in the same process is unaffected.
  */
-const types: pg.CustomTypesConfig = {
+export const types: pg.CustomTypesConfig = {
   getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
     oid === INT8_OID && format !== 'binary' ? Number : pg.types.getTypeParser(oid, format as 'text')) as pg.CustomTypesConfig['getTypeParser'],
 };

@@ -1,6 +1,6 @@
 import { newDeliveryRow } from '../deliveryFromRow.js';
 import type { EventRow, PublishItem, PublishResult } from '../Store.js';
-import type { PgDatabase } from './PgDatabase.js';
+import type { PgQueryable } from './PgDatabase.js';
 import { DUE_CHANNEL } from './DueListener.js';
 import { eventFromRow, type RawRow } from './rows.js';
 import { prepared } from './PreparedStatement.js';
@@ -68,7 +68,7 @@ SELECT NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM wake`);
 
 const key = (businessId: string, id: string): string => `${businessId}\u0000${id}`;
 
-export async function publishEvents(db: PgDatabase, items: PublishItem[]): Promise<PublishResult[]> {
+export async function publishEvents(db: PgQueryable, items: PublishItem[]): Promise<PublishResult[]> {
   if (items.length === 0) return [];
   // The same id twice in one batch: the first occurrence is the one stored (as SQLite does,
   // inserting in order), later ones are repeats of it. A single INSERT cannot tell which of

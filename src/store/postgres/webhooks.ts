@@ -4,7 +4,7 @@ import { webhookPatchColumns, webhookToColumns } from '../columnCoding.js';
 import { columnList, WEBHOOK_COLUMNS } from '../columns.js';
 import { UNSENT_UNHELD } from '../webhookGone.js';
 import { pageOf, rowsForPage } from '../paging.js';
-import type { PgDatabase } from './PgDatabase.js';
+import type { PgDatabase, PgQueryable } from './PgDatabase.js';
 import { prepared } from './PreparedStatement.js';
 import { COLUMN_CODING, webhookFromRow, type RawRow } from './rows.js';
 
@@ -55,7 +55,7 @@ export async function listWebhooks(db: PgDatabase, businessId: string, opts: { c
   return pageOf((rows as RawRow[]).map(webhookFromRow), opts.limit);
 }
 
-export async function webhooksOfBusiness(db: PgDatabase, businessId: string): Promise<WebhookRow[]> {
+export async function webhooksOfBusiness(db: PgQueryable, businessId: string): Promise<WebhookRow[]> {
   const { rows } = await db.query(`SELECT ${WEBHOOK} FROM webhooks WHERE business_id = $1 AND deleted_at IS NULL ORDER BY id`, [businessId]);
   return (rows as RawRow[]).map(webhookFromRow);
 }

@@ -1,4 +1,3 @@
-import { newDeliveryRow } from '../deliveryFromRow.js';
 import type Database from 'better-sqlite3';
 import type {
   AttemptOutcome,
@@ -21,6 +20,7 @@ import * as processes from './processes.js';
 import * as portalSessions from './portalSessions.js';
 import * as svixRecords from './svixRecords.js';
 import { SqliteDatabase } from './SqliteDatabase.js';
+import { publishEvents } from './publishEvents.js';
 import * as tokens from './tokens.js';
 import * as webhooks from './webhooks.js';
 
@@ -48,32 +48,7 @@ export class SqliteDeliveries extends StoreParts<SqliteDatabase> {
   }
 
   async publish(items: PublishItem[]): Promise<PublishResult[]> {
-    const insertEvent = this.stmt(
-      `INSERT INTO events (business_id, id, type, data, occurred_at, created_at)
-       VALUES (@business_id, @id, @type, @data, @occurred_at, @created_at) ON CONFLICT DO NOTHING`,
-    );
-    const selectEvent = this.stmt('SELECT * FROM events WHERE business_id = ? AND id = ?');
-    const insertDelivery = this.stmt(
-      `INSERT INTO deliveries (id, business_id, event_id, webhook_id, event_type, status, attempt_count,
-         next_attempt_at, last_status_code, lease_owner, created_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, 'pending', 0, ?, NULL, ?, ?, ?)`,
-    );
-    return this.db.transaction((): PublishResult[] => {
-      const results: PublishResult[] = [];
-      for (const { event, deliveries } of items) {
-        if (insertEvent.run(event).changes === 0) {
-          results.push({ event: selectEvent.get(event.business_id, event.id) as EventRow, created: false, deliveries: [] });
-          continue;
-        }
-        const rows: DeliveryRow[] = [];
-        for (const d of deliveries) {
-          insertDelivery.run(d.id, event.business_id, event.id, d.webhook_id, event.type, d.next_attempt_at, d.lease_owner, event.created_at, event.created_at);
-          rows.push(newDeliveryRow(event, d));
-        }
-        results.push({ event: { ...event }, created: true, deliveries: rows });
-      }
-      return results;
-    }).immediate();
+    return publishEvents(this.db, (sql) => this.stmt(sql), items);
   }
 
   /**

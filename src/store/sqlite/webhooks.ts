@@ -44,6 +44,11 @@ export async function listWebhooks(db: SqliteDatabase, businessId: string, opts:
 }
 
 export async function webhooksOfBusiness(db: SqliteDatabase, businessId: string): Promise<WebhookRow[]> {
+  return webhooksOfBusinessNow(db, businessId);
+}
+
+/** The same, synchronously, for a publish inside a caller's better-sqlite3 transaction. */
+export function webhooksOfBusinessNow(db: SqliteDatabase, businessId: string): WebhookRow[] {
   return (db.stmt('SELECT * FROM webhooks WHERE business_id = ? AND deleted_at IS NULL ORDER BY id').all(businessId) as RawRow[]).map(webhookFromRow);
 }
 

@@ -76,7 +76,9 @@ export const listenerRoutes =
         const w = await load(req.params);
         reply.hijack();
         const res = reply.raw;
-        res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', 'x-accel-buffering': 'no' });
+        // `connection: close`: once a stream ends its socket goes too, so a server that is
+        // closing is not left waiting on a connection that would never carry a request again.
+        res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', 'x-accel-buffering': 'no', connection: 'close' });
         const stream: ListenerStream = {
           send: (event, data) => void (res.writableEnded || res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`)),
           ping: () => void (res.writableEnded || res.write(': keepalive\n\n')),

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { RESERVED_HEADERS, type SendErrorCode, type SendRequest, type SendResult } from '../dispatch/httpSender.js';
-import { notSent } from '../dispatch/SendResult.js';
 
 /** One connected `hookline listen`: a server-sent event stream. */
 export interface ListenerStream {
@@ -195,6 +194,11 @@ export class ListenerStreams {
       this.resume(id);
     }
   }
+}
+
+/** An attempt that got no response from the local URL (or never reached the CLI). */
+function notSent(error: SendErrorCode, startedAt = Date.now()): SendResult {
+  return { startedAt, durationMs: 0, statusCode: null, error, responseBody: null, retryAfterMs: null };
 }
 
 /** The longest prefix of `text` that is at most `max` bytes of UTF-8, never ending in half a character. */

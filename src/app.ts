@@ -128,7 +128,10 @@ export async function startHookline(config: Config, opts: StartOptions): Promise
     unpark: (id) => store.unparkWebhook(id, Date.now()),
     wake: () => dispatcher.wake(),
     remove: async (b, id) => {
-      await webhooks?.remove(b, id);
+      // Only while it is still a listener: a PATCH may have pointed it at a real URL since.
+      const w = await store.getWebhook(b, id);
+      if (!w || listenerIdOf(w.url) !== w.id || !webhooks) return;
+      await webhooks.remove(b, id);
       log.info({ webhook_id: id, business_id: b }, 'removed a listener that had no stream for its grace period');
     },
     onError: (err) => log.warn({ err }, 'listener streams'),

@@ -173,10 +173,17 @@ test('a listener with no stream for its grace period is removed, and resuming it
   const quick = await startTestHookline({ allowPrivateNetworks: false, listenerGraceMs: 300, threads: false });
   try {
     const b = await newBusiness(quick.api);
+    // One listener is pointed at a real URL before its grace period ends: it is a webhook now, and stays.
+    const kept = (await quick.api<ApiListener>('POST', `/v1/businesses/${b}/listeners`, null)).body;
+    assert.equal((await quick.api('PATCH', `/v1/businesses/${b}/webhooks/${kept.id}`, { url: 'https://example.com/h' })).status, 200);
     const created = (await quick.api<ApiListener>('POST', `/v1/businesses/${b}/listeners`, { events: ['client/*'], dialect: 'standard' })).body;
     assert.equal(created.grace_ms, 300);
     assert.match(created.secret, /^whsec_/);
-    await until('the never-connected listener was removed', async () => (await quick.api<ApiPage<ApiListedWebhook>>('GET', `/v1/businesses/${b}/webhooks`)).body.data.length === 0);
+    const hookIds = async () => (await quick.api<ApiPage<ApiListedWebhook>>('GET', `/v1/businesses/${b}/webhooks`)).body.data.map((w) => w.id);
+    // The kept one's grace period began first, so it has run out once the other's has.
+    await until('the never-connected listener was removed', async () => !(await hookIds()).includes(created.id));
+    assert.deepEqual(await hookIds(), [kept.id]);
+    assert.equal((await quick.api('DELETE', `/v1/businesses/${b}/webhooks/${kept.id}`)).status, 204);
 
     const p = startListen(['--business', b, '--forward-to', `${receiver.url}/hooks/${b}`], { HOOKLINE_URL: quick.url, HOOKLINE_TOKEN: quick.adminToken });
     running.push(p);

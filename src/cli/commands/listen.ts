@@ -92,9 +92,13 @@ export function registerListen(program: Command, ctx: CliContext): void {
 class ListenSession {
   private readonly abort = new AbortController();
   private readonly local = new Agent({ connect: { timeout: 10_000 } });
+  /** Reports reuse their connections: one per delivery would add a handshake to each. */
+  private readonly server = new Agent({ connect: { timeout: 10_000 } });
   private readonly inFlight = new Set<Promise<void>>();
   private listener: Listener | null = null;
   private wakeBackoff: () => void = () => {};
+  /** Ctrl-C: deliveries that arrive now are left to the server, which fails them with the listener. */
+  private stopping = false;
 
   constructor(
     private readonly ctx: CliContext,
@@ -104,9 +108,13 @@ class ListenSession {
   ) {}
 
   async run(): Promise<void> {
+    // What is being forwarded is finished and reported before the stream closes: closing it
+    // first would make the server count those attempts as lost and send them again.
     const stop = (): void => {
-      this.abort.abort();
+      if (this.stopping) return;
+      this.stopping = true;
       this.wakeBackoff();
+      void Promise.allSettled([...this.inFlight]).then(() => this.abort.abort());
     };
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
@@ -118,6 +126,7 @@ class ListenSession {
       process.off('SIGTERM', stop);
       await Promise.allSettled([...this.inFlight]);
       await this.local.close();
+      await this.server.close();
     }
     // The server refused the stream (the listener is gone, the token does not reach it): exit 2, as for any refusal.
     if (gone) throw new CliError(`listener ${this.path.split('/').pop()}: ${gone.message}`, 2);
@@ -129,7 +138,7 @@ class ListenSession {
   private async follow(): Promise<StreamEnded | null> {
     const { signal } = this.abort;
     let wait = BACKOFF_FIRST_MS;
-    while (!signal.aborted) {
+    while (!signal.aborted && !this.stopping) {
       let connected = false;
       try {
         await readEventStream(this.client, `${this.path}/stream`, signal, (e) => {
@@ -139,6 +148,7 @@ class ListenSession {
       } catch (err) {
         if (!(err instanceof StreamEnded)) throw err;
         if (!err.retry) return err;
+        if (this.stopping) break;
         if (connected) wait = BACKOFF_FIRST_MS;
         printLine(this.ctx.stderr, `Disconnected (${err.message}); reconnecting in ${(wait / 1000).toFixed(1)} s.`);
         await new Promise<void>((resolve) => {
@@ -156,7 +166,7 @@ class ListenSession {
 
   private onEvent(e: ServerSentEvent): void {
     if (e.event === 'ready') return this.ready(JSON.parse(e.data) as Listener);
-    if (e.event !== 'delivery') return;
+    if (e.event !== 'delivery' || this.stopping) return;
     const job = this.deliver(JSON.parse(e.data) as DeliveryEvent).finally(() => this.inFlight.delete(job));
     this.inFlight.add(job);
   }
@@ -177,7 +187,7 @@ class ListenSession {
     const result = await forwardLocally(this.local, { url: this.flags.forwardTo, headers: d.headers, body: d.body, timeoutMs: d.timeout_ms });
     this.print(d, result);
     try {
-      await apiRequest<void>({ client: this.client, method: 'POST', path: `${this.path}/results`, body: { attempt_id: d.attempt_id, ...result } });
+      await apiRequest<void>({ client: this.client, method: 'POST', path: `${this.path}/results`, body: { attempt_id: d.attempt_id, ...result }, agent: this.server });
     } catch (err) {
       // The server retries the delivery when no report comes; saying so is all there is to do.
       printLine(this.ctx.stderr, `Could not report ${d.delivery_id ?? d.attempt_id} to the server (${(err as Error).message}); it will be retried.`);

@@ -5,6 +5,7 @@ import { startReceiver } from './helpers/receiver.js';
 import { startListen, type ListenProcess } from './helpers/listenProcess.js';
 import { newBusiness } from './helpers/businesses.js';
 import { until } from './helpers/wait.js';
+import { runCli } from './helpers/runCli.js';
 import { verifyWebhook } from '../src/verify/index.js';
 import type { ApiAccepted, ApiDelivery, ApiDeliveryDetail, ApiIssuedToken, ApiListedWebhook, ApiListener, ApiPage, ApiProblem } from './helpers/apiShapes.js';
 
@@ -63,7 +64,8 @@ test('journey: a business token listens; deliveries arrive signed, the log shows
   assert.match(String(got.headers['user-agent']), /^Hookline\//);
 
   // A type outside the listener's filter is not delivered to it.
-  await publish(b, 'evt-journey-other', 'invoice/paid');
+  const other = await hl.api<ApiAccepted>('POST', `/v1/businesses/${b}/events`, { type: 'invoice/paid', data: { id: 'inv-1' } });
+  assert.equal(other.body.deliveries, 0);
 
   await until('the CLI printed the delivery', async () => p.lines().length === 1);
   const line = p.lines()[0]!;
@@ -200,3 +202,19 @@ test('a listener with no stream for its grace period is removed, and resuming it
     await quick.stop();
   }
 });
+
+test('flags a listener cannot use are refused before anything is created (exit 2)', async () => {
+  const env = { HOOKLINE_URL: hl.url, HOOKLINE_TOKEN: hl.adminToken };
+  const b = await newBusiness(hl.api);
+  const notUrl = await runCli(['listen', '--business', b, '--forward-to', 'localhost:3000'], env);
+  assert.equal(notUrl.code, 2);
+  assert.match(notUrl.stderr, /absolute URL/);
+  const both = await runCli(['listen', '--business', b, '--forward-to', receiver.url, '--listener', 'wh_x', '--events', 'client/*'], env);
+  assert.equal(both.code, 2);
+  assert.match(both.stderr, /a resumed --listener keeps its own/);
+  const unknownType = await runCli(['listen', '--business', b, '--forward-to', receiver.url, '--events', 'nope/never'], env);
+  assert.equal(unknownType.code, 2);
+  assert.match(unknownType.stderr, /match no event type/);
+  assert.deepEqual((await hl.api<ApiPage<ApiListedWebhook>>('GET', `/v1/businesses/${b}/webhooks`)).body.data, []);
+});
+

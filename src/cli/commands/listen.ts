@@ -45,13 +45,15 @@ const BACKOFF_FIRST_MS = 250;
 const BACKOFF_MAX_MS = 10_000;
 
 function localUrl(value: string): string {
+  const expected = new InvalidArgumentError('expected an absolute URL starting with http:// or https://, e.g. http://localhost:3000/webhooks.');
   let u: URL;
   try {
     u = new URL(value);
   } catch {
-    throw new InvalidArgumentError('expected an absolute URL, e.g. http://localhost:3000/webhooks.');
+    throw expected;
   }
-  if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new InvalidArgumentError('expected an http:// or https:// URL.');
+  // `localhost:3000` parses, as a URL of the scheme "localhost:".
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') throw expected;
   return u.toString();
 }
 

@@ -134,6 +134,10 @@ export async function startHookline(config: Config, opts: StartOptions): Promise
       await webhooks.remove(b, id);
       log.info({ webhook_id: id, business_id: b }, 'removed a listener that had no stream for its grace period');
     },
+    isListener: async (id) => {
+      const w = await store.getWebhookById(id);
+      return w !== null && listenerIdOf(w.url) === w.id;
+    },
     onError: (err) => log.warn({ err }, 'listener streams'),
   });
   const sender = withListeners(withLocalInboxes(networkSender, inboxes, senderOptions.userAgent), listeners);
@@ -166,7 +170,15 @@ export async function startHookline(config: Config, opts: StartOptions): Promise
   if (opts.mode === 'serve') {
     generatedAdminToken = await ensureAdminToken(store, config.adminToken);
     const auth = new TokenAuth(store);
-    webhooks = new WebhooksService({ store, config, catalog, engine: dispatcher, ownInboxes: inboxes });
+    // The service tells the engine about every change; a listener's streams need to hear of its removal too.
+    const engine = {
+      invalidate: (id: string) => {
+        dispatcher.invalidate(id);
+        listeners.changed(id);
+      },
+      wake: () => dispatcher.wake(),
+    };
+    webhooks = new WebhooksService({ store, config, catalog, engine, ownInboxes: inboxes });
     const ctx: AppContext = { config, store, catalog, publisher, dispatcher, webhooks, events, auth, metrics, log, version: VERSION, inboxes, listeners };
     server = await buildServer(ctx);
     const address = await server.listen({ port: config.port, host: config.host });

@@ -56,8 +56,10 @@ async function openStream(b: string, id: string) {
     }
   });
   res.on('error', () => {});
+  const ended = new Promise<void>((resolve) => res.once('close', () => resolve()));
   return {
     events,
+    ended,
     deliveries: () => events.filter((e) => e.event === 'delivery').map((e) => e.data as DeliveryEvent),
     async close() {
       const closed = new Promise((r) => req.socket?.once('close', r) ?? r(null));
@@ -150,6 +152,23 @@ test('reports of every shape get a 2xx or a 4xx, and only a well-formed one is r
     assert.deepEqual([x.status, x.attempts[0]!.error, x.attempts[0]!.status_code], ['retrying', 'connection_refused', null]);
   } finally {
     await stream.close();
+  }
+});
+
+test('a listener removed or re-pointed through the webhook routes closes its stream', async () => {
+  for (const change of ['remove', 'repoint'] as const) {
+    const b = await newBusiness(hl.api);
+    const l = (await hl.api<ApiListener>('POST', `/v1/businesses/${b}/listeners`, null)).body;
+    const stream = await openStream(b, l.id);
+    await until('the ready event', async () => stream.events[0]?.event === 'ready');
+    const res =
+      change === 'remove'
+        ? await hl.api('DELETE', `/v1/businesses/${b}/webhooks/${l.id}`)
+        : await hl.api('PATCH', `/v1/businesses/${b}/webhooks/${l.id}`, { url: 'https://example.com/h' });
+    assert.ok(res.status === 204 || res.status === 200, `${change}: ${res.status}`);
+    await stream.ended;
+    const again = await hl.api<ApiProblem>('GET', `/v1/businesses/${b}/listeners/${l.id}/stream`);
+    assert.equal(again.body.code, 'LISTENER_NOT_FOUND', change);
   }
 });
 

@@ -27,6 +27,8 @@ export interface ListenerStreamsDeps {
   wake(): void;
   /** Removes the listener's webhook (its grace period ran out). */
   remove(businessId: string, webhookId: string): Promise<void>;
+  /** Whether the webhook still exists and is still a listener (not removed, not pointed at a real URL). */
+  isListener(webhookId: string): Promise<boolean>;
   onError(err: Error): void;
 }
 
@@ -105,6 +107,19 @@ export class ListenerStreams {
     const list = this.streams.get(webhookId) ?? [];
     this.streams.delete(webhookId);
     for (const s of list) s.close();
+  }
+
+  /**
+   * A webhook changed or went away (the webhooks service tells the engine, and this, after every
+   * change). A listener removed through the webhook routes, or given a real URL, closes its
+   * streams: the CLI's reconnect is then refused and it says so, instead of waiting forever.
+   */
+  changed(webhookId: string): void {
+    if (!this.connected(webhookId)) return;
+    this.deps.isListener(webhookId).then(
+      (still) => still || this.forget(webhookId),
+      (err: Error) => this.deps.onError(err),
+    );
   }
 
   /** One attempt, down the listener's newest stream. Never rejects. */

@@ -200,8 +200,8 @@ export async function startHookline(config: Config, opts: StartOptions): Promise
   const stop = (): Promise<void> => {
     stopping ??= (async () => {
       try {
-        // Close the door first so no event is accepted that the dispatcher would not see.
-        // Streams first: an open stream would keep the server's close waiting.
+        // Streams first: an open stream would keep the server's close waiting. Then close the
+        // door, so no event is accepted that the dispatcher would not see.
         listeners.stop();
         if (server) await server.close();
         await sweeper.stop();

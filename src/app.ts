@@ -23,6 +23,9 @@ import { ProcessHeartbeat } from './dispatch/ProcessHeartbeat.js';
 import { WebhooksService } from './webhooks/WebhooksService.js';
 import { LocalInboxes, ownOrigins } from './inspector/LocalInboxes.js';
 import { withLocalInboxes } from './inspector/LocalInboxTransport.js';
+import { ListenerStreams } from './listen/ListenerStreams.js';
+import { withListeners } from './listen/ListenerTransport.js';
+import { listenerIdOf } from './listen/listenerUrl.js';
 
 export interface HooklineHandle {
   readonly config: Config;
@@ -59,6 +62,8 @@ export interface AppContext {
   version: string;
   /** The Inspector's test inboxes, which the dispatcher delivers to in-process. */
   inboxes: LocalInboxes;
+  /** `hookline listen` streams connected to this process (docs/listen.md). */
+  listeners: ListenerStreams;
 }
 
 /** Secrets that must never reach a log line, wherever they appear in a logged object. */
@@ -118,7 +123,27 @@ export async function startHookline(config: Config, opts: StartOptions): Promise
     : createSender(senderOptions);
   // This server's own test inboxes are delivered to in-process, without opening private networks (issue 14).
   const inboxes = new LocalInboxes(store);
-  const sender = withLocalInboxes(networkSender, inboxes, senderOptions.userAgent);
+  // Listeners' attempts go down their streams; the CLI makes the request on the developer's machine (issue 17).
+  let webhooks: WebhooksService | null = null;
+  const listeners = new ListenerStreams({
+    graceMs: config.listenerGraceMs,
+    userAgent: senderOptions.userAgent,
+    unpark: (id) => store.unparkWebhook(id, Date.now()),
+    wake: () => dispatcher.wake(),
+    remove: async (b, id) => {
+      // Only while it is still a listener: a PATCH may have pointed it at a real URL since.
+      const w = await store.getWebhook(b, id);
+      if (!w || listenerIdOf(w.url) !== w.id || !webhooks) return;
+      await webhooks.remove(b, id);
+      log.info({ webhook_id: id, business_id: b }, 'removed a listener that had no stream for its grace period');
+    },
+    isListener: async (id) => {
+      const w = await store.getWebhookById(id);
+      return w !== null && listenerIdOf(w.url) === w.id;
+    },
+    onError: (err) => log.warn({ err }, 'listener streams'),
+  });
+  const sender = withListeners(withLocalInboxes(networkSender, inboxes, senderOptions.userAgent), listeners);
   await sender.ready();
   const dispatcher = new Dispatcher({ store, config, sender, events });
   const publisher = new Publisher({ store, config, catalog, dispatcher, events });
@@ -148,12 +173,23 @@ export async function startHookline(config: Config, opts: StartOptions): Promise
   if (opts.mode === 'serve') {
     generatedAdminToken = await ensureAdminToken(store, config.adminToken);
     const auth = new TokenAuth(store);
-    const webhooks = new WebhooksService({ store, config, catalog, engine: dispatcher, ownInboxes: inboxes });
-    const ctx: AppContext = { config, store, catalog, publisher, dispatcher, webhooks, events, auth, metrics, log, version: VERSION, inboxes };
+    // The service tells the engine about every change; a listener's streams need to hear of its removal too.
+    const engine = {
+      invalidate: (id: string) => {
+        dispatcher.invalidate(id);
+        listeners.changed(id);
+      },
+      wake: () => dispatcher.wake(),
+    };
+    webhooks = new WebhooksService({ store, config, catalog, engine, ownInboxes: inboxes });
+    const ctx: AppContext = { config, store, catalog, publisher, dispatcher, webhooks, events, auth, metrics, log, version: VERSION, inboxes, listeners };
     server = await buildServer(ctx);
     const address = await server.listen({ port: config.port, host: config.host });
     inboxes.setOwnOrigins(ownOrigins(address, config.publicUrl));
     url = config.publicUrl ?? address;
+    // On SQLite this is the only process, so a listener found now has no stream anywhere: it
+    // gets the grace period to reconnect. (With several processes, see docs/listen.md.)
+    if (!store.capabilities.multiProcess) await expectListeners(store, listeners);
   }
   dispatcher.start();
   const sweeper = new RetentionSweeper({ store, events, retentionDays: config.retentionDays });
@@ -167,7 +203,9 @@ export async function startHookline(config: Config, opts: StartOptions): Promise
   const stop = (): Promise<void> => {
     stopping ??= (async () => {
       try {
-        // Close the door first so no event is accepted that the dispatcher would not see.
+        // Streams first: an open stream would keep the server's close waiting. Then close the
+        // door, so no event is accepted that the dispatcher would not see.
+        listeners.stop();
         if (server) await server.close();
         await sweeper.stop();
         await unlisten?.();
@@ -184,4 +222,11 @@ export async function startHookline(config: Config, opts: StartOptions): Promise
   };
 
   return { config, url, generatedAdminToken, events, stop, stopped };
+}
+
+/** Listeners left from before this start, which no stream may ever reach again. */
+async function expectListeners(store: Store, listeners: ListenerStreams): Promise<void> {
+  for (const b of await store.listBusinesses()) {
+    for (const w of await store.webhooksOfBusiness(b.id)) if (listenerIdOf(w.url) !== null) listeners.expectConnection(b.id, w.id);
+  }
 }

@@ -55,6 +55,11 @@ export interface Config {
   /** HOOKLINE_PROBE_MS, default 5000: first probe of an open circuit; each failed probe doubles the wait, up to 10 min. */
   readonly probeMs: number;
   /**
+   * HOOKLINE_LISTENER_GRACE_MS, default 60000: a `hookline listen` listener with no stream
+   * connected this long is removed; a shorter disconnect loses nothing (docs/listen.md).
+   */
+  readonly listenerGraceMs: number;
+  /**
    * HOOKLINE_ENCRYPTION_KEY, default none: 32 bytes (base64 or hex) that encrypt webhook secrets
    * and custom header values at rest (AES-256-GCM). Without one they are stored as given, and
    * the server warns at start (docs/reliability.md#secrets).
@@ -108,6 +113,7 @@ export const defaults: Config = Object.freeze({
   retentionDays: 30,
   disableAfterMs: 5 * 24 * 3600 * 1000,
   probeMs: 5000,
+  listenerGraceMs: 60_000,
   encryptionKey: null,
   encryptionKeysOld: null,
   heartbeatMs: 1_000,
@@ -139,6 +145,7 @@ export const envNames: Readonly<Record<keyof Config, string>> = Object.freeze({
   retentionDays: 'HOOKLINE_RETENTION_DAYS',
   disableAfterMs: 'HOOKLINE_DISABLE_AFTER_MS',
   probeMs: 'HOOKLINE_PROBE_MS',
+  listenerGraceMs: 'HOOKLINE_LISTENER_GRACE_MS',
   encryptionKey: 'HOOKLINE_ENCRYPTION_KEY',
   encryptionKeysOld: 'HOOKLINE_ENCRYPTION_KEYS_OLD',
   heartbeatMs: 'HOOKLINE_HEARTBEAT_MS',
@@ -221,6 +228,7 @@ export function loadConfig(env: Record<string, string | undefined> = {}, overrid
     retentionDays: int(envNames.retentionDays, pick('retentionDays'), 0, 36_500),
     disableAfterMs: int(envNames.disableAfterMs, pick('disableAfterMs'), 0, 365 * 24 * 3600 * 1000),
     probeMs: int(envNames.probeMs, pick('probeMs'), 10, 3_600_000),
+    listenerGraceMs: int(envNames.listenerGraceMs, pick('listenerGraceMs'), 100, 86_400_000),
     encryptionKey: optionalText(pick('encryptionKey')),
     encryptionKeysOld: optionalText(pick('encryptionKeysOld')),
     heartbeatMs: int(envNames.heartbeatMs, pick('heartbeatMs'), 100, 60_000),

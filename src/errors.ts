@@ -27,6 +27,9 @@ export const errorCatalog = {
   WEBHOOK_NOT_FOUND: { status: 404, title: 'Webhook not found' },
   EVENT_NOT_FOUND: { status: 404, title: 'Event not found' },
   DELIVERY_NOT_FOUND: { status: 404, title: 'Delivery not found' },
+  // Issue 17: `hookline listen` (docs/listen.md).
+  LISTENER_NOT_FOUND: { status: 404, title: 'Listener not found' },
+  LISTENER_ATTEMPT_NOT_FOUND: { status: 404, title: 'No attempt is waiting for this result' },
   BUSINESS_EXISTS: { status: 409, title: 'A business with this id already exists' },
   EVENT_TYPE_EXISTS: { status: 409, title: 'This event type is built in and cannot be replaced' },
   BODY_TOO_LARGE: { status: 413, title: 'Request body too large' },

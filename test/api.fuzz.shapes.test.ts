@@ -38,6 +38,8 @@ const VALID: Record<string, Record<string, unknown>> = {
   'POST /v1/businesses/{b}/webhooks/{id}/replay': { since: '2020-01-01T00:00:00Z' },
   'POST /v1/businesses/{b}/events': { type: 'invoice/paid', data: { id: 'inv_1', amount: 10 }, id: 'shaped-1', occurred_at: '2024-05-01T00:00:00Z' },
   'POST /v1/businesses/{b}/events/batch': { events: [{ type: 'invoice/paid', data: { id: 'inv_2' } }] },
+  'POST /v1/businesses/{b}/listeners': { events: ['client/*'], dialect: 'standard' },
+  'POST /v1/businesses/{b}/listeners/{id}/results': { attempt_id: 'a-1', status_code: 200, error: null, duration_ms: 12, response_body: 'ok' },
   'POST /v1/event-types': { type: 'shaped/thing', description: 'A shaped thing.', schema: { type: 'object', properties: { n: { type: 'integer' } } }, example: { n: 1 } },
   'POST /platform/v1/webhook/subscribe': { event: 'client/created', target_url: 'https://shapes.example.com/v', business: A },
   'POST /platform/v1/webhook/unsubscribe': { target_url: 'https://shapes.example.com/v', business: A },

@@ -34,7 +34,7 @@ export type CreateBusiness = Static<typeof CreateBusiness>;
 
 export const Business = Type.Object({ id: Type.String(), name: Type.String(), created_at: IsoTime }, { title: 'Business' });
 
-const EventFilterList = Type.Array(Type.String({ minLength: 1, maxLength: 200 }), {
+export const EventFilterList = Type.Array(Type.String({ minLength: 1, maxLength: 200 }), {
   minItems: 1,
   maxItems: 100,
   description: 'Exact types, `entity/*`, or `*`.',

@@ -12,6 +12,7 @@ import { filterTestRoutes } from './routes/filterTest.js';
 import { webhookRoutes } from './routes/webhooks.js';
 import { eventRoutes } from './routes/events.js';
 import { deliveryRoutes } from './routes/deliveries.js';
+import { listenerRoutes } from './routes/listeners.js';
 import { catalogRoutes } from './routes/eventTypes.js';
 import { systemRoutes } from './routes/system.js';
 import { vcitaRoutes } from './routes/vcita.js';
@@ -98,6 +99,7 @@ export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
   await app.register(filterTestRoutes(ctx));
   await app.register(eventRoutes(ctx));
   await app.register(deliveryRoutes(ctx));
+  await app.register(listenerRoutes(ctx));
   await app.register(vcitaRoutes(ctx));
   await app.register(whoamiRoutes(ctx));
   await app.register(overviewRoutes(ctx));

@@ -12,6 +12,8 @@ export interface ApiCall {
   readonly body?: unknown;
   /** A 403 answers undefined instead of failing: the token was recognised, only refused here. */
   readonly forbiddenIsOk?: boolean;
+  /** Keep-alive connections of a caller that makes many calls (`hookline listen`); it closes them. */
+  readonly agent?: Agent;
 }
 
 /** Sends one API call and returns the parsed JSON answer; any failure becomes a CliError. */
@@ -26,7 +28,7 @@ export async function apiRequest<T>(call: ApiCall): Promise<T> {
   if (call.body !== undefined) headers['content-type'] = 'application/json';
 
   // A private agent, closed afterwards, so no keep-alive socket holds the process open.
-  const agent = new Agent({ connect: { timeout: TIMEOUT_MS } });
+  const agent = call.agent ?? new Agent({ connect: { timeout: TIMEOUT_MS } });
   try {
     let res: Awaited<ReturnType<typeof request>>;
     let text: string;
@@ -47,7 +49,7 @@ export async function apiRequest<T>(call: ApiCall): Promise<T> {
     if (res.statusCode >= 200 && res.statusCode < 300) return parseJson(text, client.url) as T;
     throw problemError(res.statusCode, contentType, text, client.url);
   } finally {
-    await agent.close();
+    if (!call.agent) await agent.close();
   }
 }
 

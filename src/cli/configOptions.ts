@@ -32,6 +32,7 @@ const settingHelp: Readonly<Record<keyof Config, SettingHelp>> = {
   retentionDays: { arg: '<days>', about: 'days to keep finished deliveries, their attempts and events; 0 keeps everything' },
   disableAfterMs: { arg: '<ms>', about: 'disable a webhook that has been unhealthy this long (0 never does)' },
   probeMs: { arg: '<ms>', about: 'wait before the first probe of an unhealthy endpoint; doubles per failed probe, up to 10 min' },
+  listenerGraceMs: { arg: '<ms>', about: 'remove a `hookline listen` listener that has had no stream connected this long' },
   encryptionKey: {
     arg: '<key>',
     about: '32 bytes, base64 or hex, that encrypt webhook secrets and custom header values at rest (prefer the variable: flags show in ps)',

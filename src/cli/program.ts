@@ -8,6 +8,7 @@ import { registerBusinesses } from './commands/businesses.js';
 import { registerWebhooks } from './commands/webhooks.js';
 import { registerEvents } from './commands/events.js';
 import { registerLogin } from './commands/login.js';
+import { registerListen } from './commands/listen.js';
 import { registerMigrate } from './commands/migrate.js';
 import { registerSend } from './commands/send.js';
 import { registerServe } from './commands/serve.js';
@@ -42,6 +43,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerWebhooks(program, ctx);
   registerEvents(program, ctx);
   registerLogin(program, ctx);
+  registerListen(program, ctx);
   registerBench(program, ctx);
   return program;
 }

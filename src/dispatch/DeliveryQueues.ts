@@ -195,7 +195,8 @@ export class DeliveryQueues {
       this.load(q);
       if (!w || q.loadedAt === 0) return NOT_NOW;
     }
-    if (!w.enabled) {
+    // A disabled webhook, or a listener with no stream to carry the attempt: wait, spending nothing.
+    if (!w.enabled || this.deps.sender.available?.(w.url) === false) {
       this.park(q);
       return NOT_NOW;
     }

@@ -15,6 +15,18 @@ export interface SendRequest {
   headers: Record<string, string>;
   /** Bounds the whole attempt: queueing for a connection, connect, TLS, headers and body. */
   timeoutMs: number;
+  /**
+   * Which delivery this is, for a transport that shows it to a person (`hookline listen`).
+   * The network sender ignores it, and it never crosses to the sending thread.
+   */
+  about?: AttemptAbout;
+}
+
+export interface AttemptAbout {
+  deliveryId: string;
+  eventId: string;
+  eventType: string;
+  attempt: number;
 }
 
 export interface Sender {
@@ -22,6 +34,11 @@ export interface Sender {
   ready(): Promise<void>;
   /** Never rejects: every failure is a SendResult with an `error` code. */
   send(req: SendRequest): Promise<SendResult>;
+  /**
+   * False when an attempt to `url` cannot be made now and should wait without being spent
+   * (a `hookline listen` listener with no stream connected). Absent: always possible.
+   */
+  available?(url: string): boolean;
   /** Waits for attempts in flight (each bounded by its timeout), then closes every connection. Safe to call twice. */
   close(): Promise<void>;
   /** Aborts attempts in flight at once (their results say 'network') and closes every connection: shutdown past its grace period. */

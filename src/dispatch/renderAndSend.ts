@@ -52,6 +52,7 @@ export async function renderAndSend(
         body: rendered.body,
         headers: { ...webhook.headers, ...rendered.headers },
         timeoutMs: webhook.timeout_ms,
+        about: { deliveryId: delivery.id, eventId: event.id, eventType: event.type, attempt: attemptNumber },
       });
       // The attempt's recorded time stays the render time, not the sender's: the signed
       // timestamp comes from it, and …/request re-renders from the recorded time.

@@ -8,6 +8,7 @@ import { newWebhookRow, WEBHOOK_DEFAULTS } from './newWebhookRow.js';
 import { checkDialect, checkEvents, checkHeaders, checkUrl, type OwnInboxes } from './webhookInput.js';
 import { checkRoomForWebhook, checkWebhookBounds } from './webhookLimits.js';
 import { checkPayloadFilter } from '../catalog/payloadFilter/index.js';
+import { listenerUrl } from '../listen/listenerUrl.js';
 
 /** The old secret keeps signing beside the new one for this long after a rotation. */
 export const ROTATION_OVERLAP_MS = 24 * 3600 * 1000;
@@ -75,6 +76,21 @@ export class WebhooksService {
       filter: checkPayloadFilter(input.filter ?? null) ?? undefined,
       secret: input.secret,
     });
+    await checkRoomForWebhook(config, store, businessId);
+    await store.createWebhook(row);
+    return row;
+  }
+
+  /**
+   * A `hookline listen` listener: a webhook whose attempts go down the listener's stream
+   * instead of the network (docs/listen.md), so it has no target URL to check. Its URL names
+   * the listener, in a scheme `checkUrl` refuses, so no other webhook can be pointed at it.
+   */
+  async createListener(businessId: string, input: { events: readonly string[]; dialect?: string }): Promise<WebhookRow> {
+    const { config, catalog, store } = this.deps;
+    const dialect = checkDialect(input.dialect ?? WEBHOOK_DEFAULTS.dialect);
+    const row = newWebhookRow(businessId, { name: 'hookline listen', url: '', events: checkEvents(catalog, input.events, dialect), dialect });
+    row.url = listenerUrl(row.id);
     await checkRoomForWebhook(config, store, businessId);
     await store.createWebhook(row);
     return row;

@@ -1,6 +1,7 @@
 import type { Static } from '@sinclair/typebox';
 import type * as schemas from '../../src/api/schemas.js';
 import type * as tokenSchemas from '../../src/api/tokenSchemas.js';
+import type * as listenerSchemas from '../../src/api/listenerSchemas.js';
 
 /**
  * What the v1 API answers, typed from the schemas that serialise it (src/api/schemas.ts), so a
@@ -35,6 +36,8 @@ export type ApiRenderedRequest = Static<typeof schemas.RenderedRequestOut>;
 export type ApiEventType = Static<typeof schemas.EventTypeOut> & { names: Record<string, string | null> };
 export type ApiIssuedToken = Static<typeof tokenSchemas.IssuedToken>;
 export type ApiListedToken = Static<typeof tokenSchemas.ListedToken>;
+/** A `hookline listen` listener, with its signing secret. */
+export type ApiListener = Static<typeof listenerSchemas.Listener>;
 
 /** A test inbox of the inspector. */
 export interface ApiInbox {

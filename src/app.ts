@@ -109,7 +109,11 @@ export async function startHookline(config: Config, opts: StartOptions): Promise
   const catalog = new EventCatalog();
   for (const row of await store.listEventTypes()) catalog.register(row);
 
-  const senderOptions = { allowPrivateNetworks: config.allowPrivateNetworks, userAgent: `Hookline/${VERSION}` };
+  const senderOptions = {
+    allowPrivateNetworks: config.allowPrivateNetworks,
+    userAgent: `Hookline/${VERSION}`,
+    egress: { egressProxy: config.egressProxy, egressNoProxy: config.egressNoProxy },
+  };
   const networkSender = config.threads
     ? createThreadedSender(senderOptions, (err) => log.error({ err }, 'sending thread error'))
     : createSender(senderOptions);

@@ -10,6 +10,7 @@ import { HeldWrites } from './HeldWrites.js';
 import { HoldBudget } from './HoldBudget.js';
 import { OutcomeRecorder } from './OutcomeRecorder.js';
 import { renderAndSend } from './renderAndSend.js';
+import { isPendingVerification } from '../webhooks/verificationState.js';
 import { ResultFanOut } from './ResultFanOut.js';
 import { SenderLeases } from './SenderLeases.js';
 
@@ -195,7 +196,8 @@ export class DeliveryQueues {
       this.load(q);
       if (!w || q.loadedAt === 0) return NOT_NOW;
     }
-    if (!w.enabled) {
+    // Held, not lost, until the URL's owner answers the challenge (docs/endpoint-auth.md#ownership-verification).
+    if (!w.enabled || isPendingVerification(w)) {
       this.park(q);
       return NOT_NOW;
     }

@@ -10,7 +10,7 @@ export type Ordering = 'none' | 'fifo';
 export type { FilterDocument } from '../catalog/payloadFilter/filterTree.js';
 import type { FilterDocument } from '../catalog/payloadFilter/filterTree.js';
 import type { EndpointAuth, EndpointTls, Verification } from './endpointTypes.js';
-export type { EndpointAuth, EndpointTls, Verification } from './endpointTypes.js';
+export type { EndpointAuth, EndpointTls, OAuth2ClientCredentials, Verification } from './endpointTypes.js';
 
 export interface WebhookRow {
   id: string;

@@ -13,6 +13,7 @@ import { TokenAuth } from './auth/TokenAuth.js';
 import { Metrics } from './metrics.js';
 import { buildServer } from './api/server.js';
 import { VERSION } from './version.js';
+import { CertificateExpiryWatch } from './publish/CertificateExpiryWatch.js';
 import { OperationalEvents } from './publish/OperationalEvents.js';
 import { SecretBox } from './secrets/SecretBox.js';
 import { prepareSecrets } from './secrets/prepareSecrets.js';
@@ -63,6 +64,7 @@ export interface AppContext {
 /** Secrets that must never reach a log line, wherever they appear in a logged object. */
 export const REDACTED_LOG_PATHS = [
   'secret', '*.secret', 'previous_secret', '*.previous_secret', 'headers', '*.headers',
+  'auth', '*.auth', 'tls', '*.tls', 'client_secret', '*.client_secret', 'client_key', '*.client_key', 'password', '*.password',
   'encryptionKey', '*.encryptionKey', 'encryptionKeysOld', '*.encryptionKeysOld', 'adminToken', '*.adminToken', 'authorization', '*.authorization',
 ];
 
@@ -126,6 +128,7 @@ export async function startHookline(config: Config, opts: StartOptions): Promise
   const metrics = new Metrics(events, dispatcher, store);
   const operational = new OperationalEvents({ store, publisher, events });
   operational.start();
+  const certificates = new CertificateExpiryWatch({ store, publisher, events });
   events.on('process:leases:released', (released) => log.warn({ released }, 'gave back the leases of processes that stopped without releasing them'));
   // Registered before anything is leased to this process, so that if it dies its leases are found.
   const heartbeat = new ProcessHeartbeat({
@@ -149,7 +152,7 @@ export async function startHookline(config: Config, opts: StartOptions): Promise
   if (opts.mode === 'serve') {
     generatedAdminToken = await ensureAdminToken(store, config.adminToken);
     const auth = new TokenAuth(store);
-    const webhooks = new WebhooksService({ store, config, catalog, engine: dispatcher, ownInboxes: inboxes });
+    const webhooks = new WebhooksService({ store, config, catalog, engine: dispatcher, ownInboxes: inboxes, certificates });
     const ctx: AppContext = { config, store, catalog, publisher, dispatcher, webhooks, events, auth, metrics, log, version: VERSION, inboxes };
     server = await buildServer(ctx);
     const address = await server.listen({ port: config.port, host: config.host });
@@ -157,6 +160,7 @@ export async function startHookline(config: Config, opts: StartOptions): Promise
     url = config.publicUrl ?? address;
   }
   dispatcher.start();
+  certificates.start();
   const sweeper = new RetentionSweeper({ store, events, retentionDays: config.retentionDays });
   sweeper.start();
   // Other processes' new work wakes this dispatcher at once; polling stays as the fallback.
@@ -171,6 +175,7 @@ export async function startHookline(config: Config, opts: StartOptions): Promise
         // Close the door first so no event is accepted that the dispatcher would not see.
         if (server) await server.close();
         await sweeper.stop();
+        await certificates.stop();
         await unlisten?.();
         await dispatcher.stop();
         await heartbeat.stop();

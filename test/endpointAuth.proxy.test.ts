@@ -7,6 +7,10 @@ import { until } from './helpers/wait.js';
 import { startConnectProxy } from './helpers/connectProxy.js';
 import { createSender } from '../src/dispatch/httpSender.js';
 import type { ApiWebhook } from './helpers/apiShapes.js';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import type { TLSSocket } from 'node:tls';
+import { createTestPki } from './helpers/testPki.js';
 
 /** HOOKLINE_EGRESS_PROXY (issue 18): a real CONNECT proxy on loopback between Hookline and its receivers. */
 
@@ -88,5 +92,31 @@ test('a proxy that refuses the tunnel ends the attempt as proxy', async () => {
   } finally {
     await sender.close();
     await refusing.close();
+  }
+});
+
+test('mutual TLS runs inside the tunnel: the proxy only relays, the receiver sees the client certificate', async () => {
+  const pki = createTestPki();
+  const serverCert = pki.issue('receiver', { server: true });
+  const client = pki.issue('tunnelled-client');
+  const seen: string[] = [];
+  const server = createHttpsServer({ cert: serverCert.cert, key: serverCert.key, ca: pki.ca.cert, requestCert: true, rejectUnauthorized: true }, (req, res) => {
+    seen.push(String((req.socket as TLSSocket).getPeerCertificate().subject?.CN));
+    req.resume();
+    req.on('end', () => res.end('ok'));
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as AddressInfo).port;
+  const sender = createSender({ allowPrivateNetworks: true, userAgent: 'Hookline/test', egress: { egressProxy: proxy.url, egressNoProxy: [] } });
+  try {
+    const r = await sender.send({ url: `https://127.0.0.1:${port}/in`, body: '{}', headers: {}, timeoutMs: 5000, tls: { client_cert: client.cert, client_key: client.key, ca: pki.ca.cert } });
+    assert.equal(r.statusCode, 200, JSON.stringify(r));
+    assert.deepEqual(seen, ['tunnelled-client']);
+    assert.ok(proxy.connects.includes(`127.0.0.1:${port}`));
+  } finally {
+    await sender.close();
+    server.closeAllConnections();
+    await new Promise<void>((r) => server.close(() => r()));
+    pki.remove();
   }
 });

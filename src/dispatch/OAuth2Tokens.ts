@@ -112,8 +112,20 @@ export class OAuth2Tokens {
   }
 }
 
+/** Webhook rows are cached by the engine, so the same auth object comes back attempt after attempt: hash it once. */
+const keys = new WeakMap<OAuth2ClientCredentials, string>();
+
 /** Everything that decides which token the endpoint gets; the secret only as part of a hash. */
 function keyOf(auth: OAuth2ClientCredentials): string {
+  let key = keys.get(auth);
+  if (key === undefined) {
+    key = hashOf(auth);
+    keys.set(auth, key);
+  }
+  return key;
+}
+
+function hashOf(auth: OAuth2ClientCredentials): string {
   return createHash('sha256')
     .update(JSON.stringify([auth.token_url, auth.client_id, auth.client_secret, auth.scope ?? null, auth.audience ?? null, auth.extra_params ?? null]))
     .digest('hex');

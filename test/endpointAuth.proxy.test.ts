@@ -6,6 +6,8 @@ import { newBusiness } from './helpers/businesses.js';
 import { until } from './helpers/wait.js';
 import { startConnectProxy } from './helpers/connectProxy.js';
 import { createSender } from '../src/dispatch/httpSender.js';
+import { loadConfig } from '../src/config.js';
+import { bypassesProxy } from '../src/dispatch/egressConnector.js';
 import type { ApiWebhook } from './helpers/apiShapes.js';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -119,4 +121,20 @@ test('mutual TLS runs inside the tunnel: the proxy only relays, the receiver see
     await new Promise<void>((r) => server.close(() => r()));
     pki.remove();
   }
+});
+
+test('HOOKLINE_EGRESS_PROXY takes an http:// proxy URL and never echoes it; NO_PROXY entries cover subdomains and ports', () => {
+  assert.equal(loadConfig({ HOOKLINE_EGRESS_PROXY: 'http://u:p%40ss@proxy.internal:3128' }).egressProxy, 'http://u:p%40ss@proxy.internal:3128');
+  for (const bad of ['https://proxy.internal:3128', 'socks5://proxy:1080', 'proxy.internal:3128', 'http://u:hunter2@proxy/path']) {
+    assert.throws(() => loadConfig({ HOOKLINE_EGRESS_PROXY: bad }), (err: Error) => /HOOKLINE_EGRESS_PROXY/.test(err.message) && !err.message.includes('hunter2'), bad);
+  }
+  const noProxy = loadConfig({ HOOKLINE_EGRESS_NO_PROXY: 'internal.example, .corp.example,10.0.0.5:8443' }).egressNoProxy;
+  assert.deepEqual(noProxy, ['internal.example', 'corp.example', '10.0.0.5:8443']);
+  assert.equal(bypassesProxy('api.internal.example', '443', noProxy), true);
+  assert.equal(bypassesProxy('internal.example', '80', noProxy), true);
+  assert.equal(bypassesProxy('notinternal.example', '443', noProxy), false);
+  assert.equal(bypassesProxy('10.0.0.5', '8443', noProxy), true);
+  assert.equal(bypassesProxy('10.0.0.5', '443', noProxy), false);
+  assert.equal(bypassesProxy('anything', '1', ['*']), true);
+  assert.throws(() => loadConfig({ HOOKLINE_EGRESS_NO_PROXY: 'bad host!' }), /HOOKLINE_EGRESS_NO_PROXY/);
 });

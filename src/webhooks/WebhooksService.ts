@@ -145,6 +145,8 @@ export class WebhooksService {
     if (changes.headers !== undefined) patch.headers = checkHeaders(changes.headers);
     if (changes.filter !== undefined) patch.filter = checkPayloadFilter(changes.filter);
     Object.assign(patch, this.endpointPatch(changes, current));
+    // The last challenge's failure was about the old URL.
+    if (patch.url !== undefined && patch.url !== current.url) patch.verification_error = null;
     checkAuthorizationOnce({ ...current, ...patch });
     const now = Date.now();
     const reEnabled = changes.enabled === true && !current.enabled;

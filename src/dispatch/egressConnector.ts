@@ -113,7 +113,10 @@ export function createConnector(opts: ConnectorOptions): buildConnector.connecto
         if (status !== '200') return fail(proxyError(`the egress proxy refused CONNECT to ${authority} (${status ? `HTTP ${status}` : 'not HTTP'})`));
         const rest = head.subarray(end + 4);
         if (rest.length > 0) socket.unshift(rest);
+        // From here undici (or TLS above it) owns the socket and its errors; the no-op keeps an
+        // error in the moment before it listens from being an uncaught one.
         socket.removeAllListeners('error');
+        socket.on('error', () => {});
         resolve(socket);
       };
       socket.on('data', onData);

@@ -2,7 +2,7 @@ import { pino, type Logger } from 'pino';
 import type { Config } from './config.js';
 import { HooklineEvents } from './events.js';
 import { openStore } from './store/openStore.js';
-import type { Store } from './store/Store.js';
+import type { Store, WebhookRow } from './store/Store.js';
 import { EventCatalog } from './catalog/EventCatalog.js';
 import { recordBuiltinTypes } from './catalog/recordBuiltinTypes.js';
 import { Dispatcher } from './dispatch/Dispatcher.js';
@@ -14,6 +14,7 @@ import { TokenAuth } from './auth/TokenAuth.js';
 import { Metrics } from './metrics.js';
 import { buildServer } from './api/server.js';
 import { VERSION } from './version.js';
+import { CertificateExpiryWatch } from './publish/CertificateExpiryWatch.js';
 import { OperationalEvents } from './publish/OperationalEvents.js';
 import { SecretBox } from './secrets/SecretBox.js';
 import { prepareSecrets } from './secrets/prepareSecrets.js';
@@ -69,6 +70,7 @@ export interface AppContext {
 /** Secrets that must never reach a log line, wherever they appear in a logged object. */
 export const REDACTED_LOG_PATHS = [
   'secret', '*.secret', 'previous_secret', '*.previous_secret', 'headers', '*.headers',
+  'auth', '*.auth', 'tls', '*.tls', 'client_secret', '*.client_secret', 'client_key', '*.client_key', 'password', '*.password',
   'encryptionKey', '*.encryptionKey', 'encryptionKeysOld', '*.encryptionKeysOld', 'adminToken', '*.adminToken', 'authorization', '*.authorization',
 ];
 
@@ -117,7 +119,11 @@ export async function startHookline(config: Config, opts: StartOptions): Promise
   const catalog = new EventCatalog();
   for (const row of await store.listEventTypes()) catalog.register(row);
 
-  const senderOptions = { allowPrivateNetworks: config.allowPrivateNetworks, userAgent: `Hookline/${VERSION}` };
+  const senderOptions = {
+    allowPrivateNetworks: config.allowPrivateNetworks,
+    userAgent: `Hookline/${VERSION}`,
+    egress: { egressProxy: config.egressProxy, egressNoProxy: config.egressNoProxy },
+  };
   const networkSender = config.threads
     ? createThreadedSender(senderOptions, (err) => log.error({ err }, 'sending thread error'))
     : createSender(senderOptions);
@@ -150,6 +156,7 @@ export async function startHookline(config: Config, opts: StartOptions): Promise
   const metrics = new Metrics(events, dispatcher, store);
   const operational = new OperationalEvents({ store, publisher, events });
   operational.start();
+  const certificates = new CertificateExpiryWatch({ store, publisher, events });
   events.on('process:leases:released', (released) => log.warn({ released }, 'gave back the leases of processes that stopped without releasing them'));
   // Registered before anything is leased to this process, so that if it dies its leases are found.
   const heartbeat = new ProcessHeartbeat({
@@ -180,8 +187,9 @@ export async function startHookline(config: Config, opts: StartOptions): Promise
         listeners.changed(id);
       },
       wake: () => dispatcher.wake(),
+      verifyOwnership: (w: WebhookRow) => dispatcher.verifyOwnership(w),
     };
-    webhooks = new WebhooksService({ store, config, catalog, engine, ownInboxes: inboxes });
+    webhooks = new WebhooksService({ store, config, catalog, engine, ownInboxes: inboxes, certificates });
     const ctx: AppContext = { config, store, catalog, publisher, dispatcher, webhooks, events, auth, metrics, log, version: VERSION, inboxes, listeners };
     server = await buildServer(ctx);
     const address = await server.listen({ port: config.port, host: config.host });
@@ -192,6 +200,7 @@ export async function startHookline(config: Config, opts: StartOptions): Promise
     if (!store.capabilities.multiProcess) await expectListeners(store, listeners);
   }
   dispatcher.start();
+  certificates.start();
   const sweeper = new RetentionSweeper({ store, events, retentionDays: config.retentionDays });
   sweeper.start();
   // Other processes' new work wakes this dispatcher at once; polling stays as the fallback.
@@ -208,6 +217,7 @@ export async function startHookline(config: Config, opts: StartOptions): Promise
         listeners.stop();
         if (server) await server.close();
         await sweeper.stop();
+        await certificates.stop();
         await unlisten?.();
         await dispatcher.stop();
         await heartbeat.stop();

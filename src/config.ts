@@ -93,6 +93,14 @@ export interface Config {
   readonly portalAccent: string | null;
   /** HOOKLINE_PORTAL_MODE, default light: light or dark, when a session's theme gives none. */
   readonly portalMode: 'light' | 'dark';
+  // Egress (issue 18, docs/endpoint-auth.md#egress-proxy).
+  /**
+   * HOOKLINE_EGRESS_PROXY, default none: an HTTP proxy (http://[user:pass@]host:port) that every
+   * attempt and every token request goes through with CONNECT, e.g. one with a static public IP.
+   */
+  readonly egressProxy: string | null;
+  /** HOOKLINE_EGRESS_NO_PROXY, default none: hosts reached directly, comma-separated (`example.com` also covers its subdomains; `*` is every host). */
+  readonly egressNoProxy: readonly string[];
 }
 
 export const defaults: Config = Object.freeze({
@@ -124,6 +132,8 @@ export const defaults: Config = Object.freeze({
   portalName: null,
   portalAccent: null,
   portalMode: 'light',
+  egressProxy: null,
+  egressNoProxy: Object.freeze([]),
 });
 
 /** Environment variable for each setting; the `hookline serve` flag is the same name in kebab case. */
@@ -156,6 +166,8 @@ export const envNames: Readonly<Record<keyof Config, string>> = Object.freeze({
   portalName: 'HOOKLINE_PORTAL_NAME',
   portalAccent: 'HOOKLINE_PORTAL_ACCENT',
   portalMode: 'HOOKLINE_PORTAL_MODE',
+  egressProxy: 'HOOKLINE_EGRESS_PROXY',
+  egressNoProxy: 'HOOKLINE_EGRESS_NO_PROXY',
 });
 
 type Raw = Partial<Record<keyof Config, string | number | boolean | null | undefined>>;
@@ -238,7 +250,33 @@ export function loadConfig(env: Record<string, string | undefined> = {}, overrid
     maxWebhookInFlight: int(envNames.maxWebhookInFlight, pick('maxWebhookInFlight'), 10, 1000),
     maxWebhookTimeoutMs: int(envNames.maxWebhookTimeoutMs, pick('maxWebhookTimeoutMs'), 5000, 60_000),
     ...portalSettings(pick),
+    ...egressSettings(pick),
   });
+}
+
+/** The egress proxy (issue 18): a plain http:// proxy URL, and the hosts that bypass it. */
+function egressSettings(pick: (k: keyof Config) => unknown): Pick<Config, 'egressProxy' | 'egressNoProxy'> {
+  const proxy = optionalText(pick('egressProxy'));
+  if (proxy !== null) {
+    let url: URL | null = null;
+    try {
+      url = new URL(proxy);
+    } catch {
+      url = null;
+    }
+    // Never echo the value: it may carry the proxy's password.
+    if (!url || url.protocol !== 'http:' || url.hostname === '' || (url.pathname !== '/' && url.pathname !== '') || url.search !== '') {
+      bad(envNames.egressProxy, '***', 'an HTTP proxy URL such as http://proxy.internal:3128 (optionally with user:password@)');
+    }
+  }
+  const given = pick('egressNoProxy');
+  const list = (Array.isArray(given) ? given.map(String) : String(given).split(/[\s,]+/))
+    .map((h) => h.trim().toLowerCase().replace(/^\*?\./, ''))
+    .filter(Boolean);
+  for (const h of list) {
+    if (h !== '*' && !/^[a-z0-9.-]+(:\d{1,5})?$|^\[[0-9a-f:.]+\](:\d{1,5})?$/.test(h)) bad(envNames.egressNoProxy, given, `host names or addresses separated by commas ("${h}" is not one)`);
+  }
+  return { egressProxy: proxy, egressNoProxy: Object.freeze([...new Set(list)]) };
 }
 
 /** The portal's settings (issue 14): framing origins and the default theme. */

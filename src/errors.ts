@@ -65,6 +65,9 @@ export const errorCatalog = {
   NOT_IMPLEMENTED: { status: 501, title: 'Not implemented yet' },
   // Payload filters (issue 16, docs/filters.md).
   INVALID_PAYLOAD_FILTER: { status: 422, title: 'Invalid payload filter' },
+  // Endpoint auth and TLS (issue 18, docs/endpoint-auth.md).
+  INVALID_ENDPOINT_AUTH: { status: 422, title: 'Invalid endpoint authentication' },
+  INVALID_TLS: { status: 422, title: 'Invalid TLS certificate or key' },
 } as const satisfies Record<string, { status: number; title: string }>;
 
 export type ErrorCode = keyof typeof errorCatalog;

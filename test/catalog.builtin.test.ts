@@ -31,7 +31,7 @@ voice_call/created voice_calls_settings/updated webhook/test
 `.trim().split(/\s+/);
 
 /** Hookline's operational events (docs/reliability.md), built in beside the canonical list. */
-const OPERATIONAL = ['hookline/delivery.exhausted', 'hookline/webhook.disabled', 'hookline/webhook.failing', 'hookline/webhook.recovered'];
+const OPERATIONAL = ['hookline/certificate.expiring', 'hookline/delivery.exhausted', 'hookline/webhook.disabled', 'hookline/webhook.failing', 'hookline/webhook.recovered'];
 
 const names = builtinEventTypes.map((d) => d.type);
 

@@ -27,11 +27,13 @@ const facade: Record<keyof Dispatcher, true> = {
   wake: true,
   othersReleased: true,
   invalidate: true,
+  verifyOwnership: true,
   stats: true,
 };
 
-test('the engine shows the rest of Hookline one small facade: nine members (issue 13)', () => {
-  assert.deepEqual(Object.keys(facade).sort(), ['accept', 'canHold', 'invalidate', 'othersReleased', 'start', 'stats', 'stop', 'wake', 'workerId']);
+// verifyOwnership (issue 18): the ownership challenge goes out through the engine's sender, with the endpoint's auth and TLS.
+test('the engine shows the rest of Hookline one small facade: ten members (issues 13, 18)', () => {
+  assert.deepEqual(Object.keys(facade).sort(), ['accept', 'canHold', 'invalidate', 'othersReleased', 'start', 'stats', 'stop', 'verifyOwnership', 'wake', 'workerId']);
 });
 
 test('outside src/dispatch, only the facade, the sender, the heartbeat and small utilities are imported from it (issue 13)', () => {

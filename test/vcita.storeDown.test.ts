@@ -21,7 +21,7 @@ async function serverWithBrokenStore() {
   });
   const config = loadConfig({}, { allowPrivateNetworks: true });
   const catalog = new EventCatalog();
-  const engine = { invalidate() {}, wake() {} };
+  const engine = { invalidate() {}, wake() {}, verifyOwnership: async () => ({ ok: false as const, reason: 'not in this test' }) };
   const ctx = {
     config,
     store: broken,

@@ -1,4 +1,6 @@
-import type { AttemptRow, BusinessRow, DeliveryRow, EventRow, WebhookRow } from '../store/Store.js';
+import type { AttemptRow, BusinessRow, DeliveryRow, EndpointAuth, EndpointTls, EventRow, WebhookRow } from '../store/Store.js';
+import { clientCertExpiry } from '../webhooks/endpointInput.js';
+import { verificationState } from '../webhooks/verificationState.js';
 
 /** Store rows → API JSON. Times leave as ISO 8601 strings; ids and names as the contract spells them. */
 
@@ -41,6 +43,11 @@ export function presentWebhook(w: WebhookRow, opts: { secret: boolean }) {
     max_in_flight: w.max_in_flight,
     ordering: w.ordering,
     filter: w.filter ?? null,
+    auth: presentAuth(w.auth),
+    tls: presentTls(w.tls),
+    verification: w.verification ?? 'none',
+    verification_state: verificationState(w),
+    verification_error: w.verification_error ?? null,
     ...(opts.secret ? { secret: w.secret } : {}),
     health: {
       state: w.health_state,
@@ -50,6 +57,23 @@ export function presentWebhook(w: WebhookRow, opts: { secret: boolean }) {
     },
     created_at: iso(w.created_at),
     updated_at: iso(w.updated_at),
+  };
+}
+
+/** Endpoint auth without its secret member: never returned, on any answer (docs/endpoint-auth.md). */
+function presentAuth(auth: EndpointAuth | null | undefined) {
+  if (!auth) return null;
+  if (auth.type === 'basic') return { type: auth.type, username: auth.username, password: REDACTED };
+  if (auth.type === 'bearer') return { type: auth.type, token: REDACTED };
+  return { ...auth, client_secret: REDACTED };
+}
+
+/** Certificates are public; the key is never returned. The certificate's expiry is shown so that it can be renewed in time. */
+function presentTls(tls: EndpointTls | null | undefined) {
+  if (!tls) return null;
+  return {
+    ...(tls.client_cert ? { client_cert: tls.client_cert, client_key: REDACTED, client_cert_expires_at: isoOrNull(clientCertExpiry(tls)) } : {}),
+    ...(tls.ca ? { ca: tls.ca } : {}),
   };
 }
 

@@ -54,6 +54,42 @@ const PayloadFilter = Type.Union([Type.Null(), Type.Record(Type.String(), Type.U
   description: 'A condition on the event (`data`, `type`, `business`, `occurred_at`): paths and operators as in docs/filters.md; null = every event of `events`.',
 });
 
+// Endpoint auth, TLS and verification (issue 18, docs/endpoint-auth.md). One object per field rather
+// than a union per auth type, so that a missing member is refused by the webhooks service with a
+// 422 naming it instead of a list of every branch that did not match.
+const EndpointAuthInput = Type.Union([
+  Type.Null(),
+  Type.Object(
+    {
+      type: Type.Union([Type.Literal('basic'), Type.Literal('bearer'), Type.Literal('oauth2_client_credentials')]),
+      username: Type.Optional(Type.String({ maxLength: 200 })),
+      password: Type.Optional(Type.String({ maxLength: 1000 })),
+      token: Type.Optional(Type.String({ maxLength: 4096 })),
+      token_url: Type.Optional(Type.String({ maxLength: 2048 })),
+      client_id: Type.Optional(Type.String({ maxLength: 500 })),
+      client_secret: Type.Optional(Type.String({ maxLength: 2000 })),
+      scope: Type.Optional(Type.String({ maxLength: 1000 })),
+      audience: Type.Optional(Type.String({ maxLength: 1000 })),
+      extra_params: Type.Optional(Type.Record(Type.String({ maxLength: 100 }), Type.String({ maxLength: 1000 }), { maxProperties: 20 })),
+    },
+    { additionalProperties: false, description: 'basic {username, password}, bearer {token}, or oauth2_client_credentials {token_url, client_id, client_secret, scope?, audience?, extra_params?}; secrets are write-only.' },
+  ),
+]);
+const EndpointTlsInput = Type.Union([
+  Type.Null(),
+  Type.Object(
+    {
+      client_cert: Type.Optional(Type.String({ maxLength: 65536, description: 'PEM; with client_key, for mutual TLS.' })),
+      client_key: Type.Optional(Type.String({ maxLength: 65536, description: 'PEM, unencrypted; write-only.' })),
+      ca: Type.Optional(Type.String({ maxLength: 262144, description: 'PEM bundle; when given, the only CAs trusted for this endpoint.' })),
+    },
+    { additionalProperties: false },
+  ),
+]);
+const VerificationInput = Type.Union([Type.Null(), Type.Literal('none'), Type.Literal('challenge')], {
+  description: '"challenge": the URL must echo a signed challenge before it receives events; "none" (default) or null: off.',
+});
+
 const webhookFields = {
   name: Type.String({ minLength: 1, maxLength: 200 }),
   url: Type.String({ minLength: 1, maxLength: 2048 }),
@@ -70,6 +106,9 @@ const webhookFields = {
   max_in_flight: Type.Integer({ minimum: 1, maximum: 1000 }),
   ordering: Type.Union([Type.Literal('none'), Type.Literal('fifo')]),
   filter: PayloadFilter,
+  auth: EndpointAuthInput,
+  tls: EndpointTlsInput,
+  verification: VerificationInput,
 };
 
 export const CreateWebhook = Type.Object(
@@ -86,6 +125,9 @@ export const CreateWebhook = Type.Object(
     max_in_flight: Type.Optional(webhookFields.max_in_flight),
     ordering: Type.Optional(webhookFields.ordering),
     filter: Type.Optional(webhookFields.filter),
+    auth: Type.Optional(webhookFields.auth),
+    tls: Type.Optional(webhookFields.tls),
+    verification: Type.Optional(webhookFields.verification),
     secret: Type.Optional(Type.String({ pattern: '^whsec_[A-Za-z0-9+/]{32,88}={0,2}$', description: 'whsec_ + base64 of 24–64 bytes.' })),
   },
   { additionalProperties: false, title: 'CreateWebhook' },
@@ -99,6 +141,15 @@ export const Webhook = Type.Object({
   id: Type.String(),
   business: Type.String(),
   ...webhookFields,
+  // Secrets in these come back as "[redacted]".
+  auth: Type.Union([Type.Null(), Type.Object({ ...EndpointAuthInput.anyOf[1].properties })]),
+  tls: Type.Union([
+    Type.Null(),
+    Type.Object({ ...EndpointTlsInput.anyOf[1].properties, client_cert_expires_at: Type.Optional(NullableIsoTime) }),
+  ]),
+  verification: Type.Union([Type.Literal('none'), Type.Literal('challenge')]),
+  verification_state: Type.Union([Type.Literal('not_required'), Type.Literal('pending_verification'), Type.Literal('verified')]),
+  verification_error: Type.Union([Type.String(), Type.Null()]),
   secret: Type.Optional(Type.String()),
   health: Type.Object(
     {

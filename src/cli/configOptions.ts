@@ -51,6 +51,8 @@ const settingHelp: Readonly<Record<keyof Config, SettingHelp>> = {
   portalName: { arg: '<name>', about: "the platform's name shown in the portal when a session's theme gives none", defaultText: 'none' },
   portalAccent: { arg: '<#rrggbb>', about: "the portal's accent colour when a session's theme gives none", defaultText: "none: Hookline's own" },
   portalMode: { arg: '<light|dark>', about: "the portal's colours when a session's theme gives no mode" },
+  egressProxy: { arg: '<url>', about: 'HTTP proxy (http://[user:pass@]host:port) that every attempt and token request goes through with CONNECT', defaultText: 'none: connect directly' },
+  egressNoProxy: { arg: '<hosts>', about: 'hosts reached without the egress proxy, comma-separated (a name covers its subdomains; * is every host)', defaultText: 'none' },
 };
 
 const kebab = (key: string): string => key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);

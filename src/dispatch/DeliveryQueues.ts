@@ -10,6 +10,7 @@ import { HeldWrites } from './HeldWrites.js';
 import { HoldBudget } from './HoldBudget.js';
 import { OutcomeRecorder } from './OutcomeRecorder.js';
 import { renderAndSend } from './renderAndSend.js';
+import { isPendingVerification } from '../webhooks/verificationState.js';
 import { ResultFanOut } from './ResultFanOut.js';
 import { SenderLeases } from './SenderLeases.js';
 
@@ -195,8 +196,9 @@ export class DeliveryQueues {
       this.load(q);
       if (!w || q.loadedAt === 0) return NOT_NOW;
     }
-    // A disabled webhook, or a listener with no stream to carry the attempt: wait, spending nothing.
-    if (!w.enabled || this.deps.sender.available?.(w.url) === false) {
+    // A disabled webhook, a listener with no stream to carry the attempt, or a URL whose owner has
+    // not answered the challenge (docs/endpoint-auth.md#ownership-verification): wait, spending nothing.
+    if (!w.enabled || isPendingVerification(w) || this.deps.sender.available?.(w.url) === false) {
       this.park(q);
       return NOT_NOW;
     }

@@ -5,6 +5,8 @@ import { newWorkerId } from '../ids.js';
 import { ClaimLoop } from './ClaimLoop.js';
 import { DeliveryQueues } from './DeliveryQueues.js';
 import type { Sender } from './httpSender.js';
+import { withEndpointAuth, type EndpointAuthSender } from './EndpointAuthSender.js';
+import { sendOwnershipChallenge, type ChallengeResult } from './OwnershipChallenge.js';
 import { SENDER_RENEW_MS } from './SenderLeases.js';
 
 /** How often a process looks for open circuits it does not know of (after a restart, or another process's). */
@@ -31,6 +33,8 @@ export interface DispatcherDeps {
 export class Dispatcher {
   /** Names this process's leases in the store. */
   readonly workerId = newWorkerId();
+  /** The sender with endpoint auth (basic, bearer, OAuth2 tokens), for deliveries and ownership challenges alike. */
+  private readonly endpointSender: EndpointAuthSender;
   private readonly queues: DeliveryQueues;
   private readonly claims: ClaimLoop;
   private started = false;
@@ -39,7 +43,9 @@ export class Dispatcher {
 
   constructor(private readonly deps: DispatcherDeps) {
     const { store, config } = deps;
-    this.queues = new DeliveryQueues({ ...deps, workerId: this.workerId, wakeClaims: () => this.wake() });
+    // Endpoint auth wraps whichever sender was given, so every attempt (and every probe) carries it.
+    this.endpointSender = withEndpointAuth(deps.sender);
+    this.queues = new DeliveryQueues({ ...deps, sender: this.endpointSender, workerId: this.workerId, wakeClaims: () => this.wake() });
     const { queues } = this;
     this.claims = new ClaimLoop(store, config, {
       workerId: this.workerId,
@@ -93,6 +99,14 @@ export class Dispatcher {
   /** Forget a cached webhook so that the next attempt reads its new settings (and health, if they changed). */
   invalidate(webhookId: string): void {
     this.queues.invalidate(webhookId);
+  }
+
+  /**
+   * Sends the webhook's ownership challenge (docs/endpoint-auth.md#ownership-verification) and
+   * says whether its URL echoed it; the caller records the answer.
+   */
+  verifyOwnership(webhook: WebhookRow): Promise<ChallengeResult> {
+    return sendOwnershipChallenge(this.endpointSender, webhook);
   }
 
   stats(): { held: number; inFlight: number; queuedWebhooks: number; openCircuits: number } {

@@ -129,7 +129,10 @@ export function createThreadedSender(opts: SenderOptions, onError: (err: Error) 
       const id = ++seq;
       if (pending.size === 0) worker.ref();
       const result = new Promise<SendResult>((resolve) => pending.set(id, resolve));
+      // The client key crosses too: the TLS handshake that needs it happens on the thread.
       const request: SendRequest = { url: req.url, body: req.body, headers: req.headers, timeoutMs: req.timeoutMs };
+      if (req.tls) request.tls = req.tls;
+      if (req.contentType) request.contentType = req.contentType;
       outbox.push([id, 0, 'send' satisfies SenderThreadMethod, [request]]);
       if (!scheduled) {
         scheduled = true;

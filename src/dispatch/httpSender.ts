@@ -1,4 +1,7 @@
+import { createHash } from 'node:crypto';
 import { Agent } from 'undici';
+import type { EndpointTls } from '../store/Store.js';
+import { createConnector, type EgressOptions } from './egressConnector.js';
 import { ResponseReader } from './ResponseReader.js';
 import { notSent, type SendResult } from './SendResult.js';
 import { DeadlineTicker } from './DeadlineTicker.js';
@@ -15,6 +18,10 @@ export interface SendRequest {
   headers: Record<string, string>;
   /** Bounds the whole attempt: queueing for a connection, connect, TLS, headers and body. */
   timeoutMs: number;
+  /** The endpoint's client certificate and private CA (docs/endpoint-auth.md#tls); connections with it are kept apart. */
+  tls?: EndpointTls;
+  /** Instead of `application/json`: a token request's form body. */
+  contentType?: 'application/x-www-form-urlencoded';
   /**
    * Which delivery this is, for a transport that shows it to a person (`hookline listen`).
    * The network sender ignores it, and it never crosses to the sending thread.
@@ -54,6 +61,8 @@ export interface SenderOptions {
   connectionsPerOrigin?: number;
   /** TCP+TLS connect timeout, default 10000 ms. Only frees a hung socket: results are bounded by `timeoutMs`. */
   connectTimeoutMs?: number;
+  /** HOOKLINE_EGRESS_PROXY and HOOKLINE_EGRESS_NO_PROXY; absent: every connection is direct. */
+  egress?: EgressOptions;
 }
 
 /** Used when a request carries no usable timeout; the webhook default (DESIGN: 5 s). */
@@ -76,14 +85,41 @@ type Target = { origin: string; path: string } | { error: SendErrorCode };
 
 /** Parsed URLs by string. Webhook URLs repeat endlessly, and `new URL` costs 0.3–0.7 µs a call here. */
 const TARGET_CACHE_SIZE = 10_000;
+/** Agents for endpoints with their own TLS material; the least recently made is closed past this. */
+const TLS_AGENT_CACHE_SIZE = 500;
 
 export function createSender(opts: SenderOptions): Sender {
   const allowPrivate = opts.allowPrivateNetworks;
-  const agent = new Agent({
-    connections: opts.connectionsPerOrigin ?? 256,
-    pipelining: 1,
-    connect: { lookup: guardedLookup({ allowPrivateNetworks: allowPrivate }), timeout: opts.connectTimeoutMs ?? 10_000 },
-  });
+  const egress: EgressOptions = opts.egress ?? { egressProxy: null, egressNoProxy: [] };
+  const connectTimeoutMs = opts.connectTimeoutMs ?? 10_000;
+  const agentFor = (tls?: EndpointTls): Agent =>
+    new Agent({
+      connections: opts.connectionsPerOrigin ?? 256,
+      pipelining: 1,
+      // Without a proxy or TLS material, undici's own connector with the guard: the hot path stays as it was.
+      connect: egress.egressProxy === null && !tls
+        ? { lookup: guardedLookup({ allowPrivateNetworks: allowPrivate }), timeout: connectTimeoutMs }
+        : createConnector({ ...egress, allowPrivateNetworks: allowPrivate, connectTimeoutMs, tls }),
+    });
+  const agent = agentFor();
+  // A client certificate belongs to its endpoint only: pooled connections are never shared with another's material.
+  const tlsAgents = new Map<string, Agent>();
+  function dispatcherFor(tls: EndpointTls | undefined): Agent {
+    if (!tls || (!tls.ca && !tls.client_cert)) return agent;
+    const key = createHash('sha256').update(`${tls.client_cert ?? ''}\0${tls.client_key ?? ''}\0${tls.ca ?? ''}`).digest('hex');
+    let found = tlsAgents.get(key);
+    if (!found) {
+      if (tlsAgents.size >= TLS_AGENT_CACHE_SIZE) {
+        const [oldest, old] = tlsAgents.entries().next().value!;
+        tlsAgents.delete(oldest);
+        void old.close();
+      }
+      found = agentFor(tls);
+      tlsAgents.set(key, found);
+    }
+    return found;
+  }
+  const closeAll = () => Promise.all([agent, ...tlsAgents.values()].map((a) => a.destroy())).then(() => undefined);
   const ticker = new DeadlineTicker();
   const targets = new Map<string, Target>();
   const fixedHeaders = ['content-type', 'application/json', 'user-agent', opts.userAgent];
@@ -110,14 +146,14 @@ export function createSender(opts: SenderOptions): Sender {
         const target = closing ? { error: 'network' as const } : targetFor(req.url);
         if ('error' in target) return Promise.resolve(notSent(target.error, startedAt));
         const timeoutMs = req.timeoutMs > 0 && Number.isFinite(req.timeoutMs) ? req.timeoutMs : FALLBACK_TIMEOUT_MS;
-        const headers = buildHeaders(fixedHeaders, req.headers);
+        const headers = buildHeaders(req.contentType ? ['content-type', req.contentType, 'user-agent', opts.userAgent] : fixedHeaders, req.headers);
         let resolve!: (result: SendResult) => void;
         result = new Promise<SendResult>((r) => (resolve = r));
         handler = new ResponseReader(resolve, ticker, startedAt, t0);
         ticker.add(handler, timeoutMs);
         // Redirects: undici 7's dispatch never follows them (that needs the redirect
         // interceptor, which is not installed), so a 3xx comes back as its status.
-        agent.dispatch(
+        dispatcherFor(req.tls).dispatch(
           { origin: target.origin, path: target.path, method: 'POST', headers, body: req.body },
           handler,
         );
@@ -136,13 +172,13 @@ export function createSender(opts: SenderOptions): Sender {
         ticker.stop();
         // destroy, not close: attempts are settled, and close() would also wait for requests
         // that timed out while still queued behind a hung connect.
-        await agent.destroy();
+        await closeAll();
       });
       return closing;
     },
 
     destroy() {
-      closing ??= agent.destroy().then(() => ticker.stop());
+      closing ??= closeAll().then(() => ticker.stop());
       return closing;
     },
   };

@@ -1,4 +1,5 @@
 import { BLOCKED_TARGET_CODE } from './ssrfGuard.js';
+import { PROXY_FAILED_CODE } from './egressConnector.js';
 
 /** Why an attempt got no usable HTTP response. Stored in the attempt log; part of the API. */
 export type SendErrorCode =
@@ -10,10 +11,15 @@ export type SendErrorCode =
   | 'blocked_target'
   | 'invalid_response'
   | 'invalid_request'
+  /** The egress proxy could not be reached or refused the tunnel (HOOKLINE_EGRESS_PROXY). */
+  | 'proxy'
+  /** Endpoint auth could not get credentials: the OAuth2 token endpoint failed (docs/endpoint-auth.md). */
+  | 'auth_failed'
   | 'network';
 
 const byCode: Readonly<Record<string, SendErrorCode>> = {
   [BLOCKED_TARGET_CODE]: 'blocked_target',
+  [PROXY_FAILED_CODE]: 'proxy',
   ECONNREFUSED: 'connection_refused',
   ECONNRESET: 'connection_reset',
   ECONNABORTED: 'connection_reset',

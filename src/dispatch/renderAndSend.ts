@@ -1,7 +1,8 @@
 import type { AttemptOutcome, DispatchItem, WebhookRow } from '../store/Store.js';
 import { findDialect, isUnrepresentable, type RenderedRequest } from '../dialects/index.js';
 import { nextAttemptAt } from './retryPolicy.js';
-import type { Sender } from './httpSender.js';
+import { endpointOptions } from './endpointOptions.js';
+import type { EndpointAuthSender } from './EndpointAuthSender.js';
 
 /**
  * One HTTP attempt of one delivery: render the webhook's dialect, send, decide what the
@@ -12,7 +13,7 @@ import type { Sender } from './httpSender.js';
 export async function renderAndSend(
   item: DispatchItem,
   webhook: WebhookRow,
-  sender: Sender,
+  sender: Pick<EndpointAuthSender, 'send'>,
   leaseOwner: string,
 ): Promise<{ ok: boolean; outcome: AttemptOutcome; retryAfterMs: number | null }> {
   const { delivery, event } = item;
@@ -53,6 +54,7 @@ export async function renderAndSend(
         headers: { ...webhook.headers, ...rendered.headers },
         timeoutMs: webhook.timeout_ms,
         about: { deliveryId: delivery.id, eventId: event.id, eventType: event.type, attempt: attemptNumber },
+        ...endpointOptions(webhook),
       });
       // The attempt's recorded time stays the render time, not the sender's: the signed
       // timestamp comes from it, and …/request re-renders from the recorded time.

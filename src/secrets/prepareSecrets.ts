@@ -24,7 +24,7 @@ export async function prepareSecrets(store: Store, box: SecretBox, log: Logger):
     for (const w of await store.webhooksOfBusiness(business.id)) {
       if (storedSecrets(w).every((v) => SecretBox.keyIdOf(v) === box.keyId)) continue;
       const plain = openWebhook(w, box);
-      const sealed = sealWebhook({ secret: plain.secret, previous_secret: plain.previous_secret, headers: plain.headers }, w.id, box);
+      const sealed = sealWebhook({ secret: plain.secret, previous_secret: plain.previous_secret, headers: plain.headers, auth: plain.auth, tls: plain.tls }, w.id, box);
       // Its own updated_at: re-encrypting is not a change anyone made to the webhook.
       await store.updateWebhook(w.business_id, w.id, sealed, w.updated_at);
       rewritten++;

@@ -1,16 +1,39 @@
-import type { WebhookRow } from '../store/Store.js';
+import type { EndpointAuth, EndpointTls, WebhookRow } from '../store/Store.js';
 import type { SecretBox } from './SecretBox.js';
 
 /*
  * Which webhook fields are secret at rest: the signing secret, the previous one during a
- * rotation, and every custom header value (they usually carry an Authorization token). Header
- * names stay readable: they are not secret and the dashboard lists them.
+ * rotation, every custom header value (they usually carry an Authorization token), and the
+ * secret members of endpoint auth and TLS (password, token, client_secret, client_key). Header
+ * names, usernames, client ids and certificates stay readable: they are not secret and the
+ * dashboard lists them.
  */
 
-type SecretFields = Pick<WebhookRow, 'secret' | 'previous_secret' | 'headers'>;
+type SecretFields = Pick<WebhookRow, 'secret' | 'previous_secret' | 'headers' | 'auth' | 'tls'>;
+
+type Seal = (value: string, context: string) => string;
+
+function mapAuth(auth: EndpointAuth, id: string, f: Seal): EndpointAuth {
+  switch (auth.type) {
+    case 'basic':
+      return { ...auth, password: f(auth.password, `${id}/auth/password`) };
+    case 'bearer':
+      return { ...auth, token: f(auth.token, `${id}/auth/token`) };
+    case 'oauth2_client_credentials':
+      return { ...auth, client_secret: f(auth.client_secret, `${id}/auth/client_secret`) };
+  }
+}
+
+function mapTls(tls: EndpointTls, id: string, f: Seal): EndpointTls {
+  return typeof tls.client_key === 'string' ? { ...tls, client_key: f(tls.client_key, `${id}/tls/client_key`) } : tls;
+}
+
+function authSecret(auth: EndpointAuth): string {
+  return auth.type === 'basic' ? auth.password : auth.type === 'bearer' ? auth.token : auth.client_secret;
+}
 
 /** The fields of `w` that it has, with their values passed through `f`; nothing else is copied or changed. */
-function mapSecrets<T extends Partial<SecretFields>>(w: T, id: string, f: (value: string, context: string) => string): T {
+function mapSecrets<T extends Partial<SecretFields>>(w: T, id: string, f: Seal): T {
   const out = { ...w };
   if (typeof w.secret === 'string') out.secret = f(w.secret, `${id}/secret`);
   if (typeof w.previous_secret === 'string') out.previous_secret = f(w.previous_secret, `${id}/previous_secret`);
@@ -19,6 +42,8 @@ function mapSecrets<T extends Partial<SecretFields>>(w: T, id: string, f: (value
     for (const [name, value] of Object.entries(w.headers)) headers[name] = f(value, `${id}/headers/${name.toLowerCase()}`);
     out.headers = headers;
   }
+  if (w.auth) out.auth = mapAuth(w.auth, id, f);
+  if (w.tls) out.tls = mapTls(w.tls, id, f);
   return out;
 }
 
@@ -34,5 +59,11 @@ export function openWebhook(w: WebhookRow, box: SecretBox): WebhookRow {
 
 /** Every stored secret value of a row, to see which keys they need. */
 export function storedSecrets(w: WebhookRow): string[] {
-  return [w.secret, ...(w.previous_secret ? [w.previous_secret] : []), ...Object.values(w.headers)];
+  return [
+    w.secret,
+    ...(w.previous_secret ? [w.previous_secret] : []),
+    ...Object.values(w.headers),
+    ...(w.auth ? [authSecret(w.auth)] : []),
+    ...(typeof w.tls?.client_key === 'string' ? [w.tls.client_key] : []),
+  ];
 }

@@ -1,4 +1,4 @@
-import type { EventTypeRow, WebhookRow } from './Store.js';
+import type { EndpointAuth, EndpointTls, EventTypeRow, Verification, WebhookRow } from './Store.js';
 import type { FilterDocument } from '../catalog/payloadFilter/filterTree.js';
 import { UNPATCHABLE_WEBHOOK_COLUMNS, WEBHOOK_COLUMNS } from './columns.js';
 
@@ -20,7 +20,7 @@ export interface ColumnCoding {
 }
 
 /** Columns that hold JSON: written as JSON text in both stores (pg would send an array as a PostgreSQL array). */
-const JSON_WEBHOOK_COLUMNS: ReadonlySet<string> = new Set(['events', 'headers', 'retry_schedule', 'filter'] satisfies (keyof WebhookRow)[]);
+const JSON_WEBHOOK_COLUMNS: ReadonlySet<string> = new Set(['events', 'headers', 'retry_schedule', 'filter', 'auth', 'tls'] satisfies (keyof WebhookRow)[]);
 
 export function webhookFromColumns(r: RawRow, decode: ColumnCoding): WebhookRow {
   return {
@@ -48,7 +48,20 @@ export function webhookFromColumns(r: RawRow, decode: ColumnCoding): WebhookRow 
     updated_at: r.updated_at as number,
     // Absent rather than null when there is none, so rows read back equal rows written without one.
     ...(r.filter === null || r.filter === undefined ? {} : { filter: decode.json(r.filter) as FilterDocument }),
+    ...endpointColumns(r, decode),
   };
+}
+
+/** The endpoint columns of migration 0014, each absent when NULL (rows written before it read back unchanged). */
+function endpointColumns(r: RawRow, decode: ColumnCoding): Partial<WebhookRow> {
+  const out: Partial<WebhookRow> = {};
+  if (r.auth !== null && r.auth !== undefined) out.auth = decode.json(r.auth) as EndpointAuth;
+  if (r.tls !== null && r.tls !== undefined) out.tls = decode.json(r.tls) as EndpointTls;
+  if (r.verification !== null && r.verification !== undefined) out.verification = r.verification as Verification;
+  if (r.verified_url !== null && r.verified_url !== undefined) out.verified_url = r.verified_url as string;
+  if (r.verification_error !== null && r.verification_error !== undefined) out.verification_error = r.verification_error as string;
+  if (r.tls_expiry_notified !== null && r.tls_expiry_notified !== undefined) out.tls_expiry_notified = Number(r.tls_expiry_notified);
+  return out;
 }
 
 /**

@@ -9,6 +9,8 @@ export type Ordering = 'none' | 'fifo';
 /** A payload filter as stored: JSON, checked at save (docs/filters.md). */
 export type { FilterDocument } from '../catalog/payloadFilter/filterTree.js';
 import type { FilterDocument } from '../catalog/payloadFilter/filterTree.js';
+import type { EndpointAuth, EndpointTls, Verification } from './endpointTypes.js';
+export type { EndpointAuth, EndpointTls, OAuth2ClientCredentials, Verification } from './endpointTypes.js';
 
 export interface WebhookRow {
   id: string;
@@ -27,6 +29,18 @@ export interface WebhookRow {
   ordering: Ordering;
   /** The payload filter (docs/filters.md); null or absent: every event of its types. */
   filter?: FilterDocument | null;
+  /** How Hookline authenticates to the endpoint (docs/endpoint-auth.md); absent or null: only the signature. */
+  auth?: EndpointAuth | null;
+  /** Client certificate and private CA for the endpoint; absent or null: none. */
+  tls?: EndpointTls | null;
+  /** 'challenge': the URL's owner must echo a challenge before events flow; absent or null: off. */
+  verification?: Verification | null;
+  /** The URL whose owner answered the challenge; pending while it differs from `url`. */
+  verified_url?: string | null;
+  /** Why the last challenge was not answered; null once answered. */
+  verification_error?: string | null;
+  /** The certificate expiry (ms) an expiry warning was raised for. */
+  tls_expiry_notified?: number | null;
   secret: string;
   /** The secret before the last rotation; it keeps signing until `previous_secret_expires_at`. */
   previous_secret: string | null;
@@ -55,6 +69,12 @@ export type WebhookPatch = Partial<
     | 'max_in_flight'
     | 'ordering'
     | 'filter'
+    | 'auth'
+    | 'tls'
+    | 'verification'
+    | 'verified_url'
+    | 'verification_error'
+    | 'tls_expiry_notified'
     | 'secret'
     | 'previous_secret'
     | 'previous_secret_expires_at'

@@ -29,6 +29,11 @@ export interface Webhook {
   ordering: 'none' | 'fifo';
   /** The payload filter (docs/filters.md); null = every event of its triggers. */
   filter: Record<string, unknown> | null;
+  /** Endpoint auth and TLS (docs/endpoint-auth.md); secret members come back as "[redacted]". */
+  auth?: { type: 'basic' | 'bearer' | 'oauth2_client_credentials'; username?: string; client_id?: string; token_url?: string } | null;
+  tls?: { client_cert?: string; client_cert_expires_at?: string | null; ca?: string } | null;
+  verification_state?: 'not_required' | 'pending_verification' | 'verified';
+  verification_error?: string | null;
   secret?: string;
   health: Health;
   created_at: string;

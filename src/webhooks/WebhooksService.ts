@@ -9,6 +9,9 @@ import { checkDialect, checkEvents, checkHeaders, checkUrl, type OwnInboxes } fr
 import { checkRoomForWebhook, checkWebhookBounds } from './webhookLimits.js';
 import { checkPayloadFilter } from '../catalog/payloadFilter/index.js';
 import { listenerUrl } from '../listen/listenerUrl.js';
+import { checkAuth, checkTls, checkVerification, type EndpointAuthInput } from './endpointInput.js';
+import { isPendingVerification } from './verificationState.js';
+import type { EndpointTls } from '../store/Store.js';
 
 /** The old secret keeps signing beside the new one for this long after a rotation. */
 export const ROTATION_OVERLAP_MS = 24 * 3600 * 1000;
@@ -18,9 +21,15 @@ export type WebhookSettings = Pick<
   WebhookRow,
   'name' | 'url' | 'events' | 'dialect' | 'enabled' | 'headers' | 'timeout_ms' | 'retry_schedule' | 'rate_limit' | 'max_in_flight' | 'ordering' | 'filter'
 >;
+/** How the endpoint is reached, as the API takes it (docs/endpoint-auth.md). */
+export interface EndpointChoices {
+  auth?: EndpointAuthInput | null;
+  tls?: EndpointTls | null;
+  verification?: 'none' | 'challenge' | null;
+}
 /** A new webhook: a URL and its events; everything else has a default. */
-export type NewWebhook = Pick<WebhookSettings, 'url' | 'events'> & Partial<Omit<WebhookSettings, 'url' | 'events'>> & { secret?: string };
-export type WebhookChanges = Partial<WebhookSettings>;
+export type NewWebhook = Pick<WebhookSettings, 'url' | 'events'> & Partial<Omit<WebhookSettings, 'url' | 'events'>> & EndpointChoices & { secret?: string };
+export type WebhookChanges = Partial<WebhookSettings> & EndpointChoices;
 
 const SETTINGS: readonly (keyof WebhookSettings)[] = [
   'name', 'url', 'events', 'dialect', 'enabled', 'headers', 'timeout_ms', 'retry_schedule', 'rate_limit', 'max_in_flight', 'ordering',
@@ -35,6 +44,8 @@ export interface WebhooksServiceDeps {
   engine: WebhookEngine;
   /** This server's own test inboxes, accepted as targets without opening private networks. */
   ownInboxes?: OwnInboxes;
+  /** Told of every saved client certificate, to warn of its expiry (CertificateExpiryWatch). */
+  certificates?: { saved(webhook: WebhookRow): void };
 }
 
 /**
@@ -75,9 +86,12 @@ export class WebhooksService {
       ordering: input.ordering,
       filter: checkPayloadFilter(input.filter ?? null) ?? undefined,
       secret: input.secret,
+      ...this.endpointPatch(input, null),
     });
+    checkAuthorizationOnce(row);
     await checkRoomForWebhook(config, store, businessId);
     await store.createWebhook(row);
+    this.afterEndpointSaved(row, null);
     return row;
   }
 
@@ -97,6 +111,41 @@ export class WebhooksService {
   }
 
   /**
+   * Sends the ownership challenge now and records the answer: a verified URL gets its held
+   * deliveries; one that did not echo stays pending with the reason.
+   */
+  async verify(businessId: string, id: string): Promise<WebhookRow> {
+    const current = await this.get(businessId, id);
+    if (!isPendingVerification(current)) return current;
+    const answer = await this.deps.engine.verifyOwnership(current);
+    // The URL may have changed while the challenge was out: then this answer is about another URL.
+    const now = await this.get(businessId, id);
+    if (now.url !== current.url || now.verification !== 'challenge') return now;
+    const patch: WebhookPatch = answer.ok ? { verified_url: current.url, verification_error: null } : { verification_error: answer.reason };
+    const updated = (await this.deps.store.updateWebhook(businessId, id, patch, Date.now())) ?? notFound(businessId, id);
+    this.deps.engine.invalidate(id);
+    if (answer.ok) await this.resumeParked(id);
+    return updated;
+  }
+
+  /** The stored form of the endpoint fields the caller gave; absent ones are left out. */
+  private endpointPatch(input: EndpointChoices, current: WebhookRow | null): WebhookPatch {
+    const patch: WebhookPatch = {};
+    if (input.auth !== undefined) patch.auth = checkAuth(input.auth, current?.auth, this.deps.config.allowPrivateNetworks);
+    if (input.tls !== undefined) patch.tls = checkTls(input.tls, current?.tls);
+    if (input.verification !== undefined) patch.verification = checkVerification(input.verification);
+    return patch;
+  }
+
+  /** A pending webhook is challenged at once (in the background: the answer is recorded on the webhook); a new certificate is looked at for its expiry. */
+  private afterEndpointSaved(row: WebhookRow, before: WebhookRow | null): void {
+    if (row.tls?.client_cert && row.tls.client_cert !== before?.tls?.client_cert) this.deps.certificates?.saved(row);
+    if (isPendingVerification(row) && (!before || !isPendingVerification(before) || before.url !== row.url)) {
+      this.verify(row.business_id, row.id).catch(() => {});
+    }
+  }
+
+  /**
    * Changes what the caller gave and leaves the rest. Enabling a disabled webhook makes it
    * healthy and resumes its parked deliveries; disabling it records why it went quiet.
    */
@@ -111,13 +160,20 @@ export class WebhooksService {
     if (changes.events !== undefined || changes.dialect !== undefined) patch.events = checkEvents(catalog, changes.events ?? current.events, dialect);
     if (changes.headers !== undefined) patch.headers = checkHeaders(changes.headers);
     if (changes.filter !== undefined) patch.filter = checkPayloadFilter(changes.filter);
+    Object.assign(patch, this.endpointPatch(changes, current));
+    // The last challenge's failure was about the old URL.
+    if (patch.url !== undefined && patch.url !== current.url) patch.verification_error = null;
+    checkAuthorizationOnce({ ...current, ...patch });
     const now = Date.now();
     const reEnabled = changes.enabled === true && !current.enabled;
     if (reEnabled) Object.assign(patch, { health_state: 'healthy', consecutive_failures: 0, health_since: now, health_reason: null });
     if (changes.enabled === false) Object.assign(patch, { health_state: 'disabled', health_since: now, health_reason: 'Disabled through the API.' });
     const updated = (await store.updateWebhook(businessId, id, patch, now)) ?? notFound(businessId, id);
     this.deps.engine.invalidate(updated.id);
-    if (reEnabled) await this.resumeParked(updated.id);
+    // Turning verification off releases what it held.
+    const released = isPendingVerification(current) && !isPendingVerification(updated);
+    if (reEnabled || released) await this.resumeParked(updated.id);
+    this.afterEndpointSaved(updated, current);
     return updated;
   }
 
@@ -159,6 +215,13 @@ export class WebhooksService {
 
   private async resumeParked(id: string): Promise<void> {
     if ((await this.deps.store.unparkWebhook(id, Date.now())) > 0) this.deps.engine.wake();
+  }
+}
+
+/** `auth` sets the Authorization header, so a custom one beside it would be silently replaced: refused instead. */
+function checkAuthorizationOnce(w: Pick<WebhookRow, 'auth' | 'headers'>): void {
+  if (w.auth && Object.keys(w.headers).some((h) => h.toLowerCase() === 'authorization')) {
+    throw new HooklineError('INVALID_ENDPOINT_AUTH', 'auth: the webhook also has a custom Authorization header, which auth would replace; remove the header or the auth.');
   }
 }
 

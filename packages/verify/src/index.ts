@@ -5,6 +5,8 @@
  */
 export { verifyWebhook, dialects, DEFAULT_TOLERANCE_SECONDS } from './verifyWebhook.js';
 export type { DialectName, VerifiedWebhook, VerifyOptions } from './verifyWebhook.js';
+export { answerChallenge } from './answerChallenge.js';
+export type { ChallengeAnswer } from './answerChallenge.js';
 export { WebhookVerifier, DEFAULT_DEDUPE_TTL_SECONDS } from './WebhookVerifier.js';
 export type { VerifierOptions } from './WebhookVerifier.js';
 export { MemoryDedupeStore } from './DedupeStore.js';

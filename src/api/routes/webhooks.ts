@@ -85,6 +85,20 @@ export const webhookRoutes =
     );
 
     app.post<{ Params: Params }>(
+      '/v1/businesses/:b/webhooks/:id/verify',
+      {
+        schema: {
+          operationId: 'verifyWebhookOwnership',
+          tags,
+          summary: 'Send the ownership challenge now (verification "challenge"); answers the webhook with its verification_state',
+          params: WebhookParams,
+          response: { 200: Webhook, ...problemResponses },
+        },
+      },
+      async (req) => presentWebhook(await ctx.webhooks.verify(req.params.b, req.params.id), { secret: true }),
+    );
+
+    app.post<{ Params: Params }>(
       '/v1/businesses/:b/webhooks/:id/test',
       {
         schema: {

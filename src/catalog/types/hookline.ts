@@ -68,6 +68,16 @@ export const hooklineTypes: EventTypeDefinition[] = [
     },
   },
   {
+    type: 'hookline/certificate.expiring',
+    description: "A webhook's TLS client certificate expires within 14 days; once it has, the endpoint will refuse Hookline's connections until a new one is saved.",
+    schema: objectSchema({ ...subject, expires_at: dateTime, days_left: integerId }, [...subjectRequired, 'expires_at', 'days_left']),
+    example: {
+      ...exampleSubject,
+      expires_at: '2026-02-14T00:00:00.000Z',
+      days_left: 13,
+    },
+  },
+  {
     type: 'hookline/delivery.exhausted',
     description: 'A delivery ran out of attempts and is failed; it can still be retried or replayed through the API.',
     schema: objectSchema(

@@ -108,7 +108,7 @@ export class PostgresStore extends PostgresDeliveries implements Store {
   }
 
   async scrubSecretsAtRest(): Promise<void> {
-    await this.db.query("UPDATE webhooks SET secret = '', previous_secret = NULL, headers = '{}' WHERE deleted_at IS NOT NULL AND secret <> ''");
+    await this.db.query("UPDATE webhooks SET secret = '', previous_secret = NULL, headers = '{}', auth = NULL, tls = NULL WHERE deleted_at IS NOT NULL AND secret <> ''");
     // A plain VACUUM only marks dead row versions reusable; FULL writes the table anew and drops
     // the old file. It locks the webhooks table for as long as it takes (a small table: moments).
     await this.db.query('VACUUM FULL webhooks');

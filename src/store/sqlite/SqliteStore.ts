@@ -101,7 +101,7 @@ export class SqliteStore extends SqliteDeliveries implements Store {
   }
 
   async scrubSecretsAtRest(): Promise<void> {
-    this.db.prepare("UPDATE webhooks SET secret = '', previous_secret = NULL, headers = '{}' WHERE deleted_at IS NOT NULL AND secret <> ''").run();
+    this.db.prepare("UPDATE webhooks SET secret = '', previous_secret = NULL, headers = '{}', auth = NULL, tls = NULL WHERE deleted_at IS NOT NULL AND secret <> ''").run();
     // secure_delete zeroes what the rewrite frees; VACUUM then rebuilds the file from live rows
     // only, which also drops what was freed before (old rows, deleted webhooks); the last
     // checkpoint moves that into the main file and empties the WAL, whose frames held the old pages.

@@ -83,6 +83,12 @@ export function WebhookPage({ b, id }: { b: string; id: string }) {
           <Badge status={state} /> {webhook.health.reason ?? (state === 'disabled' ? 'This webhook is off; events are held until you enable it.' : 'Recent attempts failed.')}
         </div>
       )}
+      {webhook.verification_state === 'pending_verification' && (
+        <div class="note note-warn">
+          Waiting for the URL to answer its ownership challenge; events are held until it does.
+          {webhook.verification_error ? ` Last answer: ${webhook.verification_error}.` : ''}
+        </div>
+      )}
       <div class="grid-2">
         <div class="card">
           <h2>Settings</h2>
@@ -119,6 +125,16 @@ export function WebhookPage({ b, id }: { b: string; id: string }) {
                 ))
               )}
             </dd>
+            <dt>Endpoint auth</dt>
+            <dd>{endpointAuthLabel(webhook)}</dd>
+            {webhook.tls?.client_cert && (
+              <>
+                <dt>Client certificate</dt>
+                <dd>
+                  expires <Time iso={webhook.tls.client_cert_expires_at ?? null} absolute />
+                </dd>
+              </>
+            )}
             <dt>Created</dt>
             <dd>
               <Time iso={webhook.created_at} />
@@ -146,4 +162,16 @@ export function WebhookPage({ b, id }: { b: string; id: string }) {
       </Confirm>
     </section>
   );
+}
+
+/** How Hookline authenticates to the endpoint, in a few words; never a secret (the API does not return them). */
+function endpointAuthLabel(w: Webhook): string {
+  const parts: string[] = [];
+  if (w.auth?.type === 'basic') parts.push(`Basic (${w.auth.username ?? ''})`);
+  if (w.auth?.type === 'bearer') parts.push('Bearer token');
+  if (w.auth?.type === 'oauth2_client_credentials') parts.push(`OAuth2 client ${w.auth.client_id ?? ''}`);
+  if (w.tls?.client_cert) parts.push('client certificate');
+  if (w.tls?.ca) parts.push('private CA');
+  if (w.verification_state === 'verified') parts.push('ownership verified');
+  return parts.length === 0 ? 'Signature only' : parts.join('; ');
 }

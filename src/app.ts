@@ -22,6 +22,7 @@ import { ProcessHeartbeat } from './dispatch/ProcessHeartbeat.js';
 import { WebhooksService } from './webhooks/WebhooksService.js';
 import { LocalInboxes, ownOrigins } from './inspector/LocalInboxes.js';
 import { withLocalInboxes } from './inspector/LocalInboxTransport.js';
+import { startTracing } from './tracing/Tracing.js';
 
 export interface HooklineHandle {
   readonly config: Config;
@@ -117,8 +118,10 @@ export async function startHookline(config: Config, opts: StartOptions): Promise
   const inboxes = new LocalInboxes(store);
   const sender = withLocalInboxes(networkSender, inboxes, senderOptions.userAgent);
   await sender.ready();
-  const dispatcher = new Dispatcher({ store, config, sender, events });
-  const publisher = new Publisher({ store, config, catalog, dispatcher, events });
+  // Null without an OTLP endpoint; the OpenTelemetry SDK is loaded only when there is one.
+  const tracing = await startTracing(config);
+  const dispatcher = new Dispatcher({ store, config, sender, events, tracing });
+  const publisher = new Publisher({ store, config, catalog, dispatcher, events, tracing });
   const metrics = new Metrics(events, dispatcher, store);
   const operational = new OperationalEvents({ store, publisher, events });
   operational.start();
@@ -135,6 +138,7 @@ export async function startHookline(config: Config, opts: StartOptions): Promise
     await dispatcher.stop();
     await operational.stop();
     metrics.close();
+    await tracing?.shutdown();
     await store.close();
     throw err;
   }
@@ -172,6 +176,8 @@ export async function startHookline(config: Config, opts: StartOptions): Promise
         await heartbeat.stop();
         await operational.stop();
         metrics.close();
+        // After the dispatcher: the last attempts' spans end when their outcomes are written.
+        await tracing?.shutdown().catch((err: unknown) => log.warn({ err }, 'could not export the last spans'));
       } finally {
         await store.close();
         resolveStopped();

@@ -88,6 +88,20 @@ export interface Config {
   readonly portalAccent: string | null;
   /** HOOKLINE_PORTAL_MODE, default light: light or dark, when a session's theme gives none. */
   readonly portalMode: 'light' | 'dark';
+  // Tracing (issue 18, docs/observability.md). The OTEL_* names are OpenTelemetry's own.
+  /**
+   * HOOKLINE_PROPAGATE_TRACE, default true: each attempt sends `traceparent` (and `tracestate`)
+   * continuing the publisher's trace, or Hookline's own spans when tracing is on.
+   */
+  readonly propagateTrace: boolean;
+  /**
+   * OTEL_EXPORTER_OTLP_TRACES_ENDPOINT, or OTEL_EXPORTER_OTLP_ENDPOINT followed by /v1/traces;
+   * default none: no spans are made and the OpenTelemetry SDK is never loaded. OTEL_SDK_DISABLED=true
+   * or OTEL_TRACES_EXPORTER=none also leave it off.
+   */
+  readonly otlpTracesEndpoint: string | null;
+  /** OTEL_SERVICE_NAME, default hookline: the service.name of every span. */
+  readonly otelServiceName: string;
 }
 
 export const defaults: Config = Object.freeze({
@@ -118,6 +132,9 @@ export const defaults: Config = Object.freeze({
   portalName: null,
   portalAccent: null,
   portalMode: 'light',
+  propagateTrace: true,
+  otlpTracesEndpoint: null,
+  otelServiceName: 'hookline',
 });
 
 /** Environment variable for each setting; the `hookline serve` flag is the same name in kebab case. */
@@ -149,6 +166,9 @@ export const envNames: Readonly<Record<keyof Config, string>> = Object.freeze({
   portalName: 'HOOKLINE_PORTAL_NAME',
   portalAccent: 'HOOKLINE_PORTAL_ACCENT',
   portalMode: 'HOOKLINE_PORTAL_MODE',
+  propagateTrace: 'HOOKLINE_PROPAGATE_TRACE',
+  otlpTracesEndpoint: 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT',
+  otelServiceName: 'OTEL_SERVICE_NAME',
 });
 
 type Raw = Partial<Record<keyof Config, string | number | boolean | null | undefined>>;
@@ -230,7 +250,32 @@ export function loadConfig(env: Record<string, string | undefined> = {}, overrid
     maxWebhookInFlight: int(envNames.maxWebhookInFlight, pick('maxWebhookInFlight'), 10, 1000),
     maxWebhookTimeoutMs: int(envNames.maxWebhookTimeoutMs, pick('maxWebhookTimeoutMs'), 5000, 60_000),
     ...portalSettings(pick),
+    ...tracingSettings(pick, env),
   });
+}
+
+/**
+ * Tracing (issue 18). The endpoint follows OpenTelemetry's rules: the traces endpoint is used as
+ * given, the general one gets /v1/traces appended. The rest of OpenTelemetry's variables (the
+ * exporter's headers, timeout and compression, OTEL_RESOURCE_ATTRIBUTES, OTEL_TRACES_SAMPLER,
+ * OTEL_BSP_*, span limits) are read by the SDK itself from the process environment, once
+ * tracing is on; they have no Hookline flag.
+ */
+function tracingSettings(
+  pick: (k: keyof Config) => unknown,
+  env: Record<string, string | undefined>,
+): Pick<Config, 'propagateTrace' | 'otlpTracesEndpoint' | 'otelServiceName'> {
+  const general = optionalText(env.OTEL_EXPORTER_OTLP_ENDPOINT);
+  let endpoint = optionalText(pick('otlpTracesEndpoint')) ?? (general === null ? null : `${general.replace(/\/+$/, '')}/v1/traces`);
+  if (endpoint !== null && !/^https?:\/\/[^/\s]+/.test(endpoint)) bad(envNames.otlpTracesEndpoint, endpoint, 'an http(s) URL such as http://collector:4318/v1/traces');
+  if (String(env.OTEL_SDK_DISABLED ?? '').trim().toLowerCase() === 'true') endpoint = null;
+  if (String(env.OTEL_TRACES_EXPORTER ?? '').trim().toLowerCase() === 'none') endpoint = null;
+  const serviceName = optionalText(pick('otelServiceName')) ?? defaults.otelServiceName;
+  return {
+    propagateTrace: bool(envNames.propagateTrace, pick('propagateTrace')),
+    otlpTracesEndpoint: endpoint,
+    otelServiceName: serviceName,
+  };
 }
 
 /** The portal's settings (issue 14): framing origins and the default theme. */

@@ -50,6 +50,13 @@ const settingHelp: Readonly<Record<keyof Config, SettingHelp>> = {
   portalName: { arg: '<name>', about: "the platform's name shown in the portal when a session's theme gives none", defaultText: 'none' },
   portalAccent: { arg: '<#rrggbb>', about: "the portal's accent colour when a session's theme gives none", defaultText: "none: Hookline's own" },
   portalMode: { arg: '<light|dark>', about: "the portal's colours when a session's theme gives no mode" },
+  propagateTrace: { arg: '<true|false>', about: "send traceparent and tracestate with each attempt, continuing the publisher's trace" },
+  otlpTracesEndpoint: {
+    arg: '<url>',
+    about: 'export spans over OTLP/HTTP to this URL (or set OTEL_EXPORTER_OTLP_ENDPOINT; /v1/traces is appended to that one)',
+    defaultText: 'none: no spans, the SDK is not loaded',
+  },
+  otelServiceName: { arg: '<name>', about: 'service.name of the spans' },
 };
 
 const kebab = (key: string): string => key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);

@@ -2,18 +2,22 @@ import type { AttemptOutcome, DispatchItem, WebhookRow } from '../store/Store.js
 import { findDialect, isUnrepresentable, type RenderedRequest } from '../dialects/index.js';
 import { nextAttemptAt } from './retryPolicy.js';
 import type { Sender } from './httpSender.js';
+import type { AttemptTrace } from '../tracing/attemptTrace.js';
 
 /**
  * One HTTP attempt of one delivery: render the webhook's dialect, send, decide what the
  * delivery's state is afterwards. Never throws: a dialect that cannot render is a failed
  * attempt with its own error code, so one bad payload cannot stall the queue. What is not
  * sent has no response, so the attempt's `response_body` carries why (docs/dialects.md#translation).
+ * `trace` (docs/observability.md) adds the trace headers after the dialect's, so neither a
+ * custom header nor a dialect can replace them.
  */
 export async function renderAndSend(
   item: DispatchItem,
   webhook: WebhookRow,
   sender: Sender,
   leaseOwner: string,
+  trace: AttemptTrace | null = null,
 ): Promise<{ ok: boolean; outcome: AttemptOutcome; retryAfterMs: number | null }> {
   const { delivery, event } = item;
   const attemptNumber = delivery.attempt_count + 1;
@@ -32,6 +36,7 @@ export async function renderAndSend(
     error = 'unknown_dialect';
   } else {
     let rendered: RenderedRequest | null = null;
+    trace?.rendering();
     try {
       const r = dialect.render({ event, webhook, deliveryId: delivery.id, attemptNumber, now: started });
       if (isUnrepresentable(r)) {
@@ -47,12 +52,14 @@ export async function renderAndSend(
     }
     if (rendered) {
       // Dialect headers come last so a custom header can never overwrite a signature.
+      const traceHeaders = trace ? trace.sending(webhook.url) : null;
       const result = await sender.send({
         url: webhook.url,
         body: rendered.body,
-        headers: { ...webhook.headers, ...rendered.headers },
+        headers: traceHeaders ? { ...webhook.headers, ...rendered.headers, ...traceHeaders } : { ...webhook.headers, ...rendered.headers },
         timeoutMs: webhook.timeout_ms,
       });
+      trace?.answered(result.statusCode, result.error);
       // The attempt's recorded time stays the render time, not the sender's: the signed
       // timestamp comes from it, and …/request re-renders from the recorded time.
       ({ statusCode, responseBody, retryAfterMs, durationMs } = result);

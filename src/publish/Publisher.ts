@@ -8,6 +8,8 @@ import { newDeliveryId, newEventId } from '../ids.js';
 import { WebhookMatcher } from './WebhookMatcher.js';
 import { isOperationalType } from '../catalog/eventTypeName.js';
 import type { FilterSubject } from '../catalog/payloadFilter/index.js';
+import type { Tracing } from '../tracing/Tracing.js';
+import { PublishTracer, type PublishRequest, type PublishTrace } from '../tracing/publishTrace.js';
 
 /** What a caller publishes. */
 export interface EventInput {
@@ -67,6 +69,7 @@ interface Problem {
  */
 export class Publisher {
   private readonly matcher: WebhookMatcher;
+  private readonly traces: PublishTracer | null;
 
   constructor(
     private readonly deps: {
@@ -75,13 +78,33 @@ export class Publisher {
       catalog: EventCatalog;
       dispatcher: Dispatcher | null;
       events: HooklineEvents;
+      /** Null: tracing is off (docs/observability.md). */
+      tracing?: Tracing | null;
     },
   ) {
     this.matcher = new WebhookMatcher(deps.store);
+    this.traces = PublishTracer.create(deps.tracing ?? null, deps.config.propagateTrace);
   }
 
-  /** Validates every input first, so a batch is stored whole or not at all. */
-  async publish(businessId: string, inputs: EventInput[], pointerPrefix = ''): Promise<PublishResult[]> {
+  /**
+   * Validates every input first, so a batch is stored whole or not at all. `request` carries
+   * the publisher's trace headers: its events keep the trace for their attempts.
+   */
+  async publish(businessId: string, inputs: EventInput[], pointerPrefix = '', request: PublishRequest | null = null): Promise<PublishResult[]> {
+    const trace = request && this.traces ? this.traces.begin(businessId, request) : null;
+    if (!trace) return this.publishAll(businessId, inputs, pointerPrefix, null);
+    try {
+      const results = await this.publishAll(businessId, inputs, pointerPrefix, trace);
+      trace.published(results);
+      return results;
+    } catch (err) {
+      trace.failed(err);
+      throw err;
+    }
+  }
+
+  private async publishAll(businessId: string, inputs: EventInput[], pointerPrefix: string, trace: PublishTrace | null): Promise<PublishResult[]> {
+    trace?.phase('hookline.validate');
     const reserved = inputs.findIndex((input) => typeof input.type === 'string' && isOperationalType(input.type));
     if (reserved >= 0) {
       throw new HooklineError(
@@ -92,6 +115,7 @@ export class Publisher {
     const now = Date.now();
     const problems: Problem[] = [];
     const events = inputs.map((input, i) => this.validate(businessId, input, now, inputs.length > 1 || pointerPrefix ? `${pointerPrefix}/${i}` : '', problems));
+    if (trace) for (const e of events) trace.stamp(e);
     if (problems.length > 0) {
       const unknownType = problems.every((p) => p.message.startsWith('unknown event type'));
       throw new HooklineError(
@@ -100,6 +124,7 @@ export class Publisher {
         { errors: problems },
       );
     }
+    trace?.phase('hookline.match');
     await notAccepted(() => this.matcher.refresh());
     const items: PublishItem[] = [];
     const webhooks = new Map<string, WebhookRow>();
@@ -108,6 +133,7 @@ export class Publisher {
       const targets = await notAccepted(() => this.matcher.matching(businessId, event.type, () => filterSubject(event, inputs[i]!.data)));
       items.push({ event, deliveries: targets.map((w) => this.newDelivery(w, now, webhooks)) });
     }
+    trace?.phase('hookline.store');
     return this.store(items, webhooks);
   }
 

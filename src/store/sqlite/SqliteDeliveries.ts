@@ -51,6 +51,11 @@ export class SqliteDeliveries extends StoreParts<SqliteDatabase> {
       `INSERT INTO events (business_id, id, type, data, occurred_at, created_at)
        VALUES (@business_id, @id, @type, @data, @occurred_at, @created_at) ON CONFLICT DO NOTHING`,
     );
+    // Most events carry no trace: they keep the statement without its columns.
+    const insertTracedEvent = this.stmt(
+      `INSERT INTO events (business_id, id, type, data, occurred_at, created_at, traceparent, tracestate)
+       VALUES (@business_id, @id, @type, @data, @occurred_at, @created_at, @traceparent, @tracestate) ON CONFLICT DO NOTHING`,
+    );
     const selectEvent = this.stmt('SELECT * FROM events WHERE business_id = ? AND id = ?');
     const insertDelivery = this.stmt(
       `INSERT INTO deliveries (id, business_id, event_id, webhook_id, event_type, status, attempt_count,
@@ -60,7 +65,8 @@ export class SqliteDeliveries extends StoreParts<SqliteDatabase> {
     return this.db.transaction((): PublishResult[] => {
       const results: PublishResult[] = [];
       for (const { event, deliveries } of items) {
-        if (insertEvent.run(event).changes === 0) {
+        const inserted = event.traceparent ? insertTracedEvent.run({ tracestate: null, ...event }) : insertEvent.run(event);
+        if (inserted.changes === 0) {
           results.push({ event: selectEvent.get(event.business_id, event.id) as EventRow, created: false, deliveries: [] });
           continue;
         }

@@ -56,7 +56,7 @@ export class SqliteDeliveries extends StoreParts<SqliteDatabase> {
       `INSERT INTO events (business_id, id, type, data, occurred_at, created_at, traceparent, tracestate)
        VALUES (@business_id, @id, @type, @data, @occurred_at, @created_at, @traceparent, @tracestate) ON CONFLICT DO NOTHING`,
     );
-    const selectEvent = this.stmt('SELECT * FROM events WHERE business_id = ? AND id = ?');
+    const selectEvent = this.stmt('SELECT business_id, id, type, data, occurred_at, created_at FROM events WHERE business_id = ? AND id = ?');
     const insertDelivery = this.stmt(
       `INSERT INTO deliveries (id, business_id, event_id, webhook_id, event_type, status, attempt_count,
          next_attempt_at, last_status_code, lease_owner, created_at, updated_at)

@@ -1,4 +1,4 @@
-import { test } from 'node:test';
+import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import { loadConfig } from '../src/config.js';
 import { startHookline } from '../src/app.js';
-import { startTestHookline, apiClient, type ApiClient } from './helpers/hookline.js';
+import { startTestHookline, apiClient, type ApiClient, type TestInstance } from './helpers/hookline.js';
 import { startReceiver } from './helpers/receiver.js';
 import { startOtlpCollector, type CollectedSpan } from './helpers/otlpCollector.js';
 import { newBusiness } from './helpers/businesses.js';
@@ -49,108 +49,129 @@ const one = (spans: CollectedSpan[], what: string, pred: (s: CollectedSpan) => b
   return found[0]!;
 };
 
-test('an OTLP collector gets the publish and attempt spans, under the publisher\'s trace, and the receiver continues the HTTP span', async (t) => {
-  const collector = await startOtlpCollector();
-  t.after(() => collector.close());
-  const ok = await startReceiver();
-  t.after(() => ok.close());
-  const failing = await startReceiver((_r, res) => { res.statusCode = 500; res.end('no'); });
-  t.after(() => failing.close());
-  const hl = await startTestHookline({ otlpTracesEndpoint: `${collector.url}/v1/traces` });
-  t.after(() => hl.stop());
-  const b = await newBusiness(hl.api);
-  const good = await webhook(hl.api, b, ok.url);
-  const bad = await webhook(hl.api, b, failing.url, { retry_schedule: [] });
-
-  const pub = await publish(hl.url, hl.adminToken, b, { traceparent: TRACEPARENT, tracestate: 'vendor=abc,other=1' });
-  assert.equal(pub.status, 202);
-  await ok.waitFor(1);
-  await failing.waitFor(1);
-
-  const spans = await until('the spans of both attempts are exported', async () => {
-    const attempts = collector.spans.filter((s) => s.name === 'hookline.attempt' && s.attributes['hookline.event.id'] === pub.body.id);
-    return attempts.length === 2 ? collector.spans : null;
+describe('with an OTLP endpoint', () => {
+  let collector: Awaited<ReturnType<typeof startOtlpCollector>>;
+  let hl: TestInstance;
+  before(async () => {
+    collector = await startOtlpCollector();
+    hl = await startTestHookline({ otlpTracesEndpoint: `${collector.url}/v1/traces` });
   });
-  const publishSpan = one(spans, 'publish', (s) => s.name === 'POST /v1/businesses/:b/events');
-  assert.equal(publishSpan.traceId, TRACE);
-  assert.equal(publishSpan.parentSpanId, PARENT, "the publish span's parent is the publisher's span");
-  assert.equal(publishSpan.kind, SPAN.SERVER);
-  assert.equal(publishSpan.service, 'hookline');
-  assert.equal(publishSpan.attributes['hookline.business'], b);
-  assert.equal(publishSpan.attributes['hookline.event.type'], 'client/created');
-  assert.equal(publishSpan.attributes['hookline.event.id'], pub.body.id);
-  assert.equal(publishSpan.attributes['hookline.deliveries'], 2);
-  assert.equal(publishSpan.attributes['http.response.status_code'], 202);
-  for (const phase of ['hookline.validate', 'hookline.match', 'hookline.store']) {
-    assert.equal(one(spans, phase, (s) => s.name === phase && s.traceId === TRACE).parentSpanId, publishSpan.spanId, `${phase} is a child of the publish span`);
-  }
+  after(async () => {
+    await hl.stop();
+    await collector.close();
+  });
 
-  const attemptOf = (w: ApiWebhook): CollectedSpan => one(spans, `attempt to ${w.id}`, (s) => s.name === 'hookline.attempt' && s.attributes['hookline.webhook.id'] === w.id);
-  const delivered = attemptOf(good);
-  assert.equal(delivered.traceId, TRACE);
-  assert.equal(delivered.parentSpanId, publishSpan.spanId, 'the attempt continues the publish span, through the store');
-  assert.equal(delivered.attributes['hookline.business'], b);
-  assert.equal(delivered.attributes['hookline.event.type'], 'client/created');
-  assert.equal(delivered.attributes['http.response.status_code'], 200);
-  assert.equal(delivered.attributes['hookline.delivery.status'], 'succeeded');
-  assert.equal(delivered.statusCode, 0);
-  const http = one(spans, 'HTTP', (s) => s.name === 'POST' && s.parentSpanId === delivered.spanId);
-  assert.equal(http.kind, SPAN.CLIENT);
-  assert.equal(http.attributes['http.response.status_code'], 200);
-  assert.equal(http.attributes['server.address'], '127.0.0.1');
-  one(spans, 'render', (s) => s.name === 'hookline.render' && s.parentSpanId === delivered.spanId);
-  one(spans, 'record', (s) => s.name === 'hookline.record' && s.parentSpanId === delivered.spanId);
+  test('an OTLP collector gets the publish and attempt spans, under the publisher\'s trace, and the receiver continues the HTTP span', async (t) => {
+    const ok = await startReceiver();
+    t.after(() => ok.close());
+    const failing = await startReceiver((_r, res) => { res.statusCode = 500; res.end('no'); });
+    t.after(() => failing.close());
+    const b = await newBusiness(hl.api);
+    const good = await webhook(hl.api, b, ok.url);
+    const bad = await webhook(hl.api, b, failing.url, { retry_schedule: [] });
 
-  // The receiver's trace continues the HTTP span, with the publisher's tracestate.
-  assert.equal(ok.received[0]!.headers.traceparent, `00-${TRACE}-${http.spanId}-01`);
-  assert.equal(ok.received[0]!.headers.tracestate, 'vendor=abc,other=1');
+    const pub = await publish(hl.url, hl.adminToken, b, { traceparent: TRACEPARENT, tracestate: 'vendor=abc,other=1' });
+    assert.equal(pub.status, 202);
+    await ok.waitFor(1);
+    await failing.waitFor(1);
 
-  const refused = attemptOf(bad);
-  assert.equal(refused.parentSpanId, publishSpan.spanId);
-  assert.equal(refused.statusCode, 2, 'a failed attempt is an error span');
-  assert.equal(refused.attributes['error.type'], 'http_status');
-  assert.equal(refused.attributes['http.response.status_code'], 500);
-  assert.equal(refused.attributes['hookline.delivery.status'], 'failed');
-  assert.ok(collector.contentTypes.every((c) => c.startsWith('application/json')), 'spans arrive as OTLP JSON');
+    const spans = await until('the spans of both attempts are exported', async () => {
+      const attempts = collector.spans.filter((s) => s.name === 'hookline.attempt' && s.attributes['hookline.event.id'] === pub.body.id);
+      return attempts.length === 2 ? collector.spans : null;
+    });
+    const publishSpan = one(spans, 'publish', (s) => s.name === 'POST /v1/businesses/:b/events' && s.traceId === TRACE);
+    assert.equal(publishSpan.traceId, TRACE);
+    assert.equal(publishSpan.parentSpanId, PARENT, "the publish span's parent is the publisher's span");
+    assert.equal(publishSpan.kind, SPAN.SERVER);
+    assert.equal(publishSpan.service, 'hookline');
+    assert.equal(publishSpan.attributes['hookline.business'], b);
+    assert.equal(publishSpan.attributes['hookline.event.type'], 'client/created');
+    assert.equal(publishSpan.attributes['hookline.event.id'], pub.body.id);
+    assert.equal(publishSpan.attributes['hookline.deliveries'], 2);
+    assert.equal(publishSpan.attributes['http.response.status_code'], 202);
+    for (const phase of ['hookline.validate', 'hookline.match', 'hookline.store']) {
+      assert.equal(one(spans, phase, (s) => s.name === phase && s.traceId === TRACE).parentSpanId, publishSpan.spanId, `${phase} is a child of the publish span`);
+    }
+
+    const attemptOf = (w: ApiWebhook): CollectedSpan => one(spans, `attempt to ${w.id}`, (s) => s.name === 'hookline.attempt' && s.attributes['hookline.webhook.id'] === w.id);
+    const delivered = attemptOf(good);
+    assert.equal(delivered.traceId, TRACE);
+    assert.equal(delivered.parentSpanId, publishSpan.spanId, 'the attempt continues the publish span, through the store');
+    assert.equal(delivered.attributes['hookline.business'], b);
+    assert.equal(delivered.attributes['hookline.event.type'], 'client/created');
+    assert.equal(delivered.attributes['http.response.status_code'], 200);
+    assert.equal(delivered.attributes['hookline.delivery.status'], 'succeeded');
+    assert.equal(delivered.statusCode, 0);
+    const http = one(spans, 'HTTP', (s) => s.name === 'POST' && s.parentSpanId === delivered.spanId);
+    assert.equal(http.kind, SPAN.CLIENT);
+    assert.equal(http.attributes['http.response.status_code'], 200);
+    assert.equal(http.attributes['server.address'], '127.0.0.1');
+    one(spans, 'render', (s) => s.name === 'hookline.render' && s.parentSpanId === delivered.spanId);
+    one(spans, 'record', (s) => s.name === 'hookline.record' && s.parentSpanId === delivered.spanId);
+
+    // The receiver's trace continues the HTTP span, with the publisher's tracestate.
+    assert.equal(ok.received[0]!.headers.traceparent, `00-${TRACE}-${http.spanId}-01`);
+    assert.equal(ok.received[0]!.headers.tracestate, 'vendor=abc,other=1');
+
+    const refused = attemptOf(bad);
+    assert.equal(refused.parentSpanId, publishSpan.spanId);
+    assert.equal(refused.statusCode, 2, 'a failed attempt is an error span');
+    assert.equal(refused.attributes['error.type'], 'http_status');
+    assert.equal(refused.attributes['http.response.status_code'], 500);
+    assert.equal(refused.attributes['hookline.delivery.status'], 'failed');
+    assert.ok(collector.contentTypes.every((c) => c.startsWith('application/json')), 'spans arrive as OTLP JSON');
+  });
+
+  test('a refused publish ends its span as an error with the catalogue code and status', async () => {
+    const b = await newBusiness(hl.api);
+    const trace = '0af7651916cd43dd8448eb211c80319c';
+    const r = await publish(hl.url, hl.adminToken, b, { traceparent: `00-${trace}-${PARENT}-01` }, { type: 'no/such-type', data: {} });
+    assert.equal(r.status, 422);
+    const span = await until('the refused publish is exported', async () => collector.spans.find((s) => s.name.startsWith('POST ') && s.traceId === trace));
+    assert.equal(span.statusCode, 2);
+    assert.equal(span.attributes['error.type'], 'UNKNOWN_EVENT_TYPE');
+    assert.equal(span.attributes['http.response.status_code'], 422);
+  });
 });
 
-test('a refused publish ends its span as an error with the catalogue code and status', async (t) => {
-  const collector = await startOtlpCollector();
-  t.after(() => collector.close());
-  const hl = await startTestHookline({ otlpTracesEndpoint: `${collector.url}/v1/traces` });
-  t.after(() => hl.stop());
-  const b = await newBusiness(hl.api);
-  const r = await publish(hl.url, hl.adminToken, b, { traceparent: TRACEPARENT }, { type: 'no/such-type', data: {} });
-  assert.equal(r.status, 422);
-  const span = await until('the refused publish is exported', async () => collector.spans.find((s) => s.name.startsWith('POST ') && s.traceId === TRACE));
-  assert.equal(span.statusCode, 2);
-  assert.equal(span.attributes['error.type'], 'UNKNOWN_EVENT_TYPE');
-  assert.equal(span.attributes['http.response.status_code'], 422);
-});
+describe('with tracing off (the default)', () => {
+  let hl: TestInstance;
+  before(async () => {
+    hl = await startTestHookline();
+  });
+  after(() => hl.stop());
 
-test('with tracing off, each attempt sends the publisher\'s trace id with a span id of its own, and an event published without one sends none', async (t) => {
-  let calls = 0;
-  const rx = await startReceiver((_r, res) => { res.statusCode = ++calls === 1 ? 503 : 200; res.end(); });
-  t.after(() => rx.close());
-  const hl = await startTestHookline();
-  t.after(() => hl.stop());
-  const b = await newBusiness(hl.api);
-  await webhook(hl.api, b, rx.url, { retry_schedule: [0] });
+  test('with tracing off, each attempt sends the publisher\'s trace id with a span id of its own, and an event published without one sends none', async (t) => {
+    let calls = 0;
+    const rx = await startReceiver((_r, res) => { res.statusCode = ++calls === 1 ? 503 : 200; res.end(); });
+    t.after(() => rx.close());
+    const b = await newBusiness(hl.api);
+    await webhook(hl.api, b, rx.url, { retry_schedule: [0] });
 
-  assert.equal((await publish(hl.url, hl.adminToken, b, { traceparent: TRACEPARENT, tracestate: 'vendor=abc' })).status, 202);
-  await rx.waitFor(2);
-  const [first, second] = rx.received.map((r) => parts(r.headers.traceparent));
-  assert.equal(first!.traceId, TRACE);
-  assert.equal(second!.traceId, TRACE);
-  assert.equal(first!.flags, '01');
-  assert.notEqual(first!.spanId, PARENT, "an attempt's span id is its own, not the publisher's");
-  assert.notEqual(first!.spanId, second!.spanId, 'each attempt has a fresh span id');
-  assert.equal(rx.received[1]!.headers.tracestate, 'vendor=abc');
+    assert.equal((await publish(hl.url, hl.adminToken, b, { traceparent: TRACEPARENT, tracestate: 'vendor=abc' })).status, 202);
+    await rx.waitFor(2);
+    const [first, second] = rx.received.map((r) => parts(r.headers.traceparent));
+    assert.equal(first!.traceId, TRACE);
+    assert.equal(second!.traceId, TRACE);
+    assert.equal(first!.flags, '01');
+    assert.notEqual(first!.spanId, PARENT, "an attempt's span id is its own, not the publisher's");
+    assert.notEqual(first!.spanId, second!.spanId, 'each attempt has a fresh span id');
+    assert.equal(rx.received[1]!.headers.tracestate, 'vendor=abc');
 
-  assert.equal((await publish(hl.url, hl.adminToken, b, {})).status, 202);
-  await rx.waitFor(3);
-  assert.equal(rx.received[2]!.headers.traceparent, undefined, 'no trace to continue: none is invented');
-  assert.equal(rx.received[2]!.headers.tracestate, undefined);
+    assert.equal((await publish(hl.url, hl.adminToken, b, {})).status, 202);
+    await rx.waitFor(3);
+    assert.equal(rx.received[2]!.headers.traceparent, undefined, 'no trace to continue: none is invented');
+    assert.equal(rx.received[2]!.headers.tracestate, undefined);
+  });
+
+  test('a webhook cannot set traceparent or tracestate as custom headers: Hookline sets them', async () => {
+    const b = await newBusiness(hl.api);
+    for (const name of ['traceparent', 'TraceState']) {
+      const r = await hl.api<ApiProblem>('POST', `/v1/businesses/${b}/webhooks`, { url: 'http://127.0.0.1:9/x', events: ['*'], headers: { [name]: 'x' } });
+      assert.equal(r.status, 422);
+      assert.match(r.body.detail ?? '', new RegExp(`"${name}" is set by Hookline`));
+    }
+  });
 });
 
 test('HOOKLINE_PROPAGATE_TRACE=false sends no trace headers', async (t) => {
@@ -164,17 +185,6 @@ test('HOOKLINE_PROPAGATE_TRACE=false sends no trace headers', async (t) => {
   await rx.waitFor(1);
   assert.equal(rx.received[0]!.headers.traceparent, undefined);
   assert.equal(rx.received[0]!.headers.tracestate, undefined);
-});
-
-test('a webhook cannot set traceparent or tracestate as custom headers: Hookline sets them', async (t) => {
-  const hl = await startTestHookline();
-  t.after(() => hl.stop());
-  const b = await newBusiness(hl.api);
-  for (const name of ['traceparent', 'TraceState']) {
-    const r = await hl.api<ApiProblem>('POST', `/v1/businesses/${b}/webhooks`, { url: 'http://127.0.0.1:9/x', events: ['*'], headers: { [name]: 'x' } });
-    assert.equal(r.status, 422);
-    assert.match(r.body.detail ?? '', new RegExp(`"${name}" is set by Hookline`));
-  }
 });
 
 test('journey: the trace survives a restart; the attempt made by the next process continues the publish span stored with the event', async (t) => {

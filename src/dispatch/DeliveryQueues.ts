@@ -296,7 +296,7 @@ export class DeliveryQueues {
     this.fair.started(q);
     if (opts.probe) q.health.startProbe();
     try {
-      const trace = this.traces ? this.traces.begin(item, w, this.held.get(item.delivery.id)) : null;
+      const trace = this.traces ? this.traces.begin(item, w, this.held) : null;
       const result = await renderAndSend(item, w, this.deps.sender, this.deps.workerId, trace);
       // A traced attempt's span ends once its outcome is written, so it hears when that is.
       const stored = this.results.settle(q, w, item, result, trace?.recording ? { probe: opts.probe, awaitStored: true } : opts);

@@ -19,15 +19,18 @@ export class AttemptTracer {
     return tracing || propagate ? new AttemptTracer(tracing, propagate) : null;
   }
 
-  /** Null when there is nothing to do: tracing off and an event that carries no trace. */
-  begin(item: DispatchItem, webhook: WebhookRow, claimedAt: number | undefined): AttemptTrace | null {
+  /**
+   * Null when there is nothing to do: tracing off and an event that carries no trace. `held`
+   * says when this process took each delivery, the attempt span's start.
+   */
+  begin(item: DispatchItem, webhook: WebhookRow, held: ReadonlyMap<string, number>): AttemptTrace | null {
     const { event, delivery } = item;
     if (!this.tracing && !event.traceparent) return null;
     const parent = event.traceparent ? parseTraceContext(event.traceparent, event.tracestate) : null;
     if (!this.tracing) return parent ? new AttemptTrace(null, parent, null, this.propagate) : null;
     const span = this.tracing.startSpan('hookline.attempt', {
       parent,
-      startTime: claimedAt,
+      startTime: held.get(delivery.id),
       attributes: {
         'hookline.business': delivery.business_id,
         'hookline.webhook.id': webhook.id,

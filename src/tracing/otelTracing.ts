@@ -30,8 +30,21 @@ export function startOtelTracing(opts: { endpoint: string; serviceName: string }
       );
       return wrap(span, stateOf(o.parent));
     },
-    shutdown: () => provider.shutdown(),
+    shutdown: () => boundedShutdown(provider),
   };
+}
+
+/** How long a stop waits for the last spans to be exported; a collector that is down must not hold it up. */
+const SHUTDOWN_WAIT_MS = 3000;
+
+async function boundedShutdown(provider: BasicTracerProvider): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const gaveUp = new Promise<void>((resolve) => (timer = setTimeout(resolve, SHUTDOWN_WAIT_MS)));
+  try {
+    await Promise.race([provider.shutdown(), gaveUp]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 const KINDS: Record<SpanKind, OtelKind> = { server: OtelKind.SERVER, client: OtelKind.CLIENT, internal: OtelKind.INTERNAL };

@@ -24,6 +24,7 @@ server.listen(Number(process.env.PORT ?? 0), '127.0.0.1', () => {
 for (const sig of ['SIGTERM', 'SIGINT']) {
   process.on(sig, () => {
     process.stdout.write(`otlp sink: ${exports} exports, ${spans} spans\n`);
+    server.closeAllConnections();
     server.close(() => process.exit(0));
   });
 }

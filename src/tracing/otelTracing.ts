@@ -40,8 +40,11 @@ const SHUTDOWN_WAIT_MS = 3000;
 async function boundedShutdown(provider: BasicTracerProvider): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   const gaveUp = new Promise<void>((resolve) => (timer = setTimeout(resolve, SHUTDOWN_WAIT_MS)));
+  // A failed last export (collector down, the exporter's concurrency limit) must not fail the
+  // stop, nor surface later as an unhandled rejection once the wait has given up.
+  const done = provider.shutdown().catch(() => undefined);
   try {
-    await Promise.race([provider.shutdown(), gaveUp]);
+    await Promise.race([done, gaveUp]);
   } finally {
     clearTimeout(timer);
   }

@@ -235,3 +235,24 @@ test('journey: the trace survives a restart; the attempt made by the next proces
   const http = await until('its HTTP span', async () => collector.spans.find((s) => s.name === 'POST' && s.parentSpanId === retry.spanId));
   assert.equal(sent.spanId, http.spanId);
 });
+
+test('a collector that is down costs no event: publishes answer 202, receivers get their requests, and the stop does not hang on it', async (t) => {
+  // A port that was just free: nothing listens there, so every export is refused.
+  const gone = await startReceiver();
+  const deadUrl = gone.url;
+  await gone.close();
+  const rx = await startReceiver();
+  t.after(() => rx.close());
+  const hl = await startTestHookline({ otlpTracesEndpoint: `${deadUrl}/v1/traces` });
+  let stopped = false;
+  t.after(() => (stopped ? undefined : hl.stop()));
+  const b = await newBusiness(hl.api);
+  await webhook(hl.api, b, rx.url);
+  for (let i = 0; i < 5; i++) assert.equal((await publish(hl.url, hl.adminToken, b, { traceparent: TRACEPARENT })).status, 202);
+  await rx.waitFor(5);
+  for (const r of rx.received) assert.equal(parts(r.headers.traceparent).traceId, TRACE);
+  const t0 = Date.now();
+  await hl.stop();
+  stopped = true;
+  assert.ok(Date.now() - t0 < 8000, `stopped in ${Date.now() - t0} ms`);
+});

@@ -27,6 +27,7 @@ import { withLocalInboxes } from './inspector/LocalInboxTransport.js';
 import { ListenerStreams } from './listen/ListenerStreams.js';
 import { withListeners } from './listen/ListenerTransport.js';
 import { listenerIdOf } from './listen/listenerUrl.js';
+import { startTracing } from './tracing/Tracing.js';
 
 export interface HooklineHandle {
   readonly config: Config;
@@ -151,8 +152,10 @@ export async function startHookline(config: Config, opts: StartOptions): Promise
   });
   const sender = withListeners(withLocalInboxes(networkSender, inboxes, senderOptions.userAgent), listeners);
   await sender.ready();
-  const dispatcher = new Dispatcher({ store, config, sender, events });
-  const publisher = new Publisher({ store, config, catalog, dispatcher, events });
+  // Null without an OTLP endpoint; the OpenTelemetry SDK is loaded only when there is one.
+  const tracing = await startTracing(config);
+  const dispatcher = new Dispatcher({ store, config, sender, events, tracing });
+  const publisher = new Publisher({ store, config, catalog, dispatcher, events, tracing });
   const metrics = new Metrics(events, dispatcher, store);
   const operational = new OperationalEvents({ store, publisher, events });
   operational.start();
@@ -170,6 +173,7 @@ export async function startHookline(config: Config, opts: StartOptions): Promise
     await dispatcher.stop();
     await operational.stop();
     metrics.close();
+    await tracing?.shutdown();
     await store.close();
     throw err;
   }
@@ -223,6 +227,8 @@ export async function startHookline(config: Config, opts: StartOptions): Promise
         await heartbeat.stop();
         await operational.stop();
         metrics.close();
+        // After the dispatcher: the last attempts' spans end when their outcomes are written.
+        await tracing?.shutdown().catch((err: unknown) => log.warn({ err }, 'could not export the last spans'));
       } finally {
         await store.close();
         resolveStopped();

@@ -101,6 +101,20 @@ export interface Config {
   readonly egressProxy: string | null;
   /** HOOKLINE_EGRESS_NO_PROXY, default none: hosts reached directly, comma-separated (`example.com` also covers its subdomains; `*` is every host). */
   readonly egressNoProxy: readonly string[];
+  // Tracing (issue 18, docs/observability.md). The OTEL_* names are OpenTelemetry's own.
+  /**
+   * HOOKLINE_PROPAGATE_TRACE, default true: each attempt sends `traceparent` (and `tracestate`)
+   * continuing the publisher's trace, or Hookline's own spans when tracing is on.
+   */
+  readonly propagateTrace: boolean;
+  /**
+   * OTEL_EXPORTER_OTLP_TRACES_ENDPOINT, or OTEL_EXPORTER_OTLP_ENDPOINT followed by /v1/traces;
+   * default none: no spans are made and the OpenTelemetry SDK is never loaded. OTEL_SDK_DISABLED=true
+   * or OTEL_TRACES_EXPORTER=none also leave it off.
+   */
+  readonly otlpTracesEndpoint: string | null;
+  /** OTEL_SERVICE_NAME, default hookline: the service.name of every span. */
+  readonly otelServiceName: string;
 }
 
 export const defaults: Config = Object.freeze({
@@ -134,6 +148,9 @@ export const defaults: Config = Object.freeze({
   portalMode: 'light',
   egressProxy: null,
   egressNoProxy: Object.freeze([]),
+  propagateTrace: true,
+  otlpTracesEndpoint: null,
+  otelServiceName: 'hookline',
 });
 
 /** Environment variable for each setting; the `hookline serve` flag is the same name in kebab case. */
@@ -168,6 +185,9 @@ export const envNames: Readonly<Record<keyof Config, string>> = Object.freeze({
   portalMode: 'HOOKLINE_PORTAL_MODE',
   egressProxy: 'HOOKLINE_EGRESS_PROXY',
   egressNoProxy: 'HOOKLINE_EGRESS_NO_PROXY',
+  propagateTrace: 'HOOKLINE_PROPAGATE_TRACE',
+  otlpTracesEndpoint: 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT',
+  otelServiceName: 'OTEL_SERVICE_NAME',
 });
 
 type Raw = Partial<Record<keyof Config, string | number | boolean | null | undefined>>;
@@ -251,6 +271,7 @@ export function loadConfig(env: Record<string, string | undefined> = {}, overrid
     maxWebhookTimeoutMs: int(envNames.maxWebhookTimeoutMs, pick('maxWebhookTimeoutMs'), 5000, 60_000),
     ...portalSettings(pick),
     ...egressSettings(pick),
+    ...tracingSettings(pick, env),
   });
 }
 
@@ -277,6 +298,30 @@ function egressSettings(pick: (k: keyof Config) => unknown): Pick<Config, 'egres
     if (h !== '*' && !/^[a-z0-9.-]+(:\d{1,5})?$|^\[[0-9a-f:.]+\](:\d{1,5})?$/.test(h)) bad(envNames.egressNoProxy, given, `host names or addresses separated by commas ("${h}" is not one)`);
   }
   return { egressProxy: proxy, egressNoProxy: Object.freeze([...new Set(list)]) };
+}
+
+/**
+ * Tracing (issue 18). The endpoint follows OpenTelemetry's rules: the traces endpoint is used as
+ * given, the general one gets /v1/traces appended. The rest of OpenTelemetry's variables (the
+ * exporter's headers, timeout and compression, OTEL_RESOURCE_ATTRIBUTES, OTEL_TRACES_SAMPLER,
+ * OTEL_BSP_*, span limits) are read by the SDK itself from the process environment, once
+ * tracing is on; they have no Hookline flag.
+ */
+function tracingSettings(
+  pick: (k: keyof Config) => unknown,
+  env: Record<string, string | undefined>,
+): Pick<Config, 'propagateTrace' | 'otlpTracesEndpoint' | 'otelServiceName'> {
+  const general = optionalText(env.OTEL_EXPORTER_OTLP_ENDPOINT);
+  let endpoint = optionalText(pick('otlpTracesEndpoint')) ?? (general === null ? null : `${general.replace(/\/+$/, '')}/v1/traces`);
+  if (endpoint !== null && !/^https?:\/\/[^/\s]+/.test(endpoint)) bad(envNames.otlpTracesEndpoint, endpoint, 'an http(s) URL such as http://collector:4318/v1/traces');
+  if (String(env.OTEL_SDK_DISABLED ?? '').trim().toLowerCase() === 'true') endpoint = null;
+  if (String(env.OTEL_TRACES_EXPORTER ?? '').trim().toLowerCase() === 'none') endpoint = null;
+  const serviceName = optionalText(pick('otelServiceName')) ?? defaults.otelServiceName;
+  return {
+    propagateTrace: bool(envNames.propagateTrace, pick('propagateTrace')),
+    otlpTracesEndpoint: endpoint,
+    otelServiceName: serviceName,
+  };
 }
 
 /** The portal's settings (issue 14): framing origins and the default theme. */

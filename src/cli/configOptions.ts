@@ -53,6 +53,13 @@ const settingHelp: Readonly<Record<keyof Config, SettingHelp>> = {
   portalMode: { arg: '<light|dark>', about: "the portal's colours when a session's theme gives no mode" },
   egressProxy: { arg: '<url>', about: 'HTTP proxy (http://[user:pass@]host:port) that every attempt and token request goes through with CONNECT', defaultText: 'none: connect directly' },
   egressNoProxy: { arg: '<hosts>', about: 'hosts reached without the egress proxy, comma-separated (a name covers its subdomains; * is every host)', defaultText: 'none' },
+  propagateTrace: { arg: '<true|false>', about: "send traceparent and tracestate with each attempt, continuing the publisher's trace" },
+  otlpTracesEndpoint: {
+    arg: '<url>',
+    about: 'export spans over OTLP/HTTP to this URL (or set OTEL_EXPORTER_OTLP_ENDPOINT; /v1/traces is appended to that one)',
+    defaultText: 'none: no spans, the SDK is not loaded',
+  },
+  otelServiceName: { arg: '<name>', about: 'service.name of the spans' },
 };
 
 const kebab = (key: string): string => key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);

@@ -13,6 +13,7 @@ import { renderAndSend } from './renderAndSend.js';
 import { isPendingVerification } from '../webhooks/verificationState.js';
 import { ResultFanOut } from './ResultFanOut.js';
 import { SenderLeases } from './SenderLeases.js';
+import { AttemptTracer } from '../tracing/attemptTrace.js';
 
 /** How long a cached webhook row is trusted before it is read again (other processes may change it). */
 const WEBHOOK_TTL_MS = 2000;
@@ -57,6 +58,7 @@ export class DeliveryQueues {
   private readonly writes: HeldWrites;
   private readonly lane: FifoLane;
   private readonly policy: HealthPolicy;
+  private readonly traces: AttemptTracer | null;
   private idleWaiters: (() => void)[] = [];
   private readonly onError = (err: Error): void => void this.deps.events.emit('dispatcher:error', err);
 
@@ -64,6 +66,7 @@ export class DeliveryQueues {
     const { store, config, events, workerId } = deps;
     this.fair = new FairScheduler(config.maxInFlight, () => this.running && this.pump());
     this.policy = { probeMs: config.probeMs, disableAfterMs: config.disableAfterMs };
+    this.traces = AttemptTracer.create(deps.tracing ?? null, config.propagateTrace);
     this.recorder = new OutcomeRecorder(store, (batch) => this.written(batch), this.onError);
     this.health = new HealthTracker(store, events);
     this.results = new ResultFanOut(this.recorder, this.health, events, (q, t) => this.transitioned(q, t));
@@ -296,8 +299,11 @@ export class DeliveryQueues {
     this.fair.started(q);
     if (opts.probe) q.health.startProbe();
     try {
-      const result = await renderAndSend(item, w, this.deps.sender, this.deps.workerId);
-      const stored = this.results.settle(q, w, item, result, opts);
+      const trace = this.traces ? this.traces.begin(item, w, this.held) : null;
+      const result = await renderAndSend(item, w, this.deps.sender, this.deps.workerId, trace);
+      // A traced attempt's span ends once its outcome is written, so it hears when that is.
+      const stored = this.results.settle(q, w, item, result, trace?.recording ? { probe: opts.probe, awaitStored: true } : opts);
+      trace?.settled(result.outcome, stored);
       if (opts.awaitStored) await stored;
       return { ok: result.ok, outcome: result.outcome };
     } finally {

@@ -8,6 +8,7 @@ import type { Sender } from './httpSender.js';
 import { withEndpointAuth, type EndpointAuthSender } from './EndpointAuthSender.js';
 import { sendOwnershipChallenge, type ChallengeResult } from './OwnershipChallenge.js';
 import { SENDER_RENEW_MS } from './SenderLeases.js';
+import type { Tracing } from '../tracing/Tracing.js';
 
 /** How often a process looks for open circuits it does not know of (after a restart, or another process's). */
 const CIRCUIT_SWEEP_MS = 30_000;
@@ -17,6 +18,8 @@ export interface DispatcherDeps {
   config: Config;
   sender: Sender;
   events: HooklineEvents;
+  /** Null or absent: tracing is off (docs/observability.md). */
+  tracing?: Tracing | null;
 }
 
 /**

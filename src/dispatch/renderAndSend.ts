@@ -3,18 +3,22 @@ import { findDialect, isUnrepresentable, type RenderedRequest } from '../dialect
 import { nextAttemptAt } from './retryPolicy.js';
 import { endpointOptions } from './endpointOptions.js';
 import type { EndpointAuthSender } from './EndpointAuthSender.js';
+import type { AttemptTrace } from '../tracing/attemptTrace.js';
 
 /**
  * One HTTP attempt of one delivery: render the webhook's dialect, send, decide what the
  * delivery's state is afterwards. Never throws: a dialect that cannot render is a failed
  * attempt with its own error code, so one bad payload cannot stall the queue. What is not
  * sent has no response, so the attempt's `response_body` carries why (docs/dialects.md#translation).
+ * `trace` (docs/observability.md) adds the trace headers after the dialect's, so neither a
+ * custom header nor a dialect can replace them.
  */
 export async function renderAndSend(
   item: DispatchItem,
   webhook: WebhookRow,
   sender: Pick<EndpointAuthSender, 'send'>,
   leaseOwner: string,
+  trace: AttemptTrace | null = null,
 ): Promise<{ ok: boolean; outcome: AttemptOutcome; retryAfterMs: number | null }> {
   const { delivery, event } = item;
   const attemptNumber = delivery.attempt_count + 1;
@@ -33,6 +37,7 @@ export async function renderAndSend(
     error = 'unknown_dialect';
   } else {
     let rendered: RenderedRequest | null = null;
+    trace?.rendering();
     try {
       const r = dialect.render({ event, webhook, deliveryId: delivery.id, attemptNumber, now: started });
       if (isUnrepresentable(r)) {
@@ -48,14 +53,16 @@ export async function renderAndSend(
     }
     if (rendered) {
       // Dialect headers come last so a custom header can never overwrite a signature.
+      const traceHeaders = trace ? trace.sending(webhook.url) : null;
       const result = await sender.send({
         url: webhook.url,
         body: rendered.body,
-        headers: { ...webhook.headers, ...rendered.headers },
+        headers: traceHeaders ? { ...webhook.headers, ...rendered.headers, ...traceHeaders } : { ...webhook.headers, ...rendered.headers },
         timeoutMs: webhook.timeout_ms,
         about: { deliveryId: delivery.id, eventId: event.id, eventType: event.type, attempt: attemptNumber },
         ...endpointOptions(webhook),
       });
+      trace?.answered(result.statusCode, result.error);
       // The attempt's recorded time stays the render time, not the sender's: the signed
       // timestamp comes from it, and …/request re-renders from the recorded time.
       ({ statusCode, responseBody, retryAfterMs, durationMs } = result);

@@ -9,6 +9,8 @@ import { WebhookMatcher } from './WebhookMatcher.js';
 import { isOperationalType } from '../catalog/eventTypeName.js';
 import { refuseReservedTypes, throwProblems, validateEvent, type EventInput, type Problem } from './validateEvent.js';
 import type { FilterSubject } from '../catalog/payloadFilter/index.js';
+import type { Tracing } from '../tracing/Tracing.js';
+import { PublishTracer, type PublishRequest, type PublishTrace } from '../tracing/publishTrace.js';
 
 export type { EventInput } from './validateEvent.js';
 export { EVENT_ID_PATTERN } from './validateEvent.js';
@@ -55,6 +57,7 @@ function isoOf(ms: number): string {
  */
 export class Publisher {
   private readonly matcher: WebhookMatcher;
+  private readonly traces: PublishTracer | null;
 
   constructor(
     private readonly deps: {
@@ -63,18 +66,40 @@ export class Publisher {
       catalog: EventCatalog;
       dispatcher: Dispatcher | null;
       events: HooklineEvents;
+      /** Null: tracing is off (docs/observability.md). */
+      tracing?: Tracing | null;
     },
   ) {
     this.matcher = new WebhookMatcher(deps.store);
+    this.traces = PublishTracer.create(deps.tracing ?? null, deps.config.propagateTrace);
   }
 
-  /** Validates every input first, so a batch is stored whole or not at all. */
-  async publish(businessId: string, inputs: EventInput[], pointerPrefix = ''): Promise<PublishResult[]> {
+  /**
+   * Validates every input first, so a batch is stored whole or not at all. `request` carries
+   * the publisher's trace headers: its events keep the trace for their attempts.
+   */
+  async publish(businessId: string, inputs: EventInput[], pointerPrefix = '', request: PublishRequest | null = null): Promise<PublishResult[]> {
+    const trace = request && this.traces ? this.traces.begin(businessId, request) : null;
+    if (!trace) return this.publishAll(businessId, inputs, pointerPrefix, null);
+    try {
+      const results = await this.publishAll(businessId, inputs, pointerPrefix, trace);
+      trace.published(results);
+      return results;
+    } catch (err) {
+      trace.failed(err);
+      throw err;
+    }
+  }
+
+  private async publishAll(businessId: string, inputs: EventInput[], pointerPrefix: string, trace: PublishTrace | null): Promise<PublishResult[]> {
+    trace?.phase('hookline.validate');
     refuseReservedTypes(inputs, pointerPrefix);
     const now = Date.now();
     const problems: Problem[] = [];
     const events = inputs.map((input, i) => this.validate(businessId, input, now, inputs.length > 1 || pointerPrefix ? `${pointerPrefix}/${i}` : '', problems));
+    if (trace) for (const e of events) trace.stamp(e);
     throwProblems(problems);
+    trace?.phase('hookline.match');
     await notAccepted(() => this.matcher.refresh());
     const items: PublishItem[] = [];
     const webhooks = new Map<string, WebhookRow>();
@@ -83,6 +108,7 @@ export class Publisher {
       const targets = await notAccepted(() => this.matcher.matching(businessId, event.type, () => filterSubject(event, inputs[i]!.data)));
       items.push({ event, deliveries: targets.map((w) => this.newDelivery(w, now, webhooks)) });
     }
+    trace?.phase('hookline.store');
     return this.store(items, webhooks);
   }
 

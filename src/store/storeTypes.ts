@@ -93,6 +93,10 @@ export interface EventRow {
   data: string;
   occurred_at: number;
   created_at: number;
+  /** The W3C traceparent its attempts continue (migration 0015); absent or null: none. */
+  traceparent?: string | null;
+  /** The publisher's tracestate, sent beside `traceparent`. */
+  tracestate?: string | null;
 }
 
 export interface DeliveryRow {

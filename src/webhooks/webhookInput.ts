@@ -4,6 +4,7 @@ import { assertValidFilters } from '../catalog/eventFilter.js';
 import { allowedEventsHint, dialectNames, expandFilters, findDialect, foreignNamesHint, isDialectHeader } from '../dialects/index.js';
 import { checkTargetUrl } from '../dispatch/ssrfGuard.js';
 import { RESERVED_HEADERS } from '../dispatch/httpSender.js';
+import { TRACE_HEADERS } from '../tracing/traceContext.js';
 
 /**
  * Checks on webhook fields that a JSON Schema cannot express: the URL's target, the event
@@ -84,7 +85,7 @@ export function checkHeaders(headers: Record<string, string>): Record<string, st
   for (const [name, value] of entries) {
     if (!HEADER_NAME.test(name)) throw new HooklineError('INVALID_HEADER', `headers: "${name}" is not a valid HTTP header name.`);
     const lower = name.toLowerCase();
-    if (RESERVED_HEADERS.has(lower) || SIGNATURE_HEADER.test(lower) || isDialectHeader(lower)) {
+    if (RESERVED_HEADERS.has(lower) || SIGNATURE_HEADER.test(lower) || isDialectHeader(lower) || TRACE_HEADERS.includes(lower)) {
       throw new HooklineError('INVALID_HEADER', `headers: "${name}" is set by Hookline itself and cannot be overridden.`);
     }
     if (/[\r\n\0]/.test(value)) throw new HooklineError('INVALID_HEADER', `headers: the value of "${name}" must not contain line breaks.`);

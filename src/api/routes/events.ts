@@ -4,6 +4,7 @@ import type { AppContext } from '../../app.js';
 import { HooklineError } from '../../errors.js';
 import type { PublishResult } from '../../store/Store.js';
 import { iso, presentEvent } from '../present.js';
+import { publishRequest } from '../publishRequest.js';
 
 const asIs = (payload: unknown): string => payload as string;
 import { BusinessParams, Event, ItemParams, PublishBatch, PublishEvent, problemResponses } from '../schemas.js';
@@ -60,7 +61,7 @@ export const eventRoutes =
         },
       },
       async (req, reply) => {
-        const [result] = await ctx.publisher.publish(req.params.b, [req.body]);
+        const [result] = await ctx.publisher.publish(req.params.b, [req.body], '', publishRequest(req, reply));
         return reply.code(202).type('application/json; charset=utf-8').serializer(asIs).send(acceptedJson(result!, true));
       },
     );
@@ -79,7 +80,7 @@ export const eventRoutes =
         },
       },
       async (req, reply) => {
-        const results = await ctx.publisher.publish(req.params.b, req.body.events, '/events');
+        const results = await ctx.publisher.publish(req.params.b, req.body.events, '/events', publishRequest(req, reply));
         return reply.code(202).type('application/json; charset=utf-8').serializer(asIs).send(`{"data":[${results.map((r) => acceptedJson(r, false)).join(',')}]}`);
       },
     );

@@ -9,6 +9,7 @@ import { presentMessage } from './present.js';
 import { AppParams, MessageIn, MessageParams } from './schemas.js';
 import { Type, type Static } from '@sinclair/typebox';
 import { SvixEmpty, SvixMessageOut, listOf, svixErrors } from './responses.js';
+import { publishRequest } from '../publishRequest.js';
 
 const tags = ['svix messages'];
 const ResendParams = Type.Object({ ...MessageParams.properties, endpoint_id: Type.String({ minLength: 1, maxLength: 256 }) });
@@ -49,7 +50,7 @@ export function messageRoutes(app: FastifyInstance, ctx: AppContext): void {
       if (!type || !ctx.catalog.has(type)) {
         throw invalidField(['body', 'eventType'], `"${eventType}" is not a known event type; create it first with POST /api/v1/event-type (GET /api/v1/event-type lists them)`);
       }
-      const [result] = await ctx.publisher.publish(business.id, [{ type, data: payload, id: eventId ?? undefined }]).catch((err: unknown) => {
+      const [result] = await ctx.publisher.publish(business.id, [{ type, data: payload, id: eventId ?? undefined }], '', publishRequest(req, reply)).catch((err: unknown) => {
         throw inSvixNames(err);
       });
       const event = result!.event;

@@ -51,13 +51,14 @@ WITH due AS MATERIALIZED (
     status = CASE WHEN e.id IS NOT NULL THEN d.status ELSE 'failed' END,
     updated_at = $3
   FROM due LEFT JOIN LATERAL (
-    SELECT ev.id, ev.type, ev.data, ev.occurred_at, ev.created_at FROM events ev
+    SELECT ev.id, ev.type, ev.data, ev.occurred_at, ev.created_at, ev.traceparent, ev.tracestate FROM events ev
     WHERE ev.business_id = due.business_id AND ev.id = due.event_id
     LIMIT 1
   ) e ON true
   WHERE d.id = due.id AND d.id = ANY (ARRAY(SELECT id FROM due))
   RETURNING ${columnList(DELIVERY_COLUMNS, 'd')}, due.next_attempt_at AS due_at, e.id IS NOT NULL AS has_event,
-    e.type AS event_type_name, e.data AS event_data, e.occurred_at AS event_occurred_at, e.created_at AS event_created_at
+    e.type AS event_type_name, e.data AS event_data, e.occurred_at AS event_occurred_at, e.created_at AS event_created_at,
+    e.traceparent AS event_traceparent, e.tracestate AS event_tracestate
 )
 SELECT * FROM claimed WHERE has_event
 ORDER BY due_at, id`);
@@ -77,6 +78,8 @@ export async function claimDueDeliveries(
       data: r.event_data as string,
       occurred_at: r.event_occurred_at as number,
       created_at: r.event_created_at as number,
+      traceparent: r.event_traceparent as string | null,
+      tracestate: r.event_tracestate as string | null,
     },
   }));
 }

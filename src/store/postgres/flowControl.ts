@@ -44,7 +44,8 @@ export async function releaseSenders(db: PgDatabase, owner: string, webhookIds: 
 
 const D = columnList(DELIVERY_COLUMNS, 'd');
 const C = columnList(DELIVERY_COLUMNS, 'c');
-const WITH_EVENT = `e.type AS event_type_name, e.data AS event_data, e.occurred_at AS event_occurred_at, e.created_at AS event_created_at`;
+const WITH_EVENT = `e.type AS event_type_name, e.data AS event_data, e.occurred_at AS event_occurred_at, e.created_at AS event_created_at,
+  e.traceparent AS event_traceparent, e.tracestate AS event_tracestate`;
 
 /**
  * The head of the webhook's unfinished deliveries, locked, then the leading run of those that
@@ -71,7 +72,7 @@ WITH head AS MATERIALIZED (
 SELECT ${C}, ${WITH_EVENT}, NULL::bigint AS blocked_until
 FROM claimed c JOIN events e ON e.business_id = c.business_id AND e.id = c.event_id
 UNION ALL
-SELECT ${columnList(DELIVERY_COLUMNS.map(() => 'NULL'))}, NULL, NULL, NULL, NULL, next_attempt_at FROM stop
+SELECT ${columnList(DELIVERY_COLUMNS.map(() => 'NULL'))}, NULL, NULL, NULL, NULL, NULL, NULL, next_attempt_at FROM stop
 ORDER BY created_at, event_id`);
 
 const PROBE_SQL = prepared(`
@@ -98,6 +99,8 @@ function itemFromRow(r: RawRow): DispatchItem {
       data: r.event_data as string,
       occurred_at: r.event_occurred_at as number,
       created_at: r.event_created_at as number,
+      traceparent: r.event_traceparent as string | null,
+      tracestate: r.event_tracestate as string | null,
     },
   };
 }

@@ -28,13 +28,13 @@ import { prepared } from './PreparedStatement.js';
  */
 export const PUBLISH_SQL = prepared(`
 WITH input AS (
-  SELECT t.business_id, t.id, t.type, d.data, t.occurred_at, t.created_at
-  FROM unnest($1::text[], $2::text[], $3::text[], $5::bigint[], $6::bigint[]) WITH ORDINALITY
-    AS t (business_id, id, type, occurred_at, created_at, n)
+  SELECT t.business_id, t.id, t.type, d.data, t.occurred_at, t.created_at, t.traceparent, t.tracestate
+  FROM unnest($1::text[], $2::text[], $3::text[], $5::bigint[], $6::bigint[], $15::text[], $16::text[]) WITH ORDINALITY
+    AS t (business_id, id, type, occurred_at, created_at, traceparent, tracestate, n)
   JOIN json_array_elements_text($4::json) WITH ORDINALITY AS d (data, n) ON d.n = t.n
 ), created AS (
-  INSERT INTO events (business_id, id, type, data, occurred_at, created_at)
-  SELECT business_id, id, type, data, occurred_at, created_at FROM input
+  INSERT INTO events (business_id, id, type, data, occurred_at, created_at, traceparent, tracestate)
+  SELECT business_id, id, type, data, occurred_at, created_at, traceparent, tracestate FROM input
   ON CONFLICT DO NOTHING
   RETURNING business_id, id
 ), inserted AS (
@@ -84,7 +84,14 @@ export async function publishEvents(db: PgQueryable, items: PublishItem[]): Prom
     id: [] as string[], business: [] as string[], event: [] as string[], webhook: [] as string[], type: [] as string[],
     next: [] as number[], owner: [] as (string | null)[], created: [] as number[],
   };
+  // unnest pads shorter arrays with NULL, so a publish without trace context sends two empty ones.
+  const traced = unique.some((i) => i.event.traceparent);
+  const trace = { parent: [] as (string | null)[], state: [] as (string | null)[] };
   for (const { event: e, deliveries } of unique) {
+    if (traced) {
+      trace.parent.push(e.traceparent ?? null);
+      trace.state.push(e.tracestate ?? null);
+    }
     ev.business.push(e.business_id);
     ev.id.push(e.id);
     ev.type.push(e.type);
@@ -104,7 +111,7 @@ export async function publishEvents(db: PgQueryable, items: PublishItem[]): Prom
   }
   const { rows } = await db.query(PUBLISH_SQL, [
     ev.business, ev.id, ev.type, JSON.stringify(ev.data), ev.occurred, ev.created,
-    dl.id, dl.business, dl.event, dl.webhook, dl.type, dl.next, dl.owner, dl.created,
+    dl.id, dl.business, dl.event, dl.webhook, dl.type, dl.next, dl.owner, dl.created, trace.parent, trace.state,
   ]);
 
   const created = new Set<string>();

@@ -164,11 +164,11 @@ export class SqliteStore extends SqliteDeliveries implements Store {
   }
 
   async getEvent(businessId: string, id: string): Promise<EventRow | null> {
-    return (this.db.prepare('SELECT * FROM events WHERE business_id = ? AND id = ?').get(businessId, id) as EventRow | undefined) ?? null;
+    return (this.db.prepare('SELECT business_id, id, type, data, occurred_at, created_at FROM events WHERE business_id = ? AND id = ?').get(businessId, id) as EventRow | undefined) ?? null;
   }
 
   async recentEvents(businessId: string, limit: number): Promise<EventRow[]> {
-    return this.stmt('SELECT * FROM events WHERE business_id = ? ORDER BY created_at DESC, id DESC LIMIT ?').all(businessId, limit) as EventRow[];
+    return this.stmt('SELECT business_id, id, type, data, occurred_at, created_at FROM events WHERE business_id = ? ORDER BY created_at DESC, id DESC LIMIT ?').all(businessId, limit) as EventRow[];
   }
 
   /** One process owns a SQLite file, so a flag is enough to keep two sweeps from overlapping. */

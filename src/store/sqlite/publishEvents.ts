@@ -13,7 +13,12 @@ export function publishEvents(db: Database.Database, stmt: (sql: string) => Data
     `INSERT INTO events (business_id, id, type, data, occurred_at, created_at)
      VALUES (@business_id, @id, @type, @data, @occurred_at, @created_at) ON CONFLICT DO NOTHING`,
   );
-  const selectEvent = stmt('SELECT * FROM events WHERE business_id = ? AND id = ?');
+  // Most events carry no trace: they keep the statement without its columns.
+  const insertTracedEvent = stmt(
+    `INSERT INTO events (business_id, id, type, data, occurred_at, created_at, traceparent, tracestate)
+     VALUES (@business_id, @id, @type, @data, @occurred_at, @created_at, @traceparent, @tracestate) ON CONFLICT DO NOTHING`,
+  );
+  const selectEvent = stmt('SELECT business_id, id, type, data, occurred_at, created_at FROM events WHERE business_id = ? AND id = ?');
   const insertDelivery = stmt(
     `INSERT INTO deliveries (id, business_id, event_id, webhook_id, event_type, status, attempt_count,
        next_attempt_at, last_status_code, lease_owner, created_at, updated_at)
@@ -22,7 +27,8 @@ export function publishEvents(db: Database.Database, stmt: (sql: string) => Data
   return db.transaction((): PublishResult[] => {
     const results: PublishResult[] = [];
     for (const { event, deliveries } of items) {
-      if (insertEvent.run(event).changes === 0) {
+      const inserted = event.traceparent ? insertTracedEvent.run({ tracestate: null, ...event }) : insertEvent.run(event);
+      if (inserted.changes === 0) {
         results.push({ event: selectEvent.get(event.business_id, event.id) as EventRow, created: false, deliveries: [] });
         continue;
       }

@@ -22,6 +22,7 @@ import { ProcessHeartbeat } from './dispatch/ProcessHeartbeat.js';
 import { WebhooksService } from './webhooks/WebhooksService.js';
 import { LocalInboxes, ownOrigins } from './inspector/LocalInboxes.js';
 import { withLocalInboxes } from './inspector/LocalInboxTransport.js';
+import { createTransformThread, type Transformer } from './transform/TransformThread.js';
 
 export interface HooklineHandle {
   readonly config: Config;
@@ -58,6 +59,8 @@ export interface AppContext {
   version: string;
   /** The Inspector's test inboxes, which the dispatcher delivers to in-process. */
   inboxes: LocalInboxes;
+  /** Runs transformations off the main thread: deliveries' and simulations' (docs/transformations.md). */
+  transformer: Transformer;
 }
 
 /** Secrets that must never reach a log line, wherever they appear in a logged object. */
@@ -117,7 +120,9 @@ export async function startHookline(config: Config, opts: StartOptions): Promise
   const inboxes = new LocalInboxes(store);
   const sender = withLocalInboxes(networkSender, inboxes, senderOptions.userAgent);
   await sender.ready();
-  const dispatcher = new Dispatcher({ store, config, sender, events });
+  // Businesses' transformation code runs on its own thread, started at the first transformation.
+  const transformer = createTransformThread((err) => log.error({ err }, 'transform thread error'));
+  const dispatcher = new Dispatcher({ store, config, sender, events, transformer });
   const publisher = new Publisher({ store, config, catalog, dispatcher, events });
   const metrics = new Metrics(events, dispatcher, store);
   const operational = new OperationalEvents({ store, publisher, events });
@@ -146,7 +151,7 @@ export async function startHookline(config: Config, opts: StartOptions): Promise
     generatedAdminToken = await ensureAdminToken(store, config.adminToken);
     const auth = new TokenAuth(store);
     const webhooks = new WebhooksService({ store, config, catalog, engine: dispatcher, ownInboxes: inboxes });
-    const ctx: AppContext = { config, store, catalog, publisher, dispatcher, webhooks, events, auth, metrics, log, version: VERSION, inboxes };
+    const ctx: AppContext = { config, store, catalog, publisher, dispatcher, webhooks, events, auth, metrics, log, version: VERSION, inboxes, transformer };
     server = await buildServer(ctx);
     const address = await server.listen({ port: config.port, host: config.host });
     inboxes.setOwnOrigins(ownOrigins(address, config.publicUrl));
@@ -169,6 +174,7 @@ export async function startHookline(config: Config, opts: StartOptions): Promise
         await sweeper.stop();
         await unlisten?.();
         await dispatcher.stop();
+        await transformer.close();
         await heartbeat.stop();
         await operational.stop();
         metrics.close();

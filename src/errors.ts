@@ -59,6 +59,8 @@ export const errorCatalog = {
   NOT_IMPLEMENTED: { status: 501, title: 'Not implemented yet' },
   // Payload filters (issue 16, docs/filters.md).
   INVALID_PAYLOAD_FILTER: { status: 422, title: 'Invalid payload filter' },
+  // Transformations (issue 16, docs/transformations.md).
+  INVALID_TRANSFORMATION: { status: 422, title: 'Invalid transformation' },
 } as const satisfies Record<string, { status: number; title: string }>;
 
 export type ErrorCode = keyof typeof errorCatalog;

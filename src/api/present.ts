@@ -41,6 +41,7 @@ export function presentWebhook(w: WebhookRow, opts: { secret: boolean }) {
     max_in_flight: w.max_in_flight,
     ordering: w.ordering,
     filter: w.filter ?? null,
+    transformation: w.transformation ?? null,
     ...(opts.secret ? { secret: w.secret } : {}),
     health: {
       state: w.health_state,
@@ -72,6 +73,7 @@ export function presentAttempt(a: AttemptRow) {
     status_code: a.status_code,
     error: a.error,
     response_body: a.response_body,
+    transformation_version: a.transformation_version ?? null,
   };
 }
 

@@ -54,6 +54,30 @@ const PayloadFilter = Type.Union([Type.Null(), Type.Record(Type.String(), Type.U
   description: 'A condition on the event (`data`, `type`, `business`, `occurred_at`): paths and operators as in docs/filters.md; null = every event of `events`.',
 });
 
+// Checked by the webhooks service (src/transform/checkTransformation.ts), whose 422 names the bad field.
+const TransformationInput = Type.Union(
+  [
+    Type.Null(),
+    Type.Object(
+      {
+        code: Type.String({ description: 'JavaScript defining `function handler(request) { … return request; }` (docs/transformations.md).' }),
+        enabled: Type.Optional(Type.Boolean({ description: 'Default true; false keeps the code but sends requests untransformed.' })),
+      },
+      { additionalProperties: false },
+    ),
+  ],
+  { description: 'Code that reshapes each request before it is signed and sent; null removes it.' },
+);
+
+const TransformationOut = Type.Union([
+  Type.Null(),
+  Type.Object({
+    code: Type.String(),
+    enabled: Type.Boolean(),
+    version: Type.Integer({ description: 'Which saved version this code is; attempts name the version that shaped them.' }),
+  }),
+]);
+
 const webhookFields = {
   name: Type.String({ minLength: 1, maxLength: 200 }),
   url: Type.String({ minLength: 1, maxLength: 2048 }),
@@ -70,6 +94,7 @@ const webhookFields = {
   max_in_flight: Type.Integer({ minimum: 1, maximum: 1000 }),
   ordering: Type.Union([Type.Literal('none'), Type.Literal('fifo')]),
   filter: PayloadFilter,
+  transformation: TransformationInput,
 };
 
 export const CreateWebhook = Type.Object(
@@ -86,6 +111,7 @@ export const CreateWebhook = Type.Object(
     max_in_flight: Type.Optional(webhookFields.max_in_flight),
     ordering: Type.Optional(webhookFields.ordering),
     filter: Type.Optional(webhookFields.filter),
+    transformation: Type.Optional(webhookFields.transformation),
     secret: Type.Optional(Type.String({ pattern: '^whsec_[A-Za-z0-9+/]{32,88}={0,2}$', description: 'whsec_ + base64 of 24–64 bytes.' })),
   },
   { additionalProperties: false },
@@ -99,6 +125,7 @@ export const Webhook = Type.Object({
   id: Type.String(),
   business: Type.String(),
   ...webhookFields,
+  transformation: TransformationOut,
   secret: Type.Optional(Type.String()),
   health: Type.Object({
     state: Type.String(),
@@ -148,6 +175,7 @@ export const DeliveryStatus = Type.Union([
   Type.Literal('succeeded'),
   Type.Literal('retrying'),
   Type.Literal('failed'),
+  Type.Literal('cancelled'),
 ]);
 
 export const Attempt = Type.Object({
@@ -157,8 +185,9 @@ export const Attempt = Type.Object({
   status_code: Type.Union([Type.Integer(), Type.Null()]),
   error: Type.Union([Type.String(), Type.Null()], { description: 'A short code: timeout, connection_refused, http_status, … ; unrepresentable and render_failed mean nothing was sent.' }),
   response_body: Type.Union([Type.String(), Type.Null()], {
-    description: 'Up to 4 KiB of the response; for an attempt that sent nothing (unrepresentable, render_failed), the reason, naming the field.',
+    description: 'Up to 4 KiB of the response; for an attempt that sent nothing (unrepresentable, render_failed, transform_error), the reason, naming the field.',
   }),
+  transformation_version: Type.Union([Type.Integer(), Type.Null()], { description: "The webhook's transformation version that shaped this attempt; null when none did." }),
 });
 
 export const Delivery = Type.Object({

@@ -293,7 +293,7 @@ export class DeliveryQueues {
     this.fair.started(q);
     if (opts.probe) q.health.startProbe();
     try {
-      const result = await renderAndSend(item, w, this.deps.sender, this.deps.workerId);
+      const result = await renderAndSend(item, w, this.deps.sender, this.deps.workerId, this.deps.transformer);
       const stored = this.results.settle(q, w, item, result, opts);
       if (opts.awaitStored) await stored;
       return { ok: result.ok, outcome: result.outcome };

@@ -5,6 +5,7 @@ import { newWorkerId } from '../ids.js';
 import { ClaimLoop } from './ClaimLoop.js';
 import { DeliveryQueues } from './DeliveryQueues.js';
 import type { Sender } from './httpSender.js';
+import type { Transformer } from '../transform/TransformThread.js';
 import { SENDER_RENEW_MS } from './SenderLeases.js';
 
 /** How often a process looks for open circuits it does not know of (after a restart, or another process's). */
@@ -15,6 +16,8 @@ export interface DispatcherDeps {
   config: Config;
   sender: Sender;
   events: HooklineEvents;
+  /** Runs webhooks' transformations off this thread (docs/transformations.md); without one, a transformation fails its attempt. */
+  transformer?: Transformer;
 }
 
 /**

@@ -130,6 +130,7 @@ export function createThreadedSender(opts: SenderOptions, onError: (err: Error) 
       if (pending.size === 0) worker.ref();
       const result = new Promise<SendResult>((resolve) => pending.set(id, resolve));
       const request: SendRequest = { url: req.url, body: req.body, headers: req.headers, timeoutMs: req.timeoutMs };
+      if (req.method && req.method !== 'POST') request.method = req.method;
       outbox.push([id, 0, 'send' satisfies SenderThreadMethod, [request]]);
       if (!scheduled) {
         scheduled = true;

@@ -1,7 +1,9 @@
 import type { AttemptOutcome, DispatchItem, WebhookRow } from '../store/Store.js';
 import { findDialect, isUnrepresentable, type RenderedRequest } from '../dialects/index.js';
 import { nextAttemptAt } from './retryPolicy.js';
-import type { Sender } from './httpSender.js';
+import type { Sender, SendRequest } from './httpSender.js';
+import type { Transformer } from '../transform/TransformThread.js';
+import { transformStep } from '../transform/transformStep.js';
 
 /**
  * One HTTP attempt of one delivery: render the webhook's dialect, send, decide what the
@@ -14,6 +16,7 @@ export async function renderAndSend(
   webhook: WebhookRow,
   sender: Sender,
   leaseOwner: string,
+  transformer?: Transformer,
 ): Promise<{ ok: boolean; outcome: AttemptOutcome; retryAfterMs: number | null }> {
   const { delivery, event } = item;
   const attemptNumber = delivery.attempt_count + 1;
@@ -27,6 +30,8 @@ export async function renderAndSend(
   let ok = false;
   // A value the dialect's platform cannot hold fails the same way on every attempt: no retries.
   let final = false;
+  let cancelled = false;
+  const transformation = webhook.transformation?.enabled ? webhook.transformation : null;
 
   if (!dialect) {
     error = 'unknown_dialect';
@@ -45,14 +50,17 @@ export async function renderAndSend(
       error = 'render_failed';
       responseBody = `The ${dialect.name} dialect could not render this event: ${String((err as Error)?.message ?? err).slice(0, 500)}`;
     }
-    if (rendered) {
+    let request: SendRequest | null = null;
+    if (rendered && transformation) {
+      const renderInput = { event, webhook, deliveryId: delivery.id, attemptNumber, now: started };
+      const step = await transformStep({ transformer, transformation, webhook, event, dialect, rendered, renderInput });
+      ({ request, error, responseBody, cancelled } = step);
+    } else if (rendered) {
       // Dialect headers come last so a custom header can never overwrite a signature.
-      const result = await sender.send({
-        url: webhook.url,
-        body: rendered.body,
-        headers: { ...webhook.headers, ...rendered.headers },
-        timeoutMs: webhook.timeout_ms,
-      });
+      request = { url: webhook.url, body: rendered.body, headers: { ...webhook.headers, ...rendered.headers }, timeoutMs: webhook.timeout_ms };
+    }
+    if (request) {
+      const result = await sender.send(request);
       // The attempt's recorded time stays the render time, not the sender's: the signed
       // timestamp comes from it, and …/request re-renders from the recorded time.
       ({ statusCode, responseBody, retryAfterMs, durationMs } = result);
@@ -62,7 +70,7 @@ export async function renderAndSend(
   }
 
   const now = Date.now();
-  const next = ok || final
+  const next = ok || final || cancelled
     ? null
     : nextAttemptAt({
         attemptNumber,
@@ -85,8 +93,9 @@ export async function renderAndSend(
         status_code: statusCode,
         error,
         response_body: responseBody,
+        ...(transformation ? { transformation_version: transformation.version } : {}),
       },
-      status: ok ? 'succeeded' : next === null ? 'failed' : 'retrying',
+      status: cancelled ? 'cancelled' : ok ? 'succeeded' : next === null ? 'failed' : 'retrying',
       next_attempt_at: next,
       lease_owner: leaseOwner,
     },

@@ -1,4 +1,4 @@
-import type { EventTypeRow, WebhookRow } from './Store.js';
+import type { EventTypeRow, TransformationSpec, WebhookRow } from './Store.js';
 import type { FilterDocument } from '../catalog/payloadFilter/filterTree.js';
 import { UNPATCHABLE_WEBHOOK_COLUMNS, WEBHOOK_COLUMNS } from './columns.js';
 
@@ -20,7 +20,7 @@ export interface ColumnCoding {
 }
 
 /** Columns that hold JSON: written as JSON text in both stores (pg would send an array as a PostgreSQL array). */
-const JSON_WEBHOOK_COLUMNS: ReadonlySet<string> = new Set(['events', 'headers', 'retry_schedule', 'filter'] satisfies (keyof WebhookRow)[]);
+const JSON_WEBHOOK_COLUMNS: ReadonlySet<string> = new Set(['events', 'headers', 'retry_schedule', 'filter', 'transformation'] satisfies (keyof WebhookRow)[]);
 
 export function webhookFromColumns(r: RawRow, decode: ColumnCoding): WebhookRow {
   return {
@@ -48,6 +48,7 @@ export function webhookFromColumns(r: RawRow, decode: ColumnCoding): WebhookRow 
     updated_at: r.updated_at as number,
     // Absent rather than null when there is none, so rows read back equal rows written without one.
     ...(r.filter === null || r.filter === undefined ? {} : { filter: decode.json(r.filter) as FilterDocument }),
+    ...(r.transformation === null || r.transformation === undefined ? {} : { transformation: decode.json(r.transformation) as TransformationSpec }),
   };
 }
 

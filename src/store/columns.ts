@@ -12,6 +12,8 @@ export const WEBHOOK_COLUMNS = [
   'health_state', 'consecutive_failures', 'health_since', 'health_reason', 'created_at', 'updated_at',
   // Payload filters (issue 16): migration 0010.
   'filter',
+  // Transformations (issue 16): migration 0011.
+  'transformation',
 ] as const satisfies readonly (keyof WebhookRow)[];
 
 /** What identifies a webhook and when it began: a patch never changes these. */

@@ -3,12 +3,28 @@
  * callers import everything from Store.ts.
  */
 
-export type DeliveryStatus = 'pending' | 'succeeded' | 'retrying' | 'failed';
+/** `cancelled`: a transformation asked not to send it (docs/transformations.md). */
+export type DeliveryStatus = 'pending' | 'succeeded' | 'retrying' | 'failed' | 'cancelled';
 export type HealthState = 'healthy' | 'unhealthy' | 'disabled';
 export type Ordering = 'none' | 'fifo';
 /** A payload filter as stored: JSON, checked at save (docs/filters.md). */
 export type { FilterDocument } from '../catalog/payloadFilter/filterTree.js';
 import type { FilterDocument } from '../catalog/payloadFilter/filterTree.js';
+
+/** A webhook's transformation as stored: its code, whether it runs, and which saved version it is. */
+export interface TransformationSpec {
+  code: string;
+  enabled: boolean;
+  version: number;
+}
+
+/** One saved version of a webhook's transformation code. */
+export interface TransformationVersionRow {
+  webhook_id: string;
+  version: number;
+  code: string;
+  created_at: number;
+}
 
 export interface WebhookRow {
   id: string;
@@ -27,6 +43,8 @@ export interface WebhookRow {
   ordering: Ordering;
   /** The payload filter (docs/filters.md); null or absent: every event of its types. */
   filter?: FilterDocument | null;
+  /** The transformation (docs/transformations.md); null or absent: requests go as the dialect renders them. */
+  transformation?: TransformationSpec | null;
   secret: string;
   /** The secret before the last rotation; it keeps signing until `previous_secret_expires_at`. */
   previous_secret: string | null;
@@ -55,6 +73,7 @@ export type WebhookPatch = Partial<
     | 'max_in_flight'
     | 'ordering'
     | 'filter'
+    | 'transformation'
     | 'secret'
     | 'previous_secret'
     | 'previous_secret_expires_at'
@@ -104,6 +123,8 @@ export interface AttemptRow {
   /** Short code: timeout, connection_refused, dns, tls, blocked_target, http_status, … */
   error: string | null;
   response_body: string | null;
+  /** The transformation version that shaped this attempt's request; absent or null: none. */
+  transformation_version?: number | null;
 }
 
 export interface EventTypeRow {

@@ -35,7 +35,7 @@ export interface Webhook {
   updated_at: string;
 }
 
-export type DeliveryStatus = 'pending' | 'succeeded' | 'retrying' | 'failed';
+export type DeliveryStatus = 'pending' | 'succeeded' | 'retrying' | 'failed' | 'cancelled';
 
 export interface Attempt {
   number: number;

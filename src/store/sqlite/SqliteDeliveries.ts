@@ -169,9 +169,9 @@ export class SqliteDeliveries extends StoreParts<SqliteDatabase> {
    */
   async recordOutcomes(outcomes: AttemptOutcome[], now: number): Promise<void> {
     const insertAttempt = this.stmt(
-      `INSERT INTO attempts (delivery_id, number, started_at, duration_ms, status_code, error, response_body)
+      `INSERT INTO attempts (delivery_id, number, started_at, duration_ms, status_code, error, response_body, transformation_version)
        VALUES (@delivery_id, (SELECT coalesce(max(number), 0) + 1 FROM attempts WHERE delivery_id = @delivery_id),
-               @started_at, @duration_ms, @status_code, @error, @response_body)`,
+               @started_at, @duration_ms, @status_code, @error, @response_body, @transformation_version)`,
     );
     const update = this.stmt(
       `UPDATE deliveries SET status = @status, next_attempt_at = @next_attempt_at, last_status_code = @status_code,
@@ -189,6 +189,7 @@ export class SqliteDeliveries extends StoreParts<SqliteDatabase> {
           status_code: a.status_code,
           error: a.error,
           response_body: a.response_body,
+          transformation_version: a.transformation_version ?? null,
         });
         update.run({
           status: o.status,
@@ -210,7 +211,7 @@ export class SqliteDeliveries extends StoreParts<SqliteDatabase> {
   async getDelivery(businessId: string, id: string): Promise<(DeliveryRow & { attempts: AttemptRow[] }) | null> {
     const r = this.stmt('SELECT * FROM deliveries WHERE id = ? AND business_id = ?').get(id, businessId) as RawRow | undefined;
     if (!r) return null;
-    const attempts = this.stmt('SELECT * FROM attempts WHERE delivery_id = ? ORDER BY number').all(id) as AttemptRow[];
+    const attempts = (this.stmt('SELECT * FROM attempts WHERE delivery_id = ? ORDER BY number').all(id) as AttemptRow[]).map(withoutNullVersion);
     return { ...deliveryFromRow(r), attempts };
   }
 
@@ -231,4 +232,11 @@ export class SqliteDeliveries extends StoreParts<SqliteDatabase> {
        WHERE webhook_id = @webhookId AND status = 'failed' AND created_at >= @since`,
     ).run({ webhookId, since, now }).changes;
   }
+}
+
+/** An attempt no transformation shaped reads back as it was written: without the field. */
+function withoutNullVersion(a: AttemptRow): AttemptRow {
+  if (a.transformation_version !== null && a.transformation_version !== undefined) return a;
+  const { transformation_version: _, ...rest } = a;
+  return rest;
 }

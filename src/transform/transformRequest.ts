@@ -1,0 +1,119 @@
+import type { Dialect, RenderedRequest, RenderInput } from '../dialects/Dialect.js';
+import type { EventRow, WebhookRow } from '../store/Store.js';
+import { HooklineError } from '../errors.js';
+import { checkHeaders } from '../webhooks/webhookInput.js';
+import type { Transformer } from './TransformThread.js';
+
+export type TransformMethod = 'POST' | 'PUT' | 'PATCH';
+const METHODS: readonly TransformMethod[] = ['POST', 'PUT', 'PATCH'];
+
+/** The request a transformation produced, signed and ready for the sender. */
+export interface OutgoingRequest {
+  method: TransformMethod;
+  url: string;
+  headers: Record<string, string>;
+  body: string;
+}
+
+export type TransformOutcome =
+  | { kind: 'send'; request: OutgoingRequest }
+  | { kind: 'cancel' }
+  | { kind: 'error'; message: string };
+
+export interface TransformJob {
+  transformer: Transformer;
+  /** The sandbox's name: a webhook and its code version (a simulation names its own). */
+  key: string;
+  code: string;
+  webhook: Pick<WebhookRow, 'url' | 'headers'>;
+  event: EventRow;
+  dialect: Dialect;
+  rendered: RenderedRequest;
+  renderInput: RenderInput;
+}
+
+/**
+ * One attempt's request through the webhook's transformation: the dialect's body (parsed) and
+ * the webhook's own headers go in, and what comes out passes the rules any webhook's target and
+ * headers pass before the dialect signs the body as it will be sent. The dialect's headers are
+ * set last, so a transformation can neither forge nor drop a signature.
+ */
+export async function transformRequest(job: TransformJob): Promise<TransformOutcome> {
+  const { dialect, rendered, event } = job;
+  let body: unknown;
+  let data: unknown;
+  try {
+    body = JSON.parse(rendered.body);
+    data = JSON.parse(event.data);
+  } catch {
+    return { kind: 'error', message: `the ${dialect.name} dialect's body is not JSON, so it cannot be transformed` };
+  }
+  const input = {
+    method: 'POST',
+    url: job.webhook.url,
+    headers: { ...job.webhook.headers },
+    body,
+    event: { id: event.id, type: event.type, business: event.business_id, data },
+  };
+  const answer = await job.transformer.run(job.key, job.code, JSON.stringify(input));
+  if ('error' in answer) return { kind: 'error', message: answer.error };
+  try {
+    return shapeOutput(JSON.parse(answer.json) as unknown, job);
+  } catch (err) {
+    return { kind: 'error', message: err instanceof HooklineError || err instanceof TransformRefusal ? err.message : String(err) };
+  }
+}
+
+class TransformRefusal extends Error {}
+
+function refuse(message: string): never {
+  throw new TransformRefusal(message);
+}
+
+function shapeOutput(out: unknown, job: TransformJob): TransformOutcome {
+  if (typeof out !== 'object' || out === null || Array.isArray(out)) refuse('handler(request) must return an object: the request to send, or {cancel: true}');
+  const r = out as Record<string, unknown>;
+  if (r.cancel === true) return { kind: 'cancel' };
+  const method = r.method === undefined ? 'POST' : typeof r.method === 'string' ? r.method.toUpperCase() : null;
+  if (!METHODS.includes(method as TransformMethod)) refuse(`method must be one of ${METHODS.join(', ')}; got ${JSON.stringify(r.method)}`);
+  const url = r.url === undefined ? job.webhook.url : checkTargetShape(r.url);
+  const headers = checkHeaders(headerRecord(r.headers));
+  for (const name of Object.keys(headers)) {
+    if (job.dialect.headerNames.includes(name.toLowerCase())) refuse(`headers: "${name}" is set by the ${job.dialect.name} dialect and cannot be changed`);
+  }
+  if (r.body === undefined) refuse('the returned request has no body; return the request you were given, changed');
+  const body = JSON.stringify(r.body);
+  const sign = job.dialect.sign;
+  if (!sign) refuse(`the ${job.dialect.name} dialect signs inside its body, so its requests cannot be transformed`);
+  return {
+    kind: 'send',
+    request: { method: method as TransformMethod, url, body, headers: { ...headers, ...job.rendered.headers, ...sign.call(job.dialect, job.renderInput, body) } },
+  };
+}
+
+function headerRecord(value: unknown): Record<string, string> {
+  if (value === undefined) return {};
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) refuse('headers must be an object of header names to string values');
+  for (const [name, v] of Object.entries(value)) {
+    if (typeof v !== 'string') refuse(`headers: the value of "${name}" must be a string`);
+  }
+  return value as Record<string, string>;
+}
+
+/**
+ * The URL's shape, as a webhook's target must have: absolute http(s), no credentials. Where it
+ * points is judged where every target's is, by the sender's SSRF guard on the resolved address
+ * at connect time (`blocked_target`).
+ */
+function checkTargetShape(value: unknown): string {
+  if (typeof value !== 'string' || value.length === 0 || value.length > 2048) refuse('url must be an absolute http(s) URL of at most 2048 characters');
+  let parsed: URL;
+  try {
+    parsed = new URL(value);
+  } catch {
+    refuse(`url ${JSON.stringify(value.slice(0, 200))} is not an absolute URL`);
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') refuse('url must use http or https');
+  if (parsed.username || parsed.password) refuse('url must not carry credentials; put them in a header');
+  return value;
+}

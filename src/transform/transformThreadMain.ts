@@ -1,0 +1,23 @@
+import { parentPort } from 'node:worker_threads';
+import { getQuickJS } from 'quickjs-emscripten';
+import type { FromThread, ThreadReply, ToThread } from '../threads/protocol.js';
+import { SandboxCache } from './SandboxCache.js';
+
+/**
+ * The transform thread: QuickJS sandboxes answering `run` calls one at a time
+ * (src/threads/protocol.ts). A call is synchronous here, so the thread is busy for its
+ * length and nothing else; the main thread stops the whole thread when one call overstays.
+ */
+const port = parentPort!;
+const cache = new SandboxCache(await getQuickJS());
+port.postMessage({ ready: true } satisfies FromThread<true>);
+
+port.on('message', (m: ToThread) => {
+  const replies: ThreadReply[] = [];
+  for (const [id, , , args] of m.calls) {
+    const [key, code, requestJson] = args as [string, string, string];
+    const outcome = cache.call(key, code, requestJson);
+    replies.push([id, 'result', outcome.ok ? { json: outcome.json } : { error: outcome.message }]);
+  }
+  port.postMessage({ replies } satisfies FromThread<true>);
+});

@@ -22,23 +22,24 @@ export class Sandbox {
     private readonly context: QuickJSContext,
     private readonly run: QuickJSHandle,
     private readonly handler: QuickJSHandle,
+    private readonly budgetMs: number,
   ) {}
 
   /** Compiles `code` and runs its top level; throws an Error whose message says what is wrong. */
-  static create(quickjs: QuickJSWASMModule, code: string): Sandbox {
+  static create(quickjs: QuickJSWASMModule, code: string, budgetMs = TRANSFORM_BUDGET_MS): Sandbox {
     const runtime = quickjs.newRuntime();
     runtime.setMemoryLimit(TRANSFORM_MEMORY_BYTES);
     runtime.setMaxStackSize(TRANSFORM_STACK_BYTES);
     const context = runtime.newContext();
     const handles: QuickJSHandle[] = [];
     try {
-      const run = evaluate(runtime, context, PRELUDE, 'prelude.js');
+      const run = evaluate(runtime, context, PRELUDE, 'prelude.js', budgetMs);
       handles.push(run);
-      evaluate(runtime, context, code, 'transformation.js').dispose();
+      evaluate(runtime, context, code, 'transformation.js', budgetMs).dispose();
       const handler = context.getProp(context.global, 'handler');
       handles.push(handler);
       if (context.typeof(handler) !== 'function') throw new Error('the code must define function handler(request) { … return request; }');
-      return new Sandbox(runtime, context, run, handler);
+      return new Sandbox(runtime, context, run, handler, budgetMs);
     } catch (err) {
       for (const h of handles) h.dispose();
       context.dispose();
@@ -50,7 +51,7 @@ export class Sandbox {
   /** Calls the handler with `requestJson` within the CPU budget. `broken`: the sandbox must not be used again. */
   call(requestJson: string): SandboxOutcome {
     const { runtime, context } = this;
-    const deadline = Date.now() + TRANSFORM_BUDGET_MS;
+    const deadline = Date.now() + this.budgetMs;
     runtime.setInterruptHandler(() => Date.now() > deadline);
     const arg = context.newString(requestJson);
     try {
@@ -85,8 +86,8 @@ export class Sandbox {
   }
 }
 
-function evaluate(runtime: QuickJSRuntime, context: QuickJSContext, code: string, filename: string): QuickJSHandle {
-  const deadline = Date.now() + TRANSFORM_BUDGET_MS;
+function evaluate(runtime: QuickJSRuntime, context: QuickJSContext, code: string, filename: string, budgetMs: number): QuickJSHandle {
+  const deadline = Date.now() + budgetMs;
   runtime.setInterruptHandler(() => Date.now() > deadline);
   try {
     const result = context.evalCode(code, filename, { type: 'global' });

@@ -11,7 +11,10 @@ export class SandboxCache {
   // Map order is insertion order: re-inserting on use makes the first entry the least recent.
   private readonly sandboxes = new Map<string, Sandbox>();
 
-  constructor(private readonly quickjs: QuickJSWASMModule) {}
+  constructor(
+    private readonly quickjs: QuickJSWASMModule,
+    private readonly budgetMs?: number,
+  ) {}
 
   call(key: string, code: string, requestJson: string): SandboxOutcome {
     let sandbox = this.sandboxes.get(key);
@@ -19,7 +22,7 @@ export class SandboxCache {
       this.sandboxes.delete(key);
     } else {
       try {
-        sandbox = Sandbox.create(this.quickjs, code);
+        sandbox = Sandbox.create(this.quickjs, code, this.budgetMs);
       } catch (err) {
         return { ok: false, message: (err as Error).message, broken: true };
       }

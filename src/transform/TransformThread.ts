@@ -1,7 +1,7 @@
 import type { Worker } from 'node:worker_threads';
 import { startModuleThread } from '../threads/startModuleThread.js';
 import type { FromThread, ToThread } from '../threads/protocol.js';
-import { TRANSFORM_HARD_LIMIT_MS } from './transformLimits.js';
+import { TRANSFORM_BUDGET_MS, TRANSFORM_HARD_LIMIT_MS } from './transformLimits.js';
 
 /** What a transformation call answers: the handler's result as JSON text, or why there is none. */
 export type TransformCallResult = { json: string } | { error: string };
@@ -29,7 +29,10 @@ interface Call {
  * run on the new one. The dispatcher's thread never runs a business's code, so a hostile
  * transformation costs other webhooks at most a wait for this queue, never the event loop.
  */
-export function createTransformThread(onError: (err: Error) => void = () => {}): Transformer {
+export function createTransformThread(
+  onError: (err: Error) => void = () => {},
+  { hardLimitMs = TRANSFORM_HARD_LIMIT_MS, budgetMs = TRANSFORM_BUDGET_MS }: { hardLimitMs?: number; budgetMs?: number } = {},
+): Transformer {
   const queue: Call[] = [];
   let worker: Worker | null = null;
   let current: Call | null = null;
@@ -39,7 +42,7 @@ export function createTransformThread(onError: (err: Error) => void = () => {}):
   let restarts = 0;
 
   function start(): Worker {
-    const w = startModuleThread(import.meta.url, 'transformThreadMain', {});
+    const w = startModuleThread(import.meta.url, 'transformThreadMain', { budgetMs });
     w.on('message', (m: FromThread<true>) => {
       if (w !== worker) return;
       if ('ready' in m) {
@@ -87,7 +90,7 @@ export function createTransformThread(onError: (err: Error) => void = () => {}):
     }
     worker.ref();
     current = call;
-    watchdog = setTimeout(overstayed, TRANSFORM_HARD_LIMIT_MS);
+    watchdog = setTimeout(overstayed, hardLimitMs);
     worker.postMessage({ calls: [[call.id, 0, 'run', call.args]] } satisfies ToThread);
   }
 
@@ -97,7 +100,7 @@ export function createTransformThread(onError: (err: Error) => void = () => {}):
     worker = null;
     restarts++;
     void stopped?.terminate();
-    finish({ error: `stopped: the transformation ran past ${TRANSFORM_HARD_LIMIT_MS} ms of wall time` });
+    finish({ error: `stopped: the transformation ran past ${hardLimitMs} ms of wall time` });
   }
 
   return {

@@ -1,4 +1,4 @@
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import { getQuickJS } from 'quickjs-emscripten';
 import type { FromThread, ThreadReply, ToThread } from '../threads/protocol.js';
 import { SandboxCache } from './SandboxCache.js';
@@ -9,7 +9,11 @@ import { SandboxCache } from './SandboxCache.js';
  * length and nothing else; the main thread stops the whole thread when one call overstays.
  */
 const port = parentPort!;
-const cache = new SandboxCache(await getQuickJS());
+const cache = new SandboxCache(await getQuickJS(), (workerData as { budgetMs?: number }).budgetMs);
+// WebAssembly functions are compiled on their first call: one call here, so that the first
+// business's call after a (re)start is not charged for it and mistaken by the watchdog.
+cache.call('warm-up', 'function handler(r) { return r; }', '{"body":{}}');
+cache.forget('warm-up');
 port.postMessage({ ready: true } satisfies FromThread<true>);
 
 port.on('message', (m: ToThread) => {

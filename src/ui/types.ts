@@ -29,6 +29,8 @@ export interface Webhook {
   ordering: 'none' | 'fifo';
   /** The payload filter (docs/filters.md); null = every event of its triggers. */
   filter: Record<string, unknown> | null;
+  /** The transformation (docs/transformations.md); null = requests go as the dialect renders them. */
+  transformation: { code: string; enabled: boolean; version: number } | null;
   secret?: string;
   health: Health;
   created_at: string;

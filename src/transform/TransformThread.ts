@@ -1,6 +1,6 @@
 import type { Worker } from 'node:worker_threads';
 import { startModuleThread } from '../threads/startModuleThread.js';
-import type { FromThread, ToThread } from '../threads/protocol.js';
+import type { FromThread, ThreadCall, ToThread } from '../threads/protocol.js';
 import { TRANSFORM_BUDGET_MS, TRANSFORM_HARD_LIMIT_MS } from './transformLimits.js';
 
 /** What a transformation call answers: the handler's result as JSON text, or why there is none. */
@@ -22,36 +22,43 @@ interface Call {
   resolve: (r: TransformCallResult) => void;
 }
 
+/** Calls that cross in one message; more wait for the next. */
+const MAX_BATCH = 256;
+
 /**
- * The transform thread, seen from the dispatcher's thread. Calls go one at a time, so that when
- * one overstays (a built-in looping in C where QuickJS's interrupt cannot reach it) the culprit
- * is known: that call fails, the thread is stopped and started again, and the calls behind it
- * run on the new one. The dispatcher's thread never runs a business's code, so a hostile
- * transformation costs other webhooks at most a wait for this queue, never the event loop.
+ * The transform thread, seen from the dispatcher's thread. The calls made while the thread is
+ * busy cross in one message; the thread runs them in order and answers each as it finishes, so
+ * the oldest unanswered call is the one running. When no answer comes for the hard limit (a
+ * built-in looping in C where QuickJS's interrupt cannot reach it), that call fails, the thread
+ * is stopped and started again, and the calls behind it are sent to the new one. The
+ * dispatcher's thread never runs a business's code, so a hostile transformation costs other
+ * webhooks' transformations at most a wait in this queue, and deliveries without one nothing.
  */
 export function createTransformThread(
   onError: (err: Error) => void = () => {},
   { hardLimitMs = TRANSFORM_HARD_LIMIT_MS, budgetMs = TRANSFORM_BUDGET_MS }: { hardLimitMs?: number; budgetMs?: number } = {},
 ): Transformer {
   const queue: Call[] = [];
+  /** Sent and not answered yet, in the order the thread runs them. */
+  let sent: Call[] = [];
   let worker: Worker | null = null;
-  let current: Call | null = null;
+  let ready = false;
   let watchdog: NodeJS.Timeout | null = null;
   let seq = 0;
   let closed = false;
   let restarts = 0;
 
-  function start(): Worker {
+  function start(): void {
     const w = startModuleThread(import.meta.url, 'transformThreadMain', { budgetMs });
+    worker = w;
+    ready = false;
     w.on('message', (m: FromThread<true>) => {
       if (w !== worker) return;
       if ('ready' in m) {
-        next();
+        ready = true;
+        flush();
       } else if ('replies' in m) {
-        for (const [id, kind, value] of m.replies) {
-          if (!current || current.id !== id) continue;
-          finish(kind === 'result' ? (value as TransformCallResult) : { error: 'the transform thread could not run this call' });
-        }
+        for (const [id, kind, value] of m.replies) answered(id, kind === 'result' ? (value as TransformCallResult) : { error: 'the transform thread could not run this call' });
       } else {
         onError(new Error(`the transform thread could not start: ${m.failed.message}`));
       }
@@ -59,39 +66,52 @@ export function createTransformThread(
     w.on('error', (err) => onError(err));
     w.once('exit', () => {
       if (w !== worker) return;
-      // Died on its own (not stopped by the watchdog): the call it held fails, the rest go on.
+      // Died on its own (not stopped by the watchdog): the running call fails, the rest go on.
       worker = null;
-      if (current) finish({ error: 'the transform thread stopped while running this transformation' });
-      else if (queue.length > 0 && !closed) worker = start();
+      stopWatch();
+      const [running, ...rest] = sent;
+      sent = [];
+      queue.unshift(...rest);
+      running?.resolve({ error: 'the transform thread stopped while running this transformation' });
+      if (!closed && queue.length > 0) start();
     });
-    return w;
   }
 
-  function finish(result: TransformCallResult): void {
+  function answered(id: number, result: TransformCallResult): void {
+    const i = sent.findIndex((c) => c.id === id);
+    if (i < 0) return;
+    const [call] = sent.splice(i, 1);
+    stopWatch();
+    if (sent.length > 0) watch();
+    call!.resolve(result);
+    if (sent.length === 0) flush();
+  }
+
+  function flush(): void {
+    if (closed) return;
+    if (!worker) {
+      if (queue.length > 0) start();
+      return;
+    }
+    if (!ready || sent.length > 0) return;
+    if (queue.length === 0) {
+      worker.unref();
+      return;
+    }
+    const batch = queue.splice(0, MAX_BATCH);
+    sent = batch;
+    worker.ref();
+    watch();
+    worker.postMessage({ calls: batch.map((c): ThreadCall => [c.id, 0, 'run', c.args]) } satisfies ToThread);
+  }
+
+  function watch(): void {
+    watchdog = setTimeout(overstayed, hardLimitMs);
+  }
+
+  function stopWatch(): void {
     if (watchdog) clearTimeout(watchdog);
     watchdog = null;
-    const call = current!;
-    current = null;
-    call.resolve(result);
-    next();
-  }
-
-  function next(): void {
-    if (current || closed) return;
-    const call = queue.shift();
-    if (!call) {
-      worker?.unref();
-      return;
-    }
-    if (!worker) {
-      queue.unshift(call);
-      worker = start();
-      return;
-    }
-    worker.ref();
-    current = call;
-    watchdog = setTimeout(overstayed, hardLimitMs);
-    worker.postMessage({ calls: [[call.id, 0, 'run', call.args]] } satisfies ToThread);
   }
 
   function overstayed(): void {
@@ -100,7 +120,11 @@ export function createTransformThread(
     worker = null;
     restarts++;
     void stopped?.terminate();
-    finish({ error: `stopped: the transformation ran past ${hardLimitMs} ms of wall time` });
+    const [running, ...rest] = sent;
+    sent = [];
+    queue.unshift(...rest);
+    running?.resolve({ error: `stopped: the transformation ran past ${hardLimitMs} ms of wall time` });
+    flush();
   }
 
   return {
@@ -111,16 +135,16 @@ export function createTransformThread(
       if (closed) return Promise.resolve({ error: 'Hookline is shutting down' });
       return new Promise((resolve) => {
         queue.push({ id: ++seq, args: [key, code, requestJson], resolve });
-        next();
+        // Calls made in the same turn cross together.
+        if (queue.length === 1) queueMicrotask(flush);
       });
     },
     async close() {
       if (closed) return;
       closed = true;
-      if (watchdog) clearTimeout(watchdog);
-      for (const call of queue.splice(0)) call.resolve({ error: 'Hookline is shutting down' });
-      current?.resolve({ error: 'Hookline is shutting down' });
-      current = null;
+      stopWatch();
+      for (const call of [...sent, ...queue.splice(0)]) call.resolve({ error: 'Hookline is shutting down' });
+      sent = [];
       const w = worker;
       worker = null;
       await w?.terminate();

@@ -131,6 +131,8 @@ test('what a transformation may return: methods, urls and headers outside the ru
     ['delete r.body; return r;', /no body/],
     ['return [r];', /must return an object/],
     ['return 42;', /must return an object/],
+    ['r.method = 1;', /must return an object.*undefined/],
+    ['return null;', /must return an object.*null/],
   ];
   for (const [body, expected] of cases) {
     const r = await run(body);

@@ -2,6 +2,7 @@
 // payload filter and 10 others a transformation, run back to back with a plain (a) of the same
 // size in the same invocation, so that the ratio between them is not the noise between runs.
 import { runDeliveries } from '../lib/runDeliveries.mjs';
+import { startCpuAccounting } from '../lib/cpuAccounting.mjs';
 import { spreadEndpoints, spreadEvents, capFor } from './endpoints.mjs';
 
 /** Passes every bench event (all are active clients), so each webhook still gets its share and the counts stay (a)'s. */
@@ -31,15 +32,21 @@ export const shaped = {
   async run(ctx, systemId) {
     const plainEndpoints = spreadEndpoints(100);
     const plain = spreadEvents(ctx.counts.throughput, plainEndpoints, 'ga');
+    // On a shared machine the rates swing with other load; Hookline's own CPU per delivery swings less.
+    let cpu = startCpuAccounting();
     const a = await runDeliveries(ctx, systemId, { label: `(g) plain (a) · ${systemId}`, endpoints: plainEndpoints, ...plain, capMs: capFor(plain.keys.length) });
+    const plainCpuUs = ((cpu.stop().byRole.Hookline ?? 0) * 1e6) / plain.keys.length;
     const endpoints = shapedEndpoints();
     const mixed = spreadEvents(ctx.counts.throughput, endpoints, 'gs');
+    cpu = startCpuAccounting();
     const g = await runDeliveries(ctx, systemId, { label: `(g) filters + transformations · ${systemId}`, endpoints, ...mixed, capMs: capFor(mixed.keys.length) });
+    const shapedCpuUs = ((cpu.stop().byRole.Hookline ?? 0) * 1e6) / mixed.keys.length;
     return {
       ...g,
       deliveriesPerSec: g.healthyPerSec,
       plainPerSec: a.healthyPerSec,
       ratioToPlain: a.healthyPerSec ? g.healthyPerSec / a.healthyPerSec : null,
+      hooklineCpuUsPerDelivery: { plain: plainCpuUs, shaped: shapedCpuUs },
     };
   },
 };

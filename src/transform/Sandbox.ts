@@ -1,14 +1,25 @@
 import type { QuickJSContext, QuickJSHandle, QuickJSRuntime, QuickJSWASMModule } from 'quickjs-emscripten';
 import { TRANSFORM_BUDGET_MS, TRANSFORM_MEMORY_BYTES, TRANSFORM_MAX_OUTPUT_CHARS, TRANSFORM_STACK_BYTES } from './transformLimits.js';
 
-/** What one call of a sandbox's handler gives back: the handler's result as JSON text, or why not. */
+/**
+ * What one call of a sandbox's handler gives back, or why not. `json` is two JSON texts on one
+ * line each: the returned request without its body (and its `shape`), then the body as it
+ * will be sent ('' when there is none), so the dispatcher's thread never parses or
+ * re-serialises the body itself.
+ */
 export type SandboxOutcome = { ok: true; json: string } | { ok: false; message: string; broken: boolean };
 
 // Captured before the business's code runs, so that code replacing JSON.parse or JSON.stringify
-// changes only what it itself calls, never how Hookline reads its answer.
+// changes only what it itself calls, never how Hookline reads its answer: what the real
+// JSON.stringify writes is JSON, and never holds a raw line break.
 const PRELUDE = `(function () {
-  const parse = JSON.parse, stringify = JSON.stringify;
-  return function run(handler, text) { return stringify(handler(parse(text))); };
+  const parse = JSON.parse, stringify = JSON.stringify, isArray = Array.isArray;
+  return function run(handler, text) {
+    const r = handler(parse(text));
+    if (r === null || typeof r !== 'object' || isArray(r)) return stringify({ shape: r === null ? 'null' : isArray(r) ? 'array' : typeof r }) + '\\n';
+    const body = r.body === undefined ? undefined : stringify(r.body);
+    return stringify({ shape: 'object', cancel: r.cancel, method: r.method, url: r.url, headers: r.headers }) + '\\n' + (body === undefined ? '' : body);
+  };
 })()`;
 
 /**

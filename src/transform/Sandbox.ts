@@ -1,5 +1,5 @@
 import type { QuickJSContext, QuickJSHandle, QuickJSRuntime, QuickJSWASMModule } from 'quickjs-emscripten';
-import { TRANSFORM_BUDGET_MS, TRANSFORM_MEMORY_BYTES, TRANSFORM_MAX_OUTPUT_CHARS, TRANSFORM_STACK_BYTES } from './transformLimits.js';
+import { TRANSFORM_BUDGET_MS, TRANSFORM_MEMORY_BYTES, TRANSFORM_MAX_OUTPUT_CHARS, TRANSFORM_SETUP_BUDGET_FACTOR, TRANSFORM_STACK_BYTES } from './transformLimits.js';
 
 /**
  * What one call of a sandbox's handler gives back, or why not. `json` is two JSON texts on one
@@ -44,9 +44,12 @@ export class Sandbox {
     const context = runtime.newContext();
     const handles: QuickJSHandle[] = [];
     try {
-      const run = evaluate(runtime, context, PRELUDE, 'prelude.js', budgetMs);
+      // Compiling, and the first calls into WebAssembly that V8 compiles lazily, cost more than a
+      // call: a loaded machine took over 50 ms for them, so the top level gets a larger budget.
+      const setupMs = budgetMs * TRANSFORM_SETUP_BUDGET_FACTOR;
+      const run = evaluate(runtime, context, PRELUDE, 'prelude.js', setupMs);
       handles.push(run);
-      evaluate(runtime, context, code, 'transformation.js', budgetMs).dispose();
+      evaluate(runtime, context, code, 'transformation.js', setupMs).dispose();
       const handler = context.getProp(context.global, 'handler');
       handles.push(handler);
       if (context.typeof(handler) !== 'function') throw new Error('the code must define function handler(request) { … return request; }');

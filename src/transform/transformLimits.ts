@@ -7,6 +7,9 @@
 /** CPU budget of one call, checked by QuickJS's interrupt handler between bytecode instructions. */
 export const TRANSFORM_BUDGET_MS = 50;
 
+/** Compiling the code and running its top level may take this many call budgets (200 ms). */
+export const TRANSFORM_SETUP_BUDGET_FACTOR = 4;
+
 /**
  * Wall time after which the transform thread is stopped and started again. Some built-ins
  * (`Array.prototype.join` over 2^31 holes, `fill` of a sparse array) loop in C without asking

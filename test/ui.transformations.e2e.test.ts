@@ -60,7 +60,7 @@ describe('transformation in the webhook form, in a real browser', { skip: browse
     assert.match(shown, /"text": "Maya checked in at Pier 3"/);
 
     await page.getByRole('button', { name: 'Save webhook' }).click();
-    await page.locator('main h1', { hasText: 'Front desk' }).waitFor();
+    await page.locator('main h1', { hasText: /^Front desk$/ }).waitFor();
     assert.deepEqual((await hl.api<ApiWebhook>('GET', `/v1/businesses/${B}/webhooks/${webhookId}`)).body.transformation, { code: SLACK, enabled: true, version: 1 });
 
     await page.getByRole('link', { name: 'Edit' }).click();
@@ -68,7 +68,7 @@ describe('transformation in the webhook form, in a real browser', { skip: browse
     assert.equal(await code.inputValue(), SLACK);
     await page.getByRole('checkbox', { name: /Run the transformation/ }).uncheck();
     await page.getByRole('button', { name: 'Save webhook' }).click();
-    await page.locator('main h1', { hasText: 'Front desk' }).waitFor();
+    await page.locator('main h1', { hasText: /^Front desk$/ }).waitFor();
     assert.deepEqual((await hl.api<ApiWebhook>('GET', `/v1/businesses/${B}/webhooks/${webhookId}`)).body.transformation, { code: SLACK, enabled: false, version: 1 });
     assert.deepEqual(pageErrors, []);
   });

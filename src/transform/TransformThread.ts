@@ -64,11 +64,19 @@ export function createTransformThread(
       }
     });
     w.on('error', (err) => onError(err));
-    w.once('exit', () => {
+    w.once('exit', (code) => {
       if (w !== worker) return;
-      // Died on its own (not stopped by the watchdog): the running call fails, the rest go on.
       worker = null;
       stopWatch();
+      if (!ready) {
+        // It never started (a module that cannot load): fail what waits rather than restart in a loop;
+        // the next call tries again.
+        onError(new Error(`the transform thread exited before it was ready (exit code ${code})`));
+        for (const call of [...sent, ...queue.splice(0)]) call.resolve({ error: 'the transform thread could not start' });
+        sent = [];
+        return;
+      }
+      // Died on its own (not stopped by the watchdog): the running call fails, the rest go on.
       const [running, ...rest] = sent;
       sent = [];
       queue.unshift(...rest);

@@ -27,11 +27,13 @@ const MAX_BATCH = 256;
 
 /**
  * The transform thread, seen from the dispatcher's thread. The calls made while the thread is
- * busy cross in one message; the thread runs them in order and answers each as it finishes, so
- * the oldest unanswered call is the one running. When no answer comes for the hard limit (a
- * built-in looping in C where QuickJS's interrupt cannot reach it), that call fails, the thread
- * is stopped and started again, and the calls behind it are sent to the new one. The
- * dispatcher's thread never runs a business's code, so a hostile transformation costs other
+ * busy cross in one message and their answers come back in one, so that the attempts they
+ * belong to go on to the sender and the recorder together, as untransformed ones do. The thread
+ * writes which call it is running, and since when, into shared memory; when one runs past the
+ * hard limit (a built-in looping in C where QuickJS's interrupt cannot reach it), that call
+ * fails, the thread is stopped and started again, and the batch's other calls are sent to the
+ * new one (a transformation is a function of its request, so running one again is harmless).
+ * The dispatcher's thread never runs a business's code, so a hostile transformation costs other
  * webhooks' transformations at most a wait in this queue, and deliveries without one nothing.
  */
 export function createTransformThread(
@@ -47,9 +49,13 @@ export function createTransformThread(
   let seq = 0;
   let closed = false;
   let restarts = 0;
+  /** [id of the call running, when it started]: written by the thread, read by the watchdog. */
+  let running = new Float64Array(new SharedArrayBuffer(16));
 
   function start(): void {
-    const w = startModuleThread(import.meta.url, 'transformThreadMain', { budgetMs });
+    // A stopped thread may still be writing its last call into the old memory.
+    running = new Float64Array(new SharedArrayBuffer(16));
+    const w = startModuleThread(import.meta.url, 'transformThreadMain', { budgetMs, running: running.buffer });
     worker = w;
     ready = false;
     w.on('message', (m: FromThread<true>) => {
@@ -77,10 +83,10 @@ export function createTransformThread(
         return;
       }
       // Died on its own (not stopped by the watchdog): the running call fails, the rest go on.
-      const [running, ...rest] = sent;
+      const culprit = sent.find((c) => c.id === running[0]) ?? sent[0];
+      queue.unshift(...sent.filter((c) => c !== culprit));
       sent = [];
-      queue.unshift(...rest);
-      running?.resolve({ error: 'the transform thread stopped while running this transformation' });
+      culprit?.resolve({ error: 'the transform thread stopped while running this transformation' });
       if (!closed && queue.length > 0) start();
     });
   }
@@ -89,8 +95,7 @@ export function createTransformThread(
     const i = sent.findIndex((c) => c.id === id);
     if (i < 0) return;
     const [call] = sent.splice(i, 1);
-    stopWatch();
-    if (sent.length > 0) watch();
+    if (sent.length === 0) stopWatch();
     call!.resolve(result);
     if (sent.length === 0) flush();
   }
@@ -109,12 +114,24 @@ export function createTransformThread(
     const batch = queue.splice(0, MAX_BATCH);
     sent = batch;
     worker.ref();
-    watch();
+    watch(hardLimitMs);
     worker.postMessage({ calls: batch.map((c): ThreadCall => [c.id, 0, 'run', c.args]) } satisfies ToThread);
   }
 
-  function watch(): void {
-    watchdog = setTimeout(overstayed, hardLimitMs);
+  function watch(ms: number): void {
+    watchdog = setTimeout(check, ms);
+  }
+
+  function check(): void {
+    watchdog = null;
+    const id = running[0]!;
+    const startedAt = running[1]!;
+    const call = sent.find((c) => c.id === id);
+    // Between two calls, or not started yet: look again a limit later.
+    if (!call) return watch(hardLimitMs);
+    const left = startedAt + hardLimitMs - Date.now();
+    if (left > 0) return watch(left);
+    overstayed(call);
   }
 
   function stopWatch(): void {
@@ -122,16 +139,15 @@ export function createTransformThread(
     watchdog = null;
   }
 
-  function overstayed(): void {
-    watchdog = null;
+  function overstayed(culprit: Call): void {
     const stopped = worker;
     worker = null;
     restarts++;
     void stopped?.terminate();
-    const [running, ...rest] = sent;
+    const rest = sent.filter((c) => c !== culprit);
     sent = [];
     queue.unshift(...rest);
-    running?.resolve({ error: `stopped: the transformation ran past ${hardLimitMs} ms of wall time` });
+    culprit.resolve({ error: `stopped: the transformation ran past ${hardLimitMs} ms of wall time` });
     flush();
   }
 

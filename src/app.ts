@@ -28,6 +28,7 @@ import { ListenerStreams } from './listen/ListenerStreams.js';
 import { withListeners } from './listen/ListenerTransport.js';
 import { listenerIdOf } from './listen/listenerUrl.js';
 import { startTracing } from './tracing/Tracing.js';
+import { createTransformThread, type Transformer } from './transform/TransformThread.js';
 
 export interface HooklineHandle {
   readonly config: Config;
@@ -66,6 +67,8 @@ export interface AppContext {
   inboxes: LocalInboxes;
   /** `hookline listen` streams connected to this process (docs/listen.md). */
   listeners: ListenerStreams;
+  /** Runs transformations off the main thread: deliveries' and simulations' (docs/transformations.md). */
+  transformer: Transformer;
 }
 
 /** Secrets that must never reach a log line, wherever they appear in a logged object. */
@@ -154,7 +157,9 @@ export async function startHookline(config: Config, opts: StartOptions): Promise
   await sender.ready();
   // Null without an OTLP endpoint; the OpenTelemetry SDK is loaded only when there is one.
   const tracing = await startTracing(config);
-  const dispatcher = new Dispatcher({ store, config, sender, events, tracing });
+  // Businesses' transformation code runs on its own thread, started at the first transformation.
+  const transformer = createTransformThread((err) => log.error({ err }, 'transform thread error'));
+  const dispatcher = new Dispatcher({ store, config, sender, events, tracing, transformer });
   const publisher = new Publisher({ store, config, catalog, dispatcher, events, tracing });
   const metrics = new Metrics(events, dispatcher, store);
   const operational = new OperationalEvents({ store, publisher, events });
@@ -194,7 +199,7 @@ export async function startHookline(config: Config, opts: StartOptions): Promise
       verifyOwnership: (w: WebhookRow) => dispatcher.verifyOwnership(w),
     };
     webhooks = new WebhooksService({ store, config, catalog, engine, ownInboxes: inboxes, certificates });
-    const ctx: AppContext = { config, store, catalog, publisher, dispatcher, webhooks, events, auth, metrics, log, version: VERSION, inboxes, listeners };
+    const ctx: AppContext = { config, store, catalog, publisher, dispatcher, webhooks, events, auth, metrics, log, version: VERSION, inboxes, listeners, transformer };
     server = await buildServer(ctx);
     const address = await server.listen({ port: config.port, host: config.host });
     inboxes.setOwnOrigins(ownOrigins(address, config.publicUrl));
@@ -224,6 +229,7 @@ export async function startHookline(config: Config, opts: StartOptions): Promise
         await certificates.stop();
         await unlisten?.();
         await dispatcher.stop();
+        await transformer.close();
         await heartbeat.stop();
         await operational.stop();
         metrics.close();

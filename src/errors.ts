@@ -68,6 +68,8 @@ export const errorCatalog = {
   // Endpoint auth and TLS (issue 18, docs/endpoint-auth.md).
   INVALID_ENDPOINT_AUTH: { status: 422, title: 'Invalid endpoint authentication' },
   INVALID_TLS: { status: 422, title: 'Invalid TLS certificate or key' },
+  // Transformations (issue 16, docs/transformations.md).
+  INVALID_TRANSFORMATION: { status: 422, title: 'Invalid transformation' },
 } as const satisfies Record<string, { status: number; title: string }>;
 
 export type ErrorCode = keyof typeof errorCatalog;

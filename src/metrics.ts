@@ -35,7 +35,7 @@ export class Metrics {
     const onAttempt = (ok: boolean) => (e: { error: string | null; duration_ms: number; status: string }) => {
       attempts.inc({ outcome: ok ? 'succeeded' : 'failed', error: e.error ?? '' });
       duration.observe(e.duration_ms / 1000);
-      if (e.status === 'succeeded' || e.status === 'failed') finished.inc({ status: e.status });
+      if (e.status === 'succeeded' || e.status === 'failed' || e.status === 'cancelled') finished.inc({ status: e.status });
     };
     const ok = onAttempt(true);
     const failed = onAttempt(false);

@@ -62,7 +62,7 @@ describe('payload filter in the webhook form, in a real browser', { skip: browse
     assert.match(await result.innerText(), /✗ data\.amount_paid is 240: \$gt 1000 does not hold/);
 
     await page.getByRole('button', { name: 'Save webhook' }).click();
-    await page.locator('main h1', { hasText: 'Large payments' }).waitFor();
+    await page.locator('main h1', { hasText: /^Large payments$/ }).waitFor();
     const listed = (await hl.api<ApiPage<ApiListedWebhook>>('GET', `/v1/businesses/${B}/webhooks`)).body.data.find((w) => w.name === 'Large payments')!;
     assert.deepEqual((await hl.api<ApiWebhook>('GET', `/v1/businesses/${B}/webhooks/${listed.id}`)).body.filter, { 'data.amount_paid': { $gt: 1000 } });
 
@@ -72,7 +72,7 @@ describe('payload filter in the webhook form, in a real browser', { skip: browse
     assert.deepEqual(JSON.parse(await filter.inputValue()), { 'data.amount_paid': { $gt: 1000 } });
     await filter.fill('');
     await page.getByRole('button', { name: 'Save webhook' }).click();
-    await page.locator('main h1', { hasText: 'Large payments' }).waitFor();
+    await page.locator('main h1', { hasText: /^Large payments$/ }).waitFor();
     assert.equal((await hl.api<ApiWebhook>('GET', `/v1/businesses/${B}/webhooks/${listed.id}`)).body.filter, null);
     assert.deepEqual(pageErrors, []);
   });

@@ -9,6 +9,7 @@ export const headline = {
   d: { unit: 'healthy deliveries/s', higher: true, value: (r) => r.deliveriesPerSec },
   e: { unit: 'deliveries/s drained', higher: true, value: (r) => r.deliveriesPerSec },
   f: { unit: 'healthy deliveries/s', higher: true, value: (r) => r.deliveriesPerSec },
+  g: { unit: 'deliveries/s', higher: true, value: (r) => r.deliveriesPerSec },
   s: { unit: 'deliveries/s', higher: true, value: (r) => r.deliveriesPerSec },
 };
 
@@ -61,6 +62,8 @@ export function describeFigure(r) {
     case 'd':
     case 'f':
       return `${formatNumber(r.deliveriesPerSec)}/s healthy${r.complete ? '' : ` (gave up after ${formatNumber(r.durationMs / 1000)} s: ${formatNumber(r.healthyDelivered)} delivered)`}`;
+    case 'g':
+      return `${formatNumber(r.deliveriesPerSec)}/s; plain (a) just before: ${formatNumber(r.plainPerSec)}/s (${r.ratioToPlain ? r.ratioToPlain.toFixed(2) : '—'}×); Hookline CPU ${formatNumber(r.hooklineCpuUsPerDelivery?.shaped)} vs ${formatNumber(r.hooklineCpuUsPerDelivery?.plain)} µs/delivery`;
     case 'e':
       return `${formatNumber(r.deliveriesPerSec)}/s (${formatNumber(r.count)} in ${formatNumber(r.drainMs / 1000, 1)} s)`;
     default:

@@ -31,7 +31,8 @@ export const usage = `Usage: node bench/run.mjs [options]   (npm run bench -- [o
   --quick               seconds, not minutes: tiny counts, SQLite and the ceiling (BullMQ when
                         Redis answers); the CI smoke test
   --scenarios <list>    a throughput, b latency, c fan-out, d isolation, e backlog,
-                        f retry storm, s throughput with +20 ms receivers (default: all)
+                        f retry storm, g 10 % filters + 10 % transformations beside (a),
+                        s throughput with +20 ms receivers (default: all)
   --stores <list>       sqlite, postgres (default: both; postgres = 1 and 2 processes)
   --no-bullmq           skip the BullMQ baseline
   --scale <factor>      multiply the event counts of a, d, e, f and s (the latency run's rate
@@ -65,7 +66,7 @@ export function readOptions(argv) {
   const counts = { ...base };
   for (const key of ['throughput', 'isolation', 'backlog', 'retryStorm', 'slow']) counts[key] = Math.max(100, Math.round(base[key] * scale));
 
-  const scenarios = list(values.scenarios, ['a', 'b', 'c', 'd', 'e', 'f', 's'], 'scenario');
+  const scenarios = list(values.scenarios, ['a', 'b', 'c', 'd', 'e', 'f', 'g', 's'], 'scenario');
   const stores = list(values.stores ?? (values.quick ? 'sqlite' : undefined), ['sqlite', 'postgres'], 'store');
   return {
     help: values.help,

@@ -63,7 +63,7 @@ export async function openHookline(system, { receiver, endpoints, webhookOptions
     const types = [...new Set(endpoints.flatMap((e) => e.types))];
     for (const type of types) await apis[0].registerType(type);
     const webhooks = await inParallel(endpoints, 8, (e) =>
-      apis[0].createWebhook(BUSINESS, { name: `${e.kind} ${e.n}`, url: receiver.url(e.kind, e.n), events: e.types, ...webhookOptions }),
+      apis[0].createWebhook(BUSINESS, { name: `${e.kind} ${e.n}`, url: receiver.url(e.kind, e.n), events: e.types, ...webhookOptions, ...e.webhook }),
     );
     await start(system.processes);
     return {

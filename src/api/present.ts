@@ -48,6 +48,7 @@ export function presentWebhook(w: WebhookRow, opts: { secret: boolean }) {
     verification: w.verification ?? 'none',
     verification_state: verificationState(w),
     verification_error: w.verification_error ?? null,
+    transformation: w.transformation ?? null,
     ...(opts.secret ? { secret: w.secret } : {}),
     health: {
       state: w.health_state,
@@ -96,6 +97,7 @@ export function presentAttempt(a: AttemptRow) {
     status_code: a.status_code,
     error: a.error,
     response_body: a.response_body,
+    transformation_version: a.transformation_version ?? null,
   };
 }
 

@@ -89,6 +89,29 @@ const EndpointTlsInput = Type.Union([
 const VerificationInput = Type.Union([Type.Null(), Type.Literal('none'), Type.Literal('challenge')], {
   description: '"challenge": the URL must echo a signed challenge before it receives events; "none" (default) or null: off.',
 });
+// Checked by the webhooks service (src/transform/checkTransformation.ts), whose 422 names the bad field.
+const TransformationInput = Type.Union(
+  [
+    Type.Null(),
+    Type.Object(
+      {
+        code: Type.String({ description: 'JavaScript defining `function handler(request) { … return request; }` (docs/transformations.md).' }),
+        enabled: Type.Optional(Type.Boolean({ description: 'Default true; false keeps the code but sends requests untransformed.' })),
+      },
+      { additionalProperties: false },
+    ),
+  ],
+  { description: 'Code that reshapes each request before it is signed and sent; null removes it.' },
+);
+
+const TransformationOut = Type.Union([
+  Type.Null(),
+  Type.Object({
+    code: Type.String(),
+    enabled: Type.Boolean(),
+    version: Type.Integer({ description: 'Which saved version this code is; attempts name the version that shaped them.' }),
+  }),
+]);
 
 const webhookFields = {
   name: Type.String({ minLength: 1, maxLength: 200 }),
@@ -109,6 +132,7 @@ const webhookFields = {
   auth: EndpointAuthInput,
   tls: EndpointTlsInput,
   verification: VerificationInput,
+  transformation: TransformationInput,
 };
 
 export const CreateWebhook = Type.Object(
@@ -128,6 +152,7 @@ export const CreateWebhook = Type.Object(
     auth: Type.Optional(webhookFields.auth),
     tls: Type.Optional(webhookFields.tls),
     verification: Type.Optional(webhookFields.verification),
+    transformation: Type.Optional(webhookFields.transformation),
     secret: Type.Optional(Type.String({ pattern: '^whsec_[A-Za-z0-9+/]{32,88}={0,2}$', description: 'whsec_ + base64 of 24–64 bytes.' })),
   },
   { additionalProperties: false, title: 'CreateWebhook' },
@@ -150,6 +175,7 @@ export const Webhook = Type.Object({
   verification: Type.Union([Type.Literal('none'), Type.Literal('challenge')]),
   verification_state: Type.Union([Type.Literal('not_required'), Type.Literal('pending_verification'), Type.Literal('verified')]),
   verification_error: Type.Union([Type.String(), Type.Null()]),
+  transformation: TransformationOut,
   secret: Type.Optional(Type.String()),
   health: Type.Object(
     {
@@ -202,6 +228,7 @@ export const DeliveryStatus = Type.Union([
   Type.Literal('succeeded'),
   Type.Literal('retrying'),
   Type.Literal('failed'),
+  Type.Literal('cancelled'),
 ], { title: 'DeliveryStatus' });
 
 export const Attempt = Type.Object({
@@ -211,8 +238,9 @@ export const Attempt = Type.Object({
   status_code: Type.Union([Type.Integer(), Type.Null()]),
   error: Type.Union([Type.String(), Type.Null()], { description: 'A short code: timeout, connection_refused, http_status, … ; unrepresentable and render_failed mean nothing was sent.' }),
   response_body: Type.Union([Type.String(), Type.Null()], {
-    description: 'Up to 4 KiB of the response; for an attempt that sent nothing (unrepresentable, render_failed), the reason, naming the field.',
+    description: 'Up to 4 KiB of the response; for an attempt that sent nothing (unrepresentable, render_failed, transform_error), the reason, naming the field.',
   }),
+  transformation_version: Type.Union([Type.Integer(), Type.Null()], { description: "The webhook's transformation version that shaped this attempt; null when none did." }),
 }, { title: 'Attempt' });
 
 export const Delivery = Type.Object({
@@ -338,3 +366,43 @@ export const FilterTestResult = Type.Union([
     examples: Type.Array(Event, { description: 'Up to 5 of the matching events, newest first.' }),
   }),
 ], { title: 'FilterTestResult' });
+
+// Transformations' simulation (issue 16, docs/transformations.md#simulate).
+export const TransformationSimulate = Type.Object(
+  {
+    code: Type.Optional(Type.String({ description: "Code to try; default the webhook's saved transformation." })),
+    event_id: Type.Optional(Type.String({ minLength: 1, maxLength: 128, description: 'A stored event of the business to run it on.' })),
+    event: Type.Optional(
+      Type.Object(
+        {
+          type: Type.String({ minLength: 1, maxLength: 200 }),
+          data: Type.Any(),
+          id: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),
+          occurred_at: Type.Optional(IsoTime),
+        },
+        { additionalProperties: false, description: 'An event written inline; `id` defaults to evt_simulated, `occurred_at` to now.' },
+      ),
+    ),
+  },
+  { additionalProperties: false, description: 'Give `event_id` or `event`; with neither, the business\'s newest stored event.' },
+);
+export type TransformationSimulate = Static<typeof TransformationSimulate>;
+
+export const TransformationSimulation = Type.Object({
+  outcome: Type.Union([Type.Literal('send'), Type.Literal('cancel'), Type.Literal('error')]),
+  version: Type.Union([Type.Integer(), Type.Null()], { description: 'The saved version that ran; null for code given in the request.' }),
+  event_id: Type.String(),
+  request: Type.Optional(
+    Type.Object({
+      method: Type.String(),
+      url: Type.String(),
+      headers: Type.Record(Type.String(), Type.String(), { description: 'As sent, signatures included (over this body).' }),
+      body: Type.String({ description: 'The body as sent.' }),
+    }),
+  ),
+  error: Type.Optional(Type.String({ description: 'Why the attempt would fail with transform_error.' })),
+});
+
+export const TransformationVersions = Type.Object({
+  data: Type.Array(Type.Object({ version: Type.Integer(), code: Type.String(), created_at: IsoTime })),
+});

@@ -9,6 +9,7 @@ import { registerAuth } from './authenticate.js';
 import { businessRoutes } from './routes/businesses.js';
 import { tokenRoutes } from './routes/tokens.js';
 import { filterTestRoutes } from './routes/filterTest.js';
+import { transformationSimulateRoutes } from './routes/transformationSimulate.js';
 import { webhookRoutes } from './routes/webhooks.js';
 import { eventRoutes } from './routes/events.js';
 import { deliveryRoutes } from './routes/deliveries.js';
@@ -97,6 +98,7 @@ export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
   await app.register(tokenRoutes(ctx));
   await app.register(webhookRoutes(ctx));
   await app.register(filterTestRoutes(ctx));
+  await app.register(transformationSimulateRoutes(ctx));
   await app.register(eventRoutes(ctx));
   await app.register(deliveryRoutes(ctx));
   await app.register(listenerRoutes(ctx));

@@ -36,6 +36,12 @@ export interface Dialect {
    * naming the field (that delivery fails at once). It never refuses a publish.
    */
   render(input: RenderInput): RenderedRequest | Unrepresentable;
+  /**
+   * The headers of `render` that depend on the body, computed over `body` instead: a
+   * transformation's body is signed as it is sent (docs/transformations.md). Absent for a
+   * dialect whose signature lives inside the body, which cannot carry a transformation.
+   */
+  sign?(input: RenderInput, body: string): Record<string, string>;
   isSuccess(statusCode: number): boolean;
   /** This dialect's name for a catalogue event type, or null when it cannot express it. */
   eventName(type: string): string | null;

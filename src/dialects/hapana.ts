@@ -57,6 +57,10 @@ export const hapanaDialect: Dialect = {
     };
   },
 
+  sign({ webhook, now }: RenderInput, body: string): Record<string, string> {
+    return { [HAPANA_HEADERS.signature]: timestampedSignature(signingSecrets(webhook, now), Math.floor(now / 1000), body) };
+  },
+
   isSuccess: (status) => status >= 200 && status < 300,
   eventName: (type) => types.nameOf(type),
   catalogType: (name) => types.typeOf(name),

@@ -53,6 +53,10 @@ export const opus1Dialect: Dialect = {
     };
   },
 
+  sign({ webhook, now }: RenderInput, body: string): Record<string, string> {
+    return { [OPUS1_HEADERS.signature]: signingSecrets(webhook, now).map((s) => `sha256=${hmacHex(s, body)}`).join(' ') };
+  },
+
   isSuccess: (status) => status >= 200 && status < 300,
   eventName: (type) => triggers.nameOf(type),
   catalogType: (name) => triggers.typeOf(name),

@@ -42,6 +42,11 @@ export const standardDialect: Dialect = {
     };
   },
 
+  sign({ event, webhook, now }: RenderInput, body: string): Record<string, string> {
+    const timestamp = Math.floor(now / 1000);
+    return { 'webhook-signature': signingSecrets(webhook, now).map((s) => standardSignature(s, event.id, timestamp, body)).join(' ') };
+  },
+
   isSuccess: (status) => status >= 200 && status < 300,
   eventName: (type) => type,
   catalogType: (name) => name,

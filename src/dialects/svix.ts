@@ -24,6 +24,11 @@ export const svixDialect: Dialect = {
     };
   },
 
+  sign({ event, webhook, now }: RenderInput, body: string): Record<string, string> {
+    const timestamp = Math.floor(now / 1000);
+    return { 'svix-signature': signingSecrets(webhook, now).map((s) => standardSignature(s, event.id, timestamp, body)).join(' ') };
+  },
+
   isSuccess: (status) => status >= 200 && status < 300,
   eventName: svixEventName,
   catalogType: catalogTypeOfSvixName,

@@ -32,6 +32,10 @@ export const vcitaDialect: Dialect = {
     };
   },
 
+  sign({ webhook, now }: RenderInput, body: string): Record<string, string> {
+    return { [VCITA_HEADERS.signature]: timestampedSignature(signingSecrets(webhook, now), Math.floor(now / 1000), body) };
+  },
+
   isSuccess: (status) => status >= 200 && status < 300,
   eventName: (type) => vcitaNames.nameOf(type),
   catalogType: (name) => vcitaCatalogType(name),

@@ -79,6 +79,13 @@ export const wellnessLivingDialect: Dialect = {
   },
 
   // 004: anything but 200 OK or 201 Created is retried, 202 and 204 included.
+  sign({ webhook, now }: RenderInput, body: string): Record<string, string> {
+    return {
+      'x-signature-256': signingSecrets(webhook, now).map((s) => hmacHex(s, body)).join(' '),
+      'x-payload-key': sha256Hex(body),
+    };
+  },
+
   isSuccess: (status) => status === 200 || status === 201,
   eventName: (type) => topics.nameOf(type),
   catalogType: (name) => topics.typeOf(name),

@@ -300,7 +300,7 @@ export class DeliveryQueues {
     if (opts.probe) q.health.startProbe();
     try {
       const trace = this.traces ? this.traces.begin(item, w, this.held) : null;
-      const result = await renderAndSend(item, w, this.deps.sender, this.deps.workerId, trace);
+      const result = await renderAndSend(item, w, this.deps.sender, this.deps.workerId, trace, this.deps.transformer);
       // A traced attempt's span ends once its outcome is written, so it hears when that is.
       const stored = this.results.settle(q, w, item, result, trace?.recording ? { probe: opts.probe, awaitStored: true } : opts);
       trace?.settled(result.outcome, stored);

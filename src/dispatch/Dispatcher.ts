@@ -7,6 +7,7 @@ import { DeliveryQueues } from './DeliveryQueues.js';
 import type { Sender } from './httpSender.js';
 import { withEndpointAuth, type EndpointAuthSender } from './EndpointAuthSender.js';
 import { sendOwnershipChallenge, type ChallengeResult } from './OwnershipChallenge.js';
+import type { Transformer } from '../transform/TransformThread.js';
 import { SENDER_RENEW_MS } from './SenderLeases.js';
 import type { Tracing } from '../tracing/Tracing.js';
 
@@ -20,6 +21,8 @@ export interface DispatcherDeps {
   events: HooklineEvents;
   /** Null or absent: tracing is off (docs/observability.md). */
   tracing?: Tracing | null;
+  /** Runs webhooks' transformations off this thread (docs/transformations.md); without one, a transformation fails its attempt. */
+  transformer?: Transformer;
 }
 
 /**

@@ -45,7 +45,8 @@ export class ResultFanOut {
     else if (attempt.status_code === 429 || attempt.status_code === 503) q.slowDown(attempt.status_code, retryAfterMs, now);
     // An unrepresentable value was never sent, so it says nothing about the endpoint: counting it
     // would park the webhook's other deliveries (issue 11). A probe still records, so the circuit moves on.
-    const sent = attempt.error !== 'unrepresentable' || probe;
+    // A transformation that failed or cancelled sent nothing either (docs/transformations.md).
+    const sent = (attempt.error !== 'unrepresentable' && attempt.error !== 'transform_error' && outcome.status !== 'cancelled') || probe;
     const transition = sent ? this.health.observe(w, q.health, { ok, statusCode: attempt.status_code, error: attempt.error, probe, operational }, now) : null;
     if (transition) this.transitioned(q, transition);
 

@@ -133,6 +133,7 @@ export function createThreadedSender(opts: SenderOptions, onError: (err: Error) 
       const request: SendRequest = { url: req.url, body: req.body, headers: req.headers, timeoutMs: req.timeoutMs };
       if (req.tls) request.tls = req.tls;
       if (req.contentType) request.contentType = req.contentType;
+      if (req.method && req.method !== 'POST') request.method = req.method;
       outbox.push([id, 0, 'send' satisfies SenderThreadMethod, [request]]);
       if (!scheduled) {
         scheduled = true;

@@ -13,6 +13,8 @@ export type { SendErrorCode } from './mapSendError.js';
 
 export interface SendRequest {
   url: string;
+  /** POST unless a transformation chose PUT or PATCH (docs/transformations.md). */
+  method?: 'POST' | 'PUT' | 'PATCH';
   body: string;
   /** Added to the request; see `createSender` for the ones Hookline keeps for itself. */
   headers: Record<string, string>;
@@ -154,7 +156,7 @@ export function createSender(opts: SenderOptions): Sender {
         // Redirects: undici 7's dispatch never follows them (that needs the redirect
         // interceptor, which is not installed), so a 3xx comes back as its status.
         dispatcherFor(req.tls).dispatch(
-          { origin: target.origin, path: target.path, method: 'POST', headers, body: req.body },
+          { origin: target.origin, path: target.path, method: req.method ?? 'POST', headers, body: req.body },
           handler,
         );
         return result;

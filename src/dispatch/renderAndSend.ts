@@ -3,7 +3,10 @@ import { findDialect, isUnrepresentable, type RenderedRequest } from '../dialect
 import { nextAttemptAt } from './retryPolicy.js';
 import { endpointOptions } from './endpointOptions.js';
 import type { EndpointAuthSender } from './EndpointAuthSender.js';
+import type { SendRequest } from './httpSender.js';
 import type { AttemptTrace } from '../tracing/attemptTrace.js';
+import type { Transformer } from '../transform/TransformThread.js';
+import { transformStep } from '../transform/transformStep.js';
 
 /**
  * One HTTP attempt of one delivery: render the webhook's dialect, send, decide what the
@@ -19,6 +22,7 @@ export async function renderAndSend(
   sender: Pick<EndpointAuthSender, 'send'>,
   leaseOwner: string,
   trace: AttemptTrace | null = null,
+  transformer?: Transformer,
 ): Promise<{ ok: boolean; outcome: AttemptOutcome; retryAfterMs: number | null }> {
   const { delivery, event } = item;
   const attemptNumber = delivery.attempt_count + 1;
@@ -32,6 +36,8 @@ export async function renderAndSend(
   let ok = false;
   // A value the dialect's platform cannot hold fails the same way on every attempt: no retries.
   let final = false;
+  let cancelled = false;
+  const transformation = webhook.transformation?.enabled ? webhook.transformation : null;
 
   if (!dialect) {
     error = 'unknown_dialect';
@@ -51,14 +57,21 @@ export async function renderAndSend(
       error = 'render_failed';
       responseBody = `The ${dialect.name} dialect could not render this event: ${String((err as Error)?.message ?? err).slice(0, 500)}`;
     }
-    if (rendered) {
+    let request: SendRequest | null = null;
+    if (rendered && transformation) {
+      const renderInput = { event, webhook, deliveryId: delivery.id, attemptNumber, now: started };
+      const step = await transformStep({ transformer, transformation, webhook, event, dialect, rendered, renderInput });
+      ({ request, error, responseBody, cancelled } = step);
+    } else if (rendered) {
       // Dialect headers come last so a custom header can never overwrite a signature.
-      const traceHeaders = trace ? trace.sending(webhook.url) : null;
+      request = { url: webhook.url, body: rendered.body, headers: { ...webhook.headers, ...rendered.headers }, timeoutMs: webhook.timeout_ms };
+    }
+    if (request) {
+      // Trace headers go on last, after a transformation too, so nothing can replace them.
+      const traceHeaders = trace ? trace.sending(request.url) : null;
+      if (traceHeaders) request.headers = { ...request.headers, ...traceHeaders };
       const result = await sender.send({
-        url: webhook.url,
-        body: rendered.body,
-        headers: traceHeaders ? { ...webhook.headers, ...rendered.headers, ...traceHeaders } : { ...webhook.headers, ...rendered.headers },
-        timeoutMs: webhook.timeout_ms,
+        ...request,
         about: { deliveryId: delivery.id, eventId: event.id, eventType: event.type, attempt: attemptNumber },
         ...endpointOptions(webhook),
       });
@@ -72,7 +85,7 @@ export async function renderAndSend(
   }
 
   const now = Date.now();
-  const next = ok || final
+  const next = ok || final || cancelled
     ? null
     : nextAttemptAt({
         attemptNumber,
@@ -95,8 +108,9 @@ export async function renderAndSend(
         status_code: statusCode,
         error,
         response_body: responseBody,
+        ...(transformation ? { transformation_version: transformation.version } : {}),
       },
-      status: ok ? 'succeeded' : next === null ? 'failed' : 'retrying',
+      status: cancelled ? 'cancelled' : ok ? 'succeeded' : next === null ? 'failed' : 'retrying',
       next_attempt_at: next,
       lease_owner: leaseOwner,
     },

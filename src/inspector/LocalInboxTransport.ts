@@ -41,7 +41,7 @@ async function handOver(inboxes: LocalInboxes, id: string, req: SendRequest, use
   });
   // Sender.send never rejects; the inbox reads the store for its signature check, which can fail.
   try {
-    const stored = await inboxes.receive(id, { method: 'POST', path: url.pathname + url.search, headers, body }, startedAt);
+    const stored = await inboxes.receive(id, { method: req.method ?? 'POST', path: url.pathname + url.search, headers, body }, startedAt);
     if (!stored) return done(404, JSON.stringify({ code: 'NOT_FOUND', detail: `No test inbox "${id}"; create one in the dashboard's Inspector.` }));
     return done(200, JSON.stringify({ received: true, inbox: id, seq: stored.seq }));
   } catch {

@@ -22,6 +22,7 @@ import type {
   PurgedDeliveries,
   PurgedEvents,
   SenderLease,
+  TransformationVersionRow,
   WebhookHealth,
   WebhookPatch,
   WebhookRow,
@@ -225,6 +226,11 @@ export interface Store {
    * arrived since the business's `limit`-th newest one.
    */
   recentEvents(businessId: string, limit: number): Promise<EventRow[]>;
+
+  /** Keeps one saved version of a webhook's transformation code (issue 16); a version saved twice keeps the first. */
+  addTransformationVersion(row: TransformationVersionRow): Promise<void>;
+  /** A webhook's saved transformation versions, newest first. */
+  transformationVersions(webhookId: string): Promise<TransformationVersionRow[]>;
 
   /**
    * Takes up to `limit` due deliveries for `owner` until `leaseUntil`, oldest due first,

@@ -1,4 +1,4 @@
-import type { EndpointAuth, EndpointTls, EventTypeRow, Verification, WebhookRow } from './Store.js';
+import type { EndpointAuth, EndpointTls, EventTypeRow, TransformationSpec, Verification, WebhookRow } from './Store.js';
 import type { FilterDocument } from '../catalog/payloadFilter/filterTree.js';
 import { UNPATCHABLE_WEBHOOK_COLUMNS, WEBHOOK_COLUMNS } from './columns.js';
 
@@ -20,7 +20,7 @@ export interface ColumnCoding {
 }
 
 /** Columns that hold JSON: written as JSON text in both stores (pg would send an array as a PostgreSQL array). */
-const JSON_WEBHOOK_COLUMNS: ReadonlySet<string> = new Set(['events', 'headers', 'retry_schedule', 'filter', 'auth', 'tls'] satisfies (keyof WebhookRow)[]);
+const JSON_WEBHOOK_COLUMNS: ReadonlySet<string> = new Set(['events', 'headers', 'retry_schedule', 'filter', 'auth', 'tls', 'transformation'] satisfies (keyof WebhookRow)[]);
 
 export function webhookFromColumns(r: RawRow, decode: ColumnCoding): WebhookRow {
   return {
@@ -49,6 +49,7 @@ export function webhookFromColumns(r: RawRow, decode: ColumnCoding): WebhookRow 
     // Absent rather than null when there is none, so rows read back equal rows written without one.
     ...(r.filter === null || r.filter === undefined ? {} : { filter: decode.json(r.filter) as FilterDocument }),
     ...endpointColumns(r, decode),
+    ...(r.transformation === null || r.transformation === undefined ? {} : { transformation: decode.json(r.transformation) as TransformationSpec }),
   };
 }
 

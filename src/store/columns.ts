@@ -14,6 +14,8 @@ export const WEBHOOK_COLUMNS = [
   'filter',
   // Endpoint auth, client certificates, ownership verification (issue 18): migration 0014.
   'auth', 'tls', 'verification', 'verified_url', 'verification_error', 'tls_expiry_notified',
+  // Transformations (issue 16): migration 0011.
+  'transformation',
 ] as const satisfies readonly (keyof WebhookRow)[];
 
 /** What identifies a webhook and when it began: a patch never changes these. */

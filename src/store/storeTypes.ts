@@ -3,7 +3,8 @@
  * callers import everything from Store.ts.
  */
 
-export type DeliveryStatus = 'pending' | 'succeeded' | 'retrying' | 'failed';
+/** `cancelled`: a transformation asked not to send it (docs/transformations.md). */
+export type DeliveryStatus = 'pending' | 'succeeded' | 'retrying' | 'failed' | 'cancelled';
 export type HealthState = 'healthy' | 'unhealthy' | 'disabled';
 export type Ordering = 'none' | 'fifo';
 /** A payload filter as stored: JSON, checked at save (docs/filters.md). */
@@ -11,6 +12,21 @@ export type { FilterDocument } from '../catalog/payloadFilter/filterTree.js';
 import type { FilterDocument } from '../catalog/payloadFilter/filterTree.js';
 import type { EndpointAuth, EndpointTls, Verification } from './endpointTypes.js';
 export type { EndpointAuth, EndpointTls, OAuth2ClientCredentials, Verification } from './endpointTypes.js';
+
+/** A webhook's transformation as stored: its code, whether it runs, and which saved version it is. */
+export interface TransformationSpec {
+  code: string;
+  enabled: boolean;
+  version: number;
+}
+
+/** One saved version of a webhook's transformation code. */
+export interface TransformationVersionRow {
+  webhook_id: string;
+  version: number;
+  code: string;
+  created_at: number;
+}
 
 export interface WebhookRow {
   id: string;
@@ -41,6 +57,8 @@ export interface WebhookRow {
   verification_error?: string | null;
   /** The certificate expiry (ms) an expiry warning was raised for. */
   tls_expiry_notified?: number | null;
+  /** The transformation (docs/transformations.md); null or absent: requests go as the dialect renders them. */
+  transformation?: TransformationSpec | null;
   secret: string;
   /** The secret before the last rotation; it keeps signing until `previous_secret_expires_at`. */
   previous_secret: string | null;
@@ -75,6 +93,7 @@ export type WebhookPatch = Partial<
     | 'verified_url'
     | 'verification_error'
     | 'tls_expiry_notified'
+    | 'transformation'
     | 'secret'
     | 'previous_secret'
     | 'previous_secret_expires_at'
@@ -128,6 +147,8 @@ export interface AttemptRow {
   /** Short code: timeout, connection_refused, dns, tls, blocked_target, http_status, … */
   error: string | null;
   response_body: string | null;
+  /** The transformation version that shaped this attempt's request; absent or null: none. */
+  transformation_version?: number | null;
 }
 
 export interface EventTypeRow {

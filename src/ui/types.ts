@@ -34,13 +34,15 @@ export interface Webhook {
   tls?: { client_cert?: string; client_cert_expires_at?: string | null; ca?: string } | null;
   verification_state?: 'not_required' | 'pending_verification' | 'verified';
   verification_error?: string | null;
+  /** The transformation (docs/transformations.md); null = requests go as the dialect renders them. */
+  transformation: { code: string; enabled: boolean; version: number } | null;
   secret?: string;
   health: Health;
   created_at: string;
   updated_at: string;
 }
 
-export type DeliveryStatus = 'pending' | 'succeeded' | 'retrying' | 'failed';
+export type DeliveryStatus = 'pending' | 'succeeded' | 'retrying' | 'failed' | 'cancelled';
 
 export interface Attempt {
   number: number;

@@ -2,7 +2,7 @@ import type { Config } from '../config.js';
 import type { EventCatalog } from '../catalog/EventCatalog.js';
 import { HooklineError } from '../errors.js';
 import { newWebhookSecret } from '../ids.js';
-import type { Store, WebhookPatch, WebhookRow } from '../store/Store.js';
+import type { Store, TransformationSpec, WebhookPatch, WebhookRow } from '../store/Store.js';
 import type { WebhookEngine } from './WebhookEngine.js';
 import { newWebhookRow, WEBHOOK_DEFAULTS } from './newWebhookRow.js';
 import { checkDialect, checkEvents, checkHeaders, checkUrl, type OwnInboxes } from './webhookInput.js';
@@ -12,6 +12,7 @@ import { listenerUrl } from '../listen/listenerUrl.js';
 import { checkAuth, checkTls, checkVerification, type EndpointAuthInput } from './endpointInput.js';
 import { isPendingVerification } from './verificationState.js';
 import type { EndpointTls } from '../store/Store.js';
+import { checkTransformation, type TransformationInput } from '../transform/checkTransformation.js';
 
 /** The old secret keeps signing beside the new one for this long after a rotation. */
 export const ROTATION_OVERLAP_MS = 24 * 3600 * 1000;
@@ -28,8 +29,10 @@ export interface EndpointChoices {
   verification?: 'none' | 'challenge' | null;
 }
 /** A new webhook: a URL and its events; everything else has a default. */
-export type NewWebhook = Pick<WebhookSettings, 'url' | 'events'> & Partial<Omit<WebhookSettings, 'url' | 'events'>> & EndpointChoices & { secret?: string };
-export type WebhookChanges = Partial<WebhookSettings> & EndpointChoices;
+export type NewWebhook = Pick<WebhookSettings, 'url' | 'events'> &
+  Partial<Omit<WebhookSettings, 'url' | 'events'>> &
+  EndpointChoices & { secret?: string; transformation?: TransformationInput | null };
+export type WebhookChanges = Partial<WebhookSettings> & EndpointChoices & { transformation?: TransformationInput | null };
 
 const SETTINGS: readonly (keyof WebhookSettings)[] = [
   'name', 'url', 'events', 'dialect', 'enabled', 'headers', 'timeout_ms', 'retry_schedule', 'rate_limit', 'max_in_flight', 'ordering',
@@ -89,7 +92,9 @@ export class WebhooksService {
       ...this.endpointPatch(input, null),
     });
     checkAuthorizationOnce(row);
+    const transformation = input.transformation ? await checkTransformation(input.transformation, dialect) : null;
     await checkRoomForWebhook(config, store, businessId);
+    if (transformation) row.transformation = await this.saveVersion(row.id, transformation, row.created_at);
     await store.createWebhook(row);
     this.afterEndpointSaved(row, null);
     return row;
@@ -165,6 +170,11 @@ export class WebhooksService {
     if (patch.url !== undefined && patch.url !== current.url) patch.verification_error = null;
     checkAuthorizationOnce({ ...current, ...patch });
     const now = Date.now();
+    if (changes.transformation !== undefined) {
+      patch.transformation = changes.transformation === null ? null : await this.nextTransformation(current, await checkTransformation(changes.transformation, dialect), now);
+    } else if (changes.dialect !== undefined && current.transformation) {
+      await checkTransformation(current.transformation, dialect);
+    }
     const reEnabled = changes.enabled === true && !current.enabled;
     if (reEnabled) Object.assign(patch, { health_state: 'healthy', consecutive_failures: 0, health_since: now, health_reason: null });
     if (changes.enabled === false) Object.assign(patch, { health_state: 'disabled', health_since: now, health_reason: 'Disabled through the API.' });
@@ -175,6 +185,21 @@ export class WebhooksService {
     if (reEnabled || released) await this.resumeParked(updated.id);
     this.afterEndpointSaved(updated, current);
     return updated;
+  }
+
+  /** The stored transformation after a save: a new version when the code changed, the same one when only `enabled` did. */
+  private async nextTransformation(current: WebhookRow, input: Required<TransformationInput>, now: number): Promise<TransformationSpec> {
+    const kept = current.transformation;
+    if (kept && kept.code === input.code) return { ...kept, enabled: input.enabled };
+    return this.saveVersion(current.id, input, now);
+  }
+
+  /** Keeps the code as the webhook's next version, so every attempt can name the code that shaped it. */
+  private async saveVersion(webhookId: string, input: Required<TransformationInput>, now: number): Promise<TransformationSpec> {
+    const latest = (await this.deps.store.transformationVersions(webhookId))[0]?.version ?? 0;
+    const version = latest + 1;
+    await this.deps.store.addTransformationVersion({ webhook_id: webhookId, version, code: input.code, created_at: now });
+    return { code: input.code, enabled: input.enabled, version };
   }
 
   /** A new secret (given, or generated); the old one keeps signing beside it for ROTATION_OVERLAP_MS. */

@@ -50,7 +50,7 @@ export function registerDeliveries(program: Command, ctx: CliContext): void {
     .option('--business <id>', 'the business whose deliveries to list (required)')
     // `deliveries get <id> --business b`: the flags after a subcommand's name are the subcommand's.
     .passThroughOptions()
-    .addOption(new Option('--status <status>', 'only deliveries in this state').choices(['pending', 'succeeded', 'retrying', 'failed']))
+    .addOption(new Option('--status <status>', 'only deliveries in this state').choices(['pending', 'succeeded', 'retrying', 'failed', 'cancelled']))
     .option('--webhook <id>', 'only deliveries to this webhook')
     .option('--event <id>', 'only deliveries of this event')
     .option('--limit <n>', 'how many to show (the server caps it)', positiveInteger, 20)

@@ -21,7 +21,7 @@ WITH scanned AS MATERIALIZED (
   SELECT id FROM deliveries WHERE id > $1 AND id < $2 ORDER BY id LIMIT $3
 ), doomed AS (
   DELETE FROM deliveries d USING scanned s
-  WHERE d.id = s.id AND d.status IN ('succeeded', 'failed') AND d.next_attempt_at IS NULL
+  WHERE d.id = s.id AND d.status IN ('succeeded', 'failed', 'cancelled') AND d.next_attempt_at IS NULL
     AND d.lease_owner IS NULL AND d.updated_at < $4 AND d.created_at < $4
   RETURNING d.id
 ), gone AS (

@@ -2,6 +2,7 @@ import type {
   BusinessRow,
   DeliveryCounts,
   EventRow,
+  TransformationVersionRow,
   EventTypeRow,
   RetentionSweep,
   Store,
@@ -166,6 +167,21 @@ export class PostgresStore extends PostgresDeliveries implements Store {
       [businessId, limit],
     );
     return rows.map(eventFromRow);
+  }
+
+  async addTransformationVersion(row: TransformationVersionRow): Promise<void> {
+    await this.db.query(
+      'INSERT INTO transformation_versions (webhook_id, version, code, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING',
+      [row.webhook_id, row.version, row.code, row.created_at],
+    );
+  }
+
+  async transformationVersions(webhookId: string): Promise<TransformationVersionRow[]> {
+    const { rows } = await this.db.query(
+      'SELECT webhook_id, version, code, created_at FROM transformation_versions WHERE webhook_id = $1 ORDER BY version DESC',
+      [webhookId],
+    );
+    return rows.map((r) => ({ ...(r as TransformationVersionRow), created_at: Number(r.created_at) }));
   }
 
   beginRetentionSweep(): Promise<RetentionSweep | null> {

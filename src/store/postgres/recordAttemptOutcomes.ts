@@ -19,16 +19,16 @@ import { prepared } from './PreparedStatement.js';
  */
 export const RECORD_SQL = prepared(`
 WITH outcome AS (
-  SELECT * FROM unnest($1::text[], $2::bigint[], $3::integer[], $4::integer[], $5::text[], $6::text[], $7::text[], $8::bigint[], $9::text[])
-    WITH ORDINALITY AS o (delivery_id, started_at, duration_ms, status_code, error, response_body, status, next_attempt_at, lease_owner, ord)
+  SELECT * FROM unnest($1::text[], $2::bigint[], $3::integer[], $4::integer[], $5::text[], $6::text[], $7::text[], $8::bigint[], $9::text[], $11::integer[])
+    WITH ORDINALITY AS o (delivery_id, started_at, duration_ms, status_code, error, response_body, status, next_attempt_at, lease_owner, transformation_version, ord)
 ), numbered AS (
   SELECT o.*,
     coalesce((SELECT max(a.number) FROM attempts a WHERE a.delivery_id = o.delivery_id), 0)
       + row_number() OVER (PARTITION BY o.delivery_id ORDER BY o.ord) AS number
   FROM outcome o
 ), recorded AS (
-  INSERT INTO attempts (delivery_id, number, started_at, duration_ms, status_code, error, response_body)
-  SELECT delivery_id, number, started_at, duration_ms, status_code, error, response_body FROM numbered
+  INSERT INTO attempts (delivery_id, number, started_at, duration_ms, status_code, error, response_body, transformation_version)
+  SELECT delivery_id, number, started_at, duration_ms, status_code, error, response_body, transformation_version FROM numbered
 ), applied AS (
   SELECT DISTINCT ON (n.delivery_id) n.*
   FROM numbered n JOIN deliveries d ON d.id = n.delivery_id AND d.lease_owner = n.lease_owner
@@ -59,5 +59,6 @@ export async function recordAttemptOutcomes(db: PgDatabase, outcomes: AttemptOut
     outcomes.map((o) => whole(o.next_attempt_at)),
     outcomes.map((o) => o.lease_owner),
     now,
+    a.map((x) => x.transformation_version ?? null),
   ]);
 }

@@ -39,6 +39,7 @@ export function attemptFromJson(r: RawRow): AttemptRow {
     status_code: (r.status_code as number | null) ?? null,
     error: (r.error as string | null) ?? null,
     response_body: (r.response_body as string | null) ?? null,
+    ...(r.transformation_version === null || r.transformation_version === undefined ? {} : { transformation_version: r.transformation_version as number }),
   };
 }
 

@@ -152,9 +152,9 @@ export class SqliteDeliveries extends StoreParts<SqliteDatabase> {
    */
   async recordOutcomes(outcomes: AttemptOutcome[], now: number): Promise<void> {
     const insertAttempt = this.stmt(
-      `INSERT INTO attempts (delivery_id, number, started_at, duration_ms, status_code, error, response_body)
+      `INSERT INTO attempts (delivery_id, number, started_at, duration_ms, status_code, error, response_body, transformation_version)
        VALUES (@delivery_id, (SELECT coalesce(max(number), 0) + 1 FROM attempts WHERE delivery_id = @delivery_id),
-               @started_at, @duration_ms, @status_code, @error, @response_body)`,
+               @started_at, @duration_ms, @status_code, @error, @response_body, @transformation_version)`,
     );
     const update = this.stmt(
       `UPDATE deliveries SET status = @status, next_attempt_at = @next_attempt_at, last_status_code = @status_code,
@@ -172,6 +172,7 @@ export class SqliteDeliveries extends StoreParts<SqliteDatabase> {
           status_code: a.status_code,
           error: a.error,
           response_body: a.response_body,
+          transformation_version: a.transformation_version ?? null,
         });
         update.run({
           status: o.status,
@@ -193,7 +194,7 @@ export class SqliteDeliveries extends StoreParts<SqliteDatabase> {
   async getDelivery(businessId: string, id: string): Promise<(DeliveryRow & { attempts: AttemptRow[] }) | null> {
     const r = this.stmt('SELECT * FROM deliveries WHERE id = ? AND business_id = ?').get(id, businessId) as RawRow | undefined;
     if (!r) return null;
-    const attempts = this.stmt('SELECT * FROM attempts WHERE delivery_id = ? ORDER BY number').all(id) as AttemptRow[];
+    const attempts = (this.stmt('SELECT * FROM attempts WHERE delivery_id = ? ORDER BY number').all(id) as AttemptRow[]).map(withoutNullVersion);
     return { ...deliveryFromRow(r), attempts };
   }
 
@@ -214,4 +215,11 @@ export class SqliteDeliveries extends StoreParts<SqliteDatabase> {
        WHERE webhook_id = @webhookId AND status = 'failed' AND created_at >= @since AND created_at <= @until`,
     ).run({ webhookId, since, now, until: until ?? Number.MAX_SAFE_INTEGER }).changes;
   }
+}
+
+/** An attempt no transformation shaped reads back as it was written: without the field. */
+function withoutNullVersion(a: AttemptRow): AttemptRow {
+  if (a.transformation_version !== null && a.transformation_version !== undefined) return a;
+  const { transformation_version: _, ...rest } = a;
+  return rest;
 }

@@ -21,7 +21,7 @@ export class SqliteRetentionSweep implements RetentionSweep {
     const scan = this.db.prepare('SELECT id FROM deliveries WHERE id > ? AND id < ? ORDER BY id LIMIT ?').pluck();
     const removeAttempts = this.db.prepare('DELETE FROM attempts WHERE delivery_id = ?');
     const remove = this.db.prepare(
-      `DELETE FROM deliveries WHERE id = ? AND status IN ('succeeded', 'failed') AND next_attempt_at IS NULL
+      `DELETE FROM deliveries WHERE id = ? AND status IN ('succeeded', 'failed', 'cancelled') AND next_attempt_at IS NULL
          AND lease_owner IS NULL AND updated_at < ? AND created_at < ?`,
     );
     return this.db.transaction((): PurgedDeliveries => {

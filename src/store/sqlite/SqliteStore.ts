@@ -5,6 +5,7 @@ import type {
   BusinessRow,
   DeliveryCounts,
   EventRow,
+  TransformationVersionRow,
   EventTypeRow,
   RetentionSweep,
   Store,
@@ -169,6 +170,18 @@ export class SqliteStore extends SqliteDeliveries implements Store {
 
   async recentEvents(businessId: string, limit: number): Promise<EventRow[]> {
     return this.stmt('SELECT business_id, id, type, data, occurred_at, created_at FROM events WHERE business_id = ? ORDER BY created_at DESC, id DESC LIMIT ?').all(businessId, limit) as EventRow[];
+  }
+
+  async addTransformationVersion(row: TransformationVersionRow): Promise<void> {
+    this.stmt(
+      'INSERT INTO transformation_versions (webhook_id, version, code, created_at) VALUES (@webhook_id, @version, @code, @created_at) ON CONFLICT DO NOTHING',
+    ).run(row);
+  }
+
+  async transformationVersions(webhookId: string): Promise<TransformationVersionRow[]> {
+    return this.stmt('SELECT webhook_id, version, code, created_at FROM transformation_versions WHERE webhook_id = ? ORDER BY version DESC').all(
+      webhookId,
+    ) as TransformationVersionRow[];
   }
 
   /** One process owns a SQLite file, so a flag is enough to keep two sweeps from overlapping. */

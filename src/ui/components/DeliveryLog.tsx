@@ -6,7 +6,7 @@ import { link } from '../router.js';
 import type { Delivery, EventType, Page, Webhook } from '../types.js';
 import { Badge, Empty, ErrorNote, Time } from './ui.js';
 
-const STATUSES = ['failed', 'retrying', 'pending', 'succeeded'] as const;
+const STATUSES = ['failed', 'retrying', 'pending', 'succeeded', 'cancelled'] as const;
 /** Newest first, refreshed every 2 s while the tab is visible. */
 const POLL_MS = 2000;
 

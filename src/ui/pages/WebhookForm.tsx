@@ -10,9 +10,10 @@ import { Crumbs } from '../components/Layout.js';
 import { EventPicker } from '../components/EventPicker.js';
 import { HeaderRows, type HeaderRow } from '../components/HeaderRows.js';
 import { FilterEditor } from '../components/FilterEditor.js';
+import { TransformationEditor } from '../components/TransformationEditor.js';
 import { ErrorNote, Field, Loading, describedBy, fieldAria } from '../components/ui.js';
 
-type FieldName = 'name' | 'url' | 'dialect' | 'events' | 'headers' | 'timeout' | 'retries' | 'rateLimit' | 'maxInFlight' | 'ordering' | 'secret' | 'filter';
+type FieldName = 'name' | 'url' | 'dialect' | 'events' | 'headers' | 'timeout' | 'retries' | 'rateLimit' | 'maxInFlight' | 'ordering' | 'secret' | 'filter' | 'transformation';
 type RetryMode = 'default' | 'none' | 'custom';
 
 interface Draft {
@@ -33,6 +34,9 @@ interface Draft {
   secret: string;
   /** The payload filter as JSON text; empty = none (issue 16). */
   filter: string;
+  /** The transformation's code; empty = none (issue 16). */
+  transformation: string;
+  transformationEnabled: boolean;
 }
 
 const blank = (url: string | null): Draft => ({
@@ -50,6 +54,8 @@ const blank = (url: string | null): Draft => ({
   enabled: true,
   secret: '',
   filter: '',
+  transformation: '',
+  transformationEnabled: true,
 });
 
 function fromWebhook(w: Webhook): Draft {
@@ -69,6 +75,8 @@ function fromWebhook(w: Webhook): Draft {
     enabled: w.enabled,
     secret: '',
     filter: w.filter ? JSON.stringify(w.filter, null, 2) : '',
+    transformation: w.transformation?.code ?? '',
+    transformationEnabled: w.transformation?.enabled ?? true,
   };
 }
 
@@ -86,6 +94,7 @@ const FIELD_OF_API: Record<string, FieldName> = {
   ordering: 'ordering',
   secret: 'secret',
   filter: 'filter',
+  transformation: 'transformation',
 };
 
 /**
@@ -99,6 +108,7 @@ function fieldOf(err: ApiError): FieldName | null {
   if (field) return field;
   if (err.code === 'UNKNOWN_EVENT_TYPE' || err.code === 'INVALID_EVENT_FILTER') return 'events';
   if (err.code === 'INVALID_PAYLOAD_FILTER') return 'filter';
+  if (err.code === 'INVALID_TRANSFORMATION') return 'transformation';
   return null;
 }
 
@@ -198,6 +208,14 @@ export function WebhookForm({ b, id, presetUrl }: { b: string; id?: string; pres
           </div>
           <PaceFields draft={draft} set={set} errorFor={errorFor} />
           <FilterEditor b={b} value={draft.filter} onChange={(filter) => set({ filter })} error={errorFor('filter')} />
+          <TransformationEditor
+            b={b}
+            webhookId={id}
+            code={draft.transformation}
+            enabled={draft.transformationEnabled}
+            onChange={set}
+            error={errorFor('transformation')}
+          />
           {!id && (
             <Field
               id="wh-secret"
@@ -346,6 +364,7 @@ function toBody(d: Draft): Body {
   } catch {
     return { error: { field: 'filter', message: 'The filter is not valid JSON; write an object such as {"data.amount_paid": {"$gt": 1000}}, or leave it empty.' } };
   }
+  value.transformation = d.transformation.trim() === '' ? null : { code: d.transformation, enabled: d.transformationEnabled };
   const secret = d.secret.trim();
   if (secret) {
     if (!/^whsec_[A-Za-z0-9+/]{32,88}={0,2}$/.test(secret)) {

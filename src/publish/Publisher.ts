@@ -77,7 +77,7 @@ export class Publisher {
       events: HooklineEvents;
     },
   ) {
-    this.matcher = new WebhookMatcher(deps.store);
+    this.matcher = new WebhookMatcher(deps.store, deps.config.matcherCacheBusinesses);
   }
 
   /** Validates every input first, so a batch is stored whole or not at all. */

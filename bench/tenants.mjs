@@ -81,7 +81,7 @@ async function runStore(kind) {
 
     const start = async () => {
       const t0 = monotonicMs();
-      const h = await startHookline({ settings: { HOOKLINE_DATABASE_URL: url, HOOKLINE_ADMIN_TOKEN: TOKEN }, cli: join(opts.dist, 'cli/main.js') });
+      const h = await startHookline({ settings: { HOOKLINE_DATABASE_URL: url, HOOKLINE_ADMIN_TOKEN: TOKEN }, cli: join(opts.dist, 'cli/main.js'), startTimeoutMs: 300_000 });
       const res = await request(`${h.url}/healthz`);
       await res.body.text();
       if (res.statusCode !== 200) throw new Error(`/healthz answered ${res.statusCode}`);

@@ -20,7 +20,7 @@ import { killChildrenOnExit } from './lib/children.mjs';
 import { startCpuAccounting } from './lib/cpuAccounting.mjs';
 import { capProcess, cpuQuotaUnavailable } from './lib/cpuQuota.mjs';
 import { monotonicMs, publishClosedLoop } from './lib/load.mjs';
-import { postgresReachable } from './lib/postgres.mjs';
+import { analyzeWhileRunning, autovacuumIsOn, postgresReachable } from './lib/postgres.mjs';
 import { startReceiver } from './lib/receiverProcess.mjs';
 import { waitForArrivals } from './lib/arrivals.mjs';
 import { spreadEndpoints, spreadEvents, capFor } from './scenarios/endpoints.mjs';
@@ -76,6 +76,7 @@ async function runOnce(receiver, processes) {
   const { batches, keys, expected } = spreadEvents(events, endpoints, `p${processes}_${Date.now()}_`);
   const system = await openHookline({ id: `pg${processes}`, store: 'postgres', processes }, { receiver, endpoints });
   const caps = quota > 0 ? system.pids().map((pid) => capProcess(pid, quota)) : [];
+  const stopAnalyzing = (await autovacuumIsOn()) ? async () => {} : analyzeWhileRunning(system.databaseUrl, 3000);
   try {
     await sleep(STATS_SETTLE_MS);
     const before = await databaseStats(system.databaseUrl);
@@ -110,6 +111,7 @@ async function runOnce(receiver, processes) {
       idleShare: used.idle / used.capacity,
     };
   } finally {
+    await stopAnalyzing();
     await system.close();
     for (const c of caps) c.release();
   }

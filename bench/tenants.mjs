@@ -27,7 +27,7 @@ import { startCpuAccounting } from './lib/cpuAccounting.mjs';
 import { startHookline } from './lib/hooklineProcess.mjs';
 import { monotonicMs } from './lib/load.mjs';
 import { eventDataJson, eventType } from './lib/payload.mjs';
-import { createDatabase, postgresReachable } from './lib/postgres.mjs';
+import { analyzeWhileRunning, autovacuumIsOn, createDatabase, postgresReachable } from './lib/postgres.mjs';
 import { startReceiver } from './lib/receiverProcess.mjs';
 import { percentiles } from './lib/stats.mjs';
 import { seedTenants, tenantId, tenantWebhookId } from './lib/seedTenants.mjs';
@@ -73,6 +73,7 @@ async function runStore(kind) {
   const unregister = onInterrupt(cleanup);
   const receiver = await startReceiver();
   let hookline = null;
+  let stopAnalyzing = async () => {};
   try {
     if (kind === 'postgres') db = await createDatabase();
     const url = kind === 'postgres' ? db.url : `file:${join(dir, 'tenants.db')}`;
@@ -91,6 +92,10 @@ async function runStore(kind) {
     };
     const first = await start();
     hookline = first.h;
+    if (kind === 'postgres' && !(await autovacuumIsOn())) {
+      stopAnalyzing = analyzeWhileRunning(url);
+      log('postgres: autovacuum is off on this server; the hot tables are analysed every 10 s instead');
+    }
     const api = client(hookline.url);
     for (const type of TYPES) await api.registerType(type);
     const result = { store: kind, label: values.label, opts: { ...opts, dist: values.dist }, seedMs: seeded.ms, startMs: first.ms, phases: [] };
@@ -131,6 +136,7 @@ async function runStore(kind) {
     log(`${kind}: restart to healthy ${again.ms.toFixed(0)} ms; peak RSS ${result.peakRssMb.toFixed(0)} MB`);
     return result;
   } finally {
+    await stopAnalyzing();
     await hookline?.stop().catch(() => {});
     await receiver.stop();
     await cleanup();

@@ -3,10 +3,12 @@
 // same run: runs scenario (a) on SQLite and the ceiling through bench/run.mjs with --profile,
 // then charges every profile sample of Hookline's three JavaScript threads to a stage
 // (bench/lib/stages.mjs) over the window from its first publish to its last outcome record, so
-// start-up and shutdown are left out. V8's helper threads (concurrent GC, compilation) are not
-// profiled: they are what /proc counted for the process beyond the profiled threads' busy time.
+// start-up and shutdown are counted apart. Profiles give each stage's share of the busy time;
+// /proc gives the process's CPU, which includes V8's helper threads (concurrent GC, the
+// compiler): those are spread over the stages in proportion, the GC row holds only the
+// collections the JavaScript threads did themselves.
 //
-//   npm run build && node bench/stageBudget.mjs [--scale 0.1] [--runs 2]
+//   npm run build && node bench/stageBudget.mjs [--scale 0.25] [--runs 2]
 import { parseArgs } from 'node:util';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -17,7 +19,7 @@ import { STAGES, mainFallback, stagesOfProfile } from './lib/stages.mjs';
 import { summariseProfile } from './lib/cpuProfile.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const { values } = parseArgs({ options: { scale: { type: 'string', default: '0.1' }, runs: { type: 'string', default: '2' }, keep: { type: 'boolean', default: false } } });
+const { values } = parseArgs({ options: { scale: { type: 'string', default: '0.25' }, runs: { type: 'string', default: '2' }, keep: { type: 'boolean', default: false } } });
 
 function threadOf(file) {
   const m = /\.(\d+)\.(\d+)\.\d+\.cpuprofile$/.exec(file);
@@ -36,21 +38,26 @@ function budgetOf(out) {
   if (!hook?.ok || !ceiling?.ok) throw new Error(`a run failed: ${JSON.stringify(report.results.map((r) => [r.system, r.ok, r.error]))}`);
   const n = hook.healthyDelivered;
   const perThread = {};
-  let profiledMs = 0;
+  let windowMs = 0;
+  let outsideMs = 0;
   for (const p of hook.profiles ?? []) {
     const file = join(root, p.file);
     const thread = threadOf(file);
-    const { ms } = stagesOfProfile(file, fallbacks[thread], windows[thread]);
+    const { ms, outsideMs: outside } = stagesOfProfile(file, fallbacks[thread], windows[thread]);
     perThread[thread] = ms;
-    profiledMs += Object.values(ms).reduce((a, b) => a + b, 0);
+    windowMs += Object.values(ms).reduce((a, b) => a + b, 0);
+    outsideMs += outside;
   }
-  const procMs = (hook.cpu.byRole.Hookline ?? 0) * 1000;
-  const us = (ms) => (ms * 1000) / n;
+  // Profiles give each stage's share; /proc gives the CPU. The process's CPU outside the
+  // delivery window (start-up, shutdown) is taken in the proportion the profiles saw it.
+  const procUs = ((hook.cpu.byRole.Hookline ?? 0) * 1e6) / n;
+  const windowUs = procUs * (windowMs / (windowMs + outsideMs));
+  const share = (ms) => (windowMs > 0 ? (ms / windowMs) * windowUs : 0);
   const rows = STAGES.map((stage) => {
-    const cells = ['main', 'store', 'sender'].map((t) => us(perThread[t]?.[stage] ?? 0));
+    const cells = ['main', 'store', 'sender'].map((t) => share(perThread[t]?.[stage] ?? 0));
     return { stage, cells, total: cells.reduce((a, b) => a + b, 0) };
   });
-  const helpers = us(Math.max(0, procMs - profiledMs));
+  const helpers = procUs - windowUs;
   const ceilingUs = ((ceiling.cpu.byRole['baseline sender'] ?? 0) * 1e6) / ceiling.healthyDelivered;
   return {
     deliveries: n,
@@ -58,7 +65,7 @@ function budgetOf(out) {
     ceilingPerSec: ceiling.deliveriesPerSec ?? ceiling.healthyPerSec,
     rows,
     helpers,
-    procUs: us(procMs),
+    procUs,
     ceilingUs,
     other: hook.cpu.other / hook.cpu.capacity,
   };
@@ -82,7 +89,7 @@ console.log('|---|---|---|---|---|');
 for (let s = 0; s < STAGES.length; s++) {
   console.log(`| ${STAGES[s]} | ${across((b) => b.rows[s].cells[0])} | ${across((b) => b.rows[s].cells[1])} | ${across((b) => b.rows[s].cells[2])} | ${across((b) => b.rows[s].total)} |`);
 }
-console.log(`| V8 helper threads (concurrent GC, compiler), start-up and shutdown | | | | ${across((b) => b.helpers)} |`);
+console.log(`| start-up and shutdown | | | | ${across((b) => b.helpers)} |`);
 console.log(`| **Hookline, all threads (/proc)** | | | | **${across((b) => b.procUs)}** |`);
 console.log(`| ceiling's sender per request (/proc) | | | | ${across((b) => b.ceilingUs)} |`);
 console.log(`| ratio Hookline ÷ ceiling, CPU | | | | ${budgets.map((b) => (b.procUs / b.ceilingUs).toFixed(2)).join(' / ')}× |`);

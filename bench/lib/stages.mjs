@@ -53,8 +53,10 @@ function frameStage(frame) {
 }
 
 /**
- * Milliseconds of self time per stage in one profile, counted from the first sample of stage
- * `window[0]` to the last of `window[1]` (so a thread's start-up and shutdown are left out).
+ * Milliseconds of busy samples per stage in one profile, counted from the first sample of stage
+ * `window[0]` to the last of `window[1]`, and busy outside that window (start-up, shutdown).
+ * A sample's milliseconds are wall time since the previous sample: on a machine whose cores
+ * are shared they include time the thread waited to run, so use them as shares, not as CPU.
  * `fallback` is the stage of a sample no rule names: the sender thread's own loop is sending,
  * the main thread's HTTP parsing is ingest.
  */
@@ -82,12 +84,13 @@ export function stagesOfProfile(file, fallback, window) {
   const from = samples.findIndex((x) => x.stage === window[0]);
   const to = samples.findLastIndex((x) => x.stage === window[1]);
   const out = Object.fromEntries(STAGES.map((s) => [s, 0]));
-  let idle = 0;
-  for (let i = Math.max(0, from); i <= to; i++) {
-    if (samples[i].stage === 'idle') idle += samples[i].ms;
-    else out[samples[i].stage] += samples[i].ms;
+  let outside = 0;
+  for (let i = 0; i < samples.length; i++) {
+    if (samples[i].stage === 'idle') continue;
+    if (i >= from && i <= to && from >= 0) out[samples[i].stage] += samples[i].ms;
+    else outside += samples[i].ms;
   }
-  return { ms: out, idleMs: idle };
+  return { ms: out, outsideMs: outside };
 }
 
 /** The main thread's unnamed samples: Node's HTTP server reading requests is ingest; the rest is other. */

@@ -77,6 +77,22 @@ describe('WebhookMatcher cache', { concurrency: true }, () => {
         assert.deepEqual(loads, [], 'no change since: nothing dropped');
       });
 
+      test('a change made through another connection (another process) drops only its business here', async (t) => {
+        const ts = await fresh(t);
+        const [a, b] = await businesses(ts.store, 2);
+        const { store, loads } = counted(ts.store);
+        const matcher = new WebhookMatcher(store, 100);
+        await matcher.refresh();
+        for (const id of [a, b]) await matcher.matching(id!, 'invoice/paid');
+        const other = await ts.openAnother();
+        const added = await other.createWebhook(webhookOf(a!, { events: ['invoice/paid'] }));
+        loads.length = 0;
+        await matcher.refresh();
+        assert.ok((await matcher.matching(a!, 'invoice/paid')).some((w) => w.id === added.id), 'the other process\'s webhook matches');
+        await matcher.matching(b!, 'invoice/paid');
+        assert.deepEqual(loads, [a], 'only the business changed elsewhere was read again');
+      });
+
       test('a load that started before a change is used once, not kept', async (t) => {
         const { store: real } = await fresh(t);
         const [a] = await businesses(real, 1);

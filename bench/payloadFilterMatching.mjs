@@ -9,11 +9,11 @@ import { filterSubject } from '../dist/publish/Publisher.js';
 const FILTER = { 'data.amount_paid': { $gt: 1000 }, 'data.currency': 'USD' };
 const EVENTS = 300_000;
 const webhook = (i, filter) => ({ id: `wh_${i}`, business_id: 'b', enabled: true, events: ['invoice/paid'], ...(filter ? { filter } : {}) });
-// The matcher reads two things of the store; a constant version keeps its cache warm, as between webhook changes.
-const store = (rows) => ({ webhooksVersion: async () => 1, webhooksOfBusiness: async () => rows });
+// The matcher reads three things of the store; no changes keep its cache warm, as between webhook changes.
+const store = (rows) => ({ webhooksVersion: async () => 1, webhookChangesSince: async (v) => ({ version: v, businesses: [] }), webhooksOfBusiness: async () => rows });
 
 async function nsPerEvent(rows) {
-  const matcher = new WebhookMatcher(store(rows));
+  const matcher = new WebhookMatcher(store(rows), 100);
   await matcher.refresh();
   const data = { id: 'inv_1', amount_paid: 1500, currency: 'USD' };
   const event = { type: 'invoice/paid', business_id: 'b', occurred_at: Date.now() };

@@ -30,6 +30,12 @@ export interface Config {
   readonly threads: boolean;
   /** HOOKLINE_MAX_HELD, default 5000: deliveries one process keeps queued in memory (docs/benchmarks.md: a backlog drained faster and in less memory than with 50000). */
   readonly maxHeld: number;
+  /**
+   * HOOKLINE_MATCHER_CACHE_BUSINESSES, default 10000: businesses whose compiled webhooks the
+   * publisher keeps in memory (a few KB each); the least recently published-to goes first
+   * (docs/benchmarks.md#scale-in-tenants).
+   */
+  readonly matcherCacheBusinesses: number;
   /** HOOKLINE_LEASE_MS, default 120000: how long a claim lasts before another process may take it. */
   readonly leaseMs: number;
   /** HOOKLINE_POLL_MS, default 250: how often the dispatcher looks for due retries when idle. */
@@ -126,6 +132,7 @@ export const defaults: Config = Object.freeze({
   maxInFlight: 256,
   threads: true,
   maxHeld: 5_000,
+  matcherCacheBusinesses: 10_000,
   leaseMs: 120_000,
   pollMs: 250,
   claimBatch: 500,
@@ -163,6 +170,7 @@ export const envNames: Readonly<Record<keyof Config, string>> = Object.freeze({
   maxInFlight: 'HOOKLINE_MAX_IN_FLIGHT',
   threads: 'HOOKLINE_THREADS',
   maxHeld: 'HOOKLINE_MAX_HELD',
+  matcherCacheBusinesses: 'HOOKLINE_MATCHER_CACHE_BUSINESSES',
   leaseMs: 'HOOKLINE_LEASE_MS',
   pollMs: 'HOOKLINE_POLL_MS',
   claimBatch: 'HOOKLINE_CLAIM_BATCH',
@@ -251,6 +259,7 @@ export function loadConfig(env: Record<string, string | undefined> = {}, overrid
     maxInFlight: int(envNames.maxInFlight, pick('maxInFlight'), 1, 100_000),
     threads: bool(envNames.threads, pick('threads')),
     maxHeld: int(envNames.maxHeld, pick('maxHeld'), 100, 10_000_000),
+    matcherCacheBusinesses: int(envNames.matcherCacheBusinesses, pick('matcherCacheBusinesses'), 100, 10_000_000),
     leaseMs: int(envNames.leaseMs, pick('leaseMs'), 1_000, 3_600_000),
     pollMs: int(envNames.pollMs, pick('pollMs'), 10, 60_000),
     claimBatch: int(envNames.claimBatch, pick('claimBatch'), 1, 10_000),

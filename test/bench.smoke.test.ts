@@ -67,3 +67,24 @@ test('hookline bench measures a running server and checks that every delivery ar
     await server.exited;
   }
 });
+
+interface TenantsResult {
+  store: string;
+  startMs: number;
+  restartMs: number;
+  peakRssMb: number;
+  phases: { name: string; publishes: number; p50Ms: number; hooklineCpuUsPerPublish: number; maxRssMb: number; changes: number }[];
+}
+
+test('bench/tenants.mjs: seeds businesses through the store, then measures start-up, a sweep, and warm and spread publishes with webhook changes (issue 19)', { timeout: 120_000 }, async () => {
+  const out = join(tmp, 'tenants');
+  const r = await run(['bench/tenants.mjs', '--stores', 'sqlite', '--businesses', '300', '--seconds', '1', '--rounds', '1', '--rate', '50', '--out', out]);
+  assert.equal(r.code, 0, r.stderr.slice(-3000));
+  const result = JSON.parse(readFileSync(join(out, 'tenants-sqlite.json'), 'utf8')) as TenantsResult;
+  assert.deepEqual(result.phases.map((p) => p.name), ['sweep', 'warm', 'spread']);
+  assert.equal(result.phases[0]!.publishes, 300, 'the sweep publishes once to every business');
+  for (const p of result.phases) assert.ok(p.p50Ms > 0 && p.hooklineCpuUsPerPublish > 0 && p.maxRssMb > 0, `${p.name} measured`);
+  assert.ok(result.phases.slice(1).every((p) => p.changes > 0), 'webhooks changed during warm and spread');
+  assert.ok(result.startMs > 0 && result.restartMs > 0 && result.peakRssMb > 0);
+  assert.match(r.stdout, /\| sqlite \| spread \|/);
+});

@@ -19,7 +19,7 @@ test('matching: the filter is applied after the type, a change of filter is seen
   const future = await store.createWebhook(webhookOf('b1', { events: ['invoice/paid'], filter: { 'data.amount_paid': { $between: [1, 2] } } }));
   const other = await store.createWebhook(webhookOf('b1', { events: ['client/created'], filter: { 'data.amount_paid': { $gt: 0 } } }));
 
-  const matcher = new WebhookMatcher(store);
+  const matcher = new WebhookMatcher(store, 100);
   const ids = async (amount: number) => {
     await matcher.refresh();
     return (await matcher.matching('b1', 'invoice/paid', invoice(amount))).map((w) => w.id).sort();

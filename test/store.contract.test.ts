@@ -269,6 +269,28 @@ describe('Store contract', { concurrency: true }, () => {
         assert.deepEqual([now.health_state, now.enabled, now.health_reason], ['disabled', false, '410 Gone']);
       });
 
+      test('webhooks: webhookChangesSince names each business whose webhooks changed after a version, with the newest version (issue 19)', async (t) => {
+        const { store } = await fresh(t);
+        for (const b of ['b1', 'b2', 'b3']) await store.createBusiness({ id: b, name: b, created_at: T0 });
+        const v0 = await store.webhooksVersion();
+        assert.deepEqual(await store.webhookChangesSince(v0), { version: v0, businesses: [] }, 'nothing changed: nothing named, the version stays');
+        const w1 = await store.createWebhook(webhookOf('b1'));
+        const w2 = await store.createWebhook(webhookOf('b2'));
+        assert.deepEqual(await store.webhookChangesSince(v0), { version: v0 + 2, businesses: ['b1', 'b2'] });
+        assert.deepEqual(await store.webhookChangesSince(v0 + 1), { version: v0 + 2, businesses: ['b2'] }, 'only what changed after the version given');
+        await store.updateWebhook('b1', w1.id, { name: 'renamed' }, T0 + 1);
+        assert.deepEqual(await store.webhookChangesSince(v0 + 2), { version: v0 + 3, businesses: ['b1'] });
+        await store.updateWebhook('b3', w1.id, { name: 'not b3s' }, T0 + 2);
+        assert.deepEqual(await store.webhookChangesSince(v0 + 3), { version: v0 + 3, businesses: [] }, 'no change, no business named');
+        await store.setWebhookHealth(w2.id, { health_state: 'unhealthy', consecutive_failures: 3, health_since: T0, health_reason: 'x' }, T0 + 3);
+        assert.deepEqual((await store.webhookChangesSince(v0 + 3)).businesses, [], 'health alone does not change matching');
+        await store.setWebhookHealth(w2.id, { health_state: 'disabled', consecutive_failures: 3, health_since: T0, health_reason: 'x', enabled: false }, T0 + 4);
+        assert.deepEqual(await store.webhookChangesSince(v0 + 3), { version: v0 + 4, businesses: ['b2'] }, 'disabling by health names the webhook\'s business');
+        await store.deleteWebhook('b1', w1.id);
+        assert.deepEqual(await store.webhookChangesSince(v0 + 3), { version: v0 + 5, businesses: ['b2', 'b1'] }, 'oldest change first');
+        assert.equal(await store.webhooksVersion(), v0 + 5, 'the per-business versions are the global one');
+      });
+
       test('publish: stores the event and fans out to every delivery, with its lease owner', async (t) => {
         const ts = await fresh(t);
         const store = ts.store;

@@ -7,12 +7,13 @@ export const cliPath = fileURLToPath(new URL('../../dist/cli/main.js', import.me
 
 /**
  * `settings` are HOOKLINE_* variables; `profileDir` adds --cpu-prof, whose file V8 writes when
- * the process exits normally, which is why `stop` sends SIGTERM and waits.
+ * the process exits normally, which is why `stop` sends SIGTERM and waits. `cli` runs another
+ * build (an older checkout's dist/cli/main.js, to measure before and after in one sitting).
  */
-export async function startHookline({ settings, profileDir = null, startTimeoutMs = 30_000 }) {
+export async function startHookline({ settings, profileDir = null, startTimeoutMs = 30_000, cli = cliPath }) {
   const nodeArgs = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
   const env = { ...withoutHooklineVars(process.env), HOOKLINE_LOG_LEVEL: 'warn', HOOKLINE_ALLOW_PRIVATE_NETWORKS: 'true', HOOKLINE_PORT: '0', ...settings };
-  const child = spawnTracked(process.execPath, [...nodeArgs, cliPath, 'serve'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawnTracked(process.execPath, [...nodeArgs, cli, 'serve'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.on('data', (d) => (output += d));
   child.stderr.on('data', (d) => (output += d));

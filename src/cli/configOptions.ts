@@ -23,6 +23,7 @@ const settingHelp: Readonly<Record<keyof Config, SettingHelp>> = {
   maxInFlight: { arg: '<n>', about: 'delivery attempts in flight at once in this process, shared fairly between businesses' },
   threads: { arg: '<true|false>', about: 'run the HTTP sender and the SQLite store on worker threads, so that one process uses more than one core' },
   maxHeld: { arg: '<n>', about: 'deliveries this process keeps queued in memory, shared fairly between businesses' },
+  matcherCacheBusinesses: { arg: '<n>', about: 'businesses whose compiled webhooks publishing keeps in memory; the least recently used go first' },
   leaseMs: { arg: '<ms>', about: 'how long a claimed delivery stays with this process before another may take it' },
   pollMs: { arg: '<ms>', about: 'how often an idle dispatcher looks for due retries' },
   claimBatch: { arg: '<n>', about: 'due deliveries claimed per database statement' },

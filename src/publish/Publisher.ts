@@ -70,7 +70,7 @@ export class Publisher {
       tracing?: Tracing | null;
     },
   ) {
-    this.matcher = new WebhookMatcher(deps.store);
+    this.matcher = new WebhookMatcher(deps.store, deps.config.matcherCacheBusinesses);
     this.traces = PublishTracer.create(deps.tracing ?? null, deps.config.propagateTrace);
   }
 

@@ -11,23 +11,45 @@ export interface CompiledWebhook {
 
 /**
  * Which of a business's webhooks want an event. Matching runs for every published event,
- * so each business's enabled webhooks are kept compiled in memory: their type filters and
- * their payload filters. The store's webhooks version (bumped in the same transaction as any
- * webhook change, by any process) tells when the cache is stale; reading it is one indexed row.
+ * so the enabled webhooks of recently publishing businesses are kept compiled in memory:
+ * their type filters and their payload filters. The cache holds at most `maxBusinesses`
+ * (the least recently used goes first), so memory stays bounded however many businesses
+ * publish. Every webhook change (by any process) stamps its business with a new webhooks
+ * version in the same transaction; each publish asks the store which businesses changed since
+ * the version last seen (one index range, almost always empty) and drops only those.
  */
 export class WebhookMatcher {
   private version = -1;
+  // A Map keeps insertion order, so re-inserting on use makes it least recently used first.
   private readonly byBusiness = new Map<string, CompiledWebhook[]>();
+  // Counts refreshes that dropped something: a load that began before one may hold rows older
+  // than the change, so it answers its own publish but is not kept.
+  private drops = 0;
 
-  constructor(private readonly store: Pick<Store, 'webhooksVersion' | 'webhooksOfBusiness'>) {}
+  constructor(
+    private readonly store: Pick<Store, 'webhooksVersion' | 'webhookChangesSince' | 'webhooksOfBusiness'>,
+    private readonly maxBusinesses: number,
+  ) {}
 
-  /** Call once per publish call; clears the cache when any webhook changed anywhere. */
+  /** Call once per publish call; drops the businesses whose webhooks changed anywhere since the last call. */
   async refresh(): Promise<void> {
-    const v = await this.store.webhooksVersion();
-    if (v !== this.version) {
-      this.byBusiness.clear();
-      this.version = v;
+    if (this.version < 0) {
+      const v = await this.store.webhooksVersion();
+      if (this.version < 0) this.version = v;
+      return;
     }
+    const since = this.version;
+    const changes = await this.store.webhookChangesSince(since);
+    if (changes.businesses.length === 0 || changes.version <= this.version) return;
+    this.version = changes.version;
+    this.drops++;
+    if (changes.businesses.length >= this.byBusiness.size) this.byBusiness.clear();
+    else for (const b of changes.businesses) this.byBusiness.delete(b);
+  }
+
+  /** Businesses whose webhooks are compiled in memory now. */
+  get size(): number {
+    return this.byBusiness.size;
   }
 
   /**
@@ -36,12 +58,25 @@ export class WebhookMatcher {
    * webhooks without a filter cost nothing more than before.
    */
   async matching(businessId: string, type: string, subject?: () => FilterSubject): Promise<WebhookRow[]> {
-    let compiled = this.byBusiness.get(businessId);
-    if (!compiled) {
-      compiled = compileWebhooks(await this.store.webhooksOfBusiness(businessId));
-      this.byBusiness.set(businessId, compiled);
-    }
+    const compiled = await this.compiledOf(businessId);
     return selectWebhooks(compiled, type, subject);
+  }
+
+  private async compiledOf(businessId: string): Promise<CompiledWebhook[]> {
+    const cached = this.byBusiness.get(businessId);
+    if (cached) {
+      this.byBusiness.delete(businessId);
+      this.byBusiness.set(businessId, cached);
+      return cached;
+    }
+    const drops = this.drops;
+    const rows = await this.store.webhooksOfBusiness(businessId);
+    const compiled = compileWebhooks(rows);
+    if (drops === this.drops) {
+      this.byBusiness.set(businessId, compiled);
+      if (this.byBusiness.size > this.maxBusinesses) this.byBusiness.delete(this.byBusiness.keys().next().value!);
+    }
+    return compiled;
   }
 }
 

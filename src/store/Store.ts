@@ -23,6 +23,7 @@ import type {
   PurgedEvents,
   SenderLease,
   TransformationVersionRow,
+  WebhookChanges,
   WebhookHealth,
   WebhookPatch,
   WebhookRow,
@@ -211,6 +212,12 @@ export interface Store {
   deleteWebhook(businessId: string, id: string): Promise<boolean>;
   /** Bumped by every webhook change; lets publishers cache matching across processes. */
   webhooksVersion(): Promise<number>;
+  /**
+   * The businesses whose webhooks changed after webhooks version `since` (each business keeps
+   * the version of its last change, written in the same transaction), so a publisher's cache
+   * drops only those (issue 19).
+   */
+  webhookChangesSince(since: number): Promise<WebhookChanges>;
 
   /**
    * Stores events and their deliveries in one transaction. Repeated event ids are no-ops.

@@ -14,6 +14,7 @@ import type {
   SvixRecordKind,
   TokenGrant,
   TokenRow,
+  WebhookChanges,
   WebhookHealth,
   WebhookPatch,
   WebhookRow,
@@ -30,7 +31,7 @@ type Part<Db, M extends keyof Store> = {
  * whatever the database handle: a `SqliteDatabase` or a `PgDatabase`.
  */
 export interface StorePartModules<Db> {
-  webhooks: Part<Db, 'createWebhook' | 'getWebhook' | 'getWebhookById' | 'listWebhooks' | 'webhooksOfBusiness' | 'updateWebhook' | 'deleteWebhook' | 'setWebhookHealth'>;
+  webhooks: Part<Db, 'createWebhook' | 'getWebhook' | 'getWebhookById' | 'listWebhooks' | 'webhooksOfBusiness' | 'webhookChangesSince' | 'updateWebhook' | 'deleteWebhook' | 'setWebhookHealth'>;
   tokens: Part<Db, 'createToken' | 'replaceAdminTokens' | 'findToken' | 'listTokens' | 'deleteToken' | 'touchToken'>;
   processes: Part<Db, 'heartbeat' | 'listProcesses' | 'removeProcess' | 'releaseDeadProcesses' | 'releaseLeasesNotOwnedBy'>;
   portalSessions: Part<Db, 'createPortalSession' | 'openPortalLink' | 'findPortalSessionByLink' | 'findPortalSession' | 'revokePortalSession'>;
@@ -68,6 +69,10 @@ export abstract class StoreParts<Db> {
 
   webhooksOfBusiness(businessId: string): Promise<WebhookRow[]> {
     return this.parts.webhooks.webhooksOfBusiness(this.partsDb, businessId);
+  }
+
+  webhookChangesSince(since: number): Promise<WebhookChanges> {
+    return this.parts.webhooks.webhookChangesSince(this.partsDb, since);
   }
 
   updateWebhook(businessId: string, id: string, patch: WebhookPatch, now: number): Promise<WebhookRow | null> {

@@ -71,6 +71,12 @@ export interface WebhookRow {
   updated_at: number;
 }
 
+/** What `Store.webhookChangesSince` finds: the newest version among the changes (`since` when none), and whose webhooks changed. */
+export interface WebhookChanges {
+  version: number;
+  businesses: string[];
+}
+
 /** Fields a caller may change on a webhook. */
 export type WebhookPatch = Partial<
   Pick<

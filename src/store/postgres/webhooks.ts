@@ -1,4 +1,4 @@
-import type { Page, WebhookHealth, WebhookPatch, WebhookRow } from '../Store.js';
+import type { Page, WebhookChanges, WebhookHealth, WebhookPatch, WebhookRow } from '../Store.js';
 import { decodeCursor } from '../cursor.js';
 import { webhookPatchColumns, webhookToColumns } from '../columnCoding.js';
 import { columnList, WEBHOOK_COLUMNS } from '../columns.js';
@@ -10,16 +10,32 @@ import { COLUMN_CODING, webhookFromRow, type RawRow } from './rows.js';
 
 /*
  * Webhooks on PostgreSQL. Every change bumps the `webhooks_version` meta row in the same
- * statement, so publishers caching their matching see it (Store.webhooksVersion).
+ * statement and records the new version on the webhook's business, so publishers caching
+ * their matching see which businesses changed (Store.webhookChangesSince).
  */
 
 const WEBHOOK = columnList(WEBHOOK_COLUMNS);
 
-/** Bumps the webhooks version in the same statement (so the same transaction) as a webhook change in CTE `changed`. */
-const BUMP_IF_CHANGED = `bump AS (
+/**
+ * Bumps the webhooks version in the same statement (so the same transaction) as a webhook
+ * change in CTE `changed` (which returns `business_id`), and stamps that business with it. The
+ * meta row's lock orders the bumps, so versions become visible in the order they were taken.
+ */
+const bumpIf = (condition: string): string => `bump AS (
   UPDATE meta SET value = (value::bigint + 1)::text
-  WHERE key = 'webhooks_version' AND EXISTS (SELECT FROM changed)
+  WHERE key = 'webhooks_version' AND ${condition} EXISTS (SELECT FROM changed)
+  RETURNING value::bigint AS version
+), stamp AS (
+  UPDATE businesses b SET webhooks_version = bump.version
+  FROM bump WHERE b.id IN (SELECT business_id FROM changed)
 )`;
+const BUMP_IF_CHANGED = bumpIf('');
+
+// Asked on every publish; almost always finds nothing.
+const WEBHOOK_CHANGES_SINCE = prepared('SELECT id, webhooks_version FROM businesses WHERE webhooks_version > $1 ORDER BY webhooks_version');
+
+// Read on every publish to a business the matcher does not hold (with many businesses, most of them).
+const WEBHOOKS_OF_BUSINESS = prepared(`SELECT ${WEBHOOK} FROM webhooks WHERE business_id = $1 AND deleted_at IS NULL ORDER BY id`);
 
 // Read on every queue the dispatcher opens.
 const GET_WEBHOOK_BY_ID = prepared(`SELECT ${WEBHOOK} FROM webhooks WHERE id = $1 AND deleted_at IS NULL`);
@@ -28,7 +44,7 @@ export async function createWebhook(db: PgDatabase, row: WebhookRow): Promise<We
   const cols = webhookToColumns(row, COLUMN_CODING);
   await db.query(
     `WITH changed AS (
-       INSERT INTO webhooks (${cols.map(([c]) => c).join(', ')}) VALUES (${cols.map((_, i) => `$${i + 1}`).join(', ')}) RETURNING 1
+       INSERT INTO webhooks (${cols.map(([c]) => c).join(', ')}) VALUES (${cols.map((_, i) => `$${i + 1}`).join(', ')}) RETURNING business_id
      ), ${BUMP_IF_CHANGED}
      SELECT count(*) FROM changed`,
     cols.map(([, v]) => v),
@@ -56,8 +72,13 @@ export async function listWebhooks(db: PgDatabase, businessId: string, opts: { c
 }
 
 export async function webhooksOfBusiness(db: PgQueryable, businessId: string): Promise<WebhookRow[]> {
-  const { rows } = await db.query(`SELECT ${WEBHOOK} FROM webhooks WHERE business_id = $1 AND deleted_at IS NULL ORDER BY id`, [businessId]);
+  const { rows } = await db.query(WEBHOOKS_OF_BUSINESS, [businessId]);
   return (rows as RawRow[]).map(webhookFromRow);
+}
+
+export async function webhookChangesSince(db: PgDatabase, since: number): Promise<WebhookChanges> {
+  const { rows } = await db.query<{ id: string; webhooks_version: string }>(WEBHOOK_CHANGES_SINCE, [since]);
+  return { version: rows.length > 0 ? Number(rows[rows.length - 1]!.webhooks_version) : since, businesses: rows.map((r) => r.id) };
 }
 
 export async function updateWebhook(db: PgDatabase, businessId: string, id: string, patch: WebhookPatch, now: number): Promise<WebhookRow | null> {
@@ -83,7 +104,7 @@ export async function deleteWebhook(db: PgDatabase, businessId: string, id: stri
   const { rows } = await db.query<{ n: number }>(
     `WITH changed AS (
        UPDATE webhooks SET deleted_at = $3, enabled = false, updated_at = $3
-       WHERE id = $1 AND business_id = $2 AND deleted_at IS NULL RETURNING 1
+       WHERE id = $1 AND business_id = $2 AND deleted_at IS NULL RETURNING business_id
      ), ${BUMP_IF_CHANGED},
      unsent AS (
        UPDATE deliveries SET status = 'failed', next_attempt_at = NULL, updated_at = $3
@@ -103,11 +124,8 @@ export async function setWebhookHealth(db: PgDatabase, id: string, h: WebhookHea
     `WITH changed AS (
        UPDATE webhooks SET health_state = $2, consecutive_failures = $3, health_since = $4, health_reason = $5,
          enabled = coalesce($6::boolean, enabled)
-       WHERE id = $1 RETURNING 1
-     ), bump AS (
-       UPDATE meta SET value = (value::bigint + 1)::text
-       WHERE key = 'webhooks_version' AND $6::boolean IS NOT NULL AND EXISTS (SELECT FROM changed)
-     )
+       WHERE id = $1 RETURNING business_id
+     ), ${bumpIf('$6::boolean IS NOT NULL AND')}
      SELECT count(*) FROM changed`,
     [id, h.health_state, h.consecutive_failures, h.health_since, h.health_reason, enabled],
   );

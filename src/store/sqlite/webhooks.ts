@@ -1,4 +1,4 @@
-import type { Page, WebhookHealth, WebhookPatch, WebhookRow } from '../Store.js';
+import type { Page, WebhookChanges, WebhookHealth, WebhookPatch, WebhookRow } from '../Store.js';
 import { decodeCursor } from '../cursor.js';
 import { webhookPatchColumns, webhookToColumns } from '../columnCoding.js';
 import { pageOf, rowsForPage } from '../paging.js';
@@ -8,11 +8,13 @@ import { COLUMN_CODING, webhookFromRow, type RawRow } from './rows.js';
 
 /*
  * Webhooks on SQLite. Every change bumps the `webhooks_version` meta row in its own
- * transaction, so publishers caching their matching see it (Store.webhooksVersion).
+ * transaction and records the new version on the webhook's business, so publishers caching
+ * their matching see which businesses changed (Store.webhookChangesSince).
  */
 
-function bumpWebhooksVersion(db: SqliteDatabase): void {
+function bumpWebhooksVersion(db: SqliteDatabase, businessId: string): void {
   db.stmt("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'webhooks_version'").run();
+  db.stmt("UPDATE businesses SET webhooks_version = (SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'webhooks_version') WHERE id = ?").run(businessId);
 }
 
 export async function createWebhook(db: SqliteDatabase, row: WebhookRow): Promise<WebhookRow> {
@@ -20,7 +22,7 @@ export async function createWebhook(db: SqliteDatabase, row: WebhookRow): Promis
   const insert = db.connection.prepare(`INSERT INTO webhooks (${cols.map(([c]) => c).join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`);
   db.write(() => {
     insert.run(cols.map(([, v]) => v));
-    bumpWebhooksVersion(db);
+    bumpWebhooksVersion(db, row.business_id);
   });
   return row;
 }
@@ -52,6 +54,11 @@ export function webhooksOfBusinessNow(db: SqliteDatabase, businessId: string): W
   return (db.stmt('SELECT * FROM webhooks WHERE business_id = ? AND deleted_at IS NULL ORDER BY id').all(businessId) as RawRow[]).map(webhookFromRow);
 }
 
+export async function webhookChangesSince(db: SqliteDatabase, since: number): Promise<WebhookChanges> {
+  const rows = db.stmt('SELECT id, webhooks_version FROM businesses WHERE webhooks_version > ? ORDER BY webhooks_version').all(since) as { id: string; webhooks_version: number }[];
+  return { version: rows.length > 0 ? rows[rows.length - 1]!.webhooks_version : since, businesses: rows.map((r) => r.id) };
+}
+
 export async function updateWebhook(db: SqliteDatabase, businessId: string, id: string, patch: WebhookPatch, now: number): Promise<WebhookRow | null> {
   const cols = webhookPatchColumns(patch, now, COLUMN_CODING);
   const update = db.connection.prepare(
@@ -59,7 +66,7 @@ export async function updateWebhook(db: SqliteDatabase, businessId: string, id: 
   );
   const changed = db.write(() => {
     const info = update.run(...cols.map(([, v]) => v), id, businessId);
-    if (info.changes > 0) bumpWebhooksVersion(db);
+    if (info.changes > 0) bumpWebhooksVersion(db, businessId);
     return info.changes > 0;
   });
   return changed ? getWebhook(db, businessId, id) : null;
@@ -77,7 +84,7 @@ export async function deleteWebhook(db: SqliteDatabase, businessId: string, id: 
       .stmt('UPDATE webhooks SET deleted_at = ?, enabled = 0, updated_at = ? WHERE id = ? AND business_id = ? AND deleted_at IS NULL')
       .run(now, now, id, businessId);
     if (info.changes === 0) return false;
-    bumpWebhooksVersion(db);
+    bumpWebhooksVersion(db, businessId);
     db.stmt(`UPDATE deliveries SET status = 'failed', next_attempt_at = NULL, updated_at = ? WHERE webhook_id = ? AND ${UNSENT_UNHELD}`).run(now, id);
     return true;
   });
@@ -91,6 +98,9 @@ export async function setWebhookHealth(db: SqliteDatabase, id: string, h: Webhoo
        enabled = coalesce(?, enabled) WHERE id = ?`,
     ).run(h.health_state, h.consecutive_failures, h.health_since, h.health_reason, enabled, id);
     // Matching at publish time skips disabled webhooks, so publishers must reload theirs.
-    if (enabled !== null) bumpWebhooksVersion(db);
+    if (enabled !== null) {
+      const owner = db.stmt('SELECT business_id FROM webhooks WHERE id = ?').get(id) as { business_id: string } | undefined;
+      if (owner) bumpWebhooksVersion(db, owner.business_id);
+    }
   });
 }

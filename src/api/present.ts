@@ -49,6 +49,7 @@ export function presentWebhook(w: WebhookRow, opts: { secret: boolean }) {
     verification_state: verificationState(w),
     verification_error: w.verification_error ?? null,
     transformation: w.transformation ?? null,
+    channels: w.channels ?? null,
     ...(opts.secret ? { secret: w.secret } : {}),
     health: {
       state: w.health_state,

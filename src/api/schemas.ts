@@ -89,6 +89,12 @@ const EndpointTlsInput = Type.Union([
 const VerificationInput = Type.Union([Type.Null(), Type.Literal('none'), Type.Literal('challenge')], {
   description: '"challenge": the URL must echo a signed challenge before it receives events; "none" (default) or null: off.',
 });
+// Svix's channels (docs/api.md#channels): a second routing dimension beside event types.
+const Channels = Type.Union(
+  [Type.Null(), Type.Array(Type.String({ pattern: '^[A-Za-z0-9\\-_.:]{1,128}$' }), { maxItems: 10 })],
+  { description: 'On a webhook: only events published to one of these channels; null or [] = any. On an event: the channels it is published to.' },
+);
+
 // Checked by the webhooks service (src/transform/checkTransformation.ts), whose 422 names the bad field.
 const TransformationInput = Type.Union(
   [
@@ -133,6 +139,7 @@ const webhookFields = {
   tls: EndpointTlsInput,
   verification: VerificationInput,
   transformation: TransformationInput,
+  channels: Channels,
 };
 
 export const CreateWebhook = Type.Object(
@@ -153,6 +160,7 @@ export const CreateWebhook = Type.Object(
     tls: Type.Optional(webhookFields.tls),
     verification: Type.Optional(webhookFields.verification),
     transformation: Type.Optional(webhookFields.transformation),
+    channels: Type.Optional(webhookFields.channels),
     secret: Type.Optional(Type.String({ pattern: '^whsec_[A-Za-z0-9+/]{32,88}={0,2}$', description: 'whsec_ + base64 of 24–64 bytes.' })),
   },
   { additionalProperties: false, title: 'CreateWebhook' },
@@ -203,6 +211,7 @@ export const PublishEvent = Type.Object(
     data: Type.Any({ description: 'The event payload; validated against the type\'s JSON Schema.' }),
     id: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),
     occurred_at: Type.Optional(Type.String({ maxLength: 64 })),
+    channels: Type.Optional(Channels),
   },
   { additionalProperties: false, title: 'PublishEvent' },
 );

@@ -139,7 +139,7 @@ function itemOf(catalog: EventCatalog, businessId: string, input: PublishEventIn
   const problems: Problem[] = [];
   const event = validateEvent(catalog, businessId, input, now, '', problems);
   throwProblems(problems);
-  const targets = selectWebhooks(compileWebhooks(webhooks), event.type, () => filterSubject(event, input.data));
+  const targets = selectWebhooks(compileWebhooks(webhooks), event.type, () => filterSubject(event, input.data), input.channels);
   return { event, deliveries: targets.map((w) => ({ id: newDeliveryId(), webhook_id: w.id, lease_owner: null, next_attempt_at: now })) };
 }
 

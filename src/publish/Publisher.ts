@@ -105,7 +105,7 @@ export class Publisher {
     const webhooks = new Map<string, WebhookRow>();
     for (const [i, event] of events.entries()) {
       // Only the type's schema decides: dialects translate at delivery and never refuse a publish (issue 11).
-      const targets = await notAccepted(() => this.matcher.matching(businessId, event.type, () => filterSubject(event, inputs[i]!.data)));
+      const targets = await notAccepted(() => this.matcher.matching(businessId, event.type, () => filterSubject(event, inputs[i]!.data), inputs[i]!.channels));
       items.push({ event, deliveries: targets.map((w) => this.newDelivery(w, now, webhooks)) });
     }
     trace?.phase('hookline.store');

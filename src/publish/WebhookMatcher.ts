@@ -1,5 +1,6 @@
 import type { Store, WebhookRow } from '../store/Store.js';
 import { compileFilter } from '../catalog/eventFilter.js';
+import { channelsMatch } from '../catalog/channels.js';
 import { compilePayloadFilter, type CompiledFilter, type FilterSubject } from '../catalog/payloadFilter/index.js';
 
 export interface CompiledWebhook {
@@ -57,9 +58,9 @@ export class WebhookMatcher {
    * subject is built only if some candidate has a filter, and at most once per call, so
    * webhooks without a filter cost nothing more than before.
    */
-  async matching(businessId: string, type: string, subject?: () => FilterSubject): Promise<WebhookRow[]> {
+  async matching(businessId: string, type: string, subject?: () => FilterSubject, channels?: readonly string[] | null): Promise<WebhookRow[]> {
     const compiled = await this.compiledOf(businessId);
-    return selectWebhooks(compiled, type, subject);
+    return selectWebhooks(compiled, type, subject, channels);
   }
 
   private async compiledOf(businessId: string): Promise<CompiledWebhook[]> {
@@ -85,12 +86,18 @@ export function compileWebhooks(rows: readonly WebhookRow[]): CompiledWebhook[] 
   return rows.filter((w) => w.enabled).map((webhook) => ({ webhook, matches: compileFilter(webhook.events), filter: storedFilter(webhook) }));
 }
 
-/** The webhooks among `compiled` that want an event: its type first, then its payload. */
-export function selectWebhooks(compiled: readonly CompiledWebhook[], type: string, subject?: () => FilterSubject): WebhookRow[] {
+/** The webhooks among `compiled` that want an event: its type first, then its channels, then its payload. */
+export function selectWebhooks(
+  compiled: readonly CompiledWebhook[],
+  type: string,
+  subject?: () => FilterSubject,
+  channels?: readonly string[] | null,
+): WebhookRow[] {
   const out: WebhookRow[] = [];
   let event: FilterSubject | undefined;
   for (const c of compiled) {
     if (!c.matches(type)) continue;
+    if (c.webhook.channels && !channelsMatch(c.webhook.channels, channels)) continue;
     if (c.filter && subject && !c.filter.test((event ??= subject()))) continue;
     out.push(c.webhook);
   }

@@ -2,6 +2,7 @@ import type { EventCatalog } from '../catalog/EventCatalog.js';
 import { isOperationalType } from '../catalog/eventTypeName.js';
 import { HooklineError } from '../errors.js';
 import { newEventId } from '../ids.js';
+import { channelsProblem } from '../catalog/channels.js';
 import type { EventRow } from '../store/Store.js';
 
 /** What a caller publishes. */
@@ -12,6 +13,8 @@ export interface EventInput {
   id?: string;
   /** ISO 8601; defaults to the time of publishing. */
   occurred_at?: string;
+  /** Routes the event to webhooks that name one of these channels, and to those naming none (docs/api.md#channels). */
+  channels?: string[] | null;
 }
 
 export const EVENT_ID_PATTERN = /^[A-Za-z0-9_.:-]{1,128}$/;
@@ -60,6 +63,8 @@ export function validateEvent(catalog: EventCatalog, businessId: string, input: 
   if (input.id !== undefined && (typeof input.id !== 'string' || !EVENT_ID_PATTERN.test(input.id))) {
     problems.push({ pointer: `${pointer}/id`, message: 'an event id is 1–128 characters of letters, digits, "_", ".", ":" or "-"' });
   }
+  const channels = channelsProblem(input.channels);
+  if (channels) problems.push({ pointer: `${pointer}/channels`, message: channels });
   let occurredAt = now;
   if (input.occurred_at !== undefined) {
     occurredAt = typeof input.occurred_at === 'string' ? Date.parse(input.occurred_at) : Number.NaN;

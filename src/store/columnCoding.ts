@@ -20,7 +20,7 @@ export interface ColumnCoding {
 }
 
 /** Columns that hold JSON: written as JSON text in both stores (pg would send an array as a PostgreSQL array). */
-const JSON_WEBHOOK_COLUMNS: ReadonlySet<string> = new Set(['events', 'headers', 'retry_schedule', 'filter', 'auth', 'tls', 'transformation'] satisfies (keyof WebhookRow)[]);
+const JSON_WEBHOOK_COLUMNS: ReadonlySet<string> = new Set(['events', 'headers', 'retry_schedule', 'filter', 'auth', 'tls', 'transformation', 'channels'] satisfies (keyof WebhookRow)[]);
 
 export function webhookFromColumns(r: RawRow, decode: ColumnCoding): WebhookRow {
   return {
@@ -50,6 +50,7 @@ export function webhookFromColumns(r: RawRow, decode: ColumnCoding): WebhookRow 
     ...(r.filter === null || r.filter === undefined ? {} : { filter: decode.json(r.filter) as FilterDocument }),
     ...endpointColumns(r, decode),
     ...(r.transformation === null || r.transformation === undefined ? {} : { transformation: decode.json(r.transformation) as TransformationSpec }),
+    ...(r.channels === null || r.channels === undefined ? {} : { channels: decode.json(r.channels) as string[] }),
   };
 }
 

@@ -16,6 +16,8 @@ export const WEBHOOK_COLUMNS = [
   'auth', 'tls', 'verification', 'verified_url', 'verification_error', 'tls_expiry_notified',
   // Transformations (issue 16): migration 0011.
   'transformation',
+  // Channels: migration 0018.
+  'channels',
 ] as const satisfies readonly (keyof WebhookRow)[];
 
 /** What identifies a webhook and when it began: a patch never changes these. */

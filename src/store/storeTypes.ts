@@ -59,6 +59,8 @@ export interface WebhookRow {
   tls_expiry_notified?: number | null;
   /** The transformation (docs/transformations.md); null or absent: requests go as the dialect renders them. */
   transformation?: TransformationSpec | null;
+  /** Only events published to one of these channels (docs/api.md#channels); null or absent: any. */
+  channels?: string[] | null;
   secret: string;
   /** The secret before the last rotation; it keeps signing until `previous_secret_expires_at`. */
   previous_secret: string | null;
@@ -100,6 +102,7 @@ export type WebhookPatch = Partial<
     | 'verification_error'
     | 'tls_expiry_notified'
     | 'transformation'
+    | 'channels'
     | 'secret'
     | 'previous_secret'
     | 'previous_secret_expires_at'

@@ -13,6 +13,7 @@ import { checkAuth, checkTls, checkVerification, type EndpointAuthInput } from '
 import { isPendingVerification } from './verificationState.js';
 import type { EndpointTls } from '../store/Store.js';
 import { checkTransformation, type TransformationInput } from '../transform/checkTransformation.js';
+import { storedChannels } from '../catalog/channels.js';
 
 /** The old secret keeps signing beside the new one for this long after a rotation. */
 export const ROTATION_OVERLAP_MS = 24 * 3600 * 1000;
@@ -20,7 +21,7 @@ export const ROTATION_OVERLAP_MS = 24 * 3600 * 1000;
 /** What an owner of a webhook chooses about it. */
 export type WebhookSettings = Pick<
   WebhookRow,
-  'name' | 'url' | 'events' | 'dialect' | 'enabled' | 'headers' | 'timeout_ms' | 'retry_schedule' | 'rate_limit' | 'max_in_flight' | 'ordering' | 'filter'
+  'name' | 'url' | 'events' | 'dialect' | 'enabled' | 'headers' | 'timeout_ms' | 'retry_schedule' | 'rate_limit' | 'max_in_flight' | 'ordering' | 'filter' | 'channels'
 >;
 /** How the endpoint is reached, as the API takes it (docs/endpoint-auth.md). */
 export interface EndpointChoices {
@@ -36,7 +37,7 @@ export type WebhookChanges = Partial<WebhookSettings> & EndpointChoices & { tran
 
 const SETTINGS: readonly (keyof WebhookSettings)[] = [
   'name', 'url', 'events', 'dialect', 'enabled', 'headers', 'timeout_ms', 'retry_schedule', 'rate_limit', 'max_in_flight', 'ordering',
-  'filter',
+  'filter', 'channels',
 ];
 
 export interface WebhooksServiceDeps {
@@ -88,6 +89,7 @@ export class WebhooksService {
       max_in_flight: input.max_in_flight,
       ordering: input.ordering,
       filter: checkPayloadFilter(input.filter ?? null) ?? undefined,
+      channels: storedChannels(input.channels) ?? undefined,
       secret: input.secret,
       ...this.endpointPatch(input, null),
     });
@@ -165,6 +167,7 @@ export class WebhooksService {
     if (changes.events !== undefined || changes.dialect !== undefined) patch.events = checkEvents(catalog, changes.events ?? current.events, dialect);
     if (changes.headers !== undefined) patch.headers = checkHeaders(changes.headers);
     if (changes.filter !== undefined) patch.filter = checkPayloadFilter(changes.filter);
+    if (changes.channels !== undefined) patch.channels = storedChannels(changes.channels);
     Object.assign(patch, this.endpointPatch(changes, current));
     // The last challenge's failure was about the old URL.
     if (patch.url !== undefined && patch.url !== current.url) patch.verification_error = null;

@@ -16,7 +16,7 @@ export const WEBHOOK_DEFAULTS = Object.freeze({
 
 /** The fields a caller chooses; everything else of a new webhook is decided here. */
 export type WebhookChoices = Pick<WebhookRow, 'url' | 'events' | 'name'> &
-  Partial<Pick<WebhookRow, 'dialect' | 'enabled' | 'headers' | 'timeout_ms' | 'retry_schedule' | 'rate_limit' | 'max_in_flight' | 'ordering' | 'filter' | 'secret'>>;
+  Partial<Pick<WebhookRow, 'dialect' | 'enabled' | 'headers' | 'timeout_ms' | 'retry_schedule' | 'rate_limit' | 'max_in_flight' | 'ordering' | 'filter' | 'channels' | 'secret'>>;
 
 /** A complete, healthy, never-rotated webhook row: one place for what every new webhook starts as. */
 export function newWebhookRow(businessId: string, choices: WebhookChoices, now = Date.now()): WebhookRow {

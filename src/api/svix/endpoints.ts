@@ -61,6 +61,7 @@ export function endpointRoutes(app: FastifyInstance, ctx: AppContext): void {
         headers: body.headers ?? undefined,
         rate_limit: rateOf(body) ?? undefined,
         secret: body.secret ?? undefined,
+        channels: body.channels ?? undefined,
       });
       const fields: EndpointFields = { description: body.description ?? '', metadata: body.metadata ?? {}, channels: body.channels ?? null };
       if (!(await writeRecord(business.id, webhook, uid, fields, null))) {
@@ -99,6 +100,7 @@ export function endpointRoutes(app: FastifyInstance, ctx: AppContext): void {
     const rate = rateOf(body);
     if (replace || rate !== undefined) changes.rate_limit = rate ?? null;
     if (body.description) changes.name = body.description;
+    if (replace || body.channels !== undefined) changes.channels = body.channels ?? null;
     let webhook = await webhooks.update(business.id, ep.webhook.id, changes);
     if (body.secret) webhook = await webhooks.rotateSecret(business.id, ep.webhook.id, body.secret);
     const fields: EndpointFields = {

@@ -50,7 +50,7 @@ export function messageRoutes(app: FastifyInstance, ctx: AppContext): void {
       if (!type || !ctx.catalog.has(type)) {
         throw invalidField(['body', 'eventType'], `"${eventType}" is not a known event type; create it first with POST /api/v1/event-type (GET /api/v1/event-type lists them)`);
       }
-      const [result] = await ctx.publisher.publish(business.id, [{ type, data: payload, id: eventId ?? undefined }], '', publishRequest(req, reply)).catch((err: unknown) => {
+      const [result] = await ctx.publisher.publish(business.id, [{ type, data: payload, id: eventId ?? undefined, channels }], '', publishRequest(req, reply)).catch((err: unknown) => {
         throw inSvixNames(err);
       });
       const event = result!.event;

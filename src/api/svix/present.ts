@@ -40,7 +40,8 @@ export function presentEndpoint(webhook: WebhookRow, uid: string | null, fields:
     // SDK 1.x reads filterTypes, 2.x eventTypes: both are sent.
     filterTypes,
     eventTypes: filterTypes,
-    channels: fields.channels,
+    // The webhook's own: they are what routes (docs/api.md#channels).
+    channels: webhook.channels ?? null,
     rateLimit: webhook.rate_limit,
     throttleRate: webhook.rate_limit,
     metadata: fields.metadata,

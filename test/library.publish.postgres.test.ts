@@ -7,7 +7,8 @@ import { builtinEventTypes } from '../src/catalog/builtinEventTypes.js';
 import { apiClient, type ApiClient } from './helpers/hookline.js';
 import type { ApiEvent, ApiProblem, ApiWebhook } from './helpers/apiShapes.js';
 import { afterClaimLoopTurn } from './helpers/claimLoopTurn.js';
-import { createTestSchema, POSTGRES_TEST_URL, probePostgres, queryTestDatabase, type TestDatabase } from './helpers/postgres.js';
+import { createTestDatabase, createTestSchema, POSTGRES_TEST_URL, probePostgres, queryTestDatabase, type TestDatabase } from './helpers/postgres.js';
+import { runCli } from './helpers/runCli.js';
 import { startReceiver } from './helpers/receiver.js';
 import { killAll, spawnServer, type ServerProcess } from './helpers/serverProcess.js';
 import { until } from './helpers/wait.js';
@@ -233,4 +234,27 @@ test('a type registered through the API is known to both: publish checks its sch
   const viaSql = await psql("SELECT publish('shop', 'class/waitlisted', '{\"class_id\": \"c-10\"}', 'sql-registered')");
   assert.equal(viaSql.code, 0, viaSql.stderr);
   assert.equal(viaSql.stdout.trim(), 'sql-registered');
+});
+
+test('a default installation (tables in public) is called hookline.publish, as any language would write it', { skip }, async (t) => {
+  const fresh = await createTestDatabase();
+  const migrated = await runCli(['migrate'], { HOOKLINE_DATABASE_URL: fresh.url });
+  assert.equal(migrated.code, 0, migrated.stderr);
+  const client = new pg.Client({ connectionString: fresh.url });
+  await client.connect();
+  t.after(async () => {
+    await client.end();
+    await fresh.drop();
+  });
+  await client.query("INSERT INTO businesses (id, name, created_at) VALUES ('studio', 'Studio', 0)");
+  await client.query('BEGIN');
+  const { rows } = await client.query<{ id: string }>("SELECT hookline.publish('studio', 'client/created', $1::json, 'c-default') AS id", [JSON.stringify(example)]);
+  await client.query('COMMIT');
+  assert.equal(rows[0]!.id, 'c-default');
+  assert.equal((await client.query("SELECT count(*)::int AS n FROM public.events WHERE id = 'c-default'")).rows[0]!.n, 1);
+  await client.query('BEGIN');
+  await client.query("SELECT hookline.publish('studio', 'client/created', $1::json, 'c-rolled-back')", [JSON.stringify(example)]);
+  await client.query('ROLLBACK');
+  assert.equal((await client.query("SELECT count(*)::int AS n FROM public.events WHERE id = 'c-rolled-back'")).rows[0]!.n, 0);
+  await assert.rejects(client.query("SELECT hookline.publish('nobody', 'client/created', '{}')"), (err: { code?: string }) => err.code === 'P0002');
 });

@@ -27,7 +27,9 @@ let last = 0;
 
 function freshClasses() {
   const cls = () => ({ unique: 0, requests: 0, first: 0, last: 0 });
-  return { ok: cls(), fail: cls(), hang: cls() };
+  // `shaped`: healthy endpoints of webhooks with a filter or a transformation, counted apart so
+  // scenario (g) can tell the others' rate from theirs.
+  return { ok: cls(), fail: cls(), hang: cls(), shaped: cls() };
 }
 
 function answer(res, status) {

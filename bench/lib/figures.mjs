@@ -63,7 +63,7 @@ export function describeFigure(r) {
     case 'f':
       return `${formatNumber(r.deliveriesPerSec)}/s healthy${r.complete ? '' : ` (gave up after ${formatNumber(r.durationMs / 1000)} s: ${formatNumber(r.healthyDelivered)} delivered)`}`;
     case 'g':
-      return `${formatNumber(r.deliveriesPerSec)}/s; plain (a) just before: ${formatNumber(r.plainPerSec)}/s (${r.ratioToPlain ? r.ratioToPlain.toFixed(2) : '—'}×); Hookline CPU ${formatNumber(r.hooklineCpuUsPerDelivery?.shaped)} vs ${formatNumber(r.hooklineCpuUsPerDelivery?.plain)} µs/delivery`;
+      return `others ${formatNumber(r.deliveriesPerSec)}/s, all ${formatNumber(r.allPerSec)}/s; plain (a) just before: ${formatNumber(r.plainPerSec)}/s (others ${r.ratioToPlain ? r.ratioToPlain.toFixed(2) : '—'}×); Hookline CPU ${formatNumber(r.hooklineCpuUsPerDelivery?.shaped)} vs ${formatNumber(r.hooklineCpuUsPerDelivery?.plain)} µs/delivery`;
     case 'e':
       return `${formatNumber(r.deliveriesPerSec)}/s (${formatNumber(r.count)} in ${formatNumber(r.drainMs / 1000, 1)} s)`;
     default:

@@ -21,7 +21,8 @@ export async function runDeliveries(ctx, systemId, spec) {
   const system = await openSystem(systemId, { receiver, endpoints, webhook, timeoutMs, profileDir: ctx.profileDir(systemId) });
   try {
     const bar = progress(label);
-    const broken = (expected.fail ?? 0) + (expected.hang ?? 0);
+    // Shaped endpoints (scenario (g)) answer at once but are waited for after the healthy ones, like broken ones.
+    const broken = (expected.fail ?? 0) + (expected.hang ?? 0) + (expected.shaped ?? 0);
     let publishError = null;
     const started = monotonicMs();
     const published = publishClosedLoop(system, batches, { inFlight: ctx.publishInFlight }).catch((err) => {
@@ -57,6 +58,7 @@ export async function runDeliveries(ctx, systemId, spec) {
       const rest = await waitForArrivals(receiver, expected, { capMs, onProgress: (s) => bar.update(s.unique, keys.length, 'endpoints healed, waiting for what they were owed') });
       result.peakRssMb = system.peakRssMb();
       result.recoveryMs = Math.max(0, rest.stats.last - healedAt);
+      result.allPerSec = perSecond(keys.length, rest.stats.last - started);
       if (!rest.complete) {
         const message = `after healing, ${keys.length - rest.stats.unique} deliveries had still not arrived within ${capMs} ms`;
         if (strict) throw new LostEventsError(`${label}: ${message}`);

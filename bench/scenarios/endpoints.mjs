@@ -11,7 +11,7 @@ export function spreadEndpoints(count, kindOf = () => 'ok') {
 export function spreadEvents(count, endpoints, idPrefix) {
   const batches = makeBatches(count, 1000, idPrefix, (i) => eventType(i % endpoints.length));
   const keys = [];
-  const expected = { ok: 0, fail: 0, hang: 0 };
+  const expected = { ok: 0, fail: 0, hang: 0, shaped: 0 };
   for (let i = 0; i < count; i++) {
     const e = endpoints[i % endpoints.length];
     keys.push(`${e.n}:${idPrefix}${i}`);

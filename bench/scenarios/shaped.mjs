@@ -18,8 +18,8 @@ export const BENCH_TRANSFORMATION = `function handler(request) {
 
 function shapedEndpoints() {
   return spreadEndpoints(100).map((e) => {
-    if (e.n % 10 === 3) return { ...e, webhook: { filter: BENCH_FILTER } };
-    if (e.n % 10 === 7) return { ...e, webhook: { transformation: { code: BENCH_TRANSFORMATION } } };
+    if (e.n % 10 === 3) return { ...e, kind: 'shaped', webhook: { filter: BENCH_FILTER } };
+    if (e.n % 10 === 7) return { ...e, kind: 'shaped', webhook: { transformation: { code: BENCH_TRANSFORMATION } } };
     return e;
   });
 }
@@ -43,7 +43,9 @@ export const shaped = {
     const shapedCpuUs = ((cpu.stop().byRole.Hookline ?? 0) * 1e6) / mixed.keys.length;
     return {
       ...g,
+      // The issue's measure: the other webhooks' deliveries per second, beside (a)'s; then everything's.
       deliveriesPerSec: g.healthyPerSec,
+      allPerSec: g.allPerSec ?? null,
       plainPerSec: a.healthyPerSec,
       ratioToPlain: a.healthyPerSec ? g.healthyPerSec / a.healthyPerSec : null,
       hooklineCpuUsPerDelivery: { plain: plainCpuUs, shaped: shapedCpuUs },

@@ -10,6 +10,7 @@ import { svixClient } from './helpers/svixSdk.js';
 import { channelsMatch, channelsProblem } from '../src/catalog/channels.js';
 import { storeFactories, freshStore } from './helpers/stores.js';
 import { T0, webhookOf } from './helpers/storeRows.js';
+import { serverWithReceiver } from './helpers/journey.js';
 
 /** Channels (docs/api.md#channels): a second routing dimension beside event types, as Svix has it. */
 
@@ -28,12 +29,7 @@ test('channelsMatch: a webhook without channels takes everything; one with chann
 });
 
 test('journey: a studio routes events by location; webhooks without channels still get every one', async (t) => {
-  const hl = await startTestHookline();
-  t.after(() => hl.stop());
-  const rx = await startReceiver();
-  t.after(() => rx.close());
-  const b = await newBusiness(hl.api);
-  const hooks = `/v1/businesses/${b}/webhooks`;
+  const { hl, rx, b, hooks } = await serverWithReceiver(t);
   const make = async (path: string, channels?: unknown) => {
     const r = await hl.api<ApiWebhook>('POST', hooks, { url: `${rx.url}/${path}`, events: ['client/created'], ...(channels === undefined ? {} : { channels }) });
     assert.equal(r.status, 201, JSON.stringify(r.body));

@@ -5,8 +5,8 @@ import { verifyWebhook } from '../src/verify/index.js';
 import { startTestHookline } from './helpers/hookline.js';
 import type { ApiAccepted, ApiDelivery, ApiDeliveryDetail, ApiPage, ApiProblem, ApiWebhook } from './helpers/apiShapes.js';
 import { newBusiness } from './helpers/businesses.js';
-import { startReceiver } from './helpers/receiver.js';
 import { until } from './helpers/wait.js';
+import { serverWithReceiver } from './helpers/journey.js';
 
 /** Transformations through the API (issue 16): saved and checked, simulated, versioned, and a studio's whole path with one. */
 
@@ -33,12 +33,7 @@ const SLACK_V2 = `function handler(request) {
 }`;
 
 test('journey: a studio shapes check-ins into Slack messages, tries a draft, saves it, and reads which version sent what', async (t) => {
-  const hl = await startTestHookline();
-  t.after(() => hl.stop());
-  const rx = await startReceiver();
-  t.after(() => rx.close());
-  const b = await newBusiness(hl.api);
-  const hooks = `/v1/businesses/${b}/webhooks`;
+  const { hl, rx, b, hooks } = await serverWithReceiver(t);
   const publish = (data: Record<string, unknown>) => hl.api<ApiAccepted>('POST', `/v1/businesses/${b}/events`, { type: 'client/created', data });
 
   // 1. The webhook with its first transformation.

@@ -1,11 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { verifyWebhook } from '../src/verify/index.js';
-import { startTestHookline } from './helpers/hookline.js';
 import type { ApiAccepted, ApiDeliveryDetail, ApiPage, ApiDelivery, ApiWebhook } from './helpers/apiShapes.js';
-import { newBusiness } from './helpers/businesses.js';
-import { startReceiver } from './helpers/receiver.js';
 import { until } from './helpers/wait.js';
+import { serverWithReceiver } from './helpers/journey.js';
 
 /** Transformations on the send path (issue 16): what they change reaches the receiver, signed as sent; what they break stays theirs. */
 
@@ -19,11 +17,7 @@ const SLACK = `function handler(request) {
 }`;
 
 test('a transformation changes method, url, headers and body; the receiver verifies the signature over the body it got', async (t) => {
-  const hl = await startTestHookline();
-  t.after(() => hl.stop());
-  const rx = await startReceiver();
-  t.after(() => rx.close());
-  const b = await newBusiness(hl.api);
+  const { hl, rx, b } = await serverWithReceiver(t);
   const created = await hl.api<ApiWebhook>('POST', `/v1/businesses/${b}/webhooks`, {
     url: rx.url,
     events: ['client/*'],
@@ -57,11 +51,7 @@ test('a transformation changes method, url, headers and body; the receiver verif
 });
 
 test('cancel: true records the delivery as cancelled and sends nothing', async (t) => {
-  const hl = await startTestHookline();
-  t.after(() => hl.stop());
-  const rx = await startReceiver();
-  t.after(() => rx.close());
-  const b = await newBusiness(hl.api);
+  const { hl, rx, b } = await serverWithReceiver(t);
   const code = 'function handler(request) { if (request.event.data.amount < 1000) return { cancel: true }; return request; }';
   const wh = await hl.api<ApiWebhook>('POST', `/v1/businesses/${b}/webhooks`, { url: rx.url, events: ['invoice/paid'], transformation: { code } });
   assert.equal(wh.status, 201, JSON.stringify(wh.body));
@@ -94,12 +84,7 @@ const HOSTILE: Record<string, string> = {
 };
 
 test('hostile transformations end as transform_error, retried like any failure, while other webhooks keep their pace', async (t) => {
-  const hl = await startTestHookline();
-  t.after(() => hl.stop());
-  const rx = await startReceiver();
-  t.after(() => rx.close());
-  const b = await newBusiness(hl.api);
-  const hooks = `/v1/businesses/${b}/webhooks`;
+  const { hl, rx, b, hooks } = await serverWithReceiver(t);
   const hostile: Record<string, string> = {};
   for (const [name, code] of Object.entries(HOSTILE)) {
     const r = await hl.api<ApiWebhook>('POST', hooks, { url: `${rx.url}/${name}`, events: ['client/created'], transformation: { code }, retry_schedule: [0] });

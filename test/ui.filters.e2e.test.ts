@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import { startTestHookline, type TestInstance } from './helpers/hookline.js';
 import type { ApiListedWebhook, ApiPage, ApiWebhook } from './helpers/apiShapes.js';
-import { browserSuiteSkip, launchBrowser, type Browser } from './helpers/browser.js';
+import { browserSuiteSkip, launchBrowser, signIn, type Browser } from './helpers/browser.js';
 
 /** The webhook form's payload filter and its dry run (issue 16), used in Chromium as a person would. */
 
@@ -32,9 +32,7 @@ describe('payload filter in the webhook form, in a real browser', { skip: browse
 
   test('journey: a bad filter is explained beside its field; the dry run counts the last events and explains one; the saved webhook carries the filter', async () => {
     await page.goto(`${hl.url}/`);
-    await page.getByLabel('Access token').fill(hl.adminToken);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.locator('main h1', { hasText: 'Businesses' }).waitFor();
+    await signIn(page, hl.adminToken);
     await page.goto(`${hl.url}/#/b/${B}/webhooks/new`);
     await page.locator('main h1', { hasText: 'Add Webhook' }).waitFor();
     await page.getByLabel('Webhook name').fill('Large payments');

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import { startTestHookline, type TestInstance } from './helpers/hookline.js';
 import type { ApiWebhook } from './helpers/apiShapes.js';
-import { browserSuiteSkip, launchBrowser, type Browser } from './helpers/browser.js';
+import { browserSuiteSkip, launchBrowser, signIn, type Browser } from './helpers/browser.js';
 
 /** The webhook form's transformation editor and its simulation (issue 16), used in Chromium as a person would. */
 
@@ -36,9 +36,7 @@ describe('transformation in the webhook form, in a real browser', { skip: browse
 
   test('journey: code that does not parse is explained beside its field; the simulation shows the signed request; saved, it is version 1, and turning it off keeps it', async () => {
     await page.goto(`${hl.url}/`);
-    await page.getByLabel('Access token').fill(hl.adminToken);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.locator('main h1', { hasText: 'Businesses' }).waitFor();
+    await signIn(page, hl.adminToken);
     await page.goto(`${hl.url}/#/b/${B}/webhooks/${webhookId}/edit`);
     await page.locator('main h1', { hasText: 'Edit Front desk' }).waitFor();
 

@@ -68,3 +68,10 @@ export async function launchBrowser(viewport = { width: 1280, height: 800 }): Pr
     },
   };
 }
+
+/** Signs in on the dashboard's sign-in form with `token`, and waits for the page it lands on. */
+export async function signIn(page: Page, token: string, landsOn = 'Businesses'): Promise<void> {
+  await page.getByLabel('Access token').fill(token);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.locator('main h1', { hasText: landsOn }).waitFor();
+}

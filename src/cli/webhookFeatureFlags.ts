@@ -28,10 +28,21 @@ export interface CurrentWebhook {
 
 export const featureFlagNames = ['--filter', '--transformation', '--transformation-enabled', '--channels', '--auth', '--tls-cert', '--tls-key', '--tls-ca', '--verification'];
 
+// The API's rule (docs/api.md#channels), checked here too because the server's refusal of a
+// list item is a schema message that names a pattern, not the name the user typed.
+const CHANNEL = /^[A-Za-z0-9\-_.:]{1,128}$/;
+const MAX_CHANNELS = 10;
+
 /** `--channels a,b`: the list as typed, blanks dropped; an empty value is the empty list. */
 export function channelList(value: string): string[] {
-  return value.split(',').map((c) => c.trim()).filter((c) => c !== '');
+  const channels = value.split(',').map((c) => c.trim()).filter((c) => c !== '');
+  const bad = channels.find((c) => !CHANNEL.test(c));
+  if (bad !== undefined) throw usageError(`--channels: ${JSON.stringify(bad)} is not a channel name; use 1 to 128 letters, digits, -, _, . or :`);
+  if (channels.length > MAX_CHANNELS) throw usageError(`--channels: at most ${MAX_CHANNELS} channels, not ${channels.length}`);
+  return channels;
 }
+
+const AUTH_TYPES = ['basic', 'bearer', 'oauth2_client_credentials'];
 
 export function addFeatureOptions(command: Command, forUpdate: boolean): Command {
   const none = forUpdate ? ', or none to remove it' : '';
@@ -62,7 +73,10 @@ export function featureFields(flags: FeatureFlags, forUpdate: boolean, current?:
   const out: Features = {};
   if (flags.filter !== undefined) out.filter = parseJsonObjectOption('--filter', flags.filter, 'e.g. {"data.amount":{"$gt":100}}', forUpdate);
   if (flags.auth !== undefined) {
-    out.auth = parseJsonObjectOption('--auth', flags.auth, 'e.g. {"type":"bearer","token":"…"}', forUpdate) as Features['auth'];
+    const auth = parseJsonObjectOption('--auth', flags.auth, 'e.g. {"type":"bearer","token":"…"}', forUpdate);
+    // The server's refusal of an unknown type lists every branch of its schema; say it plainly.
+    if (auth !== null && !AUTH_TYPES.includes(auth.type as string)) throw usageError(`--auth: "type" must be one of ${AUTH_TYPES.join(', ')}`);
+    out.auth = auth as Features['auth'];
   }
   if (flags.channels !== undefined) out.channels = channelList(flags.channels);
   if (flags.verification !== undefined) out.verification = flags.verification;

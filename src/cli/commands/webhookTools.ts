@@ -90,6 +90,10 @@ export function registerWebhookTools(webhooks: Command, ctx: CliContext): void {
       printLine(ctx.stdout, `${result.matches ? 'Matches' : 'Does not match'}:\n${explain(result.explanation, 1).join('\n')}`);
       return;
     }
+    if (result.total === 0) {
+      printLine(ctx.stdout, `${flags.business} has no events yet; try the filter on one written out with --event.`);
+      return;
+    }
     printLine(ctx.stdout, `${result.matched} of the last ${result.total} event${result.total === 1 ? '' : 's'} match.`);
     if (result.examples.length === 0) return;
     printLine(ctx.stdout, `\n${formatTable(result.examples, [

@@ -75,7 +75,9 @@ export function registerWebhooks(program: Command, ctx: CliContext): void {
     const body: Record<string, unknown> = { name: flags.name, url: flags.target, events: eventList(flags.events), ...featureFields(flags, false) };
     if (flags.dialect !== undefined) body.dialect = flags.dialect;
     const w = await apiRequest<Webhook>({ client: client(flags), method: 'POST', path: webhooksPath(flags.business), body });
-    print(flags, w, `Created ${w.id} (${w.name}) \u2192 ${w.url} for ${w.events.join(',')}\nSigning secret: ${w.secret}`);
+    // Until the URL answers the challenge nothing is delivered, which the user should not have to discover.
+    const pending = w.verification_state === 'pending_verification' ? `\nVerification pending: ${w.url} must answer the challenge before it receives events (docs/endpoint-auth.md).` : '';
+    print(flags, w, `Created ${w.id} (${w.name}) \u2192 ${w.url} for ${w.events.join(',')}\nSigning secret: ${w.secret}${pending}`);
   });
 
   const get = webhooks

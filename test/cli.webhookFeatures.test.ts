@@ -136,6 +136,29 @@ test('auth, TLS and verification: set from flags and files, shown redacted by ge
   assert.deepEqual([cleared.tls, cleared.auth], [null, null]);
 });
 
+test('verification: create with --verification challenge says it is pending; verify sends the challenge again and shows the answer', async () => {
+  let echo = false;
+  const owner = await startReceiver((req, res) => {
+    const challenge = (JSON.parse(req.body) as { data?: { challenge?: string } }).data?.challenge;
+    res.setHeader('content-type', 'application/json');
+    res.end(echo && challenge ? JSON.stringify({ challenge }) : '{}');
+  });
+  try {
+    const created = await run(['webhooks', 'create', '--business', 'front-desk', '--name', 'Owned', '--target', `${owner.url}/own`, '--events', 'client/*', '--verification', 'challenge']);
+    assert.equal(created.code, 0, created.stderr);
+    assert.match(created.stdout, /^Verification pending: http:\S+\/own must answer the challenge before it receives events/m);
+    const id = /^Created (wh_\S+)/.exec(created.stdout)![1]!;
+    const unanswered = await run(['webhooks', 'verify', id, '--business', 'front-desk']);
+    assert.match(unanswered.stdout.trim(), new RegExp(`^${id} is still pending verification: .+\\.$`));
+    echo = true;
+    const answered = await run(['webhooks', 'verify', id, '--business', 'front-desk']);
+    assert.equal(answered.stdout.trim(), `${id} is verified.`);
+    assert.match((await run(['webhooks', 'get', id, '--business', 'front-desk'])).stdout, /^verification +challenge, verified$/m);
+  } finally {
+    await owner.close();
+  }
+});
+
 test('deliveries tail names each delivery\u2019s webhook', async () => {
   const w = (await hl.api<{ id: string }>('POST', '/v1/businesses/front-desk/webhooks', { name: 'Tail desk', url: `${receiver.url}/tail`, events: ['client/updated'] })).body;
   const { spawn } = await import('node:child_process');

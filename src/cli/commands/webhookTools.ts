@@ -9,7 +9,7 @@ import { addClientOptions, clientFromFlags } from '../clientOptions.js';
 import { shortTime } from '../formatDeliveriesTable.js';
 import { formatTable } from '../formatTable.js';
 import { parseJsonObjectOption, readFlagFile } from '../parseDataOption.js';
-import { webhooksPath } from './webhooks.js';
+import { webhooksPath, type Webhook } from './webhooks.js';
 
 interface ClientFlags {
   business: string;
@@ -64,6 +64,21 @@ export function registerWebhookTools(webhooks: Command, ctx: CliContext): void {
     const r = sim.request!;
     const lines = [`${r.method} ${r.url}`, ...Object.entries(r.headers).map(([k, v]) => `${k}: ${v}`), '', prettyBody(r.body)];
     printLine(ctx.stdout, `The transformation (${version}) would send, for ${sim.event_id}:\n\n${lines.join('\n')}`);
+  });
+
+  const verify = webhooks
+    .command('verify')
+    .description('send the ownership challenge again and show whether the URL answered it')
+    .argument('<id>', 'the webhook\u2019s id (wh_\u2026)')
+    .requiredOption('--business <id>', 'the business it belongs to')
+    .option('--json', 'print the server\u2019s JSON answer');
+  addClientOptions(verify).action(async (id: string, flags: ClientFlags) => {
+    const client = clientFromFlags(ctx.env, flags);
+    const w = await apiRequest<Webhook>({ client, method: 'POST', path: webhooksPath(flags.business, id, 'verify'), body: {} });
+    const text = w.verification_state === 'pending_verification'
+      ? `${w.id} is still pending verification: ${w.verification_error ?? 'no answer yet'}.`
+      : `${w.id} is ${w.verification_state === 'verified' ? 'verified' : 'not asked to verify (verification none)'}.`;
+    printLine(ctx.stdout, flags.json ? JSON.stringify(w, null, 2) : text);
   });
 
   const filterTest = webhooks

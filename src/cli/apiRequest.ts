@@ -12,6 +12,8 @@ export interface ApiCall {
   readonly body?: unknown;
   /** A 403 answers undefined instead of failing: the token was recognised, only refused here. */
   readonly forbiddenIsOk?: boolean;
+  /** A 404 answers undefined instead of failing: for lookups where "gone" is an answer (a deleted webhook's name). */
+  readonly notFoundIsOk?: boolean;
   /** Keep-alive connections of a caller that makes many calls (`hookline listen`); it closes them. */
   readonly agent?: Agent;
 }
@@ -45,7 +47,7 @@ export async function apiRequest<T>(call: ApiCall): Promise<T> {
       throw new CliError(`cannot reach Hookline at ${client.url}: ${reason(err)}; is \`hookline serve\` running?`, 1);
     }
     const contentType = String(res.headers['content-type'] ?? '');
-    if (res.statusCode === 204 || (res.statusCode === 403 && call.forbiddenIsOk)) return undefined as T;
+    if (res.statusCode === 204 || (res.statusCode === 403 && call.forbiddenIsOk) || (res.statusCode === 404 && call.notFoundIsOk)) return undefined as T;
     if (res.statusCode >= 200 && res.statusCode < 300) return parseJson(text, client.url) as T;
     throw problemError(res.statusCode, contentType, text, client.url);
   } finally {

@@ -4,7 +4,7 @@ import { printLine, type CliContext } from '../CliContext.js';
 import { addClientOptions, clientFromFlags } from '../clientOptions.js';
 import { formatDeliveriesTable, type DeliveryRow } from '../formatDeliveriesTable.js';
 import { usageError } from '../CliError.js';
-import type { ClientConfig } from '../../config.js';
+import { WebhookNames } from '../webhookNames.js';
 import { registerDeliveryItem } from './deliveryItem.js';
 import { registerDeliveriesTail } from './deliveriesTail.js';
 
@@ -23,17 +23,6 @@ interface DeliveriesFlags {
 interface DeliveryPage {
   data: DeliveryRow[];
   next_cursor: string | null;
-}
-
-/** One more call, so the table can name each webhook beside its id. */
-async function namesOfWebhooks(client: ClientConfig, business: string): Promise<Map<string, string>> {
-  const page = await apiRequest<{ data: { id: string; name: string }[] }>({
-    client,
-    method: 'GET',
-    path: `/v1/businesses/${encodeURIComponent(business)}/webhooks`,
-    query: { limit: 100 },
-  });
-  return new Map(page.data.map((w) => [w.id, w.name]));
 }
 
 function positiveInteger(value: string): number {
@@ -71,8 +60,9 @@ export function registerDeliveries(program: Command, ctx: CliContext): void {
     }
     // NO_COLOR is the cross-tool convention (no-color.org) for turning colour off on a TTY too.
     const colour = ctx.stdout.isTTY === true && !ctx.env.NO_COLOR;
-    const webhookNames = page.data.length > 0 ? await namesOfWebhooks(client, flags.business) : new Map<string, string>();
-    printLine(ctx.stdout, formatDeliveriesTable(page.data, { colour, webhookNames }));
+    const names = new WebhookNames(client, flags.business);
+    await names.load(page.data.map((d) => d.webhook_id));
+    printLine(ctx.stdout, formatDeliveriesTable(page.data, { colour, webhookNames: names.asMap() }));
     if (page.next_cursor) printLine(ctx.stdout, `\nMore: add --cursor ${page.next_cursor}`);
   });
   registerDeliveryItem(command, ctx);

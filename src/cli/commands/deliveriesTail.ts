@@ -3,6 +3,7 @@ import { apiRequest } from '../apiRequest.js';
 import { printLine, type CliContext } from '../CliContext.js';
 import { addClientOptions, clientFromFlags } from '../clientOptions.js';
 import { shortTime, type DeliveryRow } from '../formatDeliveriesTable.js';
+import { WebhookNames, withName } from '../webhookNames.js';
 
 interface Flags {
   business: string;
@@ -38,6 +39,7 @@ export function registerDeliveriesTail(deliveries: Command, ctx: CliContext): vo
     const client = clientFromFlags(ctx.env, flags);
     const path = `/v1/businesses/${encodeURIComponent(flags.business)}/deliveries`;
     const seen = new Map<string, string>();
+    const names = new WebhookNames(client, flags.business);
     let stopped = false;
     let wake: () => void = () => {};
     const stop = (): void => {
@@ -50,14 +52,17 @@ export function registerDeliveriesTail(deliveries: Command, ctx: CliContext): vo
       for (let first = true; !stopped; first = false) {
         const page = await apiRequest<{ data: DeliveryRow[] }>({ client, method: 'GET', path, query: { webhook_id: flags.webhook, limit: 100 } });
         // Oldest first, so lines read in the order things happened.
+        const changed: DeliveryRow[] = [];
         for (const d of [...page.data].reverse()) {
           const state = `${d.status}/${d.attempt_count}`;
           if (seen.get(d.id) === state) continue;
           seen.set(d.id, state);
           // What was already there when tail started is the past: `deliveries` lists it.
-          if (first) continue;
-          printLine(ctx.stdout, flags.json ? JSON.stringify(d) : line(d));
+          if (!first) changed.push(d);
         }
+        // Names are looked up once per webhook for the whole run, and only for text lines.
+        if (!flags.json) await names.load(changed.map((d) => d.webhook_id));
+        for (const d of changed) printLine(ctx.stdout, flags.json ? JSON.stringify(d) : line(d, names.nameOf(d.webhook_id)));
         if (first) printLine(ctx.stderr, `Following deliveries of ${flags.business}; Ctrl-C stops.`);
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, flags.interval);
@@ -74,8 +79,8 @@ export function registerDeliveriesTail(deliveries: Command, ctx: CliContext): vo
   });
 }
 
-function line(d: DeliveryRow): string {
+function line(d: DeliveryRow, webhookName: string | null): string {
   const code = d.last_status_code === null ? '-' : String(d.last_status_code);
   const next = d.next_attempt_at ? `, next ${shortTime(d.next_attempt_at)}` : '';
-  return `${shortTime(new Date().toISOString())}  ${d.id}  ${d.event_type}  ${d.webhook_id}  ${d.status}  attempts ${d.attempt_count}  code ${code}${next}`;
+  return `${shortTime(new Date().toISOString())}  ${d.id}  ${d.event_type}  ${withName(d.webhook_id, webhookName)}  ${d.status}  attempts ${d.attempt_count}  code ${code}${next}`;
 }

@@ -6,6 +6,7 @@ import { printLine, type CliContext } from '../CliContext.js';
 import { addClientOptions, clientFromFlags } from '../clientOptions.js';
 import { shortTime } from '../formatDeliveriesTable.js';
 import { formatTable } from '../formatTable.js';
+import { WebhookNames, withName } from '../webhookNames.js';
 
 /** A delivery as the API answers it, from the route's schema; `attempts` only on one delivery. */
 type Delivery = Omit<Static<typeof DeliverySchema>, 'attempts'> & { attempts?: Static<typeof Attempt>[] };
@@ -29,13 +30,16 @@ export function registerDeliveryItem(deliveries: Command, ctx: CliContext): void
     .requiredOption('--business <id>', 'the business it belongs to')
     .option('--json', 'print the server\u2019s JSON answer');
   addClientOptions(get).action(async (id: string, flags: Flags) => {
-    const d = await apiRequest<Delivery>({ client: clientFromFlags(ctx.env, flags), method: 'GET', path: deliveryPath(flags.business, id) });
+    const client = clientFromFlags(ctx.env, flags);
+    const d = await apiRequest<Delivery>({ client, method: 'GET', path: deliveryPath(flags.business, id) });
     if (flags.json) {
       printLine(ctx.stdout, JSON.stringify(d, null, 2));
       return;
     }
+    const names = new WebhookNames(client, flags.business);
+    await names.load([d.webhook_id]);
     printLine(ctx.stdout, `${d.id}  ${d.status}, ${d.attempt_count} attempt${d.attempt_count === 1 ? '' : 's'}, next ${shortTime(d.next_attempt_at)}`);
-    printLine(ctx.stdout, `event ${d.event_id} (${d.event_type}) to webhook ${d.webhook_id}\n`);
+    printLine(ctx.stdout, `event ${d.event_id} (${d.event_type}) to webhook ${withName(d.webhook_id, names.nameOf(d.webhook_id))}\n`);
     printLine(ctx.stdout, formatTable(d.attempts ?? [], [
       { title: '#', value: (a) => String(a.number) },
       { title: 'STARTED', value: (a) => shortTime(a.started_at) },

@@ -5,9 +5,10 @@ import { apiRequest } from '../apiRequest.js';
 import { printLine, type CliContext } from '../CliContext.js';
 import { usageError } from '../CliError.js';
 import { addClientOptions, clientFromFlags } from '../clientOptions.js';
+import { addFeatureOptions, featureFields, featureFlagNames, needsCurrent, type FeatureFlags } from '../webhookFeatureFlags.js';
 import { eventList, webhookState, webhooksPath, type Webhook } from './webhooks.js';
 
-interface UpdateFlags {
+interface UpdateFlags extends FeatureFlags {
   business: string;
   name?: string;
   target?: string;
@@ -59,10 +60,12 @@ export function registerWebhookUpdate(webhooks: Command, ctx: CliContext): void 
     .option('--timeout-ms <ms>', 'per-attempt timeout, 100 to 60000', wholeNumber)
     .option('--rate-limit <n>', 'requests per second, or "none"', rate)
     .option('--max-in-flight <n>', 'attempts open at once', wholeNumber)
-    .addOption(new Option('--ordering <mode>', 'delivery order').choices(['none', 'fifo']))
-    .option('--json', 'print the server\u2019s JSON answer');
+    .addOption(new Option('--ordering <mode>', 'delivery order').choices(['none', 'fifo']));
+  addFeatureOptions(update, true).option('--json', 'print the server\u2019s JSON answer');
   addClientOptions(update).action(async (id: string, flags: UpdateFlags) => {
-    const body: PatchWebhook = {};
+    const client = clientFromFlags(ctx.env, flags);
+    const current = needsCurrent(flags) ? await apiRequest<Webhook>({ client, method: 'GET', path: webhooksPath(flags.business, id) }) : undefined;
+    const body: PatchWebhook = featureFields(flags, true, current);
     if (flags.name !== undefined) body.name = flags.name;
     if (flags.target !== undefined) body.url = flags.target;
     if (flags.events !== undefined) body.events = eventList(flags.events);
@@ -74,9 +77,9 @@ export function registerWebhookUpdate(webhooks: Command, ctx: CliContext): void 
     if (flags.maxInFlight !== undefined) body.max_in_flight = flags.maxInFlight;
     if (flags.ordering !== undefined) body.ordering = flags.ordering;
     if (Object.keys(body).length === 0) {
-      throw usageError('nothing to change: give at least one of --name, --target, --events, --dialect, --enable, --disable, --timeout-ms, --rate-limit, --max-in-flight, --ordering');
+      throw usageError(`nothing to change: give at least one of --name, --target, --events, --dialect, --enable, --disable, --timeout-ms, --rate-limit, --max-in-flight, --ordering, ${featureFlagNames.join(', ')}`);
     }
-    const w = await apiRequest<Webhook>({ client: clientFromFlags(ctx.env, flags), method: 'PATCH', path: webhooksPath(flags.business, id), body });
+    const w = await apiRequest<Webhook>({ client, method: 'PATCH', path: webhooksPath(flags.business, id), body });
     const text = `Updated ${w.id} (${w.name}) \u2192 ${w.url} for ${w.events.join(',')}, ${webhookState(w)}`;
     printLine(ctx.stdout, flags.json ? JSON.stringify(w, null, 2) : text);
   });

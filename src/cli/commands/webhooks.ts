@@ -6,7 +6,10 @@ import { printLine, type CliContext } from '../CliContext.js';
 import { usageError } from '../CliError.js';
 import { addClientOptions, clientFromFlags } from '../clientOptions.js';
 import { formatTable } from '../formatTable.js';
+import { addFeatureOptions, featureFields, type FeatureFlags } from '../webhookFeatureFlags.js';
+import { formatWebhook } from '../formatWebhook.js';
 import { registerWebhookUpdate } from './webhookUpdate.js';
+import { registerWebhookTools } from './webhookTools.js';
 
 /** A webhook as the API answers it; the type comes from the route's schema, so the two cannot drift. */
 export type Webhook = Static<typeof WebhookSchema>;
@@ -66,13 +69,15 @@ export function registerWebhooks(program: Command, ctx: CliContext): void {
     .requiredOption('--name <name>', 'what it is, to tell webhooks apart')
     .requiredOption('--target <url>', 'the receiver\u2019s URL, where deliveries are POSTed')
     .requiredOption('--events <list>', 'comma-separated event types: client/created,invoice/paid, client/* or *')
-    .option('--dialect <name>', 'the wire format (default standard); docs/dialects.md lists them')
-    .option('--json', 'print the server\u2019s JSON answer');
-  addClientOptions(create).action(async (flags: Flags & { name: string; target: string; events: string; dialect?: string }) => {
-    const body: Record<string, unknown> = { name: flags.name, url: flags.target, events: eventList(flags.events) };
+    .option('--dialect <name>', 'the wire format (default standard); docs/dialects.md lists them');
+  addFeatureOptions(create, false).option('--json', 'print the server\u2019s JSON answer');
+  addClientOptions(create).action(async (flags: Flags & FeatureFlags & { name: string; target: string; events: string; dialect?: string }) => {
+    const body: Record<string, unknown> = { name: flags.name, url: flags.target, events: eventList(flags.events), ...featureFields(flags, false) };
     if (flags.dialect !== undefined) body.dialect = flags.dialect;
     const w = await apiRequest<Webhook>({ client: client(flags), method: 'POST', path: webhooksPath(flags.business), body });
-    print(flags, w, `Created ${w.id} (${w.name}) \u2192 ${w.url} for ${w.events.join(',')}\nSigning secret: ${w.secret}`);
+    // Until the URL answers the challenge nothing is delivered, which the user should not have to discover.
+    const pending = w.verification_state === 'pending_verification' ? `\nVerification pending: ${w.url} must answer the challenge before it receives events (docs/endpoint-auth.md).` : '';
+    print(flags, w, `Created ${w.id} (${w.name}) \u2192 ${w.url} for ${w.events.join(',')}\nSigning secret: ${w.secret}${pending}`);
   });
 
   const get = webhooks
@@ -83,18 +88,11 @@ export function registerWebhooks(program: Command, ctx: CliContext): void {
     .option('--json', 'print the server\u2019s JSON answer');
   addClientOptions(get).action(async (id: string, flags: Flags) => {
     const w = await apiRequest<Webhook>({ client: client(flags), method: 'GET', path: webhooksPath(flags.business, id) });
-    const lines = [
-      `${w.id}  ${w.name}`,
-      `target   ${w.url}`,
-      `events   ${w.events.join(',')}`,
-      `dialect  ${w.dialect}`,
-      `state    ${webhookState(w)}${w.health?.reason ? ` (${w.health.reason})` : ''}`,
-      `secret   ${w.secret}`,
-    ];
-    print(flags, w, lines.join('\n'));
+    print(flags, w, formatWebhook(w));
   });
 
   registerWebhookUpdate(webhooks, ctx);
+  registerWebhookTools(webhooks, ctx);
 
   const remove = webhooks
     .command('delete')

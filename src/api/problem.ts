@@ -2,16 +2,11 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { HooklineError, errorCatalog, type ErrorCode } from '../errors.js';
 import { isStoreUnavailable } from '../store/storeErrors.js';
 
-interface ValidationItem {
-  instancePath: string;
-  message?: string;
-  keyword: string;
-  params: Record<string, unknown>;
-}
+import { collapseUnions, type ValidationItem } from './collapseUnions.js';
 
 /** Ajv's findings as JSON pointers into the request and sentences a person can act on. */
 function describeValidation(context: string, items: ValidationItem[]): { pointer: string; message: string }[] {
-  return items.map((v) => {
+  return collapseUnions(items).map((v) => {
     const pointer = `/${context}${v.instancePath}`;
     if (v.keyword === 'additionalProperties') {
       return { pointer, message: `unknown field "${String(v.params.additionalProperty)}"; remove it (see /docs for the fields this route takes)` };

@@ -15,7 +15,9 @@ export function writeOutputs(report, { root, options, scenarios }) {
 
   const resultsDir = options.out ?? join(root, 'bench/results');
   mkdirSync(resultsDir, { recursive: true });
-  const jsonFile = join(resultsDir, 'latest.json');
+  // The published figures stay those of the last full run: a quick or partial one goes beside them (git ignores it).
+  const partial = !options.out && (options.quick || (options.partial && !options.forceDocs));
+  const jsonFile = join(resultsDir, partial ? 'partial.tmp.json' : 'latest.json');
   writeFileSync(jsonFile, `${JSON.stringify(report, null, 2)}\n`);
   process.stdout.write(`\nResults: ${relative(process.cwd(), jsonFile) || jsonFile}\n`);
 

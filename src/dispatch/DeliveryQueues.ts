@@ -9,7 +9,7 @@ import { HealthTracker } from './HealthTracker.js';
 import { HeldWrites } from './HeldWrites.js';
 import { HoldBudget } from './HoldBudget.js';
 import { OutcomeRecorder } from './OutcomeRecorder.js';
-import { renderAndSend } from './renderAndSend.js';
+import { renderAndSend, type PoolStep } from './renderAndSend.js';
 import { isPendingVerification } from '../webhooks/verificationState.js';
 import { ResultFanOut } from './ResultFanOut.js';
 import { SenderLeases } from './SenderLeases.js';
@@ -300,7 +300,7 @@ export class DeliveryQueues {
     if (opts.probe) q.health.startProbe();
     try {
       const trace = this.traces ? this.traces.begin(item, w, this.held) : null;
-      const result = await renderAndSend(item, w, this.deps.sender, this.deps.workerId, trace, this.deps.transformer);
+      const result = await renderAndSend(item, w, this.deps.sender, this.deps.workerId, trace, this.deps.transformer, this.poolStep(q));
       // A traced attempt's span ends once its outcome is written, so it hears when that is.
       const stored = this.results.settle(q, w, item, result, trace?.recording ? { probe: opts.probe, awaitStored: true } : opts);
       trace?.settled(result.outcome, stored);
@@ -308,10 +308,22 @@ export class DeliveryQueues {
       return { ok: result.ok, outcome: result.outcome };
     } finally {
       const turned = this.fair.finished(q);
-      if (this.fair.inFlight === 0) for (const w of this.idleWaiters.splice(0)) w();
+      if (this.fair.busy === 0) for (const w of this.idleWaiters.splice(0)) w();
       // `run` pumps after an attempt; a fifo lane's attempt (awaitStored) is not followed by a pump of its own.
       if (turned && opts.awaitStored && this.running) queueMicrotask(() => this.pump());
     }
+  }
+
+  /** Lets a transformed attempt leave the pool while it waits for the transform thread (`FairScheduler.stepAside`). */
+  private poolStep(q: EndpointQueue): PoolStep | undefined {
+    if (!q.webhook?.transformation?.enabled) return undefined;
+    return {
+      aside: () => {
+        // Called while `pump` may be starting this very attempt: the pump it earns comes after.
+        if (this.fair.stepAside(q) && this.running) queueMicrotask(() => this.pump());
+      },
+      back: () => this.fair.stepBack(q),
+    };
   }
 
   private transitioned(q: EndpointQueue, t: NonNullable<HealthTransition>): void {
@@ -364,7 +376,7 @@ export class DeliveryQueues {
     let grace: NodeJS.Timeout | undefined;
     await Promise.race([this.idle(), new Promise<void>((r) => (grace = setTimeout(r, graceMs)))]);
     clearTimeout(grace);
-    await (this.fair.inFlight > 0 ? sender.destroy() : sender.close());
+    await (this.fair.busy > 0 ? sender.destroy() : sender.close());
     await this.idle();
     await this.recorder.flush();
     await this.health.flush();
@@ -376,6 +388,6 @@ export class DeliveryQueues {
   }
 
   private idle(): Promise<void> {
-    return this.fair.inFlight === 0 ? Promise.resolve() : new Promise((r) => this.idleWaiters.push(r));
+    return this.fair.busy === 0 ? Promise.resolve() : new Promise((r) => this.idleWaiters.push(r));
   }
 }

@@ -8,6 +8,12 @@ import type { AttemptTrace } from '../tracing/attemptTrace.js';
 import type { Transformer } from '../transform/TransformThread.js';
 import { transformStep } from '../transform/transformStep.js';
 
+/** How an attempt leaves the pool's count while it waits for its transformation, and comes back. */
+export interface PoolStep {
+  aside(): void;
+  back(): void;
+}
+
 /**
  * One HTTP attempt of one delivery: render the webhook's dialect, send, decide what the
  * delivery's state is afterwards. Never throws: a dialect that cannot render is a failed
@@ -23,6 +29,7 @@ export async function renderAndSend(
   leaseOwner: string,
   trace: AttemptTrace | null = null,
   transformer?: Transformer,
+  pool?: PoolStep,
 ): Promise<{ ok: boolean; outcome: AttemptOutcome; retryAfterMs: number | null }> {
   const { delivery, event } = item;
   const attemptNumber = delivery.attempt_count + 1;
@@ -60,8 +67,13 @@ export async function renderAndSend(
     let request: SendRequest | null = null;
     if (rendered && transformation) {
       const renderInput = { event, webhook, deliveryId: delivery.id, attemptNumber, now: started };
-      const step = await transformStep({ transformer, transformation, webhook, event, dialect, rendered, renderInput });
-      ({ request, error, responseBody, cancelled } = step);
+      // Waiting for the transform thread is no reason to hold a slot of the pool.
+      pool?.aside();
+      try {
+        ({ request, error, responseBody, cancelled } = await transformStep({ transformer, transformation, webhook, event, dialect, rendered, renderInput }));
+      } finally {
+        pool?.back();
+      }
     } else if (rendered) {
       // Dialect headers come last so a custom header can never overwrite a signature.
       request = { url: webhook.url, body: rendered.body, headers: { ...webhook.headers, ...rendered.headers }, timeoutMs: webhook.timeout_ms };

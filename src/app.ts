@@ -18,6 +18,7 @@ import { CertificateExpiryWatch } from './publish/CertificateExpiryWatch.js';
 import { OperationalEvents } from './publish/OperationalEvents.js';
 import { SecretBox } from './secrets/SecretBox.js';
 import { prepareSecrets } from './secrets/prepareSecrets.js';
+import { webhookPages } from './store/webhookPages.js';
 import { withEncryptedSecrets } from './secrets/withEncryptedSecrets.js';
 import { RetentionSweeper } from './retention/RetentionSweeper.js';
 import { ProcessHeartbeat } from './dispatch/ProcessHeartbeat.js';
@@ -248,7 +249,7 @@ export async function startHookline(config: Config, opts: StartOptions): Promise
 
 /** Listeners left from before this start, which no stream may ever reach again. */
 async function expectListeners(store: Store, listeners: ListenerStreams): Promise<void> {
-  for (const b of await store.listBusinesses()) {
-    for (const w of await store.webhooksOfBusiness(b.id)) if (listenerIdOf(w.url) !== null) listeners.expectConnection(b.id, w.id);
+  for await (const page of webhookPages(store)) {
+    for (const w of page) if (listenerIdOf(w.url) !== null) listeners.expectConnection(w.business_id, w.id);
   }
 }

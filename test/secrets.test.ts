@@ -8,6 +8,7 @@ import { SecretBox } from '../src/secrets/SecretBox.js';
 import { prepareSecrets } from '../src/secrets/prepareSecrets.js';
 import { NO_SECRETS, SEALED_METHODS, withEncryptedSecrets } from '../src/secrets/withEncryptedSecrets.js';
 import { SqliteStore } from '../src/store/sqlite/SqliteStore.js';
+import { webhookPages } from '../src/store/webhookPages.js';
 import { PostgresStore } from '../src/store/postgres/PostgresStore.js';
 import { freshStore, storeFactories, type TestStore } from './helpers/stores.js';
 import { T0, webhookOf as storedWebhookOf } from './helpers/storeRows.js';
@@ -118,6 +119,31 @@ describe('encrypted secrets over each store', { concurrency: true }, () => {
         assert.equal((await store.getWebhookById('wh_plain'))!.updated_at, T0, 're-encrypting is not an edit');
 
         await assert.rejects(prepareSecrets(ts.store, box(null), quiet), /HOOKLINE_ENCRYPTION_KEY/, 'starting without the key fails at once, not at every delivery');
+      });
+
+      test('issue 19: the start-up pass reads every business\'s webhooks a page at a time, in id order, and still re-encrypts each one', async (t) => {
+        const ts = await fresh(t);
+        for (const id of ['b2', 'b3']) await ts.store.createBusiness({ id, name: id, created_at: T0 });
+        // Businesses and ids interleave, so a page spans businesses and a business spans pages.
+        const owners = ['b3', 'b1', 'b2', 'b1', 'b3', 'b2', 'b1'];
+        const rows = owners.map((b, i) => ({ ...webhookOf({ id: `wh_${i}` }), business_id: b }));
+        for (const w of rows) await ts.store.createWebhook(w);
+        await ts.store.createWebhook({ ...webhookOf({ id: 'wh_gone' }), business_id: 'b2' });
+        assert.ok(await ts.store.deleteWebhook('b2', 'wh_gone'));
+
+        const paged: string[][] = [];
+        for await (const page of webhookPages(ts.store, 3)) paged.push(page.map((w) => w.id));
+        assert.deepEqual(paged, [['wh_0', 'wh_1', 'wh_2'], ['wh_3', 'wh_4', 'wh_5'], ['wh_6']], 'every live webhook once, the deleted one not at all');
+
+        const keysOf = async (): Promise<Set<string | null>> =>
+          new Set((await ts.sql('SELECT secret, previous_secret FROM webhooks WHERE deleted_at IS NULL')).flatMap((r) => [String(r.secret), String(r.previous_secret)]).map(SecretBox.keyIdOf));
+        await prepareSecrets(ts.store, box(K1), quiet, 2);
+        assert.deepEqual([...(await keysOf())], [box(K1).keyId]);
+        await prepareSecrets(ts.store, box(K2, K1), quiet, 3);
+        assert.deepEqual([...(await keysOf())], [box(K2).keyId], 'a rotation reaches every page too');
+        const store = withEncryptedSecrets(ts.store, box(K2));
+        for (const w of rows) assert.deepEqual(await store.getWebhookById(w.id), w, `${w.id} opens to what was written, unchanged`);
+        assert.deepEqual((await store.webhooksAfter('wh_4', 10)).map((w) => [w.id, w.secret]), [['wh_5', rows[5]!.secret], ['wh_6', rows[6]!.secret]], 'pages through the sealed store come back opened');
       });
     });
   }

@@ -7,7 +7,7 @@ import { openWebhook, sealWebhook } from './webhookSecrets.js';
  * every store method whose name mentions webhooks is either here or in NO_SECRETS, so a method
  * added later cannot hand ciphertext (or take plaintext) unnoticed.
  */
-export const SEALED_METHODS = ['createWebhook', 'getWebhook', 'getWebhookById', 'listWebhooks', 'webhooksOfBusiness', 'updateWebhook'] as const;
+export const SEALED_METHODS = ['createWebhook', 'getWebhook', 'getWebhookById', 'listWebhooks', 'webhooksOfBusiness', 'webhooksAfter', 'updateWebhook'] as const;
 /** Store methods about webhooks that neither take nor return secrets. */
 export const NO_SECRETS = [
   'deleteWebhook', 'webhooksVersion', 'webhookChangesSince', 'setWebhookHealth', 'unparkWebhook', 'unhealthyWebhookIds', 'bumpWebhooksVersion',
@@ -38,6 +38,9 @@ export function withEncryptedSecrets(store: Store, box: SecretBox): Store {
     },
     async webhooksOfBusiness(businessId: string) {
       return (await store.webhooksOfBusiness(businessId)).map((w) => openWebhook(w, box));
+    },
+    async webhooksAfter(afterId: string, limit: number) {
+      return (await store.webhooksAfter(afterId, limit)).map((w) => openWebhook(w, box));
     },
     async updateWebhook(businessId: string, id: string, patch: WebhookPatch, now: number) {
       return open(await store.updateWebhook(businessId, id, sealWebhook(patch, id, box), now));

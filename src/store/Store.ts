@@ -208,6 +208,11 @@ export interface Store {
   listWebhooks(businessId: string, opts: { cursor?: string; limit: number }): Promise<Page<WebhookRow>>;
   /** All of a business's webhooks (enabled or not), for matching events at publish time. */
   webhooksOfBusiness(businessId: string): Promise<WebhookRow[]>;
+  /**
+   * Every business's webhooks in pages: up to `limit` with an id above `afterId` (`''` to
+   * begin), in id order, for passes over all of them (one read a page, not one a business).
+   */
+  webhooksAfter(afterId: string, limit: number): Promise<WebhookRow[]>;
   updateWebhook(businessId: string, id: string, patch: WebhookPatch, now: number): Promise<WebhookRow | null>;
   deleteWebhook(businessId: string, id: string): Promise<boolean>;
   /** Bumped by every webhook change; lets publishers cache matching across processes. */

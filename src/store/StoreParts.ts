@@ -31,7 +31,7 @@ type Part<Db, M extends keyof Store> = {
  * whatever the database handle: a `SqliteDatabase` or a `PgDatabase`.
  */
 export interface StorePartModules<Db> {
-  webhooks: Part<Db, 'createWebhook' | 'getWebhook' | 'getWebhookById' | 'listWebhooks' | 'webhooksOfBusiness' | 'webhookChangesSince' | 'updateWebhook' | 'deleteWebhook' | 'setWebhookHealth'>;
+  webhooks: Part<Db, 'createWebhook' | 'getWebhook' | 'getWebhookById' | 'listWebhooks' | 'webhooksOfBusiness' | 'webhooksAfter' | 'webhookChangesSince' | 'updateWebhook' | 'deleteWebhook' | 'setWebhookHealth'>;
   tokens: Part<Db, 'createToken' | 'replaceAdminTokens' | 'findToken' | 'listTokens' | 'deleteToken' | 'touchToken'>;
   processes: Part<Db, 'heartbeat' | 'listProcesses' | 'removeProcess' | 'releaseDeadProcesses' | 'releaseLeasesNotOwnedBy'>;
   portalSessions: Part<Db, 'createPortalSession' | 'openPortalLink' | 'findPortalSessionByLink' | 'findPortalSession' | 'revokePortalSession'>;
@@ -69,6 +69,10 @@ export abstract class StoreParts<Db> {
 
   webhooksOfBusiness(businessId: string): Promise<WebhookRow[]> {
     return this.parts.webhooks.webhooksOfBusiness(this.partsDb, businessId);
+  }
+
+  webhooksAfter(afterId: string, limit: number): Promise<WebhookRow[]> {
+    return this.parts.webhooks.webhooksAfter(this.partsDb, afterId, limit);
   }
 
   webhookChangesSince(since: number): Promise<WebhookChanges> {

@@ -76,6 +76,11 @@ export async function webhooksOfBusiness(db: PgQueryable, businessId: string): P
   return (rows as RawRow[]).map(webhookFromRow);
 }
 
+export async function webhooksAfter(db: PgDatabase, afterId: string, limit: number): Promise<WebhookRow[]> {
+  const { rows } = await db.query(`SELECT ${WEBHOOK} FROM webhooks WHERE id > $1 AND deleted_at IS NULL ORDER BY id LIMIT $2`, [afterId, limit]);
+  return (rows as RawRow[]).map(webhookFromRow);
+}
+
 export async function webhookChangesSince(db: PgDatabase, since: number): Promise<WebhookChanges> {
   const { rows } = await db.query<{ id: string; webhooks_version: string }>(WEBHOOK_CHANGES_SINCE, [since]);
   return { version: rows.length > 0 ? Number(rows[rows.length - 1]!.webhooks_version) : since, businesses: rows.map((r) => r.id) };

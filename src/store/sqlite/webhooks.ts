@@ -54,6 +54,10 @@ export function webhooksOfBusinessNow(db: SqliteDatabase, businessId: string): W
   return (db.stmt('SELECT * FROM webhooks WHERE business_id = ? AND deleted_at IS NULL ORDER BY id').all(businessId) as RawRow[]).map(webhookFromRow);
 }
 
+export async function webhooksAfter(db: SqliteDatabase, afterId: string, limit: number): Promise<WebhookRow[]> {
+  return (db.stmt('SELECT * FROM webhooks WHERE id > ? AND deleted_at IS NULL ORDER BY id LIMIT ?').all(afterId, limit) as RawRow[]).map(webhookFromRow);
+}
+
 export async function webhookChangesSince(db: SqliteDatabase, since: number): Promise<WebhookChanges> {
   const rows = db.stmt('SELECT id, webhooks_version FROM businesses WHERE webhooks_version > ? ORDER BY webhooks_version').all(since) as { id: string; webhooks_version: number }[];
   return { version: rows.length > 0 ? rows[rows.length - 1]!.webhooks_version : since, businesses: rows.map((r) => r.id) };

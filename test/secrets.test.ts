@@ -9,6 +9,7 @@ import { prepareSecrets } from '../src/secrets/prepareSecrets.js';
 import { NO_SECRETS, SEALED_METHODS, withEncryptedSecrets } from '../src/secrets/withEncryptedSecrets.js';
 import { SqliteStore } from '../src/store/sqlite/SqliteStore.js';
 import { webhookPages } from '../src/store/webhookPages.js';
+import { LISTENER_URL_PREFIX, listenerUrl } from '../src/listen/listenerUrl.js';
 import { PostgresStore } from '../src/store/postgres/PostgresStore.js';
 import { freshStore, storeFactories, type TestStore } from './helpers/stores.js';
 import { T0, webhookOf as storedWebhookOf } from './helpers/storeRows.js';
@@ -144,6 +145,16 @@ describe('encrypted secrets over each store', { concurrency: true }, () => {
         const store = withEncryptedSecrets(ts.store, box(K2));
         for (const w of rows) assert.deepEqual(await store.getWebhookById(w.id), w, `${w.id} opens to what was written, unchanged`);
         assert.deepEqual((await store.webhooksAfter('wh_4', 10)).map((w) => [w.id, w.secret]), [['wh_5', rows[5]!.secret], ['wh_6', rows[6]!.secret]], 'pages through the sealed store come back opened');
+      });
+
+      test('issue 19: the listeners left from before are found by their URL alone, across businesses, deleted ones not', async (t) => {
+        const ts = await fresh(t);
+        await ts.store.createBusiness({ id: 'b2', name: 'b2', created_at: T0 });
+        const listener = (id: string, business: string): WebhookRow => ({ ...webhookOf({ id, url: listenerUrl(id) }), business_id: business });
+        for (const w of [listener('wh_l2', 'b2'), webhookOf({ id: 'wh_net' }), listener('wh_l1', 'b1'), listener('wh_lgone', 'b1')]) await ts.store.createWebhook(w);
+        assert.ok(await ts.store.deleteWebhook('b1', 'wh_lgone'));
+        assert.deepEqual(await ts.store.webhooksWithUrlPrefix(LISTENER_URL_PREFIX), [{ id: 'wh_l1', business_id: 'b1' }, { id: 'wh_l2', business_id: 'b2' }]);
+        assert.deepEqual(await ts.store.webhooksWithUrlPrefix('https://example.com/h%'), [], 'the prefix is taken literally');
       });
     });
   }

@@ -10,7 +10,7 @@ import { openWebhook, sealWebhook } from './webhookSecrets.js';
 export const SEALED_METHODS = ['createWebhook', 'getWebhook', 'getWebhookById', 'listWebhooks', 'webhooksOfBusiness', 'webhooksAfter', 'updateWebhook'] as const;
 /** Store methods about webhooks that neither take nor return secrets. */
 export const NO_SECRETS = [
-  'deleteWebhook', 'webhooksVersion', 'webhookChangesSince', 'setWebhookHealth', 'unparkWebhook', 'unhealthyWebhookIds', 'bumpWebhooksVersion',
+  'deleteWebhook', 'webhooksVersion', 'webhooksWithUrlPrefix', 'webhookChangesSince', 'setWebhookHealth', 'unparkWebhook', 'unhealthyWebhookIds', 'bumpWebhooksVersion',
 ] as const;
 
 /**

@@ -213,6 +213,8 @@ export interface Store {
    * begin), in id order, for passes over all of them (one read a page, not one a business).
    */
   webhooksAfter(afterId: string, limit: number): Promise<WebhookRow[]>;
+  /** Live webhooks whose URL starts with `prefix`, by id: only what finding them needs, in one scan. */
+  webhooksWithUrlPrefix(prefix: string): Promise<{ id: string; business_id: string }[]>;
   updateWebhook(businessId: string, id: string, patch: WebhookPatch, now: number): Promise<WebhookRow | null>;
   deleteWebhook(businessId: string, id: string): Promise<boolean>;
   /** Bumped by every webhook change; lets publishers cache matching across processes. */

@@ -31,7 +31,7 @@ type Part<Db, M extends keyof Store> = {
  * whatever the database handle: a `SqliteDatabase` or a `PgDatabase`.
  */
 export interface StorePartModules<Db> {
-  webhooks: Part<Db, 'createWebhook' | 'getWebhook' | 'getWebhookById' | 'listWebhooks' | 'webhooksOfBusiness' | 'webhooksAfter' | 'webhookChangesSince' | 'updateWebhook' | 'deleteWebhook' | 'setWebhookHealth'>;
+  webhooks: Part<Db, 'createWebhook' | 'getWebhook' | 'getWebhookById' | 'listWebhooks' | 'webhooksOfBusiness' | 'webhooksAfter' | 'webhooksWithUrlPrefix' | 'webhookChangesSince' | 'updateWebhook' | 'deleteWebhook' | 'setWebhookHealth'>;
   tokens: Part<Db, 'createToken' | 'replaceAdminTokens' | 'findToken' | 'listTokens' | 'deleteToken' | 'touchToken'>;
   processes: Part<Db, 'heartbeat' | 'listProcesses' | 'removeProcess' | 'releaseDeadProcesses' | 'releaseLeasesNotOwnedBy'>;
   portalSessions: Part<Db, 'createPortalSession' | 'openPortalLink' | 'findPortalSessionByLink' | 'findPortalSession' | 'revokePortalSession'>;
@@ -73,6 +73,10 @@ export abstract class StoreParts<Db> {
 
   webhooksAfter(afterId: string, limit: number): Promise<WebhookRow[]> {
     return this.parts.webhooks.webhooksAfter(this.partsDb, afterId, limit);
+  }
+
+  webhooksWithUrlPrefix(prefix: string): Promise<{ id: string; business_id: string }[]> {
+    return this.parts.webhooks.webhooksWithUrlPrefix(this.partsDb, prefix);
   }
 
   webhookChangesSince(since: number): Promise<WebhookChanges> {

@@ -81,6 +81,11 @@ export async function webhooksAfter(db: PgDatabase, afterId: string, limit: numb
   return (rows as RawRow[]).map(webhookFromRow);
 }
 
+export async function webhooksWithUrlPrefix(db: PgDatabase, prefix: string): Promise<{ id: string; business_id: string }[]> {
+  const { rows } = await db.query<{ id: string; business_id: string }>('SELECT id, business_id FROM webhooks WHERE left(url, length($1)) = $1 AND deleted_at IS NULL ORDER BY id', [prefix]);
+  return rows;
+}
+
 export async function webhookChangesSince(db: PgDatabase, since: number): Promise<WebhookChanges> {
   const { rows } = await db.query<{ id: string; webhooks_version: string }>(WEBHOOK_CHANGES_SINCE, [since]);
   return { version: rows.length > 0 ? Number(rows[rows.length - 1]!.webhooks_version) : since, businesses: rows.map((r) => r.id) };

@@ -58,6 +58,10 @@ export async function webhooksAfter(db: SqliteDatabase, afterId: string, limit: 
   return (db.stmt('SELECT * FROM webhooks WHERE id > ? AND deleted_at IS NULL ORDER BY id LIMIT ?').all(afterId, limit) as RawRow[]).map(webhookFromRow);
 }
 
+export async function webhooksWithUrlPrefix(db: SqliteDatabase, prefix: string): Promise<{ id: string; business_id: string }[]> {
+  return db.stmt('SELECT id, business_id FROM webhooks WHERE substr(url, 1, length(?)) = ? AND deleted_at IS NULL ORDER BY id').all(prefix, prefix) as { id: string; business_id: string }[];
+}
+
 export async function webhookChangesSince(db: SqliteDatabase, since: number): Promise<WebhookChanges> {
   const rows = db.stmt('SELECT id, webhooks_version FROM businesses WHERE webhooks_version > ? ORDER BY webhooks_version').all(since) as { id: string; webhooks_version: number }[];
   return { version: rows.length > 0 ? rows[rows.length - 1]!.webhooks_version : since, businesses: rows.map((r) => r.id) };

@@ -145,6 +145,10 @@ describe('encrypted secrets over each store', { concurrency: true }, () => {
         const store = withEncryptedSecrets(ts.store, box(K2));
         for (const w of rows) assert.deepEqual(await store.getWebhookById(w.id), w, `${w.id} opens to what was written, unchanged`);
         assert.deepEqual((await store.webhooksAfter('wh_4', 10)).map((w) => [w.id, w.secret]), [['wh_5', rows[5]!.secret], ['wh_6', rows[6]!.secret]], 'pages through the sealed store come back opened');
+        const w6 = rows[6]!;
+        assert.deepEqual(await store.webhookSecretsAfter('wh_5', 10), [
+          { id: w6.id, business_id: w6.business_id, updated_at: w6.updated_at, secret: w6.secret, previous_secret: w6.previous_secret, headers: w6.headers },
+        ], 'the secret fields alone, opened');
       });
 
       test('issue 19: the listeners left from before are found by their URL alone, across businesses, deleted ones not', async (t) => {

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { Store } from '../store/Store.js';
-import { WEBHOOK_PAGE_SIZE, webhookPages } from '../store/webhookPages.js';
+import { WEBHOOK_PAGE_SIZE, pagesById } from '../store/webhookPages.js';
 import { SecretBox } from './SecretBox.js';
 import { openWebhook, sealWebhook, storedSecrets } from './webhookSecrets.js';
 
@@ -23,7 +23,7 @@ export async function prepareSecrets(store: Store, box: SecretBox, log: Logger, 
   }
   if ((await store.getMeta(META_KEY)) === want) return;
   let rewritten = 0;
-  for await (const page of webhookPages(store, pageSize)) {
+  for await (const page of pagesById((after, limit) => store.webhookSecretsAfter(after, limit), pageSize)) {
     for (const w of page) {
       if (storedSecrets(w).every((v) => SecretBox.keyIdOf(v) === box.keyId)) continue;
       const plain = openWebhook(w, box);

@@ -1,6 +1,6 @@
-import type { Page, WebhookChanges, WebhookHealth, WebhookPatch, WebhookRow } from '../Store.js';
+import type { Page, WebhookChanges, WebhookHealth, WebhookPatch, WebhookRow, WebhookSecretsRow } from '../Store.js';
 import { decodeCursor } from '../cursor.js';
-import { webhookPatchColumns, webhookToColumns } from '../columnCoding.js';
+import { WEBHOOK_SECRET_COLUMNS, webhookPatchColumns, webhookSecretsFromColumns, webhookToColumns } from '../columnCoding.js';
 import { columnList, WEBHOOK_COLUMNS } from '../columns.js';
 import { UNSENT_UNHELD } from '../webhookGone.js';
 import { pageOf, rowsForPage } from '../paging.js';
@@ -79,6 +79,11 @@ export async function webhooksOfBusiness(db: PgQueryable, businessId: string): P
 export async function webhooksAfter(db: PgDatabase, afterId: string, limit: number): Promise<WebhookRow[]> {
   const { rows } = await db.query(`SELECT ${WEBHOOK} FROM webhooks WHERE id > $1 AND deleted_at IS NULL ORDER BY id LIMIT $2`, [afterId, limit]);
   return (rows as RawRow[]).map(webhookFromRow);
+}
+
+export async function webhookSecretsAfter(db: PgDatabase, afterId: string, limit: number): Promise<WebhookSecretsRow[]> {
+  const { rows } = await db.query(`SELECT ${WEBHOOK_SECRET_COLUMNS} FROM webhooks WHERE id > $1 AND deleted_at IS NULL ORDER BY id LIMIT $2`, [afterId, limit]);
+  return (rows as RawRow[]).map((r) => webhookSecretsFromColumns(r, COLUMN_CODING));
 }
 
 export async function webhooksWithUrlPrefix(db: PgDatabase, prefix: string): Promise<{ id: string; business_id: string }[]> {

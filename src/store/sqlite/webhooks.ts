@@ -1,6 +1,6 @@
-import type { Page, WebhookChanges, WebhookHealth, WebhookPatch, WebhookRow } from '../Store.js';
+import type { Page, WebhookChanges, WebhookHealth, WebhookPatch, WebhookRow, WebhookSecretsRow } from '../Store.js';
 import { decodeCursor } from '../cursor.js';
-import { webhookPatchColumns, webhookToColumns } from '../columnCoding.js';
+import { WEBHOOK_SECRET_COLUMNS, webhookPatchColumns, webhookSecretsFromColumns, webhookToColumns } from '../columnCoding.js';
 import { pageOf, rowsForPage } from '../paging.js';
 import { UNSENT_UNHELD } from '../webhookGone.js';
 import type { SqliteDatabase } from './SqliteDatabase.js';
@@ -56,6 +56,11 @@ export function webhooksOfBusinessNow(db: SqliteDatabase, businessId: string): W
 
 export async function webhooksAfter(db: SqliteDatabase, afterId: string, limit: number): Promise<WebhookRow[]> {
   return (db.stmt('SELECT * FROM webhooks WHERE id > ? AND deleted_at IS NULL ORDER BY id LIMIT ?').all(afterId, limit) as RawRow[]).map(webhookFromRow);
+}
+
+export async function webhookSecretsAfter(db: SqliteDatabase, afterId: string, limit: number): Promise<WebhookSecretsRow[]> {
+  const rows = db.stmt(`SELECT ${WEBHOOK_SECRET_COLUMNS} FROM webhooks WHERE id > ? AND deleted_at IS NULL ORDER BY id LIMIT ?`).all(afterId, limit) as RawRow[];
+  return rows.map((r) => webhookSecretsFromColumns(r, COLUMN_CODING));
 }
 
 export async function webhooksWithUrlPrefix(db: SqliteDatabase, prefix: string): Promise<{ id: string; business_id: string }[]> {

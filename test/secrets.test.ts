@@ -138,8 +138,10 @@ describe('encrypted secrets over each store', { concurrency: true }, () => {
 
         const keysOf = async (): Promise<Set<string | null>> =>
           new Set((await ts.sql('SELECT secret, previous_secret FROM webhooks WHERE deleted_at IS NULL')).flatMap((r) => [String(r.secret), String(r.previous_secret)]).map(SecretBox.keyIdOf));
+        const version = await ts.store.webhooksVersion();
         await prepareSecrets(ts.store, box(K1), quiet, 2);
         assert.deepEqual([...(await keysOf())], [box(K1).keyId]);
+        assert.equal(await ts.store.webhooksVersion(), version, 're-encrypting changes no webhook, so no matcher reloads');
         await prepareSecrets(ts.store, box(K2, K1), quiet, 3);
         assert.deepEqual([...(await keysOf())], [box(K2).keyId], 'a rotation reaches every page too');
         const store = withEncryptedSecrets(ts.store, box(K2));

@@ -24,14 +24,11 @@ export async function prepareSecrets(store: Store, box: SecretBox, log: Logger, 
   if ((await store.getMeta(META_KEY)) === want) return;
   let rewritten = 0;
   for await (const page of pagesById((after, limit) => store.webhookSecretsAfter(after, limit), pageSize)) {
-    for (const w of page) {
-      if (storedSecrets(w).every((v) => SecretBox.keyIdOf(v) === box.keyId)) continue;
-      const plain = openWebhook(w, box);
-      const sealed = sealWebhook({ secret: plain.secret, previous_secret: plain.previous_secret, headers: plain.headers, auth: plain.auth, tls: plain.tls }, w.id, box);
-      // Its own updated_at: re-encrypting is not a change anyone made to the webhook.
-      await store.updateWebhook(w.business_id, w.id, sealed, w.updated_at);
-      rewritten++;
-    }
+    // Re-encrypting is not a change anyone made to the webhook: a page is rewritten in one
+    // transaction that leaves updated_at and the webhooks version as they were.
+    const stale = page.filter((w) => !storedSecrets(w).every((v) => SecretBox.keyIdOf(v) === box.keyId));
+    await store.rewriteWebhookSecrets(stale.map((w) => sealWebhook(openWebhook(w, box), w.id, box)));
+    rewritten += stale.length;
   }
   // Rewriting leaves the earlier values in free space (issue 12 §6): scrub before saying it is done.
   if (box.keyId !== null) await store.scrubSecretsAtRest();

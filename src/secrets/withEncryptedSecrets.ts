@@ -1,4 +1,4 @@
-import type { Page, Store, WebhookPatch, WebhookRow } from '../store/Store.js';
+import type { Page, Store, WebhookPatch, WebhookRow, WebhookSecretsRow } from '../store/Store.js';
 import type { SecretBox } from './SecretBox.js';
 import { openWebhook, sealWebhook } from './webhookSecrets.js';
 
@@ -7,7 +7,7 @@ import { openWebhook, sealWebhook } from './webhookSecrets.js';
  * every store method whose name mentions webhooks is either here or in NO_SECRETS, so a method
  * added later cannot hand ciphertext (or take plaintext) unnoticed.
  */
-export const SEALED_METHODS = ['createWebhook', 'getWebhook', 'getWebhookById', 'listWebhooks', 'webhooksOfBusiness', 'webhooksAfter', 'webhookSecretsAfter', 'updateWebhook'] as const;
+export const SEALED_METHODS = ['createWebhook', 'getWebhook', 'getWebhookById', 'listWebhooks', 'webhooksOfBusiness', 'webhooksAfter', 'webhookSecretsAfter', 'rewriteWebhookSecrets', 'updateWebhook'] as const;
 /** Store methods about webhooks that neither take nor return secrets. */
 export const NO_SECRETS = [
   'deleteWebhook', 'webhooksVersion', 'webhooksWithUrlPrefix', 'webhookChangesSince', 'setWebhookHealth', 'unparkWebhook', 'unhealthyWebhookIds', 'bumpWebhooksVersion',
@@ -44,6 +44,9 @@ export function withEncryptedSecrets(store: Store, box: SecretBox): Store {
     },
     async webhookSecretsAfter(afterId: string, limit: number) {
       return (await store.webhookSecretsAfter(afterId, limit)).map((w) => openWebhook(w, box));
+    },
+    async rewriteWebhookSecrets(rows: WebhookSecretsRow[]) {
+      await store.rewriteWebhookSecrets(rows.map((r) => sealWebhook(r, r.id, box)));
     },
     async updateWebhook(businessId: string, id: string, patch: WebhookPatch, now: number) {
       return open(await store.updateWebhook(businessId, id, sealWebhook(patch, id, box), now));

@@ -32,7 +32,7 @@ type Part<Db, M extends keyof Store> = {
  * whatever the database handle: a `SqliteDatabase` or a `PgDatabase`.
  */
 export interface StorePartModules<Db> {
-  webhooks: Part<Db, 'createWebhook' | 'getWebhook' | 'getWebhookById' | 'listWebhooks' | 'webhooksOfBusiness' | 'webhooksAfter' | 'webhookSecretsAfter' | 'webhooksWithUrlPrefix' | 'webhookChangesSince' | 'updateWebhook' | 'deleteWebhook' | 'setWebhookHealth'>;
+  webhooks: Part<Db, 'createWebhook' | 'getWebhook' | 'getWebhookById' | 'listWebhooks' | 'webhooksOfBusiness' | 'webhooksAfter' | 'webhookSecretsAfter' | 'rewriteWebhookSecrets' | 'webhooksWithUrlPrefix' | 'webhookChangesSince' | 'updateWebhook' | 'deleteWebhook' | 'setWebhookHealth'>;
   tokens: Part<Db, 'createToken' | 'replaceAdminTokens' | 'findToken' | 'listTokens' | 'deleteToken' | 'touchToken'>;
   processes: Part<Db, 'heartbeat' | 'listProcesses' | 'removeProcess' | 'releaseDeadProcesses' | 'releaseLeasesNotOwnedBy'>;
   portalSessions: Part<Db, 'createPortalSession' | 'openPortalLink' | 'findPortalSessionByLink' | 'findPortalSession' | 'revokePortalSession'>;
@@ -78,6 +78,10 @@ export abstract class StoreParts<Db> {
 
   webhookSecretsAfter(afterId: string, limit: number): Promise<WebhookSecretsRow[]> {
     return this.parts.webhooks.webhookSecretsAfter(this.partsDb, afterId, limit);
+  }
+
+  rewriteWebhookSecrets(rows: WebhookSecretsRow[]): Promise<void> {
+    return this.parts.webhooks.rewriteWebhookSecrets(this.partsDb, rows);
   }
 
   webhooksWithUrlPrefix(prefix: string): Promise<{ id: string; business_id: string }[]> {

@@ -70,6 +70,11 @@ export function webhookSecretsFromColumns(r: RawRow, decode: ColumnCoding): Webh
   };
 }
 
+/** A WebhookSecretsRow's fields as the values rewriting them writes: secret, previous_secret, and headers, auth and tls as JSON text. */
+export function webhookSecretsToColumns(r: WebhookSecretsRow): [string, string | null, string, string | null, string | null] {
+  return [r.secret, r.previous_secret, JSON.stringify(r.headers), r.auth ? JSON.stringify(r.auth) : null, r.tls ? JSON.stringify(r.tls) : null];
+}
+
 /** The endpoint columns of migration 0014, each absent when NULL (rows written before it read back unchanged). */
 function endpointColumns(r: RawRow, decode: ColumnCoding): Partial<WebhookRow> {
   const out: Partial<WebhookRow> = {};

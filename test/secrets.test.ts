@@ -153,6 +153,19 @@ describe('encrypted secrets over each store', { concurrency: true }, () => {
         ], 'the secret fields alone, opened');
       });
 
+      test('issue 19: a rewrite of secrets leaves alone a webhook changed since it was read', async (t) => {
+        const ts = await fresh(t);
+        for (const id of ['wh_a', 'wh_b']) await ts.store.createWebhook(webhookOf({ id }));
+        const read = await ts.store.webhookSecretsAfter('', 10);
+        await ts.store.updateWebhook('b1', 'wh_b', { secret: 'whsec_cm90YXRlZC1zaW5jZS0wMTIzNDU2Nzg5' }, T0 + 9);
+        await ts.store.rewriteWebhookSecrets(read.map((w) => ({ ...w, secret: `${w.secret}-rewritten` })));
+        const now = await ts.store.webhookSecretsAfter('', 10);
+        assert.deepEqual(now.map((w) => [w.id, w.secret, w.updated_at]), [
+          ['wh_a', `${read[0]!.secret}-rewritten`, T0],
+          ['wh_b', 'whsec_cm90YXRlZC1zaW5jZS0wMTIzNDU2Nzg5', T0 + 9],
+        ]);
+      });
+
       test('issue 19: the listeners left from before are found by their URL alone, across businesses, deleted ones not', async (t) => {
         const ts = await fresh(t);
         await ts.store.createBusiness({ id: 'b2', name: 'b2', created_at: T0 });

@@ -8,6 +8,8 @@ import { SecretBox } from '../src/secrets/SecretBox.js';
 import { prepareSecrets } from '../src/secrets/prepareSecrets.js';
 import { NO_SECRETS, SEALED_METHODS, withEncryptedSecrets } from '../src/secrets/withEncryptedSecrets.js';
 import { SqliteStore } from '../src/store/sqlite/SqliteStore.js';
+import { webhookPages } from '../src/store/webhookPages.js';
+import { LISTENER_URL_PREFIX, listenerUrl } from '../src/listen/listenerUrl.js';
 import { PostgresStore } from '../src/store/postgres/PostgresStore.js';
 import { freshStore, storeFactories, type TestStore } from './helpers/stores.js';
 import { T0, webhookOf as storedWebhookOf } from './helpers/storeRows.js';
@@ -118,6 +120,60 @@ describe('encrypted secrets over each store', { concurrency: true }, () => {
         assert.equal((await store.getWebhookById('wh_plain'))!.updated_at, T0, 're-encrypting is not an edit');
 
         await assert.rejects(prepareSecrets(ts.store, box(null), quiet), /HOOKLINE_ENCRYPTION_KEY/, 'starting without the key fails at once, not at every delivery');
+      });
+
+      test('issue 19: the start-up pass reads every business\'s webhooks a page at a time, in id order, and still re-encrypts each one', async (t) => {
+        const ts = await fresh(t);
+        for (const id of ['b2', 'b3']) await ts.store.createBusiness({ id, name: id, created_at: T0 });
+        // Businesses and ids interleave, so a page spans businesses and a business spans pages.
+        const owners = ['b3', 'b1', 'b2', 'b1', 'b3', 'b2', 'b1'];
+        const rows = owners.map((b, i) => ({ ...webhookOf({ id: `wh_${i}` }), business_id: b }));
+        for (const w of rows) await ts.store.createWebhook(w);
+        await ts.store.createWebhook({ ...webhookOf({ id: 'wh_gone' }), business_id: 'b2' });
+        assert.ok(await ts.store.deleteWebhook('b2', 'wh_gone'));
+
+        const paged: string[][] = [];
+        for await (const page of webhookPages(ts.store, 3)) paged.push(page.map((w) => w.id));
+        assert.deepEqual(paged, [['wh_0', 'wh_1', 'wh_2'], ['wh_3', 'wh_4', 'wh_5'], ['wh_6']], 'every live webhook once, the deleted one not at all');
+
+        const keysOf = async (): Promise<Set<string | null>> =>
+          new Set((await ts.sql('SELECT secret, previous_secret FROM webhooks WHERE deleted_at IS NULL')).flatMap((r) => [String(r.secret), String(r.previous_secret)]).map(SecretBox.keyIdOf));
+        const version = await ts.store.webhooksVersion();
+        await prepareSecrets(ts.store, box(K1), quiet, 2);
+        assert.deepEqual([...(await keysOf())], [box(K1).keyId]);
+        assert.equal(await ts.store.webhooksVersion(), version, 're-encrypting changes no webhook, so no matcher reloads');
+        await prepareSecrets(ts.store, box(K2, K1), quiet, 3);
+        assert.deepEqual([...(await keysOf())], [box(K2).keyId], 'a rotation reaches every page too');
+        const store = withEncryptedSecrets(ts.store, box(K2));
+        for (const w of rows) assert.deepEqual(await store.getWebhookById(w.id), w, `${w.id} opens to what was written, unchanged`);
+        assert.deepEqual((await store.webhooksAfter('wh_4', 10)).map((w) => [w.id, w.secret]), [['wh_5', rows[5]!.secret], ['wh_6', rows[6]!.secret]], 'pages through the sealed store come back opened');
+        const w6 = rows[6]!;
+        assert.deepEqual(await store.webhookSecretsAfter('wh_5', 10), [
+          { id: w6.id, business_id: w6.business_id, updated_at: w6.updated_at, secret: w6.secret, previous_secret: w6.previous_secret, headers: w6.headers },
+        ], 'the secret fields alone, opened');
+      });
+
+      test('issue 19: a rewrite of secrets leaves alone a webhook changed since it was read', async (t) => {
+        const ts = await fresh(t);
+        for (const id of ['wh_a', 'wh_b']) await ts.store.createWebhook(webhookOf({ id }));
+        const read = await ts.store.webhookSecretsAfter('', 10);
+        await ts.store.updateWebhook('b1', 'wh_b', { secret: 'whsec_cm90YXRlZC1zaW5jZS0wMTIzNDU2Nzg5' }, T0 + 9);
+        await ts.store.rewriteWebhookSecrets(read.map((w) => ({ ...w, secret: `${w.secret}-rewritten` })));
+        const now = await ts.store.webhookSecretsAfter('', 10);
+        assert.deepEqual(now.map((w) => [w.id, w.secret, w.updated_at]), [
+          ['wh_a', `${read[0]!.secret}-rewritten`, T0],
+          ['wh_b', 'whsec_cm90YXRlZC1zaW5jZS0wMTIzNDU2Nzg5', T0 + 9],
+        ]);
+      });
+
+      test('issue 19: the listeners left from before are found by their URL alone, across businesses, deleted ones not', async (t) => {
+        const ts = await fresh(t);
+        await ts.store.createBusiness({ id: 'b2', name: 'b2', created_at: T0 });
+        const listener = (id: string, business: string): WebhookRow => ({ ...webhookOf({ id, url: listenerUrl(id) }), business_id: business });
+        for (const w of [listener('wh_l2', 'b2'), webhookOf({ id: 'wh_net' }), listener('wh_l1', 'b1'), listener('wh_lgone', 'b1')]) await ts.store.createWebhook(w);
+        assert.ok(await ts.store.deleteWebhook('b1', 'wh_lgone'));
+        assert.deepEqual(await ts.store.webhooksWithUrlPrefix(LISTENER_URL_PREFIX), [{ id: 'wh_l1', business_id: 'b1' }, { id: 'wh_l2', business_id: 'b2' }]);
+        assert.deepEqual(await ts.store.webhooksWithUrlPrefix('https://example.com/h%'), [], 'the prefix is taken literally');
       });
     });
   }

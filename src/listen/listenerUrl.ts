@@ -5,7 +5,9 @@
  * one `checkUrl` refuses, so no caller can point a webhook at someone else's listener.
  */
 const SCHEME = 'hookline-listener:';
-const PREFIX = `${SCHEME}//`;
+/** What every listener's URL starts with. */
+export const LISTENER_URL_PREFIX = `${SCHEME}//`;
+const PREFIX = LISTENER_URL_PREFIX;
 
 export function listenerUrl(webhookId: string): string {
   return PREFIX + webhookId;

@@ -1,5 +1,6 @@
 import type { HooklineEvents } from '../events.js';
 import type { Store, WebhookRow } from '../store/Store.js';
+import { webhookPages } from '../store/webhookPages.js';
 import { clientCertExpiry } from '../webhooks/endpointInput.js';
 import { PLATFORM_BUSINESS } from './OperationalEvents.js';
 import type { Publisher } from './Publisher.js';
@@ -44,9 +45,7 @@ export class CertificateExpiryWatch {
   /** Every webhook of every business. */
   scan(): Promise<void> {
     this.running = this.running.then(async () => {
-      for (const business of await this.deps.store.listBusinesses()) {
-        await this.check((await this.deps.store.webhooksOfBusiness(business.id)).filter((w) => w.tls?.client_cert));
-      }
+      for await (const page of webhookPages(this.deps.store)) await this.check(page.filter((w) => w.tls?.client_cert));
     });
     return this.running;
   }

@@ -53,12 +53,12 @@ export function sealWebhook<T extends Partial<SecretFields>>(w: T, id: string, b
 }
 
 /** A stored webhook row as the rest of Hookline uses it. */
-export function openWebhook(w: WebhookRow, box: SecretBox): WebhookRow {
+export function openWebhook<T extends Partial<SecretFields> & { id: string }>(w: T, box: SecretBox): T {
   return mapSecrets(w, w.id, (v, c) => box.open(v, c));
 }
 
 /** Every stored secret value of a row, to see which keys they need. */
-export function storedSecrets(w: WebhookRow): string[] {
+export function storedSecrets(w: Pick<WebhookRow, 'secret' | 'previous_secret' | 'headers' | 'auth' | 'tls'>): string[] {
   return [
     w.secret,
     ...(w.previous_secret ? [w.previous_secret] : []),

@@ -1,4 +1,4 @@
-import type { Page, Store, WebhookPatch, WebhookRow } from '../store/Store.js';
+import type { Page, Store, WebhookPatch, WebhookRow, WebhookSecretsRow } from '../store/Store.js';
 import type { SecretBox } from './SecretBox.js';
 import { openWebhook, sealWebhook } from './webhookSecrets.js';
 
@@ -7,10 +7,10 @@ import { openWebhook, sealWebhook } from './webhookSecrets.js';
  * every store method whose name mentions webhooks is either here or in NO_SECRETS, so a method
  * added later cannot hand ciphertext (or take plaintext) unnoticed.
  */
-export const SEALED_METHODS = ['createWebhook', 'getWebhook', 'getWebhookById', 'listWebhooks', 'webhooksOfBusiness', 'updateWebhook'] as const;
+export const SEALED_METHODS = ['createWebhook', 'getWebhook', 'getWebhookById', 'listWebhooks', 'webhooksOfBusiness', 'webhooksAfter', 'webhookSecretsAfter', 'rewriteWebhookSecrets', 'updateWebhook'] as const;
 /** Store methods about webhooks that neither take nor return secrets. */
 export const NO_SECRETS = [
-  'deleteWebhook', 'webhooksVersion', 'webhookChangesSince', 'setWebhookHealth', 'unparkWebhook', 'unhealthyWebhookIds', 'bumpWebhooksVersion',
+  'deleteWebhook', 'webhooksVersion', 'webhooksWithUrlPrefix', 'webhookChangesSince', 'setWebhookHealth', 'unparkWebhook', 'unhealthyWebhookIds', 'bumpWebhooksVersion',
 ] as const;
 
 /**
@@ -38,6 +38,15 @@ export function withEncryptedSecrets(store: Store, box: SecretBox): Store {
     },
     async webhooksOfBusiness(businessId: string) {
       return (await store.webhooksOfBusiness(businessId)).map((w) => openWebhook(w, box));
+    },
+    async webhooksAfter(afterId: string, limit: number) {
+      return (await store.webhooksAfter(afterId, limit)).map((w) => openWebhook(w, box));
+    },
+    async webhookSecretsAfter(afterId: string, limit: number) {
+      return (await store.webhookSecretsAfter(afterId, limit)).map((w) => openWebhook(w, box));
+    },
+    async rewriteWebhookSecrets(rows: WebhookSecretsRow[]) {
+      await store.rewriteWebhookSecrets(rows.map((r) => sealWebhook(r, r.id, box)));
     },
     async updateWebhook(businessId: string, id: string, patch: WebhookPatch, now: number) {
       return open(await store.updateWebhook(businessId, id, sealWebhook(patch, id, box), now));

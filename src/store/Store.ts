@@ -27,6 +27,7 @@ import type {
   WebhookHealth,
   WebhookPatch,
   WebhookRow,
+  WebhookSecretsRow,
 } from './storeTypes.js';
 
 export type * from './storeTypes.js';
@@ -208,6 +209,22 @@ export interface Store {
   listWebhooks(businessId: string, opts: { cursor?: string; limit: number }): Promise<Page<WebhookRow>>;
   /** All of a business's webhooks (enabled or not), for matching events at publish time. */
   webhooksOfBusiness(businessId: string): Promise<WebhookRow[]>;
+  /**
+   * Every business's webhooks in pages: up to `limit` with an id above `afterId` (`''` to
+   * begin), in id order, for passes over all of them (one read a page, not one a business).
+   */
+  webhooksAfter(afterId: string, limit: number): Promise<WebhookRow[]>;
+  /** The same pages with only the secret fields: decoding whole rows was most of a pass over 300,000 (issue 19). */
+  webhookSecretsAfter(afterId: string, limit: number): Promise<WebhookSecretsRow[]>;
+  /**
+   * Writes these webhooks' secret fields as given, in one transaction: a re-encryption, whose
+   * values mean what they meant, so nothing else changes (not `updated_at`, not the webhooks
+   * version). Fields a row lacks (`auth`, `tls`) are written as none. A webhook whose
+   * `updated_at` is no longer the row's was changed since it was read, and is left as it is.
+   */
+  rewriteWebhookSecrets(rows: WebhookSecretsRow[]): Promise<void>;
+  /** Live webhooks whose URL starts with `prefix`, by id: only what finding them needs, in one scan. */
+  webhooksWithUrlPrefix(prefix: string): Promise<{ id: string; business_id: string }[]>;
   updateWebhook(businessId: string, id: string, patch: WebhookPatch, now: number): Promise<WebhookRow | null>;
   deleteWebhook(businessId: string, id: string): Promise<boolean>;
   /** Bumped by every webhook change; lets publishers cache matching across processes. */

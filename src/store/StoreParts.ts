@@ -18,6 +18,7 @@ import type {
   WebhookHealth,
   WebhookPatch,
   WebhookRow,
+  WebhookSecretsRow,
 } from './Store.js';
 
 /** A part's functions: the Store methods named `M`, each taking the database handle first. */
@@ -31,7 +32,7 @@ type Part<Db, M extends keyof Store> = {
  * whatever the database handle: a `SqliteDatabase` or a `PgDatabase`.
  */
 export interface StorePartModules<Db> {
-  webhooks: Part<Db, 'createWebhook' | 'getWebhook' | 'getWebhookById' | 'listWebhooks' | 'webhooksOfBusiness' | 'webhookChangesSince' | 'updateWebhook' | 'deleteWebhook' | 'setWebhookHealth'>;
+  webhooks: Part<Db, 'createWebhook' | 'getWebhook' | 'getWebhookById' | 'listWebhooks' | 'webhooksOfBusiness' | 'webhooksAfter' | 'webhookSecretsAfter' | 'rewriteWebhookSecrets' | 'webhooksWithUrlPrefix' | 'webhookChangesSince' | 'updateWebhook' | 'deleteWebhook' | 'setWebhookHealth'>;
   tokens: Part<Db, 'createToken' | 'replaceAdminTokens' | 'findToken' | 'listTokens' | 'deleteToken' | 'touchToken'>;
   processes: Part<Db, 'heartbeat' | 'listProcesses' | 'removeProcess' | 'releaseDeadProcesses' | 'releaseLeasesNotOwnedBy'>;
   portalSessions: Part<Db, 'createPortalSession' | 'openPortalLink' | 'findPortalSessionByLink' | 'findPortalSession' | 'revokePortalSession'>;
@@ -69,6 +70,22 @@ export abstract class StoreParts<Db> {
 
   webhooksOfBusiness(businessId: string): Promise<WebhookRow[]> {
     return this.parts.webhooks.webhooksOfBusiness(this.partsDb, businessId);
+  }
+
+  webhooksAfter(afterId: string, limit: number): Promise<WebhookRow[]> {
+    return this.parts.webhooks.webhooksAfter(this.partsDb, afterId, limit);
+  }
+
+  webhookSecretsAfter(afterId: string, limit: number): Promise<WebhookSecretsRow[]> {
+    return this.parts.webhooks.webhookSecretsAfter(this.partsDb, afterId, limit);
+  }
+
+  rewriteWebhookSecrets(rows: WebhookSecretsRow[]): Promise<void> {
+    return this.parts.webhooks.rewriteWebhookSecrets(this.partsDb, rows);
+  }
+
+  webhooksWithUrlPrefix(prefix: string): Promise<{ id: string; business_id: string }[]> {
+    return this.parts.webhooks.webhooksWithUrlPrefix(this.partsDb, prefix);
   }
 
   webhookChangesSince(since: number): Promise<WebhookChanges> {

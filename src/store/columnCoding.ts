@@ -1,4 +1,4 @@
-import type { EndpointAuth, EndpointTls, EventTypeRow, TransformationSpec, Verification, WebhookRow } from './Store.js';
+import type { EndpointAuth, EndpointTls, EventTypeRow, TransformationSpec, Verification, WebhookRow, WebhookSecretsRow } from './Store.js';
 import type { FilterDocument } from '../catalog/payloadFilter/filterTree.js';
 import { UNPATCHABLE_WEBHOOK_COLUMNS, WEBHOOK_COLUMNS } from './columns.js';
 
@@ -52,6 +52,27 @@ export function webhookFromColumns(r: RawRow, decode: ColumnCoding): WebhookRow 
     ...(r.transformation === null || r.transformation === undefined ? {} : { transformation: decode.json(r.transformation) as TransformationSpec }),
     ...(r.channels === null || r.channels === undefined ? {} : { channels: decode.json(r.channels) as string[] }),
   };
+}
+
+/** The columns a WebhookSecretsRow is read from. */
+export const WEBHOOK_SECRET_COLUMNS = 'id, business_id, updated_at, secret, previous_secret, headers, auth, tls';
+
+export function webhookSecretsFromColumns(r: RawRow, decode: ColumnCoding): WebhookSecretsRow {
+  return {
+    id: r.id as string,
+    business_id: r.business_id as string,
+    updated_at: Number(r.updated_at),
+    secret: r.secret as string,
+    previous_secret: (r.previous_secret as string | null) ?? null,
+    headers: decode.json(r.headers) as Record<string, string>,
+    ...(r.auth === null || r.auth === undefined ? {} : { auth: decode.json(r.auth) as EndpointAuth }),
+    ...(r.tls === null || r.tls === undefined ? {} : { tls: decode.json(r.tls) as EndpointTls }),
+  };
+}
+
+/** A WebhookSecretsRow's fields as the values rewriting them writes: secret, previous_secret, and headers, auth and tls as JSON text. */
+export function webhookSecretsToColumns(r: WebhookSecretsRow): [string, string | null, string, string | null, string | null] {
+  return [r.secret, r.previous_secret, JSON.stringify(r.headers), r.auth ? JSON.stringify(r.auth) : null, r.tls ? JSON.stringify(r.tls) : null];
 }
 
 /** The endpoint columns of migration 0014, each absent when NULL (rows written before it read back unchanged). */

@@ -74,6 +74,9 @@ export interface WebhookRow {
 }
 
 /** What `Store.webhookChangesSince` finds: the newest version among the changes (`since` when none), and whose webhooks changed. */
+/** A webhook's secret fields as stored, and what rewriting them needs: all a pass over every webhook's secrets reads. */
+export type WebhookSecretsRow = Pick<WebhookRow, 'id' | 'business_id' | 'updated_at' | 'secret' | 'previous_secret' | 'headers' | 'auth' | 'tls'>;
+
 export interface WebhookChanges {
   version: number;
   businesses: string[];

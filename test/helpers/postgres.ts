@@ -107,13 +107,14 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   };
 }
 
-/** Runs SQL on a test database's URL and returns the rows. */
+/** Runs SQL on a test database's URL (one session: several statements may share its settings) and returns the last statement's rows. */
 export async function queryTestDatabase(url: string, sql: string): Promise<Record<string, unknown>[]> {
   const client = new pg.Client({ connectionString: url });
   client.on('error', () => undefined);
   await client.connect();
   try {
-    return (await client.query(sql)).rows as Record<string, unknown>[];
+    const result: pg.QueryResult | pg.QueryResult[] = await client.query(sql);
+    return (Array.isArray(result) ? result[result.length - 1]! : result).rows as Record<string, unknown>[];
   } finally {
     await client.end();
   }

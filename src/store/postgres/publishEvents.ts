@@ -7,9 +7,13 @@ import { prepared } from './PreparedStatement.js';
 
 /**
  * One statement, so one round trip and one implicit transaction: the events go in through
- * unnest (repeats skipped by ON CONFLICT), the deliveries of the events that were really
- * inserted follow, and the events that already existed are read back from the statement's
- * snapshot, which does not yet contain this statement's own inserts.
+ * unnest (repeats skipped by ON CONFLICT), and the deliveries of the events that were really
+ * inserted follow. The statement touches `events` only through ON CONFLICT's probe of the
+ * primary key. It used to read repeated events back by a join on `events` too, and a prepared
+ * statement keeps the generic plan it first made: made while the table was empty, and never
+ * replaced on a server without autovacuum (so without fresh statistics), that join was a
+ * sequential scan of `events` on every publish (issue 19). Repeats are rare (a client retrying
+ * with the same id), so they are read by a second, unprepared statement, planned afresh each time.
  *
  * The event data (1 KB each, mostly quotes) crosses as one JSON array of strings rather than a
  * text[]: the driver builds an array literal by escaping every element in JavaScript, which
@@ -58,9 +62,6 @@ WITH input AS (
 SELECT true AS created, c.business_id, c.id, NULL AS type, NULL AS data, NULL::bigint AS occurred_at, NULL::bigint AS created_at,
     NULL AS unheld_id
   FROM created c
-UNION ALL
-SELECT false, e.business_id, e.id, e.type, e.data, e.occurred_at, e.created_at, NULL
-  FROM events e JOIN input i ON e.business_id = i.business_id AND e.id = i.id
 UNION ALL
 SELECT NULL, NULL, NULL, NULL, NULL, NULL, NULL, id FROM inserted WHERE lease_owner IS NULL
 UNION ALL
@@ -119,12 +120,11 @@ export async function publishEvents(db: PgQueryable, items: PublishItem[]): Prom
   const unheld = new Set<string>();
   for (const r of rows as RawRow[]) {
     if (r.created === true) created.add(key(r.business_id as string, r.id as string));
-    else if (r.created === false) stored.set(key(r.business_id as string, r.id as string), eventFromRow(r));
     else if (r.unheld_id !== null) unheld.add(r.unheld_id as string);
   }
-  // A concurrent publisher of the same id can commit after this statement's snapshot was taken:
-  // ON CONFLICT still skips the row, but the snapshot cannot show it. Read it now that it is committed.
-  const missing = unique.filter(({ event: e }) => !created.has(key(e.business_id, e.id)) && !stored.has(key(e.business_id, e.id)));
+  // Repeated ids: the events stored before (by an earlier publish, or by a concurrent one that
+  // committed after this statement's snapshot, which ON CONFLICT skipped all the same).
+  const missing = unique.filter(({ event: e }) => !created.has(key(e.business_id, e.id)));
   if (missing.length > 0) {
     const again = await db.query(
       'SELECT e.business_id, e.id, e.type, e.data, e.occurred_at, e.created_at FROM events e JOIN unnest($1::text[], $2::text[]) AS k (business_id, id) ON e.business_id = k.business_id AND e.id = k.id',

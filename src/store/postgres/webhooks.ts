@@ -1,6 +1,6 @@
-import type { Page, WebhookChanges, WebhookHealth, WebhookPatch, WebhookRow } from '../Store.js';
+import type { Page, WebhookChanges, WebhookHealth, WebhookPatch, WebhookRow, WebhookSecretsRow } from '../Store.js';
 import { decodeCursor } from '../cursor.js';
-import { webhookPatchColumns, webhookToColumns } from '../columnCoding.js';
+import { WEBHOOK_SECRET_COLUMNS, webhookPatchColumns, webhookSecretsFromColumns, webhookSecretsToColumns, webhookToColumns } from '../columnCoding.js';
 import { columnList, WEBHOOK_COLUMNS } from '../columns.js';
 import { UNSENT_UNHELD } from '../webhookGone.js';
 import { pageOf, rowsForPage } from '../paging.js';
@@ -74,6 +74,32 @@ export async function listWebhooks(db: PgDatabase, businessId: string, opts: { c
 export async function webhooksOfBusiness(db: PgQueryable, businessId: string): Promise<WebhookRow[]> {
   const { rows } = await db.query(WEBHOOKS_OF_BUSINESS, [businessId]);
   return (rows as RawRow[]).map(webhookFromRow);
+}
+
+export async function webhooksAfter(db: PgDatabase, afterId: string, limit: number): Promise<WebhookRow[]> {
+  const { rows } = await db.query(`SELECT ${WEBHOOK} FROM webhooks WHERE id > $1 AND deleted_at IS NULL ORDER BY id LIMIT $2`, [afterId, limit]);
+  return (rows as RawRow[]).map(webhookFromRow);
+}
+
+export async function webhookSecretsAfter(db: PgDatabase, afterId: string, limit: number): Promise<WebhookSecretsRow[]> {
+  const { rows } = await db.query(`SELECT ${WEBHOOK_SECRET_COLUMNS} FROM webhooks WHERE id > $1 AND deleted_at IS NULL ORDER BY id LIMIT $2`, [afterId, limit]);
+  return (rows as RawRow[]).map((r) => webhookSecretsFromColumns(r, COLUMN_CODING));
+}
+
+export async function rewriteWebhookSecrets(db: PgDatabase, rows: WebhookSecretsRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  const columns = rows.map(webhookSecretsToColumns);
+  await db.query(
+    `UPDATE webhooks w SET secret = u.secret, previous_secret = u.previous_secret, headers = u.headers::json, auth = u.auth::json, tls = u.tls::json
+     FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[]) AS u (id, updated_at, secret, previous_secret, headers, auth, tls)
+     WHERE w.id = u.id AND w.updated_at = u.updated_at AND w.deleted_at IS NULL`,
+    [rows.map((r) => r.id), rows.map((r) => r.updated_at), ...[0, 1, 2, 3, 4].map((k) => columns.map((c) => c[k]))],
+  );
+}
+
+export async function webhooksWithUrlPrefix(db: PgDatabase, prefix: string): Promise<{ id: string; business_id: string }[]> {
+  const { rows } = await db.query<{ id: string; business_id: string }>('SELECT id, business_id FROM webhooks WHERE left(url, length($1)) = $1 AND deleted_at IS NULL ORDER BY id', [prefix]);
+  return rows;
 }
 
 export async function webhookChangesSince(db: PgDatabase, since: number): Promise<WebhookChanges> {

@@ -1,6 +1,6 @@
-import type { Page, WebhookChanges, WebhookHealth, WebhookPatch, WebhookRow } from '../Store.js';
+import type { Page, WebhookChanges, WebhookHealth, WebhookPatch, WebhookRow, WebhookSecretsRow } from '../Store.js';
 import { decodeCursor } from '../cursor.js';
-import { webhookPatchColumns, webhookToColumns } from '../columnCoding.js';
+import { WEBHOOK_SECRET_COLUMNS, webhookPatchColumns, webhookSecretsFromColumns, webhookSecretsToColumns, webhookToColumns } from '../columnCoding.js';
 import { pageOf, rowsForPage } from '../paging.js';
 import { UNSENT_UNHELD } from '../webhookGone.js';
 import type { SqliteDatabase } from './SqliteDatabase.js';
@@ -52,6 +52,27 @@ export async function webhooksOfBusiness(db: SqliteDatabase, businessId: string)
 /** The same, synchronously, for a publish inside a caller's better-sqlite3 transaction. */
 export function webhooksOfBusinessNow(db: SqliteDatabase, businessId: string): WebhookRow[] {
   return (db.stmt('SELECT * FROM webhooks WHERE business_id = ? AND deleted_at IS NULL ORDER BY id').all(businessId) as RawRow[]).map(webhookFromRow);
+}
+
+export async function webhooksAfter(db: SqliteDatabase, afterId: string, limit: number): Promise<WebhookRow[]> {
+  return (db.stmt('SELECT * FROM webhooks WHERE id > ? AND deleted_at IS NULL ORDER BY id LIMIT ?').all(afterId, limit) as RawRow[]).map(webhookFromRow);
+}
+
+export async function webhookSecretsAfter(db: SqliteDatabase, afterId: string, limit: number): Promise<WebhookSecretsRow[]> {
+  const rows = db.stmt(`SELECT ${WEBHOOK_SECRET_COLUMNS} FROM webhooks WHERE id > ? AND deleted_at IS NULL ORDER BY id LIMIT ?`).all(afterId, limit) as RawRow[];
+  return rows.map((r) => webhookSecretsFromColumns(r, COLUMN_CODING));
+}
+
+export async function rewriteWebhookSecrets(db: SqliteDatabase, rows: WebhookSecretsRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  const update = db.stmt('UPDATE webhooks SET secret = ?, previous_secret = ?, headers = ?, auth = ?, tls = ? WHERE id = ? AND updated_at = ? AND deleted_at IS NULL');
+  db.write(() => {
+    for (const r of rows) update.run(...webhookSecretsToColumns(r), r.id, r.updated_at);
+  });
+}
+
+export async function webhooksWithUrlPrefix(db: SqliteDatabase, prefix: string): Promise<{ id: string; business_id: string }[]> {
+  return db.stmt('SELECT id, business_id FROM webhooks WHERE substr(url, 1, length(?)) = ? AND deleted_at IS NULL ORDER BY id').all(prefix, prefix) as { id: string; business_id: string }[];
 }
 
 export async function webhookChangesSince(db: SqliteDatabase, since: number): Promise<WebhookChanges> {

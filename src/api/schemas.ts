@@ -6,7 +6,7 @@ import { Type, type Static } from '@sinclair/typebox';
  */
 
 export const BusinessId = Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$', description: 'Caller-chosen slug.' });
-const IsoTime = Type.String({ format: 'date-time' });
+export const IsoTime = Type.String({ format: 'date-time' });
 const NullableIsoTime = Type.Union([IsoTime, Type.Null()]);
 
 export const Problem = Type.Object(
@@ -335,83 +335,3 @@ export const problemResponses = {
   422: { $ref: 'Problem#' },
 };
 export const conflictResponse = { 409: { $ref: 'Problem#' } };
-
-// Payload filters' dry run (issue 16, docs/filters.md#dry-run).
-export const FilterTest = Type.Object(
-  {
-    filter: Type.Record(Type.String(), Type.Unknown(), { description: 'The filter to try, as a webhook would carry it.' }),
-    event: Type.Optional(
-      Type.Object(
-        {
-          type: Type.String({ minLength: 1, maxLength: 200 }),
-          data: Type.Any(),
-          business: Type.Optional(Type.String({ maxLength: 64 })),
-          occurred_at: Type.Optional(IsoTime),
-        },
-        { additionalProperties: false, description: 'An event written inline; `business` defaults to the one in the path, `occurred_at` to now.' },
-      ),
-    ),
-    last: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, description: "Try the business's last N stored events instead." })),
-  },
-  { additionalProperties: false, title: 'FilterTest' },
-);
-export type FilterTest = Static<typeof FilterTest>;
-
-const FilterExplanation = Type.Object(
-  {
-    pointer: Type.String({ description: 'The deciding clause, as a JSON pointer into the filter.' }),
-    holds: Type.Boolean(),
-    message: Type.String(),
-    because: Type.Optional(Type.Array(Type.Unknown(), { description: 'The clauses that decided this one, in the same shape.' })),
-  },
-  { description: 'Why the filter matched or not.', title: 'FilterExplanation' },
-);
-
-export const FilterTestResult = Type.Union([
-  Type.Object({ matches: Type.Boolean(), explanation: FilterExplanation }),
-  Type.Object({
-    matched: Type.Integer(),
-    total: Type.Integer({ description: 'Events tried: the last N, or fewer when the business has fewer.' }),
-    examples: Type.Array(Event, { description: 'Up to 5 of the matching events, newest first.' }),
-  }),
-], { title: 'FilterTestResult' });
-
-// Transformations' simulation (issue 16, docs/transformations.md#simulate).
-export const TransformationSimulate = Type.Object(
-  {
-    code: Type.Optional(Type.String({ description: "Code to try; default the webhook's saved transformation." })),
-    event_id: Type.Optional(Type.String({ minLength: 1, maxLength: 128, description: 'A stored event of the business to run it on.' })),
-    event: Type.Optional(
-      Type.Object(
-        {
-          type: Type.String({ minLength: 1, maxLength: 200 }),
-          data: Type.Any(),
-          id: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),
-          occurred_at: Type.Optional(IsoTime),
-        },
-        { additionalProperties: false, description: 'An event written inline; `id` defaults to evt_simulated, `occurred_at` to now.' },
-      ),
-    ),
-  },
-  { additionalProperties: false, description: 'Give `event_id` or `event`; with neither, the business\'s newest stored event.' },
-);
-export type TransformationSimulate = Static<typeof TransformationSimulate>;
-
-export const TransformationSimulation = Type.Object({
-  outcome: Type.Union([Type.Literal('send'), Type.Literal('cancel'), Type.Literal('error')]),
-  version: Type.Union([Type.Integer(), Type.Null()], { description: 'The saved version that ran; null for code given in the request.' }),
-  event_id: Type.String(),
-  request: Type.Optional(
-    Type.Object({
-      method: Type.String(),
-      url: Type.String(),
-      headers: Type.Record(Type.String(), Type.String(), { description: 'As sent, signatures included (over this body).' }),
-      body: Type.String({ description: 'The body as sent.' }),
-    }),
-  ),
-  error: Type.Optional(Type.String({ description: 'Why the attempt would fail with transform_error.' })),
-});
-
-export const TransformationVersions = Type.Object({
-  data: Type.Array(Type.Object({ version: Type.Integer(), code: Type.String(), created_at: IsoTime })),
-});

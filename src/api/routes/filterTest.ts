@@ -4,7 +4,8 @@ import { compilePayloadFilter } from '../../catalog/payloadFilter/index.js';
 import { HooklineError } from '../../errors.js';
 import { filterSubject } from '../../publish/Publisher.js';
 import { presentEvent } from '../present.js';
-import { BusinessParams, FilterTest, FilterTestResult, problemResponses } from '../schemas.js';
+import { BusinessParams, problemResponses } from '../schemas.js';
+import { FilterTest, FilterTestResult } from '../filterTestSchemas.js';
 
 const EXAMPLES = 5;
 

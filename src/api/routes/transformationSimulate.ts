@@ -6,7 +6,8 @@ import { HooklineError } from '../../errors.js';
 import type { EventRow } from '../../store/Store.js';
 import { checkTransformation } from '../../transform/checkTransformation.js';
 import { transformRequest } from '../../transform/transformRequest.js';
-import { problemResponses, TransformationSimulate, TransformationSimulation, TransformationVersions, WebhookParams } from '../schemas.js';
+import { problemResponses, WebhookParams } from '../schemas.js';
+import { TransformationSimulate, TransformationSimulation, TransformationVersions } from '../transformationSchemas.js';
 
 /**
  * What a webhook's transformation would send for one event (issue 16): the same rendering,

@@ -1,7 +1,8 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { Static } from '@sinclair/typebox';
 // Types only: erased at build, so the CLI loads nothing of the server.
-import type { FilterTest, TransformationSimulate, TransformationSimulation } from '../../api/schemas.js';
+import type { FilterTest } from '../../api/filterTestSchemas.js';
+import type { TransformationSimulate, TransformationSimulation } from '../../api/transformationSchemas.js';
 import { apiRequest } from '../apiRequest.js';
 import { printLine, type CliContext } from '../CliContext.js';
 import { CliError, usageError } from '../CliError.js';

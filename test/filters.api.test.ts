@@ -4,7 +4,7 @@ import { startTestHookline } from './helpers/hookline.js';
 import type { ApiAccepted, ApiDelivery, ApiEvent, ApiPage, ApiProblem, ApiWebhook } from './helpers/apiShapes.js';
 import { newBusiness } from './helpers/businesses.js';
 import { startReceiver } from './helpers/receiver.js';
-import { createTestSchema, probePostgres } from './helpers/postgres.js';
+import { createTestSchema, probePostgres, type TestDatabase } from './helpers/postgres.js';
 
 /** Payload filters through the API (issue 16): saved, checked, applied at publish, dry-run. */
 
@@ -16,9 +16,13 @@ const OVER_1000 = { 'data.amount_paid': { $gt: 1000 }, 'data.currency': 'USD' };
 
 const pgReady = await probePostgres();
 
-async function journey(t: TestContext, databaseUrl?: string): Promise<void> {
-  const hl = await startTestHookline(databaseUrl ? { databaseUrl } : {});
+/** `database`: a schema of the test's own, dropped after the server that uses it has stopped. */
+async function journey(t: TestContext, database?: TestDatabase): Promise<void> {
+  const hl = await startTestHookline(database ? { databaseUrl: `${database.url}&pool_max=4` } : {});
   t.after(() => hl.stop());
+  // After hooks run in the order they are added: the server stops before its schema is dropped,
+  // or its last writes would retry against tables that are gone.
+  if (database) t.after(() => database.drop());
   const rx = await startReceiver();
   t.after(() => rx.close());
   const b = await newBusiness(hl.api);
@@ -67,9 +71,7 @@ test('journey on SQLite: a webhook with a filter gets only the events that pass 
 });
 
 test('journey on PostgreSQL: the same', { skip: pgReady.available ? false : pgReady.reason }, async (t) => {
-  const schema = await createTestSchema();
-  t.after(() => schema.drop());
-  await journey(t, `${schema.url}&pool_max=4`);
+  await journey(t, await createTestSchema());
 });
 
 test('dry run on an inline event: matches, with the clause that decided', async (t) => {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { startTestHookline, type ApiResponse } from './helpers/hookline.js';
 import type { ApiDelivery, ApiPage, ApiProblem, ApiWebhook } from './helpers/apiShapes.js';
 import { startReceiver } from './helpers/receiver.js';
-import { createTestSchema, probePostgres } from './helpers/postgres.js';
+import { createTestSchema, probePostgres, type TestDatabase } from './helpers/postgres.js';
 import { until } from './helpers/wait.js';
 
 /**
@@ -15,9 +15,13 @@ const pgReady = await probePostgres();
 
 interface Delivery { id: string; status: string; attempt_count: number; event_type: string; webhook_id: string }
 
-async function journey(t: TestContext, databaseUrl?: string): Promise<void> {
-  const hl = await startTestHookline(databaseUrl ? { databaseUrl } : {});
+/** `database`: a schema of the test's own, dropped after the server that uses it has stopped. */
+async function journey(t: TestContext, database?: TestDatabase): Promise<void> {
+  const hl = await startTestHookline(database ? { databaseUrl: `${database.url}&pool_max=4` } : {});
   t.after(() => hl.stop());
+  // After hooks run in the order they are added: the server stops before its schema is dropped,
+  // or its last writes would retry against tables that are gone.
+  if (database) t.after(() => database.drop());
   const rx = await startReceiver((_req, res) => {
     res.statusCode = 500;
     res.end('down');
@@ -89,7 +93,5 @@ test('issue 13 journey on SQLite: delivery log filters and pages, retry and repl
 });
 
 test('issue 13 journey on PostgreSQL: the same', { skip: pgReady.available ? false : pgReady.reason }, async (t) => {
-  const schema = await createTestSchema();
-  t.after(() => schema.drop());
-  await journey(t, `${schema.url}&pool_max=4`);
+  await journey(t, await createTestSchema());
 });

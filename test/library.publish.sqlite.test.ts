@@ -108,3 +108,13 @@ test('outside a transaction it commits at once; shapes the API refuses are refus
   }
   assert.deepEqual(db.prepare("SELECT id FROM events WHERE id LIKE 'q-%'").all(), []);
 });
+
+test('channels route as through the API: a webhook naming channels gets only events published to one of them', async () => {
+  const desk = await hl.api<ApiWebhook>('POST', '/v1/businesses/studio/webhooks', { name: 'front desk', url: `${rx.url}/desk`, events: ['client/created'], channels: ['front-desk'] });
+  assert.equal(desk.status, 201, JSON.stringify(desk.body));
+  const onChannel = db.transaction(() => publish(db, 'studio', { ...ev('sq-channel'), channels: ['front-desk'] }))();
+  assert.equal(onChannel.deliveries, 2, 'crm (no channels) and the front desk');
+  const without = db.transaction(() => publish(db, 'studio', ev('sq-no-channel')))();
+  assert.equal(without.deliveries, 1, 'crm only');
+  assert.throws(() => publish(db, 'studio', { ...ev('sq-bad-channel'), channels: ['not a channel'] }), (err: unknown) => err instanceof HooklineError && err.code === 'EVENT_DATA_INVALID');
+});

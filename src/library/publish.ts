@@ -97,9 +97,9 @@ function checkArguments(businessId: unknown, input: unknown): asserts input is P
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
     throw new HooklineError('BAD_REQUEST', 'publish: the event is an object {type, data, id?, occurred_at?}.');
   }
-  const unknownKeys = Object.keys(input).filter((k) => !['type', 'data', 'id', 'occurred_at'].includes(k));
+  const unknownKeys = Object.keys(input).filter((k) => !['type', 'data', 'id', 'occurred_at', 'channels'].includes(k));
   if (unknownKeys.length > 0) {
-    throw new HooklineError('BAD_REQUEST', `publish: unknown event field${unknownKeys.length > 1 ? 's' : ''} ${unknownKeys.join(', ')}; an event has type, data, id and occurred_at.`);
+    throw new HooklineError('BAD_REQUEST', `publish: unknown event field${unknownKeys.length > 1 ? 's' : ''} ${unknownKeys.join(', ')}; an event has type, data, id, occurred_at and channels.`);
   }
   // The API's parser refuses such a body before anything else; the same bound here, counted the same way.
   if (nestsDeeperThan(input, MAX_BODY_DEPTH)) {

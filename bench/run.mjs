@@ -105,7 +105,7 @@ async function availableSystems(opts, notes) {
     else if (opts.quick) notes.push('BullMQ skipped: Redis is not reachable on 127.0.0.1:6379.');
     else fail('Redis is not reachable on 127.0.0.1:6379 and redis-server could not be started; install it, or pass --no-bullmq.');
   }
-  if (opts.stores.includes('sqlite')) out.push('sqlite', 'sqlite1t');
+  if (opts.stores.includes('sqlite')) out.push(...(opts.singleThread ? ['sqlite', 'sqlite1t'] : ['sqlite']));
   if (opts.stores.includes('postgres')) {
     if (await postgresReachable()) out.push('pg1', 'pg2', 'pg3');
     else if (opts.quick) notes.push('PostgreSQL skipped: nothing answers on 127.0.0.1:5432.');

@@ -2,6 +2,7 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 import type { HooklineEvents } from './events.js';
 import type { Dispatcher } from './dispatch/Dispatcher.js';
 import type { DeliveryCounts, ReleasedLeases, Store } from './store/Store.js';
+import { threadCpuSeconds } from './threads/threadCpu.js';
 
 /**
  * Prometheus metrics. Counters follow the typed events; gauges that cost a query (delivery
@@ -62,6 +63,16 @@ export class Metrics {
       () => events.off('delivery:attempt:failed', failed),
     );
 
+    new Gauge({
+      name: 'hookline_thread_cpu_seconds',
+      help: 'CPU time used by each of this process\'s threads (main, store, sender, transform) since it started; Linux only. The rest of hookline_process_process_cpu_seconds_total is V8\'s and libuv\'s helper threads.',
+      labelNames: ['thread'],
+      registers: [r],
+      collect() {
+        this.reset();
+        for (const [thread, seconds] of threadCpuSeconds()) this.set({ thread }, seconds);
+      },
+    });
     new Gauge({
       name: 'hookline_dispatcher_held',
       help: 'Deliveries this process holds (queued or in flight).',

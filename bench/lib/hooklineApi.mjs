@@ -7,7 +7,7 @@ export function hooklineApi(baseUrl, token) {
   const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
 
   async function call(method, path, body, expect) {
-    const res = await pool.request({ method, path, headers, body: typeof body === 'string' ? body : JSON.stringify(body) });
+    const res = await pool.request({ method, path, headers, body: body === undefined || typeof body === 'string' ? body : JSON.stringify(body) });
     const text = await res.body.text();
     if (res.statusCode !== expect) throw new Error(`${method} ${path} answered ${res.statusCode}: ${text.slice(0, 500)}`);
     return text;
@@ -25,6 +25,17 @@ export function hooklineApi(baseUrl, token) {
       }
       body += ']}';
       return call('POST', `/v1/businesses/${business}/events/batch`, body, 202);
+    },
+    /**
+     * The process's CPU seconds so far, whole and per thread (`hookline_thread_cpu_seconds`,
+     * Linux): read at both ends of a run's delivery window, so start-up and shutdown are left out.
+     */
+    async cpuSeconds() {
+      const text = await call('GET', '/metrics', undefined, 200);
+      const threads = {};
+      for (const m of text.matchAll(/^hookline_thread_cpu_seconds\{thread="(\w+)"\} ([\d.e+-]+)$/gm)) threads[m[1]] = Number(m[2]);
+      const process = Number(/^hookline_process_process_cpu_seconds_total ([\d.e+-]+)$/m.exec(text)?.[1] ?? Number.NaN);
+      return { process, threads };
     },
     close: () => pool.close(),
   };

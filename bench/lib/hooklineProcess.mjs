@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { spawnTracked, stopChild } from './children.mjs';
 
-export const cliPath = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
+// HOOKLINE_BENCH_CLI runs another build for a whole run (bench/stageBudget.mjs --before).
+export const cliPath = process.env.HOOKLINE_BENCH_CLI ?? fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
 
 /**
  * `settings` are HOOKLINE_* variables; `profileDir` adds --cpu-prof, whose file V8 writes when

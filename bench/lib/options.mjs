@@ -35,6 +35,7 @@ export const usage = `Usage: node bench/run.mjs [options]   (npm run bench -- [o
                         s throughput with +20 ms receivers (default: all)
   --stores <list>       sqlite, postgres (default: both; postgres = 1 and 2 processes)
   --no-bullmq           skip the BullMQ baseline
+  --no-single-thread    skip Hookline on SQLite with HOOKLINE_THREADS=false (sqlite1t)
   --scale <factor>      multiply the event counts of a, d, e, f and s (the latency run's rate
                         and length and the fan-out's 1,000 stay); e.g. --scale 0.25 to finish
                         in about a quarter of the time on a slow machine
@@ -52,6 +53,7 @@ export function readOptions(argv) {
       scenarios: { type: 'string' },
       stores: { type: 'string' },
       'no-bullmq': { type: 'boolean', default: false },
+      'no-single-thread': { type: 'boolean', default: false },
       scale: { type: 'string' },
       profile: { type: 'boolean', default: false },
       out: { type: 'string' },
@@ -75,10 +77,11 @@ export function readOptions(argv) {
     scenarios,
     stores,
     bullmq: !values['no-bullmq'],
+    singleThread: !values['no-single-thread'],
     profile: values.profile,
     out: values.out ?? null,
     forceDocs: values.docs,
-    partial: values.scenarios !== undefined || values.stores !== undefined || values['no-bullmq'],
+    partial: values.scenarios !== undefined || values.stores !== undefined || values['no-bullmq'] || values['no-single-thread'],
     counts: Object.freeze(counts),
   };
 }

@@ -24,6 +24,7 @@ export async function runDeliveries(ctx, systemId, spec) {
     // Shaped endpoints (scenario (g)) answer at once but are waited for after the healthy ones, like broken ones.
     const broken = (expected.fail ?? 0) + (expected.hang ?? 0) + (expected.shaped ?? 0);
     let publishError = null;
+    const cpuBefore = (await system.cpuSeconds?.()) ?? null;
     const started = monotonicMs();
     const published = publishClosedLoop(system, batches, { inFlight: ctx.publishInFlight }).catch((err) => {
       publishError = err;
@@ -35,6 +36,7 @@ export async function runDeliveries(ctx, systemId, spec) {
       onProgress: (s) => bar.update(s.classes.ok.unique, expected.ok, `${Math.round(perSecond(s.classes.ok.unique, s.now - started) ?? 0).toLocaleString('en-US')}/s healthy`),
     });
     if (publishError) throw publishError;
+    const cpuAfter = (await system.cpuSeconds?.()) ?? null;
     const ok = healthy.stats.classes.ok;
     const result = {
       complete: healthy.complete,
@@ -43,6 +45,7 @@ export async function runDeliveries(ctx, systemId, spec) {
       healthyPerSec: perSecond(ok.unique, ok.last - started),
       attemptsToFailing: healthy.stats.classes.fail.requests,
       peakRssMb: system.peakRssMb(),
+      windowCpu: cpuBefore && cpuAfter ? cpuWindow(cpuBefore, cpuAfter) : null,
     };
     if (!healthy.complete) {
       bar.done(`incomplete after ${Math.round(baselineCapMs / 1000)} s: ${ok.unique.toLocaleString('en-US')} of ${expected.ok.toLocaleString('en-US')} healthy deliveries`);
@@ -75,4 +78,20 @@ export async function runDeliveries(ctx, systemId, spec) {
   } finally {
     await system.close();
   }
+}
+
+/**
+ * Each Hookline process's CPU seconds between the first publish and the last healthy arrival,
+ * whole and per thread; `helpers` is the rest (V8's garbage collection and compiler threads,
+ * libuv's pool). The process figure comes from the same scrape, so the two agree.
+ */
+function cpuWindow(before, after) {
+  return after.map((a, i) => {
+    const b = before[i];
+    const threads = {};
+    for (const [t, s] of Object.entries(a.threads)) threads[t] = s - (b.threads[t] ?? 0);
+    const process = a.process - b.process;
+    const helpers = process - Object.values(threads).reduce((x, y) => x + y, 0);
+    return { process, threads, helpers };
+  });
 }

@@ -78,6 +78,8 @@ export async function openHookline(system, { receiver, endpoints, webhookOptions
         return api.publishBatch(BUSINESS, events);
       },
       peakRssMb: () => Math.max(0, ...processes.map((p) => p.peakRssMb() ?? 0)),
+      /** CPU seconds so far per process, whole and per thread (hooklineApi.cpuSeconds). */
+      cpuSeconds: () => Promise.all(apis.map((a) => a.cpuSeconds())),
       /** Stops the processes, keeping the database (the backlog scenario writes into it). */
       stopProcesses: stopAll,
       startProcesses: () => start(system.processes),

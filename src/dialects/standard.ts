@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import type { Dialect, RenderInput, RenderedRequest } from './Dialect.js';
 import { signingSecrets } from './Dialect.js';
+import { cachedKey } from './signingKeys.js';
 
 /** The key bytes of a `whsec_<base64>` secret, as Standard Webhooks defines them. */
 export function standardSecretKey(secret: string): Buffer {
@@ -9,7 +10,9 @@ export function standardSecretKey(secret: string): Buffer {
 
 /** `v1,<base64 HMAC-SHA256 of "id.timestamp.body">` for one secret. */
 export function standardSignature(secret: string, id: string, timestamp: number, body: string): string {
-  const mac = createHmac('sha256', standardSecretKey(secret)).update(`${id}.${timestamp}.${body}`).digest('base64');
+  // Two updates, not one concatenated string: the body is most of the bytes, and copying it
+  // into a new string per attempt only to hash it was the largest allocation of signing.
+  const mac = createHmac('sha256', cachedKey(secret, standardSecretKey)).update(`${id}.${timestamp}.`).update(body).digest('base64');
   return `v1,${mac}`;
 }
 

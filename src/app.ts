@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import { pino, type Logger } from 'pino';
 import type { Config } from './config.js';
 import { HooklineEvents } from './events.js';
@@ -5,9 +6,7 @@ import { openStore } from './store/openStore.js';
 import type { Store, WebhookRow } from './store/Store.js';
 import { EventCatalog } from './catalog/EventCatalog.js';
 import { recordBuiltinTypes } from './catalog/recordBuiltinTypes.js';
-import { Dispatcher } from './dispatch/Dispatcher.js';
-import { LAST_WRITES_MS, untilAborted } from './dispatch/ShutdownDeadline.js';
-import { describeLeftovers, type ShutdownLeftovers } from './dispatch/ShutdownLeftovers.js';
+import { Dispatcher, LAST_WRITES_MS, describeLeftovers, type ShutdownLeftovers } from './dispatch/Dispatcher.js';
 import { createSender } from './dispatch/httpSender.js';
 import { createThreadedSender } from './dispatch/SenderThread.js';
 import { Publisher } from './publish/Publisher.js';
@@ -242,7 +241,7 @@ export async function startHookline(config: Config, opts: StartOptions): Promise
         await tracing?.shutdown().catch((err: unknown) => log.warn({ err }, 'could not export the last spans'));
       } finally {
         // A store given up on may not answer its close either (a statement lost with the network).
-        if (leftovers) await untilAborted(store.close(), AbortSignal.timeout(LAST_WRITES_MS));
+        if (leftovers) await Promise.race([store.close(), delay(LAST_WRITES_MS, undefined, { ref: false })]);
         else await store.close();
         resolveStopped();
       }

@@ -13,6 +13,10 @@ import type { Tracing } from '../tracing/Tracing.js';
 import { ShutdownDeadline } from './ShutdownDeadline.js';
 import type { ShutdownLeftovers } from './ShutdownLeftovers.js';
 
+// What the process that runs the engine needs to finish a stop that left work to recovery.
+export { LAST_WRITES_MS } from './ShutdownDeadline.js';
+export { describeLeftovers, type ShutdownLeftovers } from './ShutdownLeftovers.js';
+
 /** How often a process looks for open circuits it does not know of (after a restart, or another process's). */
 const CIRCUIT_SWEEP_MS = 30_000;
 

@@ -105,7 +105,7 @@ async function storeGoneAtShutdown(t: TestContext, fault: Fault, procs: ServerPr
 
   second.child.kill('SIGTERM');
   assert.equal(await exitWithin(second, GRACE_MS + EXIT_MARGIN_MS), 0);
-  assert.doesNotMatch(second.output(), /gave up on the store/, 'a stop on a working store abandons nothing');
+  assert.doesNotMatch(second.output(), /gave up on the database/, 'a stop on a working store abandons nothing');
 }
 
 test('PostgreSQL: SIGTERM while its schema is gone and attempts are in flight; the process exits within the grace period and a second, and after the schema is back every event arrives', { skip: pgReady.available ? false : pgReady.reason, timeout: 90_000 }, async (t) => {

@@ -12,7 +12,7 @@ export const GAVE_UP: unique symbol = Symbol('gave up');
  * flight are cut; LAST_WRITES_MS later `signal` aborts and every write still waiting for the
  * store is given up on. Nothing is lost by that: a delivery whose outcome or release was not
  * written stays leased to this process, and dead-process recovery or lease expiry gives it back
- * to be sent again (docs/reliability.md#a-shutdown-the-store-cannot-finish).
+ * to be sent again (docs/reliability.md#a-stop-the-database-cannot-finish).
  */
 export class ShutdownDeadline {
   readonly graceOver: Promise<void>;

@@ -12,7 +12,7 @@ export interface ShutdownLeftovers {
 /** The one log line an operator needs: how much was abandoned, why, and why nothing is lost. */
 export function describeLeftovers(l: ShutdownLeftovers): string {
   return (
-    `shutdown gave up on the store ${l.graceMs} ms + 1 s after it began (HOOKLINE_SHUTDOWN_GRACE_MS): ` +
+    `shutdown gave up on the database after the grace period (HOOKLINE_SHUTDOWN_GRACE_MS=${l.graceMs}) and a second: ` +
     `${l.outcomes} attempt outcome writes abandoned and ${l.leases} deliveries left leased to this process, because ${l.reason}; ` +
     'nothing is lost: dead-process recovery (or lease expiry) gives them back and they are sent again'
   );

@@ -9,6 +9,7 @@ import { startReceiver } from './helpers/receiver.js';
 import { killAll, spawnServer, type ServerProcess } from './helpers/serverProcess.js';
 import { apiClient } from './helpers/hookline.js';
 import { POSTGRES_TEST_URL, createTestSchema, probePostgres, queryTestDatabase } from './helpers/postgres.js';
+import { privatePostgresUnavailable, startPrivatePostgres, type PrivatePostgres } from './helpers/privatePostgres.js';
 import { sleep, until } from './helpers/wait.js';
 import type { ApiBatchAccepted } from './helpers/apiShapes.js';
 
@@ -25,6 +26,7 @@ const GRACE_MS = 2000;
 const EXIT_MARGIN_MS = 2500;
 const IN_FLIGHT = 4;
 const pgReady = await probePostgres();
+const noPrivatePostgres = await privatePostgresUnavailable();
 
 /** What a journey needs from its database: settings for the server, and the fault to switch on and off. */
 interface Fault {
@@ -160,5 +162,25 @@ test('SQLite: SIGTERM while another connection holds the write lock and attempts
       locker!.close();
       locker = null;
     },
+  }, procs);
+});
+
+test('PostgreSQL down: SIGTERM while the server is stopped and attempts are in flight; the process exits within the grace period and a second, and after the server is back every event arrives', { skip: noPrivatePostgres ?? false, timeout: 120_000 }, async (t) => {
+  // A server of the test's own: the shared one serves other tests and must never be stopped.
+  let server: PrivatePostgres | undefined;
+  const procs: ServerProcess[] = [];
+  t.after(async () => {
+    await killAll(procs);
+    await server?.destroy();
+  });
+  server = await startPrivatePostgres();
+  const pg = server;
+  await storeGoneAtShutdown(t, {
+    // connect_timeout: a connection to a server that is down is refused at once anyway; this bounds one that hangs.
+    env: { HOOKLINE_DATABASE_URL: `${pg.url}?connect_timeout=2` },
+    events: 40,
+    // A crash, not a clean shutdown: every connection cut at once, new ones refused.
+    break: () => pg.stop('immediate'),
+    mend: () => pg.start(),
   }, procs);
 });

@@ -10,7 +10,7 @@ import { killAll, spawnServer, type ServerProcess } from './helpers/serverProces
 import { apiClient } from './helpers/hookline.js';
 import { POSTGRES_TEST_URL, createTestSchema, probePostgres, queryTestDatabase } from './helpers/postgres.js';
 import { privatePostgresUnavailable, startPrivatePostgres, type PrivatePostgres } from './helpers/privatePostgres.js';
-import { sleep, until } from './helpers/wait.js';
+import { until } from './helpers/wait.js';
 import type { ApiBatchAccepted } from './helpers/apiShapes.js';
 
 /**
@@ -31,8 +31,10 @@ const noPrivatePostgres = await privatePostgresUnavailable();
 /** What a journey needs from its database: settings for the server, and the fault to switch on and off. */
 interface Fault {
   env: Record<string, string>;
-  /** How many events to publish: more than IN_FLIGHT leaves some queued at the SIGTERM. */
+  /** How many events to publish: more than are in flight leaves some queued at the SIGTERM. */
   events: number;
+  /** An ordered webhook: one attempt in flight, and its lane waits for each outcome to be stored. */
+  fifo?: boolean;
   /** The database stops taking the server's writes. */
   break(): Promise<void>;
   /** It takes them again. */
@@ -57,10 +59,11 @@ async function holdingReceiver(t: TestContext) {
   };
 }
 
-async function publishAll(server: ServerProcess, url: string, n: number): Promise<string[]> {
+async function publishAll(server: ServerProcess, url: string, n: number, fifo: boolean): Promise<string[]> {
   const api = apiClient(server.url, ADMIN);
   assert.equal((await api('POST', '/v1/businesses', { id: 'acme', name: 'Acme' })).status, 201);
-  assert.equal((await api('POST', '/v1/businesses/acme/webhooks', { url, events: ['*'], max_in_flight: IN_FLIGHT, timeout_ms: 30_000 })).status, 201);
+  const webhook = { url, events: ['*'], max_in_flight: IN_FLIGHT, timeout_ms: 30_000, ...(fifo ? { ordering: 'fifo' } : {}) };
+  assert.equal((await api('POST', '/v1/businesses/acme/webhooks', webhook)).status, 201);
   const events = Array.from({ length: n }, (_, i) => ({ id: `gone-${i}`, type: 'invoice/paid', data: { n: i } }));
   const r = await api<ApiBatchAccepted>('POST', '/v1/businesses/acme/events/batch', { events });
   assert.equal(r.status, 202);
@@ -68,8 +71,14 @@ async function publishAll(server: ServerProcess, url: string, n: number): Promis
 }
 
 /** The exit code, or 'still running' when the process outlived `ms`. */
-function exitWithin(server: ServerProcess, ms: number): Promise<number | string> {
-  return Promise.race([server.exited, sleep(ms).then(() => 'still running')]);
+async function exitWithin(server: ServerProcess, ms: number): Promise<number | string> {
+  let timer: NodeJS.Timeout | undefined;
+  const outlived = new Promise<string>((resolve) => (timer = setTimeout(() => resolve('still running'), ms)));
+  try {
+    return await Promise.race([server.exited, outlived]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 async function storeGoneAtShutdown(t: TestContext, fault: Fault, procs: ServerProcess[]): Promise<void> {
@@ -77,8 +86,9 @@ async function storeGoneAtShutdown(t: TestContext, fault: Fault, procs: ServerPr
   const env = { ...fault.env, HOOKLINE_ADMIN_TOKEN: ADMIN, HOOKLINE_ALLOW_PRIVATE_NETWORKS: 'true', HOOKLINE_SHUTDOWN_GRACE_MS: String(GRACE_MS) };
   const first = await spawnServer(env);
   procs.push(first);
-  const ids = await publishAll(first, rx.url, fault.events);
-  await rx.waitFor(IN_FLIGHT);
+  const inFlight = fault.fifo ? 1 : IN_FLIGHT;
+  const ids = await publishAll(first, rx.url, fault.events, fault.fifo ?? false);
+  await rx.waitFor(inFlight);
 
   await fault.break();
   const signalledAt = Date.now();
@@ -89,7 +99,7 @@ async function storeGoneAtShutdown(t: TestContext, fault: Fault, procs: ServerPr
   assert.ok(tookMs < GRACE_MS + EXIT_MARGIN_MS, `exited ${tookMs} ms after SIGTERM; the bound is ${GRACE_MS + EXIT_MARGIN_MS} ms`);
   const line = /(\d+) attempt outcome writes abandoned and (\d+) deliveries left leased to this process, because (.+?); nothing is lost/.exec(first.output());
   assert.ok(line, `the stop says what it abandoned and why:\n${first.output()}`);
-  assert.equal(Number(line[1]), IN_FLIGHT, 'the attempts cut at the end of the grace period');
+  assert.equal(Number(line[1]), inFlight, 'the attempts cut at the end of the grace period');
   assert.equal(Number(line[2]), fault.events, 'every delivery it held, sent or not');
   t.diagnostic(`exited ${tookMs} ms after SIGTERM (grace ${GRACE_MS} ms); reason given: ${line[3]}`);
 
@@ -137,21 +147,19 @@ test('PostgreSQL: SIGTERM while its schema is gone and attempts are in flight; t
   }, procs);
 });
 
-test('SQLite: SIGTERM while another connection holds the write lock and attempts are in flight, nothing else queued; the process exits within the grace period and a second, and once the lock is let go every event arrives', { timeout: 90_000 }, async (t) => {
+/** A SQLite file of the test's own; while broken, a second connection holds its write lock. */
+function sqliteWriteLocked(t: TestContext, procs: ServerProcess[]): Pick<Fault, 'env' | 'break' | 'mend'> {
   const dir = mkdtempSync(join(tmpdir(), 'hookline-shutdown-'));
   const path = join(dir, 'hookline.db');
-  const procs: ServerProcess[] = [];
   let locker: Database.Database | null = null;
   t.after(async () => {
     await killAll(procs);
     locker?.close();
     rmSync(dir, { recursive: true, force: true });
   });
-  await storeGoneAtShutdown(t, {
+  return {
     // A short busy_timeout: each refused write stalls the store for that long.
     env: { HOOKLINE_DATABASE_URL: `file:${path}?busy_timeout=100` },
-    // Only attempts in flight: their outcomes are all that is left to write.
-    events: IN_FLIGHT,
     async break() {
       // Root ignores file permissions, so a lock is the reliable way to refuse writes here.
       locker = new Database(path);
@@ -162,7 +170,18 @@ test('SQLite: SIGTERM while another connection holds the write lock and attempts
       locker!.close();
       locker = null;
     },
-  }, procs);
+  };
+}
+
+test('SQLite: SIGTERM while another connection holds the write lock and attempts are in flight, nothing else queued; the process exits within the grace period and a second, and once the lock is let go every event arrives', { timeout: 90_000 }, async (t) => {
+  const procs: ServerProcess[] = [];
+  // Only attempts in flight: their outcomes are all that is left to write.
+  await storeGoneAtShutdown(t, { ...sqliteWriteLocked(t, procs), events: IN_FLIGHT }, procs);
+});
+
+test('SQLite, an ordered webhook: SIGTERM while the write lock is held and its head is in flight; its lane, waiting for the outcome to be stored, does not hold the stop, and every event arrives later', { timeout: 90_000 }, async (t) => {
+  const procs: ServerProcess[] = [];
+  await storeGoneAtShutdown(t, { ...sqliteWriteLocked(t, procs), events: 5, fifo: true }, procs);
 });
 
 test('PostgreSQL down: SIGTERM while the server is stopped and attempts are in flight; the process exits within the grace period and a second, and after the server is back every event arrives', { skip: noPrivatePostgres ?? false, timeout: 120_000 }, async (t) => {

@@ -10,7 +10,7 @@ import { sendOwnershipChallenge, type ChallengeResult } from './OwnershipChallen
 import type { Transformer } from '../transform/TransformThread.js';
 import { SENDER_RENEW_MS } from './SenderLeases.js';
 import type { Tracing } from '../tracing/Tracing.js';
-import { ShutdownDeadline } from './ShutdownDeadline.js';
+import { GAVE_UP, ShutdownDeadline } from './ShutdownDeadline.js';
 import type { ShutdownLeftovers } from './ShutdownLeftovers.js';
 
 // What the process that runs the engine needs to finish a stop that left work to recovery.
@@ -145,9 +145,12 @@ export class Dispatcher {
       try {
         this.queues.stopStarting();
         for (const t of this.timers) clearInterval(t);
-        // A claim the store never answers is left behind: what it would lease comes back by expiry.
-        await deadline.within(this.claims.stop());
-        return await this.queues.finish(deadline);
+        const claimStopped = await deadline.within(this.claims.stop());
+        const left = await this.queues.finish(deadline);
+        if (claimStopped !== GAVE_UP) return left;
+        // A claim the store has not answered may still lease deliveries to this process: its row
+        // must stay, so that recovery finds them.
+        return left ?? { outcomes: 0, leases: 0, graceMs: deadline.graceMs, reason: 'a claim of due deliveries was still waiting for the database' };
       } finally {
         deadline.clear();
       }

@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import { pino, type Logger } from 'pino';
 import type { Config } from './config.js';
 import { HooklineEvents } from './events.js';
@@ -5,7 +6,7 @@ import { openStore } from './store/openStore.js';
 import type { Store, WebhookRow } from './store/Store.js';
 import { EventCatalog } from './catalog/EventCatalog.js';
 import { recordBuiltinTypes } from './catalog/recordBuiltinTypes.js';
-import { Dispatcher } from './dispatch/Dispatcher.js';
+import { Dispatcher, LAST_WRITES_MS, describeLeftovers, type ShutdownLeftovers } from './dispatch/Dispatcher.js';
 import { createSender } from './dispatch/httpSender.js';
 import { createThreadedSender } from './dispatch/SenderThread.js';
 import { Publisher } from './publish/Publisher.js';
@@ -220,6 +221,7 @@ export async function startHookline(config: Config, opts: StartOptions): Promise
   let stopping: Promise<void> | null = null;
   const stop = (): Promise<void> => {
     stopping ??= (async () => {
+      let leftovers: ShutdownLeftovers | null = null;
       try {
         // Streams first: an open stream would keep the server's close waiting. Then close the
         // door, so no event is accepted that the dispatcher would not see.
@@ -228,15 +230,19 @@ export async function startHookline(config: Config, opts: StartOptions): Promise
         await sweeper.stop();
         await certificates.stop();
         await unlisten?.();
-        await dispatcher.stop();
+        leftovers = await dispatcher.stop();
+        if (leftovers) log.warn({ shutdown: leftovers }, describeLeftovers(leftovers));
         await transformer.close();
-        await heartbeat.stop();
+        // Deliveries left leased to this process are found through its row: it stays, to be found dead.
+        await heartbeat.stop({ keepRow: leftovers !== null });
         await operational.stop();
         metrics.close();
         // After the dispatcher: the last attempts' spans end when their outcomes are written.
         await tracing?.shutdown().catch((err: unknown) => log.warn({ err }, 'could not export the last spans'));
       } finally {
-        await store.close();
+        // A store given up on may not answer its close either (a statement lost with the network).
+        if (leftovers) await Promise.race([store.close(), delay(LAST_WRITES_MS, undefined, { ref: false })]);
+        else await store.close();
         resolveStopped();
       }
     })();

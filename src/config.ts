@@ -42,7 +42,10 @@ export interface Config {
   readonly pollMs: number;
   /** HOOKLINE_CLAIM_BATCH, default 500: due deliveries claimed per statement. */
   readonly claimBatch: number;
-  /** HOOKLINE_SHUTDOWN_GRACE_MS, default 10000: how long SIGTERM waits for attempts in flight. */
+  /**
+   * HOOKLINE_SHUTDOWN_GRACE_MS, default 10000: how long SIGTERM waits for attempts in flight; a
+   * second later the stop gives up on writes the database has not taken, and the process exits.
+   */
   readonly shutdownGraceMs: number;
   /** HOOKLINE_LOG_LEVEL, default info. */
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';

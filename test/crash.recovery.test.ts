@@ -5,9 +5,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startReceiver } from './helpers/receiver.js';
-import { spawnServer, spawnWorker, type ServerProcess } from './helpers/serverProcess.js';
+import { killAll, spawnServer, spawnWorker, type ServerProcess } from './helpers/serverProcess.js';
 import { apiClient } from './helpers/hookline.js';
-import { createTestSchema, probePostgres } from './helpers/postgres.js';
+import { createTestSchema, probePostgres, type TestDatabase } from './helpers/postgres.js';
 import { until } from './helpers/wait.js';
 import type { ApiBatchAccepted } from './helpers/apiShapes.js';
 
@@ -79,17 +79,33 @@ async function stop(server: ServerProcess): Promise<void> {
   assert.equal(await server.exited, 0, 'SIGTERM stops it cleanly');
 }
 
+/**
+ * The processes a test starts go in the returned list. Its teardown kills them and waits for
+ * them to exit, then drops `database`: dropped first, a live process's writes would retry
+ * against tables that are gone.
+ */
+function processesOn(t: TestContext, database?: TestDatabase): ServerProcess[] {
+  const procs: ServerProcess[] = [];
+  t.after(async () => {
+    await killAll(procs);
+    await database?.drop();
+  });
+  return procs;
+}
+
 /** Kills the only server while it holds every delivery, restarts it, and times the recovery. */
-async function restartRecovers(t: TestContext, env: Record<string, string>): Promise<void> {
+async function restartRecovers(t: TestContext, env: Record<string, string>, database?: TestDatabase): Promise<void> {
+  const procs = processesOn(t, database);
   const { rx, answerFromNowOn } = await slowReceiver(t);
   let server = await spawnServer(env);
-  t.after(() => server.child.kill('SIGKILL'));
+  procs.push(server);
   const ids = await publishHeld(server, rx.url);
   await rx.waitFor(4);
   const killedAt = await kill(server);
   answerFromNowOn();
   const restartedAt = Date.now();
   server = await spawnServer(env);
+  procs.push(server);
   const ms = await allArriveWithinBudget(rx, ids, killedAt, restartedAt);
   t.diagnostic(`${ids.length} held events arrived ${ms} ms after the restart (lease: 120 s)`);
   assert.match(server.output(), new RegExp(`"deliveries":${EVENTS}[^\\n]*gave back the leases`), 'the restarted process gave back every delivery the dead one held');
@@ -110,19 +126,18 @@ test('issue 12: SQLite, SIGKILL with deliveries held in flight to a slow receive
 
 test('issue 12: PostgreSQL, SIGKILL with deliveries held in flight to a slow receiver; after a restart every accepted event arrives within 15 s', { skip: pgReady.available ? false : pgReady.reason, timeout: 60_000 }, async (t) => {
   const db = await createTestSchema();
-  t.after(() => db.drop());
-  await restartRecovers(t, { HOOKLINE_DATABASE_URL: db.url, HOOKLINE_ADMIN_TOKEN: ADMIN, HOOKLINE_ALLOW_PRIVATE_NETWORKS: 'true' });
+  await restartRecovers(t, { HOOKLINE_DATABASE_URL: db.url, HOOKLINE_ADMIN_TOKEN: ADMIN, HOOKLINE_ALLOW_PRIVATE_NETWORKS: 'true' }, db);
 });
 
 test("issue 12: PostgreSQL, a live worker takes over a SIGKILLed server's held deliveries and its webhook within 15 s, with no restart", { skip: pgReady.available ? false : pgReady.reason, timeout: 60_000 }, async (t) => {
   const db = await createTestSchema();
-  t.after(() => db.drop());
+  const procs = processesOn(t, db);
   const env = { HOOKLINE_DATABASE_URL: db.url, HOOKLINE_ADMIN_TOKEN: ADMIN, HOOKLINE_ALLOW_PRIVATE_NETWORKS: 'true' };
   const { rx, answerFromNowOn } = await slowReceiver(t);
   const server = await spawnServer(env);
-  t.after(() => server.child.kill('SIGKILL'));
+  procs.push(server);
   const worker = await spawnWorker(env);
-  t.after(() => worker.child.kill('SIGKILL'));
+  procs.push(worker);
   const ids = await publishHeld(server, rx.url);
   await rx.waitFor(4);
   assert.ok(rx.received.length <= 4, 'the server is the webhook\'s one sender: the worker sends nothing while it lives');

@@ -27,7 +27,7 @@ const settingHelp: Readonly<Record<keyof Config, SettingHelp>> = {
   leaseMs: { arg: '<ms>', about: 'how long a claimed delivery stays with this process before another may take it' },
   pollMs: { arg: '<ms>', about: 'how often an idle dispatcher looks for due retries' },
   claimBatch: { arg: '<n>', about: 'due deliveries claimed per database statement' },
-  shutdownGraceMs: { arg: '<ms>', about: 'how long a stop waits for attempts in flight' },
+  shutdownGraceMs: { arg: '<ms>', about: 'how long a stop waits for attempts in flight; a second later it gives up on writes the database has not taken' },
   logLevel: { arg: '<level>', about: 'fatal, error, warn, info, debug, trace or silent' },
   publicUrl: { arg: '<url>', about: 'the URL to print for this server', defaultText: 'derived from host and port' },
   retentionDays: { arg: '<days>', about: 'days to keep finished deliveries, their attempts and events; 0 keeps everything' },

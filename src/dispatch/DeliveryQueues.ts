@@ -14,6 +14,9 @@ import { isPendingVerification } from '../webhooks/verificationState.js';
 import { ResultFanOut } from './ResultFanOut.js';
 import { SenderLeases } from './SenderLeases.js';
 import { AttemptTracer } from '../tracing/attemptTrace.js';
+import type { ShutdownDeadline } from './ShutdownDeadline.js';
+import type { ShutdownLeftovers } from './ShutdownLeftovers.js';
+import { writeUntilStored } from './writeUntilStored.js';
 
 /** How long a cached webhook row is trusted before it is read again (other processes may change it). */
 const WEBHOOK_TTL_MS = 2000;
@@ -24,6 +27,8 @@ export interface DeliveryQueuesDeps extends DispatcherDeps {
   workerId: string;
   /** Due deliveries appeared in the store (a circuit closed): the claim loop should look now. */
   wakeClaims: () => void;
+  /** Aborted when a stop gives up on the store: writes still retrying end there. */
+  giveUp: AbortSignal;
 }
 
 type Readiness = { ok: true; probe: boolean } | { ok: false };
@@ -61,16 +66,22 @@ export class DeliveryQueues {
   private readonly traces: AttemptTracer | null;
   private idleWaiters: (() => void)[] = [];
   private readonly onError = (err: Error): void => void this.deps.events.emit('dispatcher:error', err);
+  /** The last error a write after an attempt met: why a stop gave up, if it does. */
+  private lastWriteError: Error | null = null;
+  private readonly onWriteError = (err: Error): void => {
+    this.lastWriteError = err;
+    this.onError(err);
+  };
 
   constructor(private readonly deps: DeliveryQueuesDeps) {
     const { store, config, events, workerId } = deps;
     this.fair = new FairScheduler(config.maxInFlight, () => this.running && this.pump());
     this.policy = { probeMs: config.probeMs, disableAfterMs: config.disableAfterMs };
     this.traces = AttemptTracer.create(deps.tracing ?? null, config.propagateTrace);
-    this.recorder = new OutcomeRecorder(store, (batch) => this.written(batch), this.onError);
+    this.recorder = new OutcomeRecorder(store, (batch) => this.written(batch), this.onWriteError, deps.giveUp);
     this.health = new HealthTracker(store, events);
     this.results = new ResultFanOut(this.recorder, this.health, events, (q, t) => this.transitioned(q, t));
-    this.writes = new HeldWrites(store, workerId, (ids) => ids.forEach((id) => this.held.delete(id)), this.onError);
+    this.writes = new HeldWrites(store, workerId, (ids) => ids.forEach((id) => this.held.delete(id)), this.onWriteError, deps.giveUp);
     this.senders = new SenderLeases(store, workerId, (qs) => qs.forEach((q) => this.kick(q)), this.onError);
     this.budget = new HoldBudget(config.maxHeld, this.held, this.queues, this.fair, () => this.running);
     const self = this;
@@ -362,29 +373,47 @@ export class DeliveryQueues {
   /**
    * Gives queued deliveries back to the store, lets attempts in flight finish within the grace
    * period (past it they are cut, and their deliveries retried later), writes every outcome,
-   * and gives back the leases left.
+   * and gives back the leases left. Whatever the store has not taken when `deadline` gives up
+   * on it stays leased to this process and is returned, counted; nothing here waits longer.
    */
-  async finish(graceMs: number): Promise<void> {
-    const { store, sender, workerId } = this.deps;
+  async finish(deadline: ShutdownDeadline): Promise<ShutdownLeftovers | null> {
+    const { sender } = this.deps;
+    this.forgetWriteErrors();
     const queued: string[] = [];
     for (const q of this.queues.values()) for (const it of q.drain()) queued.push(it.delivery.id);
     this.fair.clear();
-    if (queued.length > 0) {
-      await store.releaseLeases(workerId, queued, Date.now());
-      for (const id of queued) this.held.delete(id);
-    }
-    let grace: NodeJS.Timeout | undefined;
-    await Promise.race([this.idle(), new Promise<void>((r) => (grace = setTimeout(r, graceMs)))]);
-    clearTimeout(grace);
+    // Given back while the attempts in flight run, so a store that is away costs no extra wait.
+    const givenBack = this.giveBack(queued, deadline.signal);
+    await Promise.race([this.idle(), deadline.graceOver]);
     await (this.fair.busy > 0 ? sender.destroy() : sender.close());
-    await this.idle();
+    // An ordered lane's attempt ends only once its outcome is stored (or given up on).
+    await deadline.within(this.idle());
+    await givenBack;
     await this.recorder.flush();
-    await this.health.flush();
+    await deadline.within(this.health.flush());
     await this.writes.flush();
     const left = [...this.held.keys()];
-    if (left.length > 0) await store.releaseLeases(workerId, left, Date.now());
+    const released = await this.giveBack(left, deadline.signal);
+    await deadline.within(this.senders.releaseAll(this.queues.values()));
+    const outcomes = this.recorder.abandoned;
+    const kept = released ? 0 : left.length;
     this.held.clear();
-    await this.senders.releaseAll(this.queues.values());
+    if (outcomes === 0 && kept === 0) return null;
+    return { outcomes, leases: kept, graceMs: deadline.graceMs, reason: this.lastWriteError?.message ?? (deadline.signal.reason as Error).message };
+  }
+
+  /** Why a stop gives up, if it does, is what it meets from its start on. */
+  private forgetWriteErrors(): void {
+    this.lastWriteError = null;
+  }
+
+  /** Releases these leases (due now, no owner); false when the store was given up on first, and they stay held. */
+  private async giveBack(ids: string[], giveUp: AbortSignal): Promise<boolean> {
+    if (ids.length === 0) return true;
+    const { store, workerId } = this.deps;
+    if (!(await writeUntilStored(() => store.releaseLeases(workerId, ids, Date.now()), this.onWriteError, giveUp))) return false;
+    for (const id of ids) this.held.delete(id);
+    return true;
   }
 
   private idle(): Promise<void> {

@@ -10,6 +10,12 @@ import { sendOwnershipChallenge, type ChallengeResult } from './OwnershipChallen
 import type { Transformer } from '../transform/TransformThread.js';
 import { SENDER_RENEW_MS } from './SenderLeases.js';
 import type { Tracing } from '../tracing/Tracing.js';
+import { GAVE_UP, ShutdownDeadline } from './ShutdownDeadline.js';
+import type { ShutdownLeftovers } from './ShutdownLeftovers.js';
+
+// What the process that runs the engine needs to finish a stop that left work to recovery.
+export { LAST_WRITES_MS } from './ShutdownDeadline.js';
+export { describeLeftovers, type ShutdownLeftovers } from './ShutdownLeftovers.js';
 
 /** How often a process looks for open circuits it does not know of (after a restart, or another process's). */
 const CIRCUIT_SWEEP_MS = 30_000;
@@ -45,13 +51,15 @@ export class Dispatcher {
   private readonly claims: ClaimLoop;
   private started = false;
   private timers: NodeJS.Timeout[] = [];
-  private stopped: Promise<void> | null = null;
+  private stopped: Promise<ShutdownLeftovers | null> | null = null;
+  /** Aborted when a stop gives up on the store (`ShutdownDeadline`). */
+  private readonly giveUp = new AbortController();
 
   constructor(private readonly deps: DispatcherDeps) {
     const { store, config } = deps;
     // Endpoint auth wraps whichever sender was given, so every attempt (and every probe) carries it.
     this.endpointSender = withEndpointAuth(deps.sender);
-    this.queues = new DeliveryQueues({ ...deps, sender: this.endpointSender, workerId: this.workerId, wakeClaims: () => this.wake() });
+    this.queues = new DeliveryQueues({ ...deps, sender: this.endpointSender, workerId: this.workerId, wakeClaims: () => this.wake(), giveUp: this.giveUp.signal });
     const { queues } = this;
     this.claims = new ClaimLoop(store, config, {
       workerId: this.workerId,
@@ -127,14 +135,25 @@ export class Dispatcher {
 
   /**
    * Stops claiming, gives queued deliveries back to the store, lets attempts in flight finish
-   * within the grace period, and writes their outcomes. Safe to call more than once.
+   * within the grace period, and writes their outcomes. Bounded: a second past the grace
+   * period it gives up on writes the store has not taken, and resolves with what it left
+   * leased to this process (null when nothing). Safe to call more than once.
    */
-  stop(): Promise<void> {
+  stop(): Promise<ShutdownLeftovers | null> {
     this.stopped ??= (async () => {
-      this.queues.stopStarting();
-      for (const t of this.timers) clearInterval(t);
-      await this.claims.stop();
-      await this.queues.finish(this.deps.config.shutdownGraceMs);
+      const deadline = new ShutdownDeadline(this.deps.config.shutdownGraceMs, this.giveUp);
+      try {
+        this.queues.stopStarting();
+        for (const t of this.timers) clearInterval(t);
+        const claimStopped = await deadline.within(this.claims.stop());
+        const left = await this.queues.finish(deadline);
+        if (claimStopped !== GAVE_UP) return left;
+        // A claim the store has not answered may still lease deliveries to this process: its row
+        // must stay, so that recovery finds them.
+        return left ?? { outcomes: 0, leases: 0, graceMs: deadline.graceMs, reason: 'a claim of due deliveries was still waiting for the database' };
+      } finally {
+        deadline.clear();
+      }
     })();
     return this.stopped;
   }

@@ -12,6 +12,8 @@ const STATEMENT = { park: 'parkDeliveries', release: 'releaseLeases', fail: 'fai
  * These come in bursts (a circuit opening parks a whole queue), so they are written in batches,
  * one statement per kind per turn of the event loop, retried with backoff while the store is
  * away; `done` is told when each batch is stored, so the dispatcher stops renewing those leases.
+ * Once `giveUp` aborts (a stop past its grace period) nothing more is written: those deliveries
+ * stay held, and the stopping dispatcher counts them among the leases it could not give back.
  */
 export class HeldWrites {
   private pending: Record<Kind, string[]> = { park: [], release: [], fail: [] };
@@ -23,6 +25,7 @@ export class HeldWrites {
     private readonly owner: string,
     private readonly done: (ids: string[]) => void,
     private readonly onError: (err: Error) => void,
+    private readonly giveUp?: AbortSignal,
   ) {}
 
   park(ids: string[]): void {
@@ -64,7 +67,7 @@ export class HeldWrites {
     for (const kind of KINDS) {
       const ids = batch[kind];
       if (ids.length === 0) continue;
-      await writeUntilStored(() => this.store[STATEMENT[kind]](this.owner, ids, Date.now()), this.onError);
+      if (!(await writeUntilStored(() => this.store[STATEMENT[kind]](this.owner, ids, Date.now()), this.onError, this.giveUp))) return;
       this.done(ids);
     }
   }

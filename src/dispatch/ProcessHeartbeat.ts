@@ -98,11 +98,16 @@ export class ProcessHeartbeat {
     this.deps.onReleased(released);
   }
 
-  /** Stops beating and removes this process's row; call after its leases were given back. Safe to call twice. */
-  async stop(): Promise<void> {
+  /**
+   * Stops beating and removes this process's row; call after its leases were given back.
+   * `keepRow`: some were not (a stop that gave up on the store), and the silent row is how
+   * another process, or the next start, finds them and gives them back. Safe to call twice.
+   */
+  async stop({ keepRow = false }: { keepRow?: boolean } = {}): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
+    if (keepRow) return;
     await this.beating;
     if (!this.row) return;
     try {

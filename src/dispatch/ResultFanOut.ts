@@ -22,7 +22,7 @@ export class ResultFanOut {
 
   /**
    * Returns a promise that settles once the outcome is stored when `awaitStored` (or the
-   * delivery is final), else null. `probe`: the attempt was the open circuit's probe.
+   * delivery is final), false if it was given up on at shutdown, else null. `probe`: the attempt was the open circuit's probe.
    */
   settle(
     q: EndpointQueue,
@@ -30,7 +30,7 @@ export class ResultFanOut {
     item: DispatchItem,
     result: { ok: boolean; outcome: AttemptOutcome; retryAfterMs: number | null },
     { probe, awaitStored }: { probe: boolean; awaitStored: boolean },
-  ): Promise<void> | null {
+  ): Promise<boolean> | null {
     const { ok, outcome, retryAfterMs } = result;
     const { attempt } = outcome;
     const d = item.delivery;
@@ -61,7 +61,9 @@ export class ResultFanOut {
       status: outcome.status,
     });
     if (final && !operational) {
-      void stored!.then(() =>
+      // Only once stored: a final state given up on at shutdown is not final yet.
+      void stored!.then((written) => {
+        if (!written) return;
         this.events.emit('delivery:exhausted', {
           business_id: d.business_id,
           webhook_id: d.webhook_id,
@@ -71,8 +73,8 @@ export class ResultFanOut {
           attempt_count: attempt.number,
           status_code: attempt.status_code,
           error: attempt.error,
-        }),
-      );
+        });
+      });
     }
     return stored;
   }

@@ -87,7 +87,7 @@ export class AttemptTrace {
    * The outcome is known; `stored` settles once it is written (null: not waited for). The
    * attempt span ends then, so it covers the record.
    */
-  settled(outcome: AttemptOutcome, stored: Promise<void> | null): void {
+  settled(outcome: AttemptOutcome, stored: Promise<boolean> | null): void {
     const span = this.span;
     if (!span) return;
     this.endChild();
@@ -104,7 +104,10 @@ export class AttemptTrace {
       this.endChild();
       span.end();
     };
-    stored.then(done, (err: unknown) => {
+    stored.then((written) => {
+      if (!written) this.child?.fail('record_abandoned', 'the outcome was not written before the shutdown gave up on the store');
+      done();
+    }, (err: unknown) => {
       this.child?.fail('record_failed', String((err as Error)?.message ?? err));
       done();
     });

@@ -93,29 +93,6 @@ describe(`the sender ${where}`, () => {
     assert.equal(rx.bodies[0], '{"type":"client/created"}');
   });
 
-  test('requests made in one turn each arrive with their own body, byte for byte, whatever its script or size', async (t) => {
-    const rx = await receiver(t, (_req, res) => res.end());
-    const s = await sender(t);
-    // Bodies of one turn cross to the sending thread in one buffer: each must come out whole and in its place.
-    const bodies = [
-      '{}',
-      '',
-      JSON.stringify({ name: 'Zoë Ångström', city: '東京', emoji: '🏋️‍♀️', rtl: 'שלום' }),
-      JSON.stringify({ note: 'x'.repeat(70_000) }),
-      JSON.stringify({ lone: '\ud800 survives as U+FFFD' }),
-      ...Array.from({ length: 40 }, (_, i) => JSON.stringify({ i, pad: 'é'.repeat(i * 37) })),
-    ];
-    const results = await Promise.all(bodies.map((body, i) => s.send(request(rx.url(`/b${i}`), { body, headers: { 'x-n': String(i) } }))));
-    assert.ok(results.every((r) => r.statusCode === 200), JSON.stringify(results.filter((r) => r.statusCode !== 200)));
-    assert.equal(rx.requests.length, bodies.length);
-    for (let k = 0; k < rx.requests.length; k++) {
-      const n = Number(rx.requests[k]!.headers['x-n']);
-      assert.equal(rx.requests[k]!.url, `/b${n}`);
-      assert.equal(rx.bodies[k], Buffer.from(bodies[n]!).toString('utf8'), `body ${n}`);
-      assert.equal(Number(rx.requests[k]!.headers['content-length']), Buffer.byteLength(bodies[n]!), `content-length of ${n}`);
-    }
-  });
-
   test('custom headers cannot replace content-type, user-agent or framing headers', async (t) => {
     const rx = await receiver(t, (_req, res) => res.end());
     const result = await (await sender(t)).send(request(rx.url('/p?q=1'), {

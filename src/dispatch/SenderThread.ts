@@ -2,12 +2,8 @@ import type { Worker } from 'node:worker_threads';
 import { startModuleThread } from '../threads/startModuleThread.js';
 import { createSender, type Sender, type SenderOptions, type SendRequest, type SendResult } from './httpSender.js';
 import { notSent } from './SendResult.js';
-import { packBodies, type BodySpan } from './requestBodies.js';
 
 import type { FromThread, ThreadCall, ToThread } from '../threads/protocol.js';
-
-/** A send call's request on its way: once packed, its body is `packed`, a span of the message's buffer. */
-type WireCall = SendRequest & { packed?: BodySpan };
 
 /** The sender thread's methods: `send` answers with a SendResult; `close` and `destroy` once its connections are closed. */
 export type SenderThreadMethod = 'send' | 'close' | 'destroy';
@@ -93,27 +89,15 @@ export function createThreadedSender(opts: SenderOptions, onError: (err: Error) 
       for (const [id] of calls) settle(id, notSent('network'));
       return;
     }
-    const requests = calls.map((call) => call[3][0] as WireCall);
-    const bodies = requests.map((r) => r.body);
-    const packed = packBodies(bodies);
-    for (let i = 0; i < requests.length; i++) {
-      const span = packed.spans[i];
-      if (span) {
-        requests[i]!.packed = span;
-        requests[i]!.body = '';
-      }
-    }
     try {
-      worker.postMessage({ calls, bodies: packed.buffer } satisfies ToThread, [packed.buffer]);
+      worker.postMessage({ calls } satisfies ToThread);
     } catch {
-      // Something in the batch cannot be cloned: send what can, with its body as a string, fail the rest.
-      for (let i = 0; i < calls.length; i++) {
-        requests[i]!.body = bodies[i]!;
-        delete requests[i]!.packed;
+      // Something in the batch cannot be cloned: send what can, fail the rest.
+      for (const call of calls) {
         try {
-          worker.postMessage({ calls: [calls[i]!] } satisfies ToThread);
+          worker.postMessage({ calls: [call] } satisfies ToThread);
         } catch {
-          settle(calls[i]![0], notSent('invalid_request'));
+          settle(call[0], notSent('invalid_request'));
         }
       }
     }

@@ -31,20 +31,6 @@ export interface SendRequest {
   about?: AttemptAbout;
 }
 
-/**
- * A request as the network sender takes it: the body may be bytes already, which is how bodies
- * cross to the sending thread (src/dispatch/requestBodies.ts), so they are never turned back into
- * strings only to be encoded again for the socket.
- */
-export interface WireRequest extends Omit<SendRequest, 'body'> {
-  body: string | Uint8Array;
-}
-
-/** The network sender: a Sender whose requests may carry their body as bytes. */
-export interface WireSender extends Sender {
-  send(req: WireRequest): Promise<SendResult>;
-}
-
 export interface AttemptAbout {
   deliveryId: string;
   eventId: string;
@@ -104,7 +90,7 @@ const TARGET_CACHE_SIZE = 10_000;
 /** Agents for endpoints with their own TLS material; the least recently made is closed past this. */
 const TLS_AGENT_CACHE_SIZE = 500;
 
-export function createSender(opts: SenderOptions): WireSender {
+export function createSender(opts: SenderOptions): Sender {
   const allowPrivate = opts.allowPrivateNetworks;
   const egress: EgressOptions = opts.egress ?? { egressProxy: null, egressNoProxy: [] };
   const connectTimeoutMs = opts.connectTimeoutMs ?? 10_000;
@@ -153,7 +139,7 @@ export function createSender(opts: SenderOptions): WireSender {
 
   return {
     ready: () => Promise.resolve(),
-    send(req: WireRequest) {
+    send(req) {
       const startedAt = Date.now();
       const t0 = performance.now();
       let handler: ResponseReader | null = null;

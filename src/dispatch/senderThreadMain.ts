@@ -1,7 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { FromThread, ThreadReply, ToThread } from '../threads/protocol.js';
-import { createSender, type SenderOptions, type WireRequest } from './httpSender.js';
-import { bodyAt, type BodySpan } from './requestBodies.js';
+import { createSender, type SenderOptions, type SendRequest } from './httpSender.js';
 import type { SenderThreadMethod } from './SenderThread.js';
 
 /**
@@ -35,9 +34,7 @@ function answered(reply: ThreadReply): void {
 port.on('message', (m: ToThread) => {
   for (const [id, , method, args] of m.calls) {
     if ((method as SenderThreadMethod) === 'send') {
-      const req = args[0] as WireRequest & { packed?: BodySpan };
-      if (req.packed && m.bodies) req.body = bodyAt(m.bodies, req.packed);
-      void sender.send(req).then((r) => answered([id, 'result', r]));
+      void sender.send(args[0] as SendRequest).then((r) => answered([id, 'result', r]));
       continue;
     }
     void (method === 'destroy' ? sender.destroy() : sender.close()).then(() => {

@@ -17,8 +17,6 @@ export type ThreadReply =
 
 export interface ToThread {
   calls: ThreadCall[];
-  /** The request bodies of the sender thread's calls, transferred (src/dispatch/requestBodies.ts). */
-  bodies?: ArrayBuffer;
 }
 
 /** The thread's first message is `ready` (with what the caller needs to know of it) or `failed`; replies follow. */

@@ -6,7 +6,7 @@ import { startTestHookline, type TestInstance } from './helpers/hookline.js';
 import { newBusiness } from './helpers/businesses.js';
 import { until } from './helpers/wait.js';
 import { verifyWebhook } from '../src/verify/index.js';
-import type { ApiAccepted, ApiDelivery, ApiDeliveryDetail, ApiListener, ApiPage, ApiProblem } from './helpers/apiShapes.js';
+import type { ApiAccepted, ApiDelivery, ApiDeliveryDetail, ApiIssuedToken, ApiListener, ApiPage, ApiProblem } from './helpers/apiShapes.js';
 
 /**
  * The listener routes under `hookline listen` (issue 17 §1), spoken directly: the stream's
@@ -36,9 +36,9 @@ interface DeliveryEvent {
  * aborted fetch can leave its connection to the server half-open, and the server's close then
  * waits out its keep-alive timeout).
  */
-async function openStream(b: string, id: string) {
+async function openStream(b: string, id: string, token = hl.adminToken) {
   const events: { event: string; data: unknown }[] = [];
-  const req = httpGet(`${hl.url}/v1/businesses/${b}/listeners/${id}/stream`, { headers: { authorization: `Bearer ${hl.adminToken}` } });
+  const req = httpGet(`${hl.url}/v1/businesses/${b}/listeners/${id}/stream`, { headers: { authorization: `Bearer ${token}` } });
   const res = await new Promise<IncomingMessage>((resolve, reject) => req.once('response', resolve).once('error', reject));
   assert.equal(res.statusCode, 200);
   assert.match(String(res.headers['content-type']), /^text\/event-stream/);
@@ -170,6 +170,33 @@ test('a listener removed or re-pointed through the webhook routes closes its str
     const again = await hl.api<ApiProblem>('GET', `/v1/businesses/${b}/listeners/${l.id}/stream`);
     assert.equal(again.body.code, 'LISTENER_NOT_FOUND', change);
   }
+});
+
+test('journey: a token opens a listener stream, is revoked, and the stream ends at once; the token cannot open it again', async () => {
+  const b = await newBusiness(hl.api);
+  const issued = (await hl.api<ApiIssuedToken>('POST', `/v1/businesses/${b}/tokens`, { name: 'laptop' })).body;
+  const asStaff = (method: string, path: string, body?: unknown) => hl.api<ApiListener & ApiProblem>(method, path, body, issued.token);
+  const l = (await asStaff('POST', `/v1/businesses/${b}/listeners`, null)).body;
+  const stream = await openStream(b, l.id, issued.token);
+  await until('the ready event', async () => stream.events[0]?.event === 'ready');
+  // Another business's token revoked meanwhile leaves this stream alone.
+  const other = await newBusiness(hl.api);
+  const otherToken = (await hl.api<ApiIssuedToken>('POST', `/v1/businesses/${other}/tokens`, {})).body;
+  assert.equal((await hl.api('DELETE', `/v1/businesses/${other}/tokens/${otherToken.id}`)).status, 204);
+  let ended = false;
+  void stream.ended.then(() => (ended = true));
+  await new Promise((r) => setTimeout(r, 300));
+  assert.equal(ended, false, 'a stream whose own token is still valid stays open');
+
+  const revokedAt = Date.now();
+  assert.equal((await hl.api('DELETE', `/v1/businesses/${b}/tokens/${issued.id}`)).status, 204);
+  const within = await Promise.race([stream.ended.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 5000))]);
+  if (!within) await stream.close();
+  assert.ok(within, 'the stream was still open 5 s after its token was revoked');
+  assert.ok(Date.now() - revokedAt < 5000);
+  const again = await asStaff('GET', `/v1/businesses/${b}/listeners/${l.id}/stream`);
+  assert.equal(again.status, 401);
+  assert.equal(again.body.code, 'UNAUTHORIZED');
 });
 
 test('stopping the server with a stream open closes the stream instead of waiting on it', async () => {

@@ -8,6 +8,12 @@ export interface ListenerStream {
   /** A comment line, so that proxies and the CLI see the connection is alive. */
   ping(): void;
   close(): void;
+  /**
+   * Whether the credential that opened the stream still reaches its business. Asked at every
+   * keepalive and at once when a token is revoked on this process: a stream is one long
+   * request, and a revoked token must not keep receiving its business's events.
+   */
+  authorized?(): Promise<boolean>;
 }
 
 /** What the CLI reports after re-sending one attempt to its local URL. */
@@ -207,6 +213,23 @@ export class ListenerStreams {
     for (const [id, list] of this.streams) {
       for (const s of list) s.ping();
       this.resume(id);
+    }
+    this.recheck();
+  }
+
+  /**
+   * Closes the streams whose credential no longer reaches their business (revoked, expired,
+   * or the admin token replaced). A check that fails (the store is down) closes nothing: the
+   * next one decides.
+   */
+  recheck(): void {
+    for (const list of this.streams.values()) {
+      for (const s of list) {
+        s.authorized?.().then(
+          (ok) => ok || s.close(),
+          () => {},
+        );
+      }
     }
   }
 }

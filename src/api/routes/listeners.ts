@@ -6,6 +6,7 @@ import type { ListenerStream } from '../../listen/ListenerStreams.js';
 import { listenerIdOf } from '../../listen/listenerUrl.js';
 import type { WebhookRow } from '../../store/Store.js';
 import { iso } from '../present.js';
+import { TokenAuth } from '../../auth/TokenAuth.js';
 import { BusinessParams, problemResponses } from '../schemas.js';
 import { CreateListener, Listener, ListenerParams, ListenerResult } from '../listenerSchemas.js';
 
@@ -83,6 +84,7 @@ export const listenerRoutes =
           send: (event, data) => void (res.writableEnded || res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`)),
           ping: () => void (res.writableEnded || res.write(': keepalive\n\n')),
           close: () => res.end(),
+          authorized: authorizedNow(ctx, req.headers.authorization, w.business_id),
         };
         stream.send('ready', present(w));
         const detach = ctx.listeners.attach(w.business_id, w.id, stream);
@@ -134,4 +136,18 @@ export const listenerRoutes =
 
 function refusePortal(req: FastifyRequest): void {
   if (req.principal?.kind === 'portal') throw new HooklineError('FORBIDDEN', 'Listeners are for `hookline listen` with a bearer token; the webhooks portal cannot open one.');
+}
+
+/**
+ * How a stream asks whether its bearer token still reaches the business (ListenerStream.authorized).
+ * The token is checked as a request would be, through the credential cache, so a revocation
+ * made on another process is seen once its cached entry is older than the cache's lifetime.
+ */
+function authorizedNow(ctx: AppContext, authorization: string | undefined, businessId: string): () => Promise<boolean> {
+  const token = /^Bearer (.+)$/i.exec(authorization ?? '')?.[1];
+  return async () => {
+    if (token === undefined) return false;
+    const checked = await ctx.auth.check(token);
+    return checked.ok && TokenAuth.reaches(checked.principal, businessId);
+  };
 }

@@ -70,6 +70,8 @@ export const tokenRoutes =
           throw new HooklineError('TOKEN_NOT_FOUND', `Business "${req.params.b}" has no token "${req.params.id}"; list its tokens with GET /v1/businesses/${req.params.b}/tokens.`);
         }
         ctx.auth.forget(req.params.id);
+        // A `hookline listen` stream opened with it ends now, not at its next keepalive.
+        ctx.listeners.recheck();
         return reply.code(204).send();
       },
     );

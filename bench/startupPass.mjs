@@ -10,7 +10,7 @@
 // the publishes fared meanwhile.
 //
 //   npm run build && node bench/startupPass.mjs [--stores sqlite,postgres] [--businesses 100000]
-//     [--key] [--dist dist]
+//     [--key] [--idle] [--dist dist]
 import { parseArgs } from 'node:util';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
@@ -33,6 +33,8 @@ const { values } = parseArgs({
     stores: { type: 'string', default: 'sqlite,postgres' },
     businesses: { type: 'string', default: '100000' },
     key: { type: 'boolean', default: false },
+    // Waits for the background rewrite without publishing through it.
+    idle: { type: 'boolean', default: false },
     dist: { type: 'string', default: 'dist' },
   },
 });
@@ -82,6 +84,10 @@ async function publishUntilRewritten(h) {
   }
   while (!h.output().includes(DONE)) {
     if (monotonicMs() - t0 > 600_000) throw new Error('the background rewrite did not finish within 10 minutes');
+    if (values.idle) {
+      await new Promise((r) => setTimeout(r, 20));
+      continue;
+    }
     const business = `t${String(n % 1000).padStart(6, '0')}`;
     const started = monotonicMs();
     const r = await request(`${h.url}/v1/businesses/${business}/events`, { method: 'POST', headers, body: JSON.stringify({ type: eventType(n % 3), data: { n } }) });
@@ -92,9 +98,10 @@ async function publishUntilRewritten(h) {
   }
   const ms = monotonicMs() - t0;
   const line = JSON.parse(h.output().split('\n').find((l) => l.includes(DONE)));
+  const check = JSON.parse(h.output().split('\n').find((l) => l.includes('in the background')));
   latencies.sort((a, b) => a - b);
   const at = (q) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
-  return { ms, passMs: line.duration_ms, scrubMs: line.scrub_ms, publishes: n, refused, p50: at(0.5), p99: at(0.99), max: latencies.at(-1) ?? 0 };
+  return { ms, checkMs: check.check_ms, passMs: line.duration_ms, scrubMs: line.scrub_ms, publishes: n, refused, p50: at(0.5), p99: at(0.99), max: latencies.at(-1) ?? 0 };
 }
 
 const ADMIN = 'bench-startup-admin-token-0001';
@@ -115,7 +122,7 @@ for (const kind of values.stores.split(',')) {
     const b = first.background;
     if (b) {
       console.log(
-        `  background rewrite: done ${(b.ms / 1000).toFixed(2)} s after healthy (pass and scrub ${(b.passMs / 1000).toFixed(2)} s, of which scrub ${b.scrubMs} ms); ` +
+        `  the start's check ${b.checkMs} ms; background rewrite: done ${(b.ms / 1000).toFixed(2)} s after healthy (pass and scrub ${(b.passMs / 1000).toFixed(2)} s, of which scrub ${b.scrubMs} ms); ` +
           `${b.publishes} publishes meanwhile, ${b.refused} not accepted, p50 ${b.p50.toFixed(1)} ms, p99 ${b.p99.toFixed(1)} ms, max ${b.max.toFixed(1)} ms`,
       );
     }

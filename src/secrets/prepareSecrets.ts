@@ -8,6 +8,8 @@ import { SECRETS_KEY_META, rewriteSecrets } from './rewriteSecrets.js';
 /** What the start found: how many webhooks hold a value not under the configured key. */
 export interface SecretsDue {
   stale: number;
+  /** How long the check took, for the log: it is what a first start with a new key adds. */
+  checkMs: number;
 }
 
 /**
@@ -27,6 +29,7 @@ export async function checkSecrets(store: Store, box: SecretBox, log: Logger, pa
     log.warn('HOOKLINE_ENCRYPTION_KEY is not set: webhook secrets and custom header values are stored unencrypted (docs/reliability.md#secrets)');
   }
   if ((await store.getMeta(SECRETS_KEY_META)) === want) return null;
+  const started = performance.now();
   let stale = 0;
   for await (const page of pagesById((after, limit) => store.webhookSecretsAfter(after, limit), pageSize)) {
     for (const w of page) {
@@ -43,7 +46,7 @@ export async function checkSecrets(store: Store, box: SecretBox, log: Logger, pa
     await store.setMeta(SECRETS_KEY_META, want);
     return null;
   }
-  return { stale };
+  return { stale, checkMs: Math.round(performance.now() - started) };
 }
 
 /** The check and the whole rewrite, awaited: for a caller with nothing to serve meanwhile. */

@@ -21,7 +21,7 @@ export interface SecretsRewrite {
 export function startSecretsRewrite(opts: { store: Store; box: SecretBox; log: Logger; events: HooklineEvents; due: SecretsDue }): SecretsRewrite {
   const { store, box, log, events, due } = opts;
   let stopping = false;
-  log.info({ webhooks: due.stale, key: box.keyId ?? 'none' }, 'webhook secrets: re-encrypting under the configured key in the background; values not yet rewritten still open as they are');
+  log.info({ webhooks: due.stale, key: box.keyId ?? 'none', check_ms: due.checkMs }, 'webhook secrets: re-encrypting under the configured key in the background; values not yet rewritten still open as they are');
   const settled = (async (): Promise<RewriteResult | null> => {
     try {
       const result = await rewriteSecrets(store, box, log, { stopping: () => stopping });

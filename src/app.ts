@@ -17,7 +17,7 @@ import { VERSION } from './version.js';
 import { CertificateExpiryWatch } from './publish/CertificateExpiryWatch.js';
 import { OperationalEvents } from './publish/OperationalEvents.js';
 import { SecretBox } from './secrets/SecretBox.js';
-import { checkSecrets } from './secrets/prepareSecrets.js';
+import { checkSecrets } from './secrets/checkSecrets.js';
 import { startSecretsRewrite } from './secrets/startSecretsRewrite.js';
 import { withEncryptedSecrets } from './secrets/withEncryptedSecrets.js';
 import { RetentionSweeper } from './retention/RetentionSweeper.js';

@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { HooklineEvents } from '../events.js';
 import type { Store } from '../store/Store.js';
 import type { SecretBox } from './SecretBox.js';
-import type { SecretsDue } from './prepareSecrets.js';
+import type { SecretsDue } from './checkSecrets.js';
 import { rewriteSecrets, type RewriteResult } from './rewriteSecrets.js';
 
 export interface SecretsRewrite {

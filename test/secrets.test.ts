@@ -7,6 +7,9 @@ import { HooklineError } from '../src/errors.js';
 import { SecretBox } from '../src/secrets/SecretBox.js';
 import { prepareSecrets } from '../src/secrets/prepareSecrets.js';
 import { rewriteSecrets } from '../src/secrets/rewriteSecrets.js';
+import { checkSecrets } from '../src/secrets/checkSecrets.js';
+import { startSecretsRewrite } from '../src/secrets/startSecretsRewrite.js';
+import { HooklineEvents } from '../src/events.js';
 import { NO_SECRETS, SEALED_METHODS, withEncryptedSecrets } from '../src/secrets/withEncryptedSecrets.js';
 import { SqliteStore } from '../src/store/sqlite/SqliteStore.js';
 import { webhookPages } from '../src/store/webhookPages.js';
@@ -198,6 +201,29 @@ describe('encrypted secrets over each store', { concurrency: true }, () => {
         const b = await withEncryptedSecrets(ts.store, box(K1)).getWebhookById('wh_b');
         assert.deepEqual([b!.name, b!.secret, b!.updated_at], ['renamed meanwhile', webhookOf().secret, T0 + 9], 'the rename kept, the secret the same');
         assert.equal(await ts.store.getMeta('secrets_key_id'), box(K1).keyId, 'recorded once everything is under the key');
+      });
+
+      test('issue 19 §2: a background rewrite stopped with the server leaves the key unrecorded, and the next one finishes', async (t) => {
+        const ts = await fresh(t);
+        for (let i = 0; i < 5; i++) await ts.store.createWebhook(webhookOf({ id: `wh_${i}` }));
+        const due = await checkSecrets(ts.store, box(K1), quiet);
+        assert.equal(due?.stale, 5);
+        const events = new HooklineEvents();
+        let announced = 0;
+        events.on('secrets:rewritten', () => announced++);
+        const first = startSecretsRewrite({ store: ts.store, box: box(K1), log: quiet, events, due: due!, pageSize: 2 });
+        await first.stop();
+        await first.stop();
+        assert.equal((await first.settled)?.complete, false);
+        assert.notEqual(await ts.store.getMeta('secrets_key_id'), box(K1).keyId, 'not recorded: the next start carries on');
+        assert.equal(announced, 0);
+        const again = await checkSecrets(ts.store, box(K1), quiet);
+        const second = startSecretsRewrite({ store: ts.store, box: box(K1), log: quiet, events, due: again!, pageSize: 2 });
+        assert.equal((await second.settled)?.complete, true);
+        await second.stop();
+        assert.equal(await ts.store.getMeta('secrets_key_id'), box(K1).keyId);
+        assert.equal(announced, 1);
+        assert.equal(await checkSecrets(ts.store, box(K1), quiet), null, 'a later start finds nothing to do');
       });
 
       test('issue 19: the listeners left from before are found by their URL alone, across businesses, deleted ones not', async (t) => {

@@ -18,13 +18,13 @@ export interface SecretsRewrite {
  * key past the 5 s start-up target (issue 19 §2). A failure is logged, not fatal: the values
  * still open as they are, and the next start tries again.
  */
-export function startSecretsRewrite(opts: { store: Store; box: SecretBox; log: Logger; events: HooklineEvents; due: SecretsDue }): SecretsRewrite {
-  const { store, box, log, events, due } = opts;
+export function startSecretsRewrite(opts: { store: Store; box: SecretBox; log: Logger; events: HooklineEvents; due: SecretsDue; pageSize?: number }): SecretsRewrite {
+  const { store, box, log, events, due, pageSize } = opts;
   let stopping = false;
   log.info({ webhooks: due.stale, key: box.keyId ?? 'none', check_ms: due.checkMs }, 'webhook secrets: re-encrypting under the configured key in the background; values not yet rewritten still open as they are');
   const settled = (async (): Promise<RewriteResult | null> => {
     try {
-      const result = await rewriteSecrets(store, box, log, { stopping: () => stopping });
+      const result = await rewriteSecrets(store, box, log, { pageSize, stopping: () => stopping });
       if (result.complete) events.emit('secrets:rewritten', { webhooks: result.rewritten, passes: result.passes, scrub_ms: result.scrubMs });
       else if (stopping) log.info({ rewritten: result.rewritten }, 'webhook secrets: rewrite stopped with the server; the next start carries on');
       return result;

@@ -66,7 +66,8 @@ async function timedStart(settings) {
   const ms = monotonicMs() - t0;
   const background = h.output().includes('in the background') ? await publishUntilRewritten(h) : null;
   // A stop that had to be forced (work still running in the background) is reported, not fatal.
-  await h.stop().catch((err) => console.log(`(stop forced: ${String(err.message).split('\n')[0]})`));
+  const stopAt = monotonicMs();
+  await h.stop().catch((err) => console.log(`(stop forced after ${Math.round(monotonicMs() - stopAt)} ms: ${String(err.message).split('\n')[0]}; its last lines:\n${h.output().trim().split('\n').slice(-4).join('\n')})`));
   return { ms, background };
 }
 

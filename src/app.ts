@@ -18,7 +18,8 @@ import { VERSION } from './version.js';
 import { CertificateExpiryWatch } from './publish/CertificateExpiryWatch.js';
 import { OperationalEvents } from './publish/OperationalEvents.js';
 import { SecretBox } from './secrets/SecretBox.js';
-import { prepareSecrets } from './secrets/prepareSecrets.js';
+import { checkSecrets } from './secrets/checkSecrets.js';
+import { startSecretsRewrite } from './secrets/startSecretsRewrite.js';
 import { withEncryptedSecrets } from './secrets/withEncryptedSecrets.js';
 import { RetentionSweeper } from './retention/RetentionSweeper.js';
 import { ProcessHeartbeat } from './dispatch/ProcessHeartbeat.js';
@@ -107,10 +108,12 @@ export async function startHookline(config: Config, opts: StartOptions): Promise
     exclusive: true,
   });
   const box = SecretBox.fromConfig(config);
+  let secretsDue: Awaited<ReturnType<typeof checkSecrets>>;
   try {
     await rawStore.migrate();
     await recordBuiltinTypes(rawStore);
-    await prepareSecrets(rawStore, box, log);
+    // Only the check holds up the start; the rewrite it may call for runs once serving.
+    secretsDue = await checkSecrets(rawStore, box, log);
   } catch (err) {
     await rawStore.close();
     throw err;
@@ -211,6 +214,7 @@ export async function startHookline(config: Config, opts: StartOptions): Promise
   }
   dispatcher.start();
   certificates.start();
+  const secretsRewrite = secretsDue ? startSecretsRewrite({ store: rawStore, box, log, events, due: secretsDue }) : null;
   const sweeper = new RetentionSweeper({ store, events, retentionDays: config.retentionDays });
   sweeper.start();
   // Other processes' new work wakes this dispatcher at once; polling stays as the fallback.
@@ -227,6 +231,7 @@ export async function startHookline(config: Config, opts: StartOptions): Promise
         // door, so no event is accepted that the dispatcher would not see.
         listeners.stop();
         if (server) await server.close();
+        await secretsRewrite?.stop();
         await sweeper.stop();
         await certificates.stop();
         await unlisten?.();

@@ -56,6 +56,8 @@ export interface HooklineEventMap {
   /** A retention pass that deleted something. */
   'retention:swept': [{ deliveries: number; attempts: number; events: number; batches: number; duration_ms: number; complete: boolean }];
   'retention:error': [Error];
+  /** Every webhook's secrets are under the configured key and the old values are scrubbed (docs/reliability.md#secrets). */
+  'secrets:rewritten': [{ webhooks: number; passes: number; scrub_ms: number | null }];
   /** Leases of processes that died were given back (docs/reliability.md#crash-recovery). */
   'process:leases:released': [ReleasedLeases];
 }

@@ -1,4 +1,5 @@
 import { describe, test } from 'node:test';
+import { once } from 'node:events';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -54,6 +55,8 @@ test('issue 12 journey: after encryption is switched on, no plaintext secret or 
   const key = SecretBox.generateKey();
   const config = loadConfig({}, { port: 0, databaseUrl: plain.dbUrl, adminToken: plain.adminToken, allowPrivateNetworks: true, logLevel: 'silent', encryptionKey: key });
   const encrypted = await startHookline(config, { mode: 'serve', logger: pino({ level: 'silent' }) });
+  // The rewrite and its scrub run after the server is healthy (issue 19 §2).
+  const rewritten = once(encrypted.events, 'secrets:rewritten');
   let stopped = false;
   t.after(() => (stopped ? undefined : encrypted.stop()));
   const again = apiClient(encrypted.url!, plain.adminToken);
@@ -61,6 +64,7 @@ test('issue 12 journey: after encryption is switched on, no plaintext secret or 
   assert.equal(read.secret, rotated.secret, 'the secret still reads back');
   assert.deepEqual(read.headers, { 'X-Api-Key': 'second-header-value-2222' });
 
+  await rewritten;
   const whileRunning = databaseBytes(plain.dir);
   assert.ok(whileRunning.files.some((f) => f.endsWith('-wal')), `the WAL is scanned too: ${whileRunning.files.join(', ')}`);
   const leftRunning = Object.entries(secrets).filter(([, s]) => whileRunning.text.includes(s)).map(([name]) => name);

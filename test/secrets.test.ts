@@ -6,6 +6,10 @@ import type { Store, WebhookRow } from '../src/store/Store.js';
 import { HooklineError } from '../src/errors.js';
 import { SecretBox } from '../src/secrets/SecretBox.js';
 import { prepareSecrets } from '../src/secrets/prepareSecrets.js';
+import { rewriteSecrets } from '../src/secrets/rewriteSecrets.js';
+import { checkSecrets } from '../src/secrets/checkSecrets.js';
+import { startSecretsRewrite } from '../src/secrets/startSecretsRewrite.js';
+import { HooklineEvents } from '../src/events.js';
 import { NO_SECRETS, SEALED_METHODS, withEncryptedSecrets } from '../src/secrets/withEncryptedSecrets.js';
 import { SqliteStore } from '../src/store/sqlite/SqliteStore.js';
 import { webhookPages } from '../src/store/webhookPages.js';
@@ -164,6 +168,62 @@ describe('encrypted secrets over each store', { concurrency: true }, () => {
           ['wh_a', `${read[0]!.secret}-rewritten`, T0],
           ['wh_b', 'whsec_cm90YXRlZC1zaW5jZS0wMTIzNDU2Nzg5', T0 + 9],
         ]);
+      });
+
+      test('issue 19 §2: a webhook changed under the background rewrite, in a field that is no secret, is re-encrypted by a second pass', async (t) => {
+        const ts = await fresh(t);
+        for (const id of ['wh_a', 'wh_b']) await ts.store.createWebhook(webhookOf({ id }));
+        // The real store, with an API-like rename committed between the first page's read and
+        // its write: the interleaving a busy server produces by chance, made certain.
+        let renamed = false;
+        const racing = new Proxy(ts.store, {
+          get(target, prop) {
+            if (prop === 'rewriteWebhookSecrets') {
+              return async (rows: Parameters<Store['rewriteWebhookSecrets']>[0]) => {
+                if (!renamed) {
+                  renamed = true;
+                  await target.updateWebhook('b1', 'wh_b', { name: 'renamed meanwhile' }, T0 + 9);
+                }
+                return target.rewriteWebhookSecrets(rows);
+              };
+            }
+            const value: unknown = Reflect.get(target, prop, target);
+            return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+          },
+        });
+        const result = await rewriteSecrets(racing, box(K1), quiet);
+        assert.deepEqual([result.complete, result.passes, result.rewritten], [true, 2, 2], 'wh_b skipped by the first pass, written by the second');
+        const stored = await ts.sql('SELECT id, secret, previous_secret, headers FROM webhooks ORDER BY id');
+        for (const r of stored) {
+          const headers = (typeof r.headers === 'string' ? JSON.parse(r.headers) : r.headers) as Record<string, string>;
+          assert.deepEqual([r.secret, r.previous_secret, ...Object.values(headers)].map((v) => SecretBox.keyIdOf(String(v))), [box(K1).keyId, box(K1).keyId, box(K1).keyId], `${String(r.id)} is under the key`);
+        }
+        const b = await withEncryptedSecrets(ts.store, box(K1)).getWebhookById('wh_b');
+        assert.deepEqual([b!.name, b!.secret, b!.updated_at], ['renamed meanwhile', webhookOf().secret, T0 + 9], 'the rename kept, the secret the same');
+        assert.equal(await ts.store.getMeta('secrets_key_id'), box(K1).keyId, 'recorded once everything is under the key');
+      });
+
+      test('issue 19 §2: a background rewrite stopped with the server leaves the key unrecorded, and the next one finishes', async (t) => {
+        const ts = await fresh(t);
+        for (let i = 0; i < 5; i++) await ts.store.createWebhook(webhookOf({ id: `wh_${i}` }));
+        const due = await checkSecrets(ts.store, box(K1), quiet);
+        assert.equal(due?.stale, 5);
+        const events = new HooklineEvents();
+        let announced = 0;
+        events.on('secrets:rewritten', () => announced++);
+        const first = startSecretsRewrite({ store: ts.store, box: box(K1), log: quiet, events, due: due!, pageSize: 2 });
+        await first.stop();
+        await first.stop();
+        assert.equal((await first.settled)?.complete, false);
+        assert.notEqual(await ts.store.getMeta('secrets_key_id'), box(K1).keyId, 'not recorded: the next start carries on');
+        assert.equal(announced, 0);
+        const again = await checkSecrets(ts.store, box(K1), quiet);
+        const second = startSecretsRewrite({ store: ts.store, box: box(K1), log: quiet, events, due: again!, pageSize: 2 });
+        assert.equal((await second.settled)?.complete, true);
+        await second.stop();
+        assert.equal(await ts.store.getMeta('secrets_key_id'), box(K1).keyId);
+        assert.equal(announced, 1);
+        assert.equal(await checkSecrets(ts.store, box(K1), quiet), null, 'a later start finds nothing to do');
       });
 
       test('issue 19: the listeners left from before are found by their URL alone, across businesses, deleted ones not', async (t) => {

@@ -46,7 +46,7 @@ export function withEncryptedSecrets(store: Store, box: SecretBox): Store {
       return (await store.webhookSecretsAfter(afterId, limit)).map((w) => openWebhook(w, box));
     },
     async rewriteWebhookSecrets(rows: WebhookSecretsRow[]) {
-      await store.rewriteWebhookSecrets(rows.map((r) => sealWebhook(r, r.id, box)));
+      return store.rewriteWebhookSecrets(rows.map((r) => sealWebhook(r, r.id, box)));
     },
     async updateWebhook(businessId: string, id: string, patch: WebhookPatch, now: number) {
       return open(await store.updateWebhook(businessId, id, sealWebhook(patch, id, box), now));

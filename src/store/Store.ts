@@ -158,7 +158,9 @@ export interface Store {
    * After secrets were rewritten (encrypted, or moved to a new key): forgets the secrets of
    * deleted webhooks, which nothing reads again, and rewrites the database so that no earlier
    * version of a value is left in its files: SQLite's free pages and WAL, PostgreSQL's dead
-   * tuples (issue 12 §6, docs/reliability.md#secrets). Slow on a large database; run at start.
+   * tuples (issue 12 §6, docs/reliability.md#secrets). It holds SQLite's one writer, or the
+   * webhooks table on PostgreSQL, for as long as it takes (seconds per GB on SQLite, whose whole
+   * file is rebuilt): it runs once per key change, after the background rewrite.
    */
   scrubSecretsAtRest(): Promise<void>;
 
@@ -221,8 +223,10 @@ export interface Store {
    * values mean what they meant, so nothing else changes (not `updated_at`, not the webhooks
    * version). Fields a row lacks (`auth`, `tls`) are written as none. A webhook whose
    * `updated_at` is no longer the row's was changed since it was read, and is left as it is.
+   * Returns how many were written: fewer than given means some changed meanwhile. SQLite
+   * zeroes the values it replaces (`secure_delete`); PostgreSQL leaves dead tuples to the scrub.
    */
-  rewriteWebhookSecrets(rows: WebhookSecretsRow[]): Promise<void>;
+  rewriteWebhookSecrets(rows: WebhookSecretsRow[]): Promise<number>;
   /** Live webhooks whose URL starts with `prefix`, by id: only what finding them needs, in one scan. */
   webhooksWithUrlPrefix(prefix: string): Promise<{ id: string; business_id: string }[]>;
   updateWebhook(businessId: string, id: string, patch: WebhookPatch, now: number): Promise<WebhookRow | null>;

@@ -80,7 +80,7 @@ export abstract class StoreParts<Db> {
     return this.parts.webhooks.webhookSecretsAfter(this.partsDb, afterId, limit);
   }
 
-  rewriteWebhookSecrets(rows: WebhookSecretsRow[]): Promise<void> {
+  rewriteWebhookSecrets(rows: WebhookSecretsRow[]): Promise<number> {
     return this.parts.webhooks.rewriteWebhookSecrets(this.partsDb, rows);
   }
 

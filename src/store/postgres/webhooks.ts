@@ -86,15 +86,16 @@ export async function webhookSecretsAfter(db: PgDatabase, afterId: string, limit
   return (rows as RawRow[]).map((r) => webhookSecretsFromColumns(r, COLUMN_CODING));
 }
 
-export async function rewriteWebhookSecrets(db: PgDatabase, rows: WebhookSecretsRow[]): Promise<void> {
-  if (rows.length === 0) return;
+export async function rewriteWebhookSecrets(db: PgDatabase, rows: WebhookSecretsRow[]): Promise<number> {
+  if (rows.length === 0) return 0;
   const columns = rows.map(webhookSecretsToColumns);
-  await db.query(
+  const { rowCount } = await db.query(
     `UPDATE webhooks w SET secret = u.secret, previous_secret = u.previous_secret, headers = u.headers::json, auth = u.auth::json, tls = u.tls::json
      FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[]) AS u (id, updated_at, secret, previous_secret, headers, auth, tls)
      WHERE w.id = u.id AND w.updated_at = u.updated_at AND w.deleted_at IS NULL`,
     [rows.map((r) => r.id), rows.map((r) => r.updated_at), ...[0, 1, 2, 3, 4].map((k) => columns.map((c) => c[k]))],
   );
+  return rowCount ?? 0;
 }
 
 export async function webhooksWithUrlPrefix(db: PgDatabase, prefix: string): Promise<{ id: string; business_id: string }[]> {

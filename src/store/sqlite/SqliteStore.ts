@@ -16,6 +16,7 @@ import { migrateSqlite } from './migrate.js';
 import { eventTypeFromRow, type RawRow } from './rows.js';
 import { SqliteDeliveries } from './SqliteDeliveries.js';
 import { SqliteRetentionSweep } from './SqliteRetentionSweep.js';
+import { withSecureDelete } from './webhooks.js';
 import { guardStoreErrors } from './storeErrors.js';
 
 /**
@@ -102,19 +103,16 @@ export class SqliteStore extends SqliteDeliveries implements Store {
   }
 
   async scrubSecretsAtRest(): Promise<void> {
-    this.db.prepare("UPDATE webhooks SET secret = '', previous_secret = NULL, headers = '{}', auth = NULL, tls = NULL WHERE deleted_at IS NOT NULL AND secret <> ''").run();
-    // secure_delete zeroes what the rewrite frees; VACUUM then rebuilds the file from live rows
-    // only, which also drops what was freed before (old rows, deleted webhooks); the last
-    // checkpoint moves that into the main file and empties the WAL, whose frames held the old pages.
-    const secure = this.db.pragma('secure_delete', { simple: true }) as number;
-    this.db.pragma('secure_delete = ON');
-    try {
+    // secure_delete zeroes what the rewrite and this blanking free. What was freed before it was
+    // on (values replaced while no key was set, deleted webhooks' rows) only VACUUM removes: it
+    // rebuilds the file from live rows. The last checkpoint moves that into the main file and
+    // empties the WAL, whose frames held the old pages.
+    withSecureDelete(this.db, () => {
+      this.db.prepare("UPDATE webhooks SET secret = '', previous_secret = NULL, headers = '{}', auth = NULL, tls = NULL WHERE deleted_at IS NOT NULL AND secret <> ''").run();
       this.db.pragma('wal_checkpoint(TRUNCATE)');
       this.db.exec('VACUUM');
       this.db.pragma('wal_checkpoint(TRUNCATE)');
-    } finally {
-      this.db.pragma(`secure_delete = ${secure}`);
-    }
+    });
   }
 
   async getMeta(key: string): Promise<string | null> {

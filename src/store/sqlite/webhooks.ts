@@ -1,3 +1,4 @@
+import type Database from 'better-sqlite3';
 import type { Page, WebhookChanges, WebhookHealth, WebhookPatch, WebhookRow, WebhookSecretsRow } from '../Store.js';
 import { decodeCursor } from '../cursor.js';
 import { WEBHOOK_SECRET_COLUMNS, webhookPatchColumns, webhookSecretsFromColumns, webhookSecretsToColumns, webhookToColumns } from '../columnCoding.js';
@@ -63,12 +64,29 @@ export async function webhookSecretsAfter(db: SqliteDatabase, afterId: string, l
   return rows.map((r) => webhookSecretsFromColumns(r, COLUMN_CODING));
 }
 
-export async function rewriteWebhookSecrets(db: SqliteDatabase, rows: WebhookSecretsRow[]): Promise<void> {
-  if (rows.length === 0) return;
+export async function rewriteWebhookSecrets(db: SqliteDatabase, rows: WebhookSecretsRow[]): Promise<number> {
+  if (rows.length === 0) return 0;
   const update = db.stmt('UPDATE webhooks SET secret = ?, previous_secret = ?, headers = ?, auth = ?, tls = ? WHERE id = ? AND updated_at = ? AND deleted_at IS NULL');
-  db.write(() => {
-    for (const r of rows) update.run(...webhookSecretsToColumns(r), r.id, r.updated_at);
-  });
+  // The values replaced are zeroed where they lay, so a rewrite stopped before the scrub's VACUUM
+  // (a kill, a stop) has still left nothing it replaced readable in the file.
+  return withSecureDelete(db.connection, () =>
+    db.write(() => {
+      let written = 0;
+      for (const r of rows) written += update.run(...webhookSecretsToColumns(r), r.id, r.updated_at).changes;
+      return written;
+    }),
+  );
+}
+
+/** Runs `fn` with SQLite overwriting freed content with zeros, then puts the setting back. */
+export function withSecureDelete<T>(connection: Database.Database, fn: () => T): T {
+  const was = connection.pragma('secure_delete', { simple: true }) as number;
+  connection.pragma('secure_delete = ON');
+  try {
+    return fn();
+  } finally {
+    connection.pragma(`secure_delete = ${was}`);
+  }
 }
 
 export async function webhooksWithUrlPrefix(db: SqliteDatabase, prefix: string): Promise<{ id: string; business_id: string }[]> {

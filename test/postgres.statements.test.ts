@@ -96,7 +96,7 @@ test('the claim reads events and deliveries by key even when stale statistics pr
   assert.equal(claimed, 3000);
   await store.publish(items(3000, 5, null, now));
 
-  const params = ['me', now + 60_000, now + 1, 100, '{}', '{}'].map((p) => (typeof p === 'string' ? `'${p}'` : p));
+  const params = ['me', now + 60_000, now + 1, 100, '{}', '{}', '{}', 0].map((p) => (typeof p === 'string' ? `'${p}'` : p));
   const sql = CLAIM_SQL.text.replace(/\$(\d)(::[a-z\[\]]+)?/g, (_, n: string, cast: string | undefined) => `${params[Number(n) - 1]}${cast ?? ''}`);
   const plan = (await queryTestDatabase(schema.url, `EXPLAIN ${sql}`)).map((r) => String(r['QUERY PLAN'])).join('\n');
   assert.doesNotMatch(plan, /Seq Scan on (events|deliveries)\b/, plan);

@@ -16,7 +16,7 @@ import { until, sleep } from './helpers/wait.js';
 
 const ADMIN = 'pg-spread-admin-token-0123456789';
 const pgReady = await probePostgres();
-const WEBHOOKS = 8;
+const WEBHOOKS = 16;
 
 /** Requests per (webhook path, event id): what exactly-once delivery is checked against. */
 function countsOf(received: readonly Received[]): Map<string, number> {
@@ -28,7 +28,7 @@ function countsOf(received: readonly Received[]): Map<string, number> {
   return counts;
 }
 
-test('issue 19: two serve processes on one schema split the sender leases by rendezvous hashing, and one takes all after the other is SIGKILLed', { skip: pgReady.available ? false : pgReady.reason, timeout: 180_000 }, async (t) => {
+test('issue 19: two serve processes on one schema split the sender leases by rendezvous hashing, one takes all after the other is SIGKILLed, and a third joining is handed its share', { skip: pgReady.available ? false : pgReady.reason, timeout: 180_000 }, async (t) => {
   let db: TestDatabase | undefined;
   const procs: ServerProcess[] = [];
   const rx = await startReceiver((_r, res) => setTimeout(() => res.end('ok'), 1));
@@ -127,5 +127,37 @@ test('issue 19: two serve processes on one schema split the sender leases by ren
     assert.deepEqual([...(await processIds()).values()], [idA], 'B\'s row was removed by the heartbeat recovery');
     const sent = rx.received.length;
     t.diagnostic(`accepted ${accepted.length} events, ${want.length} deliveries, ${sent} requests, ${sent - countsOf(rx.received).size} repeats after the crash`);
+  });
+
+  await t.test('C joins while A is sending for every webhook: A hands C its share, and every delivery arrives once', async () => {
+    rx.received.length = 0;
+    const fromA = publishBatches(apiA, 'spread', 'join-a', 600, { per: 20 });
+    const c = await spawnServer(env);
+    procs.push(c);
+    const apiC = apiClient(c.url, ADMIN);
+    const idC = (await until('C registered', async () => (await processIds()).get(c.child.pid!)))!;
+    const accepted = [...(await publishBatches(apiC, 'spread', 'join-c', 200, { per: 20 })), ...(await fromA)];
+    const owners = new WebhookOwners(idA);
+    owners.setLive([idA, idC]);
+    const expectedOwners = webhookIds.map((w) => [w, owners.ownerOf(w)]);
+    const arrived = async (): Promise<void> => {
+      const expected = accepted.length * WEBHOOKS;
+      await until(`${expected} deliveries received`, async () => countsOf(rx.received).size >= expected, 90_000);
+    };
+    await arrived();
+    // A webhook whose owner was slow to claim may have been rescued by the other process, which
+    // keeps it while it is busy. Once every lease has gone idle (10 s), fresh traffic through
+    // both finds each webhook's lease taken by its owner.
+    await until('every sender lease given back after going idle', async () => (await senders()).size === 0, 30_000);
+    for (let round = 0; round < 4; round++) accepted.push(...(await publishBatches(round % 2 === 0 ? apiA : apiC, 'spread', `joined${round}`, 10)));
+    await arrived();
+    const held = await senders();
+    assert.deepEqual(webhookIds.map((w) => [w, held.get(w)]), expectedOwners, 'each webhook\'s sender is its owner among A and C');
+    await sleep(300);
+    const counts = countsOf(rx.received);
+    assert.equal(counts.size, accepted.length * WEBHOOKS);
+    assert.deepEqual([...counts.values()].filter((n) => n !== 1), [], 'no delivery was sent twice across the hand-over');
+    const perProcess = [idA, idC].map((id) => [...held.values()].filter((o) => o === id).length);
+    t.diagnostic(`after C joined, sender leases: ${perProcess.join(' + ')} of ${WEBHOOKS}; ${accepted.length} events`);
   });
 });

@@ -161,3 +161,62 @@ test('issue 19: two serve processes on one schema split the sender leases by ren
     t.diagnostic(`after C joined, sender leases: ${perProcess.join(' + ')} of ${WEBHOOKS}; ${accepted.length} events`);
   });
 });
+
+test('issue 19: a live process that never claims its webhooks strands nothing: after 5 s another process rescues them and becomes their sender', { skip: pgReady.available ? false : pgReady.reason, timeout: 120_000 }, async (t) => {
+  let db: TestDatabase | undefined;
+  const procs: ServerProcess[] = [];
+  let beating: NodeJS.Timeout | undefined;
+  const rx = await startReceiver((_r, res) => res.end('ok'));
+  t.after(async () => {
+    clearInterval(beating);
+    await killAll(procs);
+    await rx.close();
+    await db?.drop();
+  });
+  db = await createTestSchema();
+  const url = db.url;
+  const a = await spawnServer({
+    HOOKLINE_DATABASE_URL: url,
+    HOOKLINE_ADMIN_TOKEN: ADMIN,
+    HOOKLINE_ALLOW_PRIVATE_NETWORKS: 'true',
+    HOOKLINE_HEARTBEAT_MS: '200',
+    HOOKLINE_POLL_MS: '100',
+  });
+  procs.push(a);
+  // A process that beats its heartbeat and does nothing else: what a process whose dispatcher is
+  // stuck looks like to the others.
+  const phantom = 'wrk_01JZZZZZZZZZZZZZZZZZZZZZZZ';
+  const beat = (): Promise<unknown> =>
+    queryTestDatabase(url, `INSERT INTO processes (id, host, pid, mode, started_at, heartbeat_at) VALUES ('${phantom}', 'test', 1, 'worker', ${Date.now()}, ${Date.now()})
+      ON CONFLICT (id) DO UPDATE SET heartbeat_at = excluded.heartbeat_at`);
+  await beat();
+  beating = setInterval(() => void beat(), 200);
+  const apiA = apiClient(a.url, ADMIN);
+  assert.equal((await apiA('POST', '/v1/businesses', { id: 'stuck', name: 'Stuck' })).status, 201);
+  const webhookIds: string[] = [];
+  for (let i = 0; i < WEBHOOKS; i++) {
+    const r = await apiA<{ id: string }>('POST', '/v1/businesses/stuck/webhooks', { url: `${rx.url}/w${i}`, events: ['*'] });
+    webhookIds.push(r.body.id);
+  }
+  const idA = String((await queryTestDatabase(url, `SELECT id FROM processes WHERE id <> '${phantom}'`))[0]!.id);
+  const owners = new WebhookOwners(idA);
+  owners.setLive([idA, phantom]);
+  const phantoms = new Set(webhookIds.flatMap((w, i) => (owners.ownerOf(w) === phantom ? [`/w${i}`] : [])));
+  assert.ok(phantoms.size > 0 && phantoms.size < WEBHOOKS, `the phantom owns ${phantoms.size} of ${WEBHOOKS}`);
+  // A reads the processes table on its next beat.
+  await sleep(500);
+
+  const publishedAt = Date.now();
+  const accepted = await publishBatches(apiA, 'stuck', 'stuck', 20);
+  const expected = accepted.length * WEBHOOKS;
+  await until(`${expected} deliveries received`, async () => countsOf(rx.received).size >= expected, 30_000);
+  const counts = countsOf(rx.received);
+  assert.deepEqual([...counts.values()].filter((n) => n !== 1), [], 'each delivery sent once');
+  const firstAt = (own: boolean): number => Math.min(...rx.received.filter((r) => phantoms.has(r.url) === own).map((r) => r.at));
+  // A's own webhooks go at once; the phantom's wait for it, then for the rescue after 5 s.
+  assert.ok(firstAt(false) - publishedAt < 3000, `A's own webhooks: first after ${firstAt(false) - publishedAt} ms`);
+  assert.ok(firstAt(true) - publishedAt >= 4500, `the phantom's webhooks: first after ${firstAt(true) - publishedAt} ms`);
+  const held = await queryTestDatabase(url, 'SELECT DISTINCT owner FROM webhook_senders');
+  assert.deepEqual(held.map((r) => r.owner), [idA], 'A rescued the phantom\'s webhooks and holds their leases');
+  t.diagnostic(`the phantom's ${phantoms.size} webhooks: first delivery after ${firstAt(true) - publishedAt} ms; A's: ${firstAt(false) - publishedAt} ms`);
+});

@@ -13,7 +13,7 @@ import { renderAndSend, type PoolStep } from './renderAndSend.js';
 import { isPendingVerification } from '../webhooks/verificationState.js';
 import { ResultFanOut } from './ResultFanOut.js';
 import { SenderLeases } from './SenderLeases.js';
-import { WebhookOwners } from './WebhookOwners.js';
+import { UNCLAIMED_FOR_ANYONE_MS, WebhookOwners } from './WebhookOwners.js';
 import { AttemptTracer } from '../tracing/attemptTrace.js';
 
 /** How long a cached webhook row is trusted before it is read again (other processes may change it). */
@@ -164,9 +164,12 @@ export class DeliveryQueues {
     this.hold(item, now);
     q.touch(now);
     if (q.gone) return this.writes.fail([item.delivery.id]);
-    // Claimed for a webhook another live process owns: the claim hands those over only when they
-    // waited too long for their owner, so this process becomes their sender instead.
-    if (!webhook && q.sender !== 'mine' && this.senders.active && !this.owners.owns(q.webhookId)) q.rescue();
+    // Claimed for a webhook another live process owns: the claim hands those over when they
+    // waited too long for their owner, so this process becomes their sender instead. A delivery
+    // younger than that wait came under this process's own lease, by a claim that crossed the
+    // lease's hand-over: it follows the lease to the owner rather than pulling the lease back.
+    const waitedTooLong = item.delivery.created_at <= now - UNCLAIMED_FOR_ANYONE_MS;
+    if (!webhook && waitedTooLong && q.sender !== 'mine' && this.senders.active && !this.owners.owns(q.webhookId)) q.rescue();
     q.push(item);
     this.toRing(q);
   }

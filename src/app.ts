@@ -174,6 +174,7 @@ export async function startHookline(config: Config, opts: StartOptions): Promise
   const heartbeat = new ProcessHeartbeat({
     store, events, workerId: dispatcher.workerId, mode: opts.mode, heartbeatMs: config.heartbeatMs,
     onReleased: () => dispatcher.othersReleased(),
+    onLive: (ids) => dispatcher.setLiveProcesses(ids),
   });
   try {
     await heartbeat.start();

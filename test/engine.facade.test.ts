@@ -26,14 +26,16 @@ const facade: Record<keyof Dispatcher, true> = {
   accept: true,
   wake: true,
   othersReleased: true,
+  setLiveProcesses: true,
   invalidate: true,
   verifyOwnership: true,
   stats: true,
 };
 
 // verifyOwnership (issue 18): the ownership challenge goes out through the engine's sender, with the endpoint's auth and TLS.
-test('the engine shows the rest of Hookline one small facade: ten members (issues 13, 18)', () => {
-  assert.deepEqual(Object.keys(facade).sort(), ['accept', 'canHold', 'invalidate', 'othersReleased', 'start', 'stats', 'stop', 'verifyOwnership', 'wake', 'workerId']);
+// setLiveProcesses (issue 19): the heartbeat tells the engine which processes share the webhooks.
+test('the engine shows the rest of Hookline one small facade: eleven members (issues 13, 18, 19)', () => {
+  assert.deepEqual(Object.keys(facade).sort(), ['accept', 'canHold', 'invalidate', 'othersReleased', 'setLiveProcesses', 'start', 'stats', 'stop', 'verifyOwnership', 'wake', 'workerId']);
 });
 
 test('outside src/dispatch, only the facade, the sender, the heartbeat and small utilities are imported from it (issue 13)', () => {

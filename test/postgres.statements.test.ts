@@ -7,6 +7,7 @@ import { PostgresStore } from '../src/store/postgres/PostgresStore.js';
 import { CLAIM_SQL } from '../src/store/postgres/claimDueDeliveries.js';
 import { PUBLISH_SQL } from '../src/store/postgres/publishEvents.js';
 import { poolConfigFromUrl, preparedStatementsFromUrl } from '../src/store/postgres/poolConfig.js';
+import pg from 'pg';
 import { createTestSchema, probePostgres, queryTestDatabase } from './helpers/postgres.js';
 
 /**
@@ -95,7 +96,7 @@ test('the claim reads events and deliveries by key even when stale statistics pr
   assert.equal(claimed, 3000);
   await store.publish(items(3000, 5, null, now));
 
-  const params = ['me', now + 60_000, now + 1, 100, '{}', '{}'].map((p) => (typeof p === 'string' ? `'${p}'` : p));
+  const params = ['me', now + 60_000, now + 1, 100, '{}', '{}', '{}', 0].map((p) => (typeof p === 'string' ? `'${p}'` : p));
   const sql = CLAIM_SQL.text.replace(/\$(\d)(::[a-z\[\]]+)?/g, (_, n: string, cast: string | undefined) => `${params[Number(n) - 1]}${cast ?? ''}`);
   const plan = (await queryTestDatabase(schema.url, `EXPLAIN ${sql}`)).map((r) => String(r['QUERY PLAN'])).join('\n');
   assert.doesNotMatch(plan, /Seq Scan on (events|deliveries)\b/, plan);
@@ -121,10 +122,39 @@ test('issue 19: the prepared publish never scans events, even planned generic wh
   const text = plan.map((r) => String(r['QUERY PLAN'])).join('\n');
   assert.match(text, /Insert on events/, text);
   assert.doesNotMatch(text, /Scan on events\b/, text);
+  // The sender-lease check is one call per publish, and what that call runs is planned inside it.
+  assert.doesNotMatch(text, /on webhook_senders\b/, text);
+  assert.equal(text.match(/Function Scan on sender_leases_of/g)?.length, 1, text);
 
   // Repeats are still answered with what was stored first, through the statement read afterwards.
   const now = Date.now();
   await store.publish(items(0, 3, null, now));
   const again = await store.publish([...items(1, 1, null, now + 5), ...items(7, 1, null, now + 5)].map((i) => ({ ...i, event: { ...i.event, data: '{"n":2}' } })));
   assert.deepEqual(again.map((r) => [r.event.id, r.created, r.event.data, r.event.created_at, r.deliveries.length]), [['e1', false, '{"n":1}', now, 0], ['e7', true, '{"n":2}', now + 5, 1]]);
+});
+
+test('issue 19: the publish reads sender leases through the primary key, even planned generic while webhook_senders was empty and never analysed since', { skip }, async (t) => {
+  const schema = await createTestSchema();
+  t.after(() => schema.drop());
+  const store = await PostgresStore.open(schema.url);
+  await store.migrate();
+  await store.close();
+  await queryTestDatabase(schema.url, 'ANALYZE');
+  // auto_explain reports the plans of statements run inside functions, which EXPLAIN cannot show.
+  const client = new pg.Client({ connectionString: schema.url });
+  await client.connect();
+  t.after(() => client.end());
+  const logged: string[] = [];
+  client.on('notice', (n) => logged.push(String(n.message)));
+  await client.query("LOAD 'auto_explain'; SET auto_explain.log_min_duration = 0; SET auto_explain.log_nested_statements = on; SET client_min_messages = log; SET plan_cache_mode = force_generic_plan");
+  // PL/pgSQL plans on the first call and keeps that plan; the second call shows what it kept.
+  await client.query("SELECT * FROM sender_leases_of(ARRAY['w1', 'w2'])");
+  logged.length = 0;
+  await client.query("INSERT INTO webhook_senders VALUES ('w1', 'other', 1)");
+  const { rows } = await client.query("SELECT * FROM sender_leases_of(ARRAY['w1', 'w2', 'w1'])");
+  assert.deepEqual(rows, [{ webhook_id: 'w1', owner: 'other', lease_until: '1' }]);
+  const inner = logged.find((l) => /FROM webhook_senders s/.test(l));
+  assert.ok(inner, logged.join('\n---\n'));
+  assert.match(inner, /Index (Only )?Scan using webhook_senders_pkey|Bitmap Index Scan on webhook_senders_pkey/, inner);
+  assert.doesNotMatch(inner, /Seq Scan/, inner);
 });

@@ -1,6 +1,6 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Config } from '../config.js';
-import type { DispatchItem, Store } from '../store/Store.js';
+import type { ClaimDueOptions, DispatchItem, Store } from '../store/Store.js';
 import { timerDelay } from './timerDelay.js';
 
 /** What the claim loop needs from the dispatcher it feeds (an internal object of `Dispatcher`). */
@@ -14,6 +14,8 @@ export interface ClaimHost {
   saturated(): string[];
   /** How many deliveries the claim may take, and the businesses whose deliveries it must leave in the store. */
   claimRoom(): { limit: number; excludeBusinesses: string[] };
+  /** With other processes alive: whose webhooks this claim may take (undefined when alone: any). */
+  shared?(now: number): ClaimDueOptions['shared'];
   onError(err: Error): void;
 }
 
@@ -74,6 +76,7 @@ export class ClaimLoop {
             limit,
             excludeWebhooks: host.saturated(),
             excludeBusinesses: room.excludeBusinesses,
+            shared: host.shared?.(now),
           });
           const at = Date.now();
           const fresh: DispatchItem[] = [];

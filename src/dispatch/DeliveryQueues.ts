@@ -13,6 +13,7 @@ import { renderAndSend, type PoolStep } from './renderAndSend.js';
 import { isPendingVerification } from '../webhooks/verificationState.js';
 import { ResultFanOut } from './ResultFanOut.js';
 import { SenderLeases } from './SenderLeases.js';
+import { UNCLAIMED_FOR_ANYONE_MS, WebhookOwners } from './WebhookOwners.js';
 import { AttemptTracer } from '../tracing/attemptTrace.js';
 import type { ShutdownDeadline } from './ShutdownDeadline.js';
 import type { ShutdownLeftovers } from './ShutdownLeftovers.js';
@@ -52,6 +53,8 @@ export class DeliveryQueues {
   /** Every delivery this process holds a lease on, with when it was taken or renewed. */
   readonly held = new Map<string, number>();
   readonly senders: SenderLeases;
+  /** Which webhooks fall to this process among the live ones: their sender leases are the ones it asks for. */
+  readonly owners: WebhookOwners;
   readonly probes: CircuitProbes;
   /** What this process may hold: the publisher's and the claim loop's limits. */
   readonly budget: HoldBudget;
@@ -82,8 +85,9 @@ export class DeliveryQueues {
     this.health = new HealthTracker(store, events);
     this.results = new ResultFanOut(this.recorder, this.health, events, (q, t) => this.transitioned(q, t));
     this.writes = new HeldWrites(store, workerId, (ids) => ids.forEach((id) => this.held.delete(id)), this.onWriteError, deps.giveUp);
-    this.senders = new SenderLeases(store, workerId, (qs) => qs.forEach((q) => this.kick(q)), this.onError);
-    this.budget = new HoldBudget(config.maxHeld, this.held, this.queues, this.fair, () => this.running);
+    this.owners = new WebhookOwners(workerId);
+    this.senders = new SenderLeases(store, workerId, this.owners, (qs) => qs.forEach((q) => this.kick(q)), this.onError);
+    this.budget = new HoldBudget(config.maxHeld, this.held, this.queues, this.fair, () => this.running, this.owners);
     const self = this;
     const common = { store, workerId, leaseMs: config.leaseMs, schedule: (q: EndpointQueue, at: number) => this.schedule(q, at), onError: this.onError };
     this.lane = new FifoLane({
@@ -119,6 +123,15 @@ export class DeliveryQueues {
   take(items: DispatchItem[], at: number): void {
     for (const item of items) this.enqueue(item, null, at);
     this.pump();
+  }
+
+  /**
+   * The live processes changed: queues that now fall here look for the sender again rather than
+   * wait out the other process, and leases of webhooks that fall elsewhere are handed over.
+   */
+  ownersChanged(): void {
+    for (const q of this.queues.values()) if (q.sender === 'foreign' && this.owners.owns(q.webhookId)) q.senderUnknown();
+    this.senders.rebalance(this.queues.values());
   }
 
   /** Processes that died gave their sender leases back: queues that saw another sender ask again. */
@@ -162,6 +175,12 @@ export class DeliveryQueues {
     this.hold(item, now);
     q.touch(now);
     if (q.gone) return this.writes.fail([item.delivery.id]);
+    // Claimed for a webhook another live process owns: the claim hands those over when they
+    // waited too long for their owner, so this process becomes their sender instead. A delivery
+    // younger than that wait came under this process's own lease, by a claim that crossed the
+    // lease's hand-over: it follows the lease to the owner rather than pulling the lease back.
+    const waitedTooLong = item.delivery.created_at <= now - UNCLAIMED_FOR_ANYONE_MS;
+    if (!webhook && waitedTooLong && q.sender !== 'mine' && this.senders.active && !this.owners.owns(q.webhookId)) q.rescue();
     q.push(item);
     this.toRing(q);
   }

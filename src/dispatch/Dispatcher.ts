@@ -9,6 +9,7 @@ import { withEndpointAuth, type EndpointAuthSender } from './EndpointAuthSender.
 import { sendOwnershipChallenge, type ChallengeResult } from './OwnershipChallenge.js';
 import type { Transformer } from '../transform/TransformThread.js';
 import { SENDER_RENEW_MS } from './SenderLeases.js';
+import { UNCLAIMED_FOR_ANYONE_MS } from './WebhookOwners.js';
 import type { Tracing } from '../tracing/Tracing.js';
 import { GAVE_UP, ShutdownDeadline } from './ShutdownDeadline.js';
 import type { ShutdownLeftovers } from './ShutdownLeftovers.js';
@@ -67,6 +68,10 @@ export class Dispatcher {
       take: (items: DispatchItem[], at: number) => queues.take(items, at),
       saturated: () => queues.budget.saturated(),
       claimRoom: () => queues.budget.claimRoom(),
+      shared: (now: number) => {
+        const live = queues.owners.peers;
+        return live.length > 0 ? { live, anyoneBefore: now - UNCLAIMED_FOR_ANYONE_MS } : undefined;
+      },
       onError: (err: Error) => void deps.events.emit('dispatcher:error', err),
     });
   }
@@ -88,6 +93,17 @@ export class Dispatcher {
   /** Whether the publisher should lease a fresh delivery to this process (or leave it to the claim loop). */
   canHold(webhookId: string, businessId: string): boolean {
     return this.queues.budget.canHold(webhookId, businessId);
+  }
+
+  /**
+   * The processes alive on this store, from their heartbeats: each webhook's sender lease is
+   * asked for by its owner among them (docs/delivery.md#across-processes-one-sender-per-webhook).
+   */
+  setLiveProcesses(ids: string[]): void {
+    if (!this.queues.owners.setLive(ids)) return;
+    this.queues.ownersChanged();
+    // Webhooks that fell to this process may have deliveries waiting in the store.
+    this.claims.wake();
   }
 
   /** Fresh deliveries leased to this process by the publisher. */

@@ -54,6 +54,12 @@ export class EndpointQueue {
   /** 'mine' until `senderUntil`; 'foreign' (another process sends) until `senderUntil`. */
   readonly sender: 'unknown' | 'mine' | 'foreign';
   readonly senderUntil: number;
+  /**
+   * Deliveries were claimed for this webhook although another live process owns it (it left them
+   * unclaimed too long): this process asks for the sender lease all the same, and keeps it while
+   * the webhook is busy. Cleared with the lease.
+   */
+  readonly rescued: boolean = false;
   /** Last time an attempt started or a delivery arrived; idle webhooks give their sender lease back. */
   readonly activeAt: number = 0;
 
@@ -159,10 +165,15 @@ export class EndpointQueue {
   senderIsForeign(until: number): void {
     this.own.sender = 'foreign';
     this.own.senderUntil = until;
+    this.own.rescued = false;
   }
   senderUnknown(): void {
     this.own.sender = 'unknown';
     this.own.senderUntil = 0;
+    this.own.rescued = false;
+  }
+  rescue(): void {
+    this.own.rescued = true;
   }
 
   /** An attempt started or a delivery arrived. */

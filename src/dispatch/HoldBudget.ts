@@ -1,5 +1,6 @@
 import type { EndpointQueue } from './EndpointQueue.js';
 import type { FairScheduler } from './FairScheduler.js';
+import type { WebhookOwners } from './WebhookOwners.js';
 
 /** How many deliveries one process queues for a single webhook before leaving the rest in the store. */
 export const MAX_QUEUED_PER_WEBHOOK = 1000;
@@ -18,6 +19,7 @@ export class HoldBudget {
     private readonly queues: ReadonlyMap<string, EndpointQueue>,
     private readonly fair: FairScheduler,
     private readonly running: () => boolean,
+    private readonly owners: WebhookOwners,
   ) {}
 
   /** Whether the publisher should lease a fresh delivery to this process (or leave it to the claim loop). */
@@ -25,6 +27,9 @@ export class HoldBudget {
     if (!this.running()) return false;
     if (this.held.size >= this.maxHeld && !this.fair.belowShareOf(this.maxHeld, businessId)) return false;
     const q = this.queues.get(webhookId);
+    // Another live process owns it: written unleased, and its owner claims it. A webhook this
+    // process rescued from an owner that left it unclaimed stays here while it is busy.
+    if (!this.owners.owns(webhookId) && !(q?.sender === 'mine' && q.rescued)) return false;
     if (!q) return true;
     // Another process sends for it: written unleased, its sender claims it.
     if (q.gone || (q.sender === 'foreign' && Date.now() < q.senderUntil)) return false;

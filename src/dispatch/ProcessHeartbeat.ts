@@ -14,6 +14,11 @@ export interface ProcessHeartbeatDeps {
   heartbeatMs: number;
   /** Leases of other processes were given back: what they held is due, their webhooks free. */
   onReleased: (released: ReleasedLeases) => void;
+  /**
+   * Where several processes share the store: the ids of those alive (this one included), read
+   * after every beat, so the dispatcher can spread the webhooks over them.
+   */
+  onLive?: (ids: string[]) => void;
 }
 
 /**
@@ -47,6 +52,8 @@ export class ProcessHeartbeat {
     await store.heartbeat(this.row);
     this.beaten(now);
     if (!store.capabilities.multiProcess) this.report(await store.releaseLeasesNotOwnedBy(workerId, now));
+    // Before the first claim, so a process that joins does not take every webhook for its first second.
+    else await this.readLive(now);
     this.timer = setInterval(() => void this.beat(), this.deps.heartbeatMs);
     this.timer.unref();
   }
@@ -70,6 +77,7 @@ export class ProcessHeartbeat {
         events.emit('dispatcher:error', new Error(`process ${this.row.id} was declared dead after ${DEAD_AFTER_BEATS} missed heartbeats; its leases were given to other processes`));
       }
       if (store.capabilities.multiProcess && now - this.beatingSince >= this.deadAfterMs) this.report(await this.releaseDead(now));
+      if (store.capabilities.multiProcess) await this.readLive(now);
       this.failing = false;
     } catch (err) {
       // Once per outage, not once a second: the claim loop reports the outage too.
@@ -85,6 +93,13 @@ export class ProcessHeartbeat {
   private beaten(now: number): void {
     if (now - this.lastBeat > 2 * this.deps.heartbeatMs) this.beatingSince = now;
     this.lastBeat = now;
+  }
+
+  /** Alive: beat within the interval after which a process is taken for dead, the same rule `releaseDead` applies. */
+  private async readLive(now: number): Promise<void> {
+    if (!this.deps.onLive) return;
+    const rows = await this.deps.store.listProcesses();
+    this.deps.onLive(rows.filter((r) => r.heartbeat_at >= now - this.deadAfterMs).map((r) => r.id));
   }
 
   private releaseDead(now: number): Promise<ReleasedLeases> {

@@ -1,5 +1,6 @@
 import type { Store, WebhookRow } from '../store/Store.js';
 import type { EndpointQueue } from './EndpointQueue.js';
+import type { WebhookOwners } from './WebhookOwners.js';
 
 /**
  * An attempt must end before the sender lease it started under runs out, or the next sender
@@ -23,16 +24,26 @@ export const SENDER_RENEW_MS = 5_000;
  * batches the first time a webhook has work, renewed while it has some, and given back once it
  * goes idle: one statement per batch of webhooks per lease period, none per delivery.
  *
+ * Only the webhook's owner among the live processes (`WebhookOwners`) asks for its lease, so the
+ * leases spread over the processes instead of gathering on whichever took them first. A process
+ * that holds a lease for a webhook it no longer owns (another process joined) hands it over
+ * once its attempts in flight have ended: the lease is deleted and what it queued goes back to
+ * the store, due, for the new owner to claim. One it was handed by the claim because the owner
+ * left it waiting (`rescued`) it keeps while the webhook is busy.
+ *
  * Stores that serve one process (SQLite) need none of this: every queue starts as 'mine'.
  */
 export class SenderLeases {
   private wanted = new Set<EndpointQueue>();
+  /** Queues whose lease is being handed over: one hand-over each at a time. */
+  private handing = new Set<EndpointQueue>();
   private scheduled = false;
   private ticking = false;
 
   constructor(
     private readonly store: Store,
     private readonly owner: string,
+    private readonly owners: WebhookOwners,
     /** Called for queues whose sender state changed, so the dispatcher can act on it. */
     private readonly changed: (queues: EndpointQueue[]) => void,
     private readonly onError: (err: Error) => void,
@@ -52,10 +63,49 @@ export class SenderLeases {
    * queue is known to belong to another process until `senderUntil`.
    */
   allows(q: EndpointQueue, w: WebhookRow, now: number): boolean {
-    if (q.sender === 'mine' && now + w.timeout_ms + SAFETY_MARGIN_MS <= q.senderUntil) return true;
+    const mayHold = this.mayHold(q);
+    if (q.sender === 'mine') {
+      if (mayHold && now + w.timeout_ms + SAFETY_MARGIN_MS <= q.senderUntil) return true;
+      if (!mayHold) {
+        void this.handOver(q);
+        return false;
+      }
+    }
     if (q.sender === 'foreign' && now < q.senderUntil) return false;
+    if (!mayHold) {
+      // Its owner asks for the lease; looked at again in a second, in case the owners change.
+      q.senderIsForeign(now + FOREIGN_RECHECK_MS);
+      return false;
+    }
     this.request(q);
     return false;
+  }
+
+  /** Whether this process should be the webhook's sender: it owns it among the live processes, or rescued it. */
+  private mayHold(q: EndpointQueue): boolean {
+    return q.rescued || this.owners.owns(q.webhookId);
+  }
+
+  /**
+   * Gives the lease of a webhook this process no longer owns to whoever does, once no attempt of
+   * it is open (the next sender must not overlap one). Whatever is queued follows it back to the
+   * store when the queue is next looked at (the sender is then 'foreign').
+   */
+  private async handOver(q: EndpointQueue): Promise<void> {
+    if (q.inFlight > 0 || q.laneRunning || this.handing.has(q)) return;
+    this.handing.add(q);
+    try {
+      await this.release([q]);
+    } finally {
+      this.handing.delete(q);
+    }
+    this.changed([q]);
+  }
+
+  /** The live processes changed: leases of webhooks that went to another process are handed over. */
+  rebalance(queues: Iterable<EndpointQueue>): void {
+    if (!this.active) return;
+    for (const q of queues) if (q.sender === 'mine' && !this.mayHold(q)) void this.handOver(q);
   }
 
   private request(q: EndpointQueue): void {
@@ -90,6 +140,10 @@ export class SenderLeases {
     const release: EndpointQueue[] = [];
     for (const q of queues) {
       if (q.sender !== 'mine' || !q.webhook) continue;
+      if (!this.mayHold(q) && q.inFlight === 0 && !q.laneRunning) {
+        void this.handOver(q);
+        continue;
+      }
       const busy = q.queued > 0 || q.inFlight > 0 || q.laneRunning || q.activeAt >= idleSince || q.health.state === 'unhealthy';
       (busy ? renew : release).push(q);
     }

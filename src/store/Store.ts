@@ -104,6 +104,22 @@ export interface RetentionSweep {
   end(): Promise<void>;
 }
 
+export interface ClaimDueOptions {
+  owner: string;
+  now: number;
+  leaseUntil: number;
+  limit: number;
+  excludeWebhooks: string[];
+  /** Businesses holding their share of this process's memory budget: their deliveries stay in the store (issue 12). */
+  excludeBusinesses?: string[];
+  /**
+   * Several processes alive (stores with `capabilities.multiProcess`): of the webhooks nobody
+   * holds the sender lease of, take only those `owner` owns by rendezvous hashing over `live`
+   * (src/dispatch/WebhookOwners.ts), and anyone's rows due before `anyoneBefore`. Absent: any.
+   */
+  shared?: { live: readonly string[]; anyoneBefore: number };
+}
+
 /** A running `hookline serve` or `hookline worker`, as its heartbeat row records it (migration 0007). */
 export interface ProcessRow {
   /** The dispatcher's worker id: the owner named on the leases it takes. */
@@ -264,15 +280,7 @@ export interface Store {
    * Takes up to `limit` due deliveries for `owner` until `leaseUntil`, oldest due first,
    * skipping webhooks listed in `excludeWebhooks` (those this process cannot take more of).
    */
-  claimDue(opts: {
-    owner: string;
-    now: number;
-    leaseUntil: number;
-    limit: number;
-    excludeWebhooks: string[];
-    /** Businesses holding their share of this process's memory budget: their deliveries stay in the store (issue 12). */
-    excludeBusinesses?: string[];
-  }): Promise<DispatchItem[]>;
+  claimDue(opts: ClaimDueOptions): Promise<DispatchItem[]>;
   renewLeases(owner: string, deliveryIds: string[], leaseUntil: number): Promise<void>;
   /** Gives held deliveries back so that any process may take them at `availableAt`. */
   releaseLeases(owner: string, deliveryIds: string[], availableAt: number): Promise<void>;

@@ -1,4 +1,5 @@
 import type {
+  ClaimDueOptions,
   AttemptOutcome,
   AttemptRow,
   DeliveryFilter,
@@ -61,7 +62,7 @@ export class PostgresDeliveries extends StoreParts<PgDatabase> {
     return publishEvents(this.db, items);
   }
 
-  claimDue(opts: { owner: string; now: number; leaseUntil: number; limit: number; excludeWebhooks: string[]; excludeBusinesses?: string[] }): Promise<DispatchItem[]> {
+  claimDue(opts: ClaimDueOptions): Promise<DispatchItem[]> {
     return claimDueDeliveries(this.db, opts);
   }
 

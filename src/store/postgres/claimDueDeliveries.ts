@@ -1,4 +1,4 @@
-import type { DispatchItem } from '../Store.js';
+import type { ClaimDueOptions, DispatchItem } from '../Store.js';
 import type { PgDatabase } from './PgDatabase.js';
 import { columnList, DELIVERY_COLUMNS, deliveryFromRow, type RawRow } from './rows.js';
 import { prepared } from './PreparedStatement.js';
@@ -26,6 +26,14 @@ import { prepared } from './PreparedStatement.js';
  * its rows through `id = ANY (ARRAY(…))`, a primary-key lookup the planner always takes,
  * rather than through a join it could answer with a hash of the whole deliveries table.
  *
+ * With other processes alive ($7, every live process; empty when this one is alone), a
+ * webhook nobody holds the sender lease of is left to its owner by rendezvous hashing
+ * (src/dispatch/WebhookOwners.ts computes the same key), so that each process sends for its
+ * share of the webhooks rather than for whichever it claimed first. Rows due before $8 are
+ * anyone's: an owner that is alive but not claiming them (its memory budget full, its claim
+ * loop stalled) delays them by that much, never strands them. A webhook this process holds the
+ * lease of stays claimable by it whoever owns it by hash, or its own fresh rows would wait.
+ *
  * Businesses in $6 hold their share of this process's memory budget (issue 12): their rows
  * stay for other processes, or for later, so that one business's backlog cannot fill the claim.
  *
@@ -41,6 +49,11 @@ WITH due AS MATERIALIZED (
     AND NOT EXISTS (
       SELECT FROM webhook_senders s WHERE s.webhook_id = deliveries.webhook_id AND s.owner <> $1 AND s.lease_until > $3
     )
+    AND (cardinality($7::text[]) = 0 OR next_attempt_at <= $8
+      OR $1 = substr((SELECT max((md5(p || ':' || deliveries.webhook_id) || p) COLLATE "C") FROM unnest($7::text[]) AS p), 33)
+      OR EXISTS (
+        SELECT FROM webhook_senders s WHERE s.webhook_id = deliveries.webhook_id AND s.owner = $1 AND s.lease_until > $3
+      ))
   ORDER BY next_attempt_at
   LIMIT $4
   FOR UPDATE SKIP LOCKED
@@ -65,10 +78,13 @@ ORDER BY due_at, id`);
 
 export async function claimDueDeliveries(
   db: PgDatabase,
-  opts: { owner: string; now: number; leaseUntil: number; limit: number; excludeWebhooks: string[]; excludeBusinesses?: string[] },
+  opts: ClaimDueOptions,
 ): Promise<DispatchItem[]> {
   if (opts.limit <= 0) return [];
-  const { rows } = await db.query(CLAIM_SQL, [opts.owner, opts.leaseUntil, opts.now, opts.limit, opts.excludeWebhooks, opts.excludeBusinesses ?? []]);
+  const { rows } = await db.query(CLAIM_SQL, [
+    opts.owner, opts.leaseUntil, opts.now, opts.limit, opts.excludeWebhooks, opts.excludeBusinesses ?? [],
+    opts.shared?.live ?? [], opts.shared?.anyoneBefore ?? 0,
+  ]);
   return (rows as RawRow[]).map((r) => ({
     delivery: deliveryFromRow(r),
     event: {

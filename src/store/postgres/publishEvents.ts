@@ -23,7 +23,8 @@ import { prepared } from './PreparedStatement.js';
  * fresh deliveries to itself, and every NOTIFY serialises on a database-wide lock at commit.
  *
  * A delivery the publisher meant to hold goes in unleased and due when another process holds
- * its webhook's sender lease (one primary-key probe of webhook_senders per delivery): the
+ * its webhook's sender lease (read once per publish for all its webhooks, through the primary
+ * key by sender_leases_of of migration 0021, which no statistics can turn into a scan): the
  * publisher could not send it anyway, and finding that out after the commit cost a second
  * write to give the lease back. The sender claims it after the NOTIFY. Every delivery stored
  * unleased comes back as a row of its own (`unheld_id`), so the caller can tell which of the
@@ -36,6 +37,8 @@ WITH input AS (
   FROM unnest($1::text[], $2::text[], $3::text[], $5::bigint[], $6::bigint[], $15::text[], $16::text[]) WITH ORDINALITY
     AS t (business_id, id, type, occurred_at, created_at, traceparent, tracestate, n)
   JOIN json_array_elements_text($4::json) WITH ORDINALITY AS d (data, n) ON d.n = t.n
+), senders AS MATERIALIZED (
+  SELECT webhook_id, owner, lease_until FROM sender_leases_of($10::text[])
 ), created AS (
   INSERT INTO events (business_id, id, type, data, occurred_at, created_at, traceparent, tracestate)
   SELECT business_id, id, type, data, occurred_at, created_at, traceparent, tracestate FROM input
@@ -50,10 +53,9 @@ WITH input AS (
   FROM unnest($7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::bigint[], $13::text[], $14::bigint[])
     AS d (id, business_id, event_id, webhook_id, event_type, next_attempt_at, lease_owner, created_at)
   JOIN created c ON c.business_id = d.business_id AND c.id = d.event_id
+  LEFT JOIN senders s ON s.webhook_id = d.webhook_id
   CROSS JOIN LATERAL (
-    SELECT d.lease_owner IS NOT NULL AND EXISTS (
-      SELECT FROM webhook_senders s WHERE s.webhook_id = d.webhook_id AND s.owner <> d.lease_owner AND s.lease_until > d.created_at
-    ) AS foreign_sender
+    SELECT coalesce(d.lease_owner IS NOT NULL AND s.owner <> d.lease_owner AND s.lease_until > d.created_at, false) AS foreign_sender
   ) f
   RETURNING id, lease_owner
 ), wake AS (

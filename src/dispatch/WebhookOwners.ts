@@ -38,7 +38,7 @@ export class WebhookOwners {
     this.live = [self];
   }
 
-  /** The live processes besides this one, as the claim needs them: empty when alone. */
+  /** Every live process, this one included, as the claim hashes over them; empty when this one is alone. */
   get peers(): readonly string[] {
     return this.live.length > 1 ? this.live : [];
   }

@@ -386,15 +386,20 @@ describe('against a running server', { skip: existsSync(join(root, 'dist/app.js'
     });
     let out = '';
     let err = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+    const started = new RegExp(`^Hookline worker started \\(database: file:${dir}/worker\\.db\\)$`, 'm');
+    // SIGTERM the moment the line arrives, as a supervisor would: a worker that printed it before
+    // it listened for signals was ended by the signal's default action, without its drain.
+    child.stdout.setEncoding('utf8').on('data', (d: string) => {
+      const before = started.test(out);
+      out += d;
+      if (!before && started.test(out)) child.kill('SIGTERM');
+    });
     child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
     const exited = new Promise<string>((r) => child.once('exit', (code, signal) => r(`${code}/${signal}`)));
-    const started = new RegExp(`^Hookline worker started \\(database: file:${dir}/worker\\.db\\)$`, 'm');
     for (let waited = 0; !started.test(out); waited += 50) {
       assert.ok(waited < 8_000 && child.exitCode === null, `worker did not start; stdout: ${out} stderr: ${err}`);
       await new Promise((r) => setTimeout(r, 50));
     }
-    child.kill('SIGTERM');
     // Code and signal, with what it printed: a worker ended by a signal must say which, and why.
     const how = await exited;
     assert.equal(how, '0/null', `worker exited ${how}; stdout: ${out} stderr: ${err}`);

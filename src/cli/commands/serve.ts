@@ -14,10 +14,12 @@ export function registerServe(program: Command, ctx: CliContext): void {
     tuneHeapForServer();
     const { startHookline } = await import('../../app.js');
     const handle = await startHookline(config, { mode: 'serve' });
+    // Before the line that says it is ready: a supervisor may signal as soon as it reads it.
+    const stopped = stopOnSignal(handle, ctx);
     printLine(ctx.stdout, `Hookline listening on ${handle.url}`);
     printLine(ctx.stdout, `Dashboard: ${handle.url}/ (sign in with the admin token or a business token)`);
     if (handle.generatedAdminToken) printAdminToken(ctx, handle.generatedAdminToken);
-    await stopOnSignal(handle, ctx);
+    await stopped;
     ctx.exit(0);
   });
 }

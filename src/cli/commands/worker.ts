@@ -19,8 +19,10 @@ export function registerWorker(program: Command, ctx: CliContext): void {
     tuneHeapForServer();
     const { startHookline } = await import('../../app.js');
     const handle = await startHookline(config, { mode: 'worker' });
+    // Before the line that says it started: a supervisor may signal as soon as it reads it.
+    const stopped = stopOnSignal(handle, ctx);
     printLine(ctx.stdout, `Hookline worker started (database: ${redactDatabaseUrl(config.databaseUrl)})`);
-    await stopOnSignal(handle, ctx);
+    await stopped;
     ctx.exit(0);
   });
 }

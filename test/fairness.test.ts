@@ -182,16 +182,30 @@ test('issue 12, PostgreSQL: a hung business\u2019s backlog beyond the memory bud
 
 test('issue 12: under contention each business gets half the pool, whatever its number of webhooks', { timeout: 30_000 }, async (t) => {
   const hl = await hookline(t, { maxInFlight: 20 });
-  /** A receiver that answers every request after 300 ms and counts what it has open. */
+  /**
+   * A receiver that answers every request after 300 ms and counts what it has open: from the
+   * request's arrival to the moment it answers. Counting until the response's 'close' instead let
+   * a busy machine see the next attempt arrive before the last one's close had run, and report
+   * more open than the sender ever had in flight.
+   */
   const slow = async () => {
     const state = { open: 0, most: 0 };
     const rx = await startReceiver((_r, res) => {
       state.open++;
       state.most = Math.max(state.most, state.open);
-      const timer = setTimeout(() => res.end('ok'), 300);
+      let answered = false;
+      const answer = (): void => {
+        if (answered) return;
+        answered = true;
+        state.open--;
+      };
+      const timer = setTimeout(() => {
+        answer();
+        res.end('ok');
+      }, 300);
       res.on('close', () => {
         clearTimeout(timer);
-        state.open--;
+        answer();
       });
     });
     t.after(() => rx.close());
@@ -216,5 +230,8 @@ test('issue 12: under contention each business gets half the pool, whatever its 
   t.diagnostic(`in 2 s: the business with 4 webhooks got ${a1 - a0} requests, the one with 1 webhook ${b1 - b0}; at most ${most} open at once`);
   const ratio = (b1 - b0) / (a1 - a0);
   assert.ok(ratio > 0.7 && ratio < 1.4, `the one-webhook business got ${ratio.toFixed(2)} of the other's attempts (4 webhooks against 1 used to get it a quarter)`);
-  assert.ok(most <= 22, `${most} attempts were open at once with a pool of 20`);
+  // Past the pool only by design: a webhook with nothing in flight for STARVED_MS while the pool
+  // is full may start one attempt anyway, so at most one more per webhook (five here). On a
+  // loaded machine the event loop's own delays make that happen (23 were seen under CI).
+  assert.ok(most <= 20 + 5, `${most} attempts were open at once with a pool of 20 and five webhooks`);
 });

@@ -1,4 +1,4 @@
-import { describe, test, type TestContext } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -32,15 +32,21 @@ const pgReady = await probePostgres();
 interface Db {
   /** A database URL the server takes. */
   url: string;
+  /**
+   * Removes the database. The test registers it after the hooks that stop its servers: after
+   * hooks run in the order they were added, and a server stopped on a dropped schema would retry
+   * its writes until its stop gives up.
+   */
+  remove(): Promise<void>;
   query(sql: string): Promise<Record<string, unknown>[]>;
 }
 
-async function sqliteDb(t: TestContext): Promise<Db> {
+async function sqliteDb(): Promise<Db> {
   const dir = mkdtempSync(join(tmpdir(), 'hookline-rewrite-'));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
   const path = join(dir, 'hookline.db');
   return {
     url: `file:${path}`,
+    remove: async () => rmSync(dir, { recursive: true, force: true }),
     async query(sql) {
       // A connection of its own, as another program reading the file would open.
       const db = new Database(path);
@@ -54,11 +60,9 @@ async function sqliteDb(t: TestContext): Promise<Db> {
   };
 }
 
-async function postgresDb(t: TestContext): Promise<Db> {
+async function postgresDb(): Promise<Db> {
   const schema = await createTestSchema();
-  // Registered first, so it runs last: after the servers on it have stopped.
-  t.after(() => schema.drop());
-  return { url: `${schema.url}&pool_max=4`, query: (sql) => queryTestDatabase(schema.url, sql) };
+  return { url: `${schema.url}&pool_max=4`, remove: () => schema.drop(), query: (sql) => queryTestDatabase(schema.url, sql) };
 }
 
 const stores = [
@@ -139,7 +143,7 @@ async function recordedKey(db: Db): Promise<string | null> {
 describe('issue 19 §2: the first start with a key serves first and encrypts in the background', { concurrency: false }, () => {
   for (const store of stores) {
     test(`${store.name}: healthy at once; publishes delivered and verified, API changes kept, every value encrypted after, nothing left for a restart`, { skip: store.skip, timeout: 120_000 }, async (t) => {
-      const db = await store.open(t);
+      const db = await store.open();
       const rxA = await startReceiver();
       t.after(() => rxA.close());
       const rxB = await startReceiver();
@@ -155,6 +159,7 @@ describe('issue 19 §2: the first start with a key serves first and encrypts in 
       const keyed = await start(db, key);
       let stopped = false;
       t.after(() => (stopped ? undefined : keyed.handle.stop()));
+      t.after(() => db.remove());
       const startMs = performance.now() - t0;
       const api = keyed.api;
       assert.equal((await fetch(`${keyed.handle.url}/healthz`)).status, 200);
@@ -201,7 +206,7 @@ describe('issue 19 §2: the first start with a key serves first and encrypts in 
     });
 
     test(`${store.name}: a server killed with SIGKILL during the rewrite; the restart finishes it`, { skip: store.skip, timeout: 120_000 }, async (t) => {
-      const db = await store.open(t);
+      const db = await store.open();
       const rxA = await startReceiver();
       t.after(() => rxA.close());
       const seeded = await seedPlain(db, { a: rxA.url, b: 'http://127.0.0.1:9/b' });
@@ -210,6 +215,7 @@ describe('issue 19 §2: the first start with a key serves first and encrypts in 
       const env = { HOOKLINE_DATABASE_URL: db.url, HOOKLINE_ADMIN_TOKEN: ADMIN, HOOKLINE_ALLOW_PRIVATE_NETWORKS: 'true', HOOKLINE_ENCRYPTION_KEY: key, HOOKLINE_POLL_MS: '50' };
       let server: ServerProcess = await spawnServer({ ...env, HOOKLINE_LOG_LEVEL: 'debug' });
       t.after(() => server.child.kill('SIGKILL'));
+      t.after(() => db.remove());
       // Killed from the output handler itself, as soon as a first page is written: polling for
       // the line could let a quiet machine finish the whole rewrite first.
       const killed = server;

@@ -9,6 +9,7 @@ import { PUBLISH_SQL } from '../src/store/postgres/publishEvents.js';
 import { poolConfigFromUrl, preparedStatementsFromUrl } from '../src/store/postgres/poolConfig.js';
 import pg from 'pg';
 import { createTestSchema, probePostgres, queryTestDatabase } from './helpers/postgres.js';
+import { migratedStoreWithBusiness } from './helpers/postgresStore.js';
 
 /**
  * How the PostgreSQL store talks to the server on its hot path: which statements it keeps
@@ -78,12 +79,7 @@ test('the hot statements are prepared once per connection, and sent unnamed with
 });
 
 test('the claim reads events and deliveries by key even when stale statistics promise thousands of due rows', { skip }, async (t) => {
-  const schema = await createTestSchema();
-  t.after(() => schema.drop());
-  const store = await PostgresStore.open(schema.url);
-  t.after(() => store.close());
-  await store.migrate();
-  await store.createBusiness({ id: 'b', name: 'b', created_at: 1 });
+  const { schema, store } = await migratedStoreWithBusiness(t);
   const now = Date.now();
   // 3,000 due deliveries when the statistics are taken, then all claimed: the planner still
   // believes they are due, which is how a young table or a drained backlog looks to it.
@@ -107,12 +103,7 @@ test('the claim reads events and deliveries by key even when stale statistics pr
 });
 
 test('issue 19: the prepared publish never scans events, even planned generic while the tables were empty and never analysed since', { skip }, async (t) => {
-  const schema = await createTestSchema();
-  t.after(() => schema.drop());
-  const store = await PostgresStore.open(schema.url);
-  t.after(() => store.close());
-  await store.migrate();
-  await store.createBusiness({ id: 'b', name: 'b', created_at: 1 });
+  const { schema, store } = await migratedStoreWithBusiness(t);
   // Empty-table statistics, and the generic plan a prepared statement settles on after a few
   // publishes; without autovacuum nothing ever replaces it, however large `events` grows.
   await queryTestDatabase(schema.url, 'ANALYZE');

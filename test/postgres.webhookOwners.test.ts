@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { PublishItem } from '../src/store/Store.js';
-import { PostgresStore } from '../src/store/postgres/PostgresStore.js';
 import { WebhookOwners } from '../src/dispatch/WebhookOwners.js';
-import { createTestSchema, probePostgres, queryTestDatabase } from './helpers/postgres.js';
+import { probePostgres, queryTestDatabase } from './helpers/postgres.js';
+import { migratedStoreWithBusiness } from './helpers/postgresStore.js';
 
 /**
  * Issue 19 §3: the webhooks are spread over the live processes by rendezvous hashing, computed
@@ -44,12 +44,7 @@ test('rendezvous: alone a process owns every webhook; with others each webhook h
 });
 
 test('the PostgreSQL claim and the dispatcher agree on every owner; what nobody claimed for long is anyone\'s', { skip }, async (t) => {
-  const schema = await createTestSchema();
-  t.after(() => schema.drop());
-  const store = await PostgresStore.open(schema.url);
-  t.after(() => store.close());
-  await store.migrate();
-  await store.createBusiness({ id: 'b', name: 'b', created_at: 1 });
+  const { schema, store } = await migratedStoreWithBusiness(t);
 
   const sql = await queryTestDatabase(
     schema.url,
